@@ -1,0 +1,102 @@
+"""`rashomon`: reconcile, eval, serve, batch. Errors print one line with the fix, never a
+traceback (set RASHOMON_DEBUG=1 for one)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from service import __version__
+from service.cli_common import ProgressPrinter, add_backend_options, settings_from_args
+from service.errors import BackendError, ConfigError, InputError, RashomonError
+
+EXIT_INPUT, EXIT_CONFIG, EXIT_BACKEND = 2, 3, 4
+
+
+def _add_reconcile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("reconcile", help="reconcile articles about one event",
+                       description="Reads 1+ article files (text or HTML) about one event and "
+                       "writes OUT/reconciliation.json and OUT/reconciliation.md.")
+    p.add_argument("files", nargs="+", type=Path, help="article files (.txt, .html, .md)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out/)")
+    p.add_argument("--outlet", action="append", default=[],
+                   help="outlet name for each file, in order (repeat the flag)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_backend_options(p)
+    p.set_defaults(func=_run_reconcile)
+
+
+def _run_reconcile(args: argparse.Namespace) -> int:
+    from service.runner import reconcile_files
+
+    settings = settings_from_args(args)
+    rec = asyncio.run(
+        reconcile_files(args.files, settings, outlets=args.outlet,
+                        progress=ProgressPrinter(quiet=args.quiet), out_dir=args.out)
+    )
+    n_disputes = sum(1 for g in rec.groups if g.status.value == "disputed")
+    print(f"wrote {args.out / 'reconciliation.json'} and {args.out / 'reconciliation.md'}: "
+          f"{len(rec.sources)} sources, {len(rec.all_claims())} claims, {n_disputes} disputes, "
+          f"{len(rec.summary.sentences)} summary sentences, {len(rec.warnings)} warnings")
+    return 0
+
+
+Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+
+
+def _optional_registrars() -> list[Registrar]:
+    """Subcommands living in their own modules (imported only to add their parsers)."""
+    registrars: list[Registrar] = []
+    for module in ("service.evals.cli", "service.api.cli", "service.batch.cli"):
+        try:
+            mod = __import__(module, fromlist=["add_parser"])
+        except ModuleNotFoundError as e:
+            if e.name and e.name.startswith("service"):
+                continue
+            raise
+        registrars.append(mod.add_parser)
+    return registrars
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rashomon",
+        description="What each outlet reports, where they agree, where they contradict each "
+        "other, and who says what.",
+    )
+    parser.add_argument("--version", action="version", version=f"rashomon {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_reconcile(sub)
+    for register in _optional_registrars():
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        print("rashomon: interrupted", file=sys.stderr)
+        return 130
+    except RashomonError as e:
+        if os.environ.get("RASHOMON_DEBUG"):
+            raise
+        print(f"rashomon: error: {e}", file=sys.stderr)
+        if isinstance(e, InputError):
+            return EXIT_INPUT
+        if isinstance(e, ConfigError):
+            return EXIT_CONFIG
+        if isinstance(e, BackendError):
+            return EXIT_BACKEND
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

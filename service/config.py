@@ -1,0 +1,108 @@
+"""Settings shared by the CLI, the HTTP API, the batch runner and the eval harness.
+
+Read from environment variables prefixed `RASHOMON_`, an optional `rashomon.toml`-free
+`.env` file, or passed explicitly. Nothing is read at import time: call `get_settings()`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BackendName = Literal["embedded", "openai", "fake"]
+StructuredMode = Literal["auto", "json_schema", "json_object_schema", "json_object"]
+
+
+def default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "rashomon"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RASHOMON_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    # --- backend selection -------------------------------------------------------------
+    backend: BackendName = Field(
+        "embedded",
+        description="embedded (local llama.cpp, no key/network), openai (any OpenAI-compatible "
+        "server: set base_url/model/api_key), or fake (tests).",
+    )
+    base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama)."
+    )
+    model: str | None = Field(None, description="Model name sent to the server.")
+    api_key: SecretStr | None = Field(None, description="API key for the openai backend.")
+    structured_mode: StructuredMode = Field(
+        "auto",
+        description="How to ask for JSON: json_schema (OpenAI structured outputs), "
+        "json_object_schema (llama.cpp server), json_object (schema in the prompt only). "
+        "auto picks json_schema for api.openai.com and json_object_schema otherwise.",
+    )
+
+    # --- embedded model ------------------------------------------------------------------
+    model_path: Path | None = Field(
+        None, description="A GGUF file to serve instead of the bundled Qwen2.5-Coder-1.5B."
+    )
+    embedded_ctx: int = Field(8192, ge=2048, description="Context window of the embedded model.")
+    embedded_threads: int | None = Field(None, description="CPU threads (default: all cores).")
+    embedded_start_timeout_s: float = Field(180.0, gt=0)
+
+    # --- transport -----------------------------------------------------------------------
+    request_timeout_s: float = Field(300.0, gt=0)
+    transport_retries: int = Field(4, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
+    max_concurrency: int = Field(4, ge=1, le=256)
+    temperature: float = Field(0.0, ge=0, le=2)
+
+    # --- structured output ---------------------------------------------------------------
+    reask_budget: int = Field(
+        2, ge=0, le=5, description="Re-asks after a schema/grounding failure, per call."
+    )
+
+    # --- pipeline shape ------------------------------------------------------------------
+    sentences_per_call: int = Field(
+        1, ge=1, le=64, description="Sentences analysed per model call (1 suits small models)."
+    )
+    pairs_per_call: int = Field(1, ge=1, le=64)
+    max_alignment_pairs: int = Field(120, ge=0)
+    max_summary_points: int = Field(14, ge=1)
+
+    # --- input limits --------------------------------------------------------------------
+    max_article_bytes: int = Field(200_000, ge=1000)
+    max_articles: int = Field(12, ge=1)
+
+    # --- cache ---------------------------------------------------------------------------
+    cache_enabled: bool = True
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+
+    # --- HTTP service --------------------------------------------------------------------
+    service_api_key: SecretStr | None = Field(
+        None, description="When set, every route but health requires `Authorization: Bearer`."
+    )
+    max_concurrent_jobs: int = Field(2, ge=1)
+    sync_max_articles: int = Field(
+        0, ge=0, description="Requests with at most this many articles may run synchronously."
+    )
+    db_path: Path | None = Field(None, description="SQLite file for jobs (default: cache_dir).")
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, v: str | None) -> str | None:
+        return v.rstrip("/") if v else v
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir / "responses.sqlite3"
+
+    @property
+    def jobs_db_path(self) -> Path:
+        return self.db_path or (self.cache_dir / "jobs.sqlite3")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

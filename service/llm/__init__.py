@@ -1,0 +1,1 @@
+"""Talking to models. `base` is the interface the pipeline sees; the rest implement it."""

@@ -1,0 +1,80 @@
+"""The one small interface between the pipeline and any model.
+
+A backend turns a `CompletionRequest` (messages + the JSON schema the answer must follow)
+into a `RawCompletion` (text + finish reason + usage). Parsing, validation and re-asks live in
+`structured.py`, transport retries inside the adapter: each concern has one owner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from service.schemas import Usage
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    messages: tuple[Message, ...]
+    schema_name: str
+    json_schema: dict[str, Any]
+    max_tokens: int = 512
+    temperature: float = 0.0
+    # Provenance only (the rendered messages already determine the answer); part of cache key.
+    prompt_sha256: str = ""
+
+    @property
+    def schema_sha256(self) -> str:
+        return sha256_json(self.json_schema)
+
+
+@dataclass(frozen=True)
+class RawCompletion:
+    text: str
+    finish_reason: str | None
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+    cached: bool = False
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Anything that can complete messages into text that should follow a JSON schema."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def cache_identity(self) -> str:
+        """What makes answers from this backend distinct (e.g. base URL + model)."""
+        ...
+
+    async def complete(self, request: CompletionRequest) -> RawCompletion: ...
+
+    async def check(self) -> None:
+        """Raise BackendError if the backend cannot answer now (used by /readyz)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def sha256_json(value: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()

@@ -1,0 +1,133 @@
+"""SQLite response cache, wrapped around any backend.
+
+Keyed by backend identity (URL + model), prompt hash, schema hash, the rendered messages and the
+sampling settings, so re-running the same input is instant and reproducible, and any change to a
+prompt file, a schema or the model misses. Truncated answers are never stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+from service.llm.base import Backend, CompletionRequest, RawCompletion, sha256_json
+from service.schemas import Usage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    finish_reason TEXT,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+)
+"""
+
+
+class ResponseCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(_SCHEMA)
+            self._conn.commit()
+
+    @staticmethod
+    def key(identity: str, request: CompletionRequest) -> str:
+        return sha256_json(
+            {
+                "backend": identity,
+                "prompt": request.prompt_sha256,
+                "schema": request.schema_sha256,
+                "messages": [m.as_dict() for m in request.messages],
+                "max_tokens": request.max_tokens,
+                "temperature": request.temperature,
+            }
+        )
+
+    def get(self, key: str) -> RawCompletion | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT text, finish_reason, prompt_tokens, completion_tokens, model "
+                "FROM responses WHERE key = ?",
+                (key,),
+            ).fetchone()
+        if row is None:
+            return None
+        return RawCompletion(
+            text=row[0],
+            finish_reason=row[1],
+            usage=Usage(prompt_tokens=row[2], completion_tokens=row[3]),
+            model=row[4],
+            cached=True,
+        )
+
+    def put(self, key: str, value: RawCompletion) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO responses "
+                "(key, text, finish_reason, prompt_tokens, completion_tokens, model) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    value.text,
+                    value.finish_reason,
+                    value.usage.prompt_tokens,
+                    value.usage.completion_tokens,
+                    value.model,
+                ),
+            )
+            self._conn.commit()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class CachingBackend:
+    """A backend that answers from the cache when it can and fills it when it cannot."""
+
+    def __init__(self, inner: Backend, cache: ResponseCache) -> None:
+        self.inner = inner
+        self.cache = cache
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def model(self) -> str:
+        return self.inner.model
+
+    @property
+    def cache_identity(self) -> str:
+        return self.inner.cache_identity
+
+    async def complete(self, request: CompletionRequest) -> RawCompletion:
+        key = ResponseCache.key(self.inner.cache_identity, request)
+        hit = await asyncio.to_thread(self.cache.get, key)
+        if hit is not None:
+            return hit
+        result = await self.inner.complete(request)
+        if result.finish_reason != "length":
+            await asyncio.to_thread(self.cache.put, key, result)
+        return result
+
+    async def check(self) -> None:
+        await self.inner.check()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+        self.cache.close()
+

@@ -1,0 +1,1 @@
+"""The reconciliation pipeline: sources -> accounts -> alignment -> summary."""

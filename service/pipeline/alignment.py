@@ -1,0 +1,214 @@
+"""Step 2: cross-source alignment.
+
+Candidate pairs come from cheap lexical overlap (each claim's closest claims from other sources,
+or from the same source when the asserters differ — a dispute can sit inside one article that
+reports both sides). The model labels each candidate pair same / contradict / different with the
+numbered claim list as a shared prefix. Groups are the connected components over same and
+contradict edges; a group with a contradict edge is disputed and its sides are the components
+over same edges alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.errors import InvalidOutputError, TruncatedOutputError
+from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.drafts import PairBatch, Relation
+from service.pipeline.progress import Progress, ProgressCallback
+from service.pipeline.similarity import overlap
+from service.prompts import fence, load_prompt
+from service.schemas import Claim, ClaimGroup, ClaimKind, GroupStatus, RunWarning, Side, Source
+
+CANDIDATES_PER_CLAIM = 3
+MIN_OVERLAP = 0.12
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: str
+    b: str
+    relation: Relation
+    score: float
+
+
+def candidate_pairs(claims: Sequence[Claim], limit: int) -> list[tuple[Claim, Claim, float]]:
+    best: dict[tuple[str, str], tuple[Claim, Claim, float]] = {}
+    for claim in claims:
+        scored = []
+        for other in claims:
+            if other.claim_id == claim.claim_id:
+                continue
+            same_source = other.source_id == claim.source_id
+            if same_source and other.asserter.name.lower() == claim.asserter.name.lower():
+                continue
+            score = overlap(_text(claim), _text(other))
+            if same_source:
+                score *= 0.8  # prefer cross-source pairs; in-source ones only when close
+            if score >= MIN_OVERLAP:
+                scored.append((score, other))
+        scored.sort(key=lambda item: -item[0])
+        for score, other in scored[:CANDIDATES_PER_CLAIM]:
+            a, b = sorted((claim, other), key=lambda c: c.claim_id)
+            best[(a.claim_id, b.claim_id)] = (a, b, score)
+    ranked = sorted(best.values(), key=lambda item: -item[2])
+    return ranked[:limit]
+
+
+def _text(claim: Claim) -> str:
+    return f"{claim.statement} {claim.evidence[0].text if claim.evidence else ''}"
+
+
+def claim_line(claim: Claim, outlets: dict[str, str]) -> str:
+    return (
+        f"[{claim.claim_id}] {outlets[claim.source_id]}; {claim.asserter.name}; "
+        f"{claim.kind.value}; {claim.statement}"
+    )
+
+
+async def align(
+    sources: Sequence[Source],
+    claims: Sequence[Claim],
+    llm: StructuredLLM,
+    meter: StepMeter,
+    *,
+    max_pairs: int,
+    pairs_per_call: int,
+    warnings: list[RunWarning],
+    progress: ProgressCallback,
+) -> list[ClaimGroup]:
+    comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
+    outlets = {s.source_id: s.outlet for s in sources}
+    pairs = candidate_pairs(comparable, max_pairs) if len(sources) > 1 else []
+    template = load_prompt("align_pairs")
+    listing = fence("claims", "\n".join(claim_line(c, outlets) for c in comparable))
+    batches = [pairs[i : i + pairs_per_call] for i in range(0, len(pairs), pairs_per_call)]
+    edges: list[Edge] = []
+    done = 0
+
+    async def ask(offset: int, batch: list[tuple[Claim, Claim, float]]) -> None:
+        nonlocal done
+        numbered = {offset + k + 1: pair for k, pair in enumerate(batch)}
+        request = "\n".join(
+            f"Pair {n}: [{a.claim_id}] vs [{b.claim_id}]" for n, (a, b, _) in numbered.items()
+        )
+        request += "\nGive one judgment per pair, using the pair numbers."
+
+        def validate(answer: PairBatch) -> None:
+            got = sorted(j.pair_id for j in answer.judgments)
+            if got != sorted(numbered):
+                raise ValueError(f"judge pairs {sorted(numbered)} exactly, got {got}")
+
+        try:
+            answer = await llm.complete(
+                template.render(claims=listing, request=request),
+                PairBatch,
+                meter=meter,
+                max_tokens=40 * len(batch) + 32,
+                validate=validate,
+            )
+            for judgment in answer.judgments:
+                a, b, score = numbered[judgment.pair_id]
+                edges.append(Edge(a.claim_id, b.claim_id, judgment.relation, score))
+        except (InvalidOutputError, TruncatedOutputError) as e:
+            warnings.append(RunWarning(step="alignment", message=f"pairs skipped: {e}"))
+        finally:
+            done += len(batch)
+            progress(Progress("alignment", done, len(pairs)))
+
+    offsets = [sum(len(b) for b in batches[:i]) for i in range(len(batches))]
+    await asyncio.gather(*(ask(o, b) for o, b in zip(offsets, batches, strict=True)))
+    return build_groups(comparable, edges)
+
+
+class _UnionFind:
+    def __init__(self, items: Sequence[str]) -> None:
+        self.parent = {i: i for i in items}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def components(self, items: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            out[self.find(item)].append(item)
+        return out
+
+
+def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGroup]:
+    """Pure: claims + labelled edges -> groups with status and sides."""
+    by_id = {c.claim_id: c for c in claims}
+    ids = [c.claim_id for c in claims]
+    point = _UnionFind(ids)
+    agree = _UnionFind(ids)
+    linked = [e for e in edges if e.relation is not Relation.different and e.a in by_id]
+    for e in linked:
+        point.union(e.a, e.b)
+        if e.relation is Relation.same:
+            agree.union(e.a, e.b)
+    groups: list[ClaimGroup] = []
+    for members in point.components(ids).values():
+        member_set = set(members)
+        inner = [e for e in linked if e.a in member_set]
+        disputed = any(e.relation is Relation.contradict for e in inner)
+        sides_ids = list(agree.components(members).values()) if disputed else [members]
+        sides = [_side([by_id[i] for i in side]) for side in sides_ids]
+        source_ids = sorted({by_id[i].source_id for i in members})
+        status = (
+            GroupStatus.disputed
+            if disputed
+            else GroupStatus.agreed
+            if len(source_ids) > 1
+            else GroupStatus.single_source
+        )
+        first = by_id[members[0]]
+        groups.append(
+            ClaimGroup(
+                group_id="",
+                status=status,
+                point=first.statement,
+                claim_ids=members,
+                source_ids=source_ids,
+                sides=sides,
+                how_formed=_how(inner),
+            )
+        )
+    order = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
+    groups.sort(key=lambda g: (order[g.status], ids.index(g.claim_ids[0])))
+    return [g.model_copy(update={"group_id": f"G{n}"}) for n, g in enumerate(groups, 1)]
+
+
+def _side(claims: Sequence[Claim]) -> Side:
+    holders = list(dict.fromkeys(c.asserter.name for c in claims))
+    return Side(
+        version=claims[0].statement,
+        claim_ids=[c.claim_id for c in claims],
+        holders=holders,
+        source_ids=sorted({c.source_id for c in claims}),
+    )
+
+
+def _how(edges: Sequence[Edge]) -> str:
+    if not edges:
+        return "no other claim was judged to be about the same point"
+    parts = [f"{e.a} {e.relation.value} {e.b} (overlap {e.score:.2f})" for e in edges]
+    return "model-judged pairs: " + "; ".join(parts)
+
+
+def omissions(sources: Sequence[Source], groups: Sequence[ClaimGroup]) -> dict[str, list[str]]:
+    """For each source, the groups other sources report that it does not."""
+    return {
+        s.source_id: [g.group_id for g in groups if s.source_id not in g.source_ids]
+        for s in sources
+    }

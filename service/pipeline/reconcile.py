@@ -1,0 +1,131 @@
+"""The one pipeline function. The CLI, the HTTP API, the batch runner and the eval harness all
+call `reconcile` (or `account` for a single article)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.config import Settings
+from service.errors import RashomonError
+from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.accounts import build_account
+from service.pipeline.alignment import align, omissions
+from service.pipeline.progress import ProgressCallback, no_progress
+from service.pipeline.sources import prepare_sources
+from service.pipeline.summary import summarize
+from service.schemas import ArticleIn, Reconciliation, RunWarning, SourceAccount
+
+
+class IntegrityError(RashomonError):
+    """The pipeline produced output that breaks its own guarantees (a bug, never expected)."""
+
+
+async def reconcile(
+    articles: Sequence[ArticleIn],
+    *,
+    llm: StructuredLLM,
+    settings: Settings,
+    progress: ProgressCallback = no_progress,
+) -> Reconciliation:
+    sources, warnings = prepare_sources(articles, settings)
+    accounts_meter = llm.meter("accounts")
+    accounts: list[SourceAccount] = []
+    # Articles one after another, sentences concurrently: a local server keeps one article's
+    # prefix cached, so interleaving articles would make every call re-read its article.
+    for source in sources:
+        accounts.append(
+            await build_account(
+                source,
+                llm,
+                accounts_meter,
+                sentences_per_call=settings.sentences_per_call,
+                warnings=warnings,
+                progress=progress,
+            )
+        )
+    claims = [c for a in accounts for c in a.claims]
+
+    align_meter = llm.meter("alignment")
+    groups = await align(
+        sources,
+        claims,
+        llm,
+        align_meter,
+        max_pairs=settings.max_alignment_pairs,
+        pairs_per_call=settings.pairs_per_call,
+        warnings=warnings,
+        progress=progress,
+    )
+    missing = omissions(sources, groups)
+    accounts = [a.model_copy(update={"omits": missing[a.source_id]}) for a in accounts]
+
+    summary_meter = llm.meter("summary")
+    summary = await summarize(
+        sources,
+        groups,
+        claims,
+        llm,
+        summary_meter,
+        max_points=settings.max_summary_points,
+        warnings=warnings,
+        progress=progress,
+    )
+    result = Reconciliation(
+        backend=llm.backend.name,
+        model=llm.backend.model,
+        sources=sources,
+        accounts=accounts,
+        groups=groups,
+        summary=summary,
+        steps=[m.record() for m in (accounts_meter, align_meter, summary_meter)],
+        warnings=warnings,
+    )
+    problems = integrity_problems(result)
+    if problems:
+        raise IntegrityError("; ".join(problems[:5]))
+    return result
+
+
+def integrity_problems(result: Reconciliation) -> list[str]:
+    """Every quote is a verbatim slice of its article; every citation resolves."""
+    problems: list[str] = []
+    texts = {s.source_id: s.text for s in result.sources}
+    claim_ids = {c.claim_id for c in result.all_claims()}
+    for account in result.accounts:
+        for q in account.quotes:
+            if texts[q.source_id][q.start : q.end] != q.text:
+                problems.append(f"quote {q.quote_id} does not match its offsets")
+        for c in (*account.claims, *account.editorial):
+            for span in c.evidence:
+                if texts[c.source_id][span.start : span.end] != span.text:
+                    problems.append(f"claim {c.claim_id} evidence does not match its offsets")
+    for group in result.groups:
+        problems += [f"group {group.group_id} cites unknown {c}" for c in group.claim_ids
+                     if c not in claim_ids]
+    for n, sentence in enumerate(result.summary.sentences, 1):
+        if not sentence.claim_ids:
+            problems.append(f"summary sentence {n} cites no claim")
+        problems += [f"summary sentence {n} cites unknown {c}" for c in sentence.claim_ids
+                     if c not in claim_ids]
+    return problems
+
+
+async def account(
+    article: ArticleIn,
+    *,
+    llm: StructuredLLM,
+    settings: Settings,
+    progress: ProgressCallback = no_progress,
+) -> tuple[SourceAccount, list[RunWarning]]:
+    """The per-source account of one article (same step 1 as `reconcile`)."""
+    sources, warnings = prepare_sources([article], settings)
+    meter: StepMeter = llm.meter("accounts")
+    result = await build_account(
+        sources[0],
+        llm,
+        meter,
+        sentences_per_call=settings.sentences_per_call,
+        warnings=warnings,
+        progress=progress,
+    )
+    return result, warnings

@@ -1,0 +1,38 @@
+"""Cheap lexical similarity, used to pick which claim pairs are worth a model call and as the
+eval's pre-filter. Content words, lower-cased, crudely stemmed; Jaccard-like overlap."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+|\d+")
+_STOP = frozenset(
+    """a an the and or but of to in on at for with by from as is are was were be been being it its
+    this that these those he she they them his her their there here which who whom what when where
+    how not no nor so than then also said says say told would could should will can may might has
+    have had do does did about over after before into out up down all any some such only very more
+    most other own same too just per via according""".split()
+)
+
+
+@lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    words = (w.lower() for w in _WORD.findall(text))
+    return frozenset(_stem(w) for w in words if w not in _STOP and len(w) > 1)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def overlap(a: str, b: str) -> float:
+    """Overlap coefficient blended with Jaccard: robust to one text being much longer."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return 0.0
+    inter = len(wa & wb)
+    return 0.5 * inter / min(len(wa), len(wb)) + 0.5 * inter / len(wa | wb)

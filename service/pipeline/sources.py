@@ -1,0 +1,84 @@
+"""Step 0, deterministic: validate articles, drop duplicates, split into sentence units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from service.config import Settings
+from service.errors import InputError
+from service.schemas import ArticleIn, RunWarning, Source, Span
+from service.text.ingest import check_duplicates, clean_article
+from service.text.quotes import find_quotes
+from service.text.sentences import split_sentences
+
+
+def prepare_sources(
+    articles: Sequence[ArticleIn], settings: Settings
+) -> tuple[list[Source], list[RunWarning]]:
+    if not articles:
+        raise InputError("no articles given: pass at least one article (two or more to reconcile)")
+    if len(articles) > settings.max_articles:
+        raise InputError(
+            f"{len(articles)} articles exceed the limit of {settings.max_articles}; "
+            "raise RASHOMON_MAX_ARTICLES or split the event"
+        )
+    cleaned = [clean_article(a, max_bytes=settings.max_article_bytes) for a in articles]
+    warnings: list[RunWarning] = []
+    dropped: set[int] = set()
+    for first, later in check_duplicates(cleaned):
+        if later not in dropped and first not in dropped:
+            dropped.add(later)
+            warnings.append(
+                RunWarning(
+                    step="sources",
+                    message=f"article {later + 1} ({_label(cleaned[later], later)}) duplicates "
+                    f"article {first + 1} ({_label(cleaned[first], first)}); it was left out",
+                )
+            )
+    sources: list[Source] = []
+    for index, article in enumerate(cleaned):
+        if index in dropped:
+            continue
+        source_id = f"S{len(sources) + 1}"
+        sentences = sentence_units(article.text)
+        if not sentences:
+            raise InputError("no sentences found in the text", source=_label(article, index))
+        sources.append(
+            Source(
+                source_id=source_id,
+                outlet=article.outlet or _label(article, index),
+                title=article.title,
+                url=article.url,
+                published=article.published,
+                origin=article.origin,
+                text=article.text,
+                sentences=sentences,
+            )
+        )
+    return sources, warnings
+
+
+def _label(article: ArticleIn, index: int) -> str:
+    if article.outlet:
+        return article.outlet
+    if article.origin:
+        return Path(article.origin).name
+    return f"article {index + 1}"
+
+
+def sentence_units(text: str) -> list[Span]:
+    """Sentences, merged where a quotation runs across a sentence boundary: a quoted passage
+    and its attribution ("..., the ministry said") must be read as one unit."""
+    spans = split_sentences(text)
+    quotes = find_quotes(text)
+    merged: list[Span] = []
+    for span in spans:
+        if merged and any(
+            qs < merged[-1].end <= span.start < qe for qs, qe in quotes
+        ):
+            start = merged[-1].start
+            merged[-1] = Span(start=start, end=span.end, text=text[start : span.end])
+        else:
+            merged.append(span)
+    return merged

@@ -1,0 +1,218 @@
+"""Public data model: what goes in, what comes out. Also the HTTP API's request/response models.
+
+All models reject unknown fields. Offsets are Python string indices into `Source.text`
+(the article text exactly as ingested), so `source.text[q.start:q.end] == q.text` holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- input
+
+
+class ArticleIn(StrictModel):
+    """One article as submitted (CLI file, HTTP body, batch record)."""
+
+    text: str = Field(description="Article body: plain text, or HTML (reduced to main text).")
+    outlet: str | None = Field(None, description="Publisher name, e.g. 'AFP'.")
+    title: str | None = None
+    url: str | None = None
+    published: str | None = Field(None, description="Publication date, ISO 8601 if known.")
+    origin: str | None = Field(
+        None, description="Where the article came from (file path, record id); used in errors."
+    )
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+class Span(StrictModel):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class AsserterKind(StrEnum):
+    person = "person"
+    institution = "institution"
+    anonymous_source = "anonymous_source"
+    outlet = "outlet"
+
+
+class ClaimKind(StrEnum):
+    reported_fact = "reported_fact"  # stated by the outlet as fact, no one else named
+    attributed_claim = "attributed_claim"  # a party's claim, reported as theirs
+    denial = "denial"  # a party denies or rejects something
+    opinion = "opinion"  # the outlet's own judgement, framing or loaded characterisation
+    background = "background"  # context not about the event itself
+
+
+class Asserter(StrictModel):
+    name: str = Field(description="Who asserts the claim, e.g. 'Russian defence ministry'.")
+    kind: AsserterKind
+
+
+class Quote(StrictModel):
+    quote_id: str
+    source_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str = Field(description="Exactly source.text[start:end].")
+    speaker: str | None = None
+
+
+class Claim(StrictModel):
+    claim_id: str = Field(description="Unique across the run, e.g. 'S1.C4'.")
+    source_id: str
+    statement: str = Field(description="The claim restated briefly (not a quotation).")
+    kind: ClaimKind
+    asserter: Asserter
+    sentence_ids: list[int]
+    evidence: list[Span] = Field(description="The article sentences the claim rests on.")
+    quote_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def is_editorial(self) -> bool:
+        return self.kind is ClaimKind.opinion
+
+
+class Source(StrictModel):
+    source_id: str
+    outlet: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    origin: str | None = None
+    text: str
+    sentences: list[Span]
+
+
+class SourceAccount(StrictModel):
+    source_id: str
+    outlet: str
+    claims: list[Claim] = Field(description="What the article reports (kind != opinion).")
+    editorial: list[Claim] = Field(description="The outlet's own opinion and framing.")
+    quotes: list[Quote]
+    omits: list[str] = Field(
+        default_factory=list, description="Group ids of points other sources report and this omits."
+    )
+
+
+class GroupStatus(StrEnum):
+    agreed = "agreed"
+    disputed = "disputed"
+    single_source = "single_source"
+
+
+class Side(StrictModel):
+    version: str
+    claim_ids: list[str]
+    holders: list[str] = Field(description="Who holds this version (asserter names).")
+    source_ids: list[str]
+
+
+class ClaimGroup(StrictModel):
+    group_id: str
+    status: GroupStatus
+    point: str = Field(description="What the group is about, in neutral words.")
+    claim_ids: list[str]
+    source_ids: list[str]
+    sides: list[Side] = Field(description="One side when not disputed; two or more when disputed.")
+    how_formed: str = Field(description="Why these claims were grouped (for auditing).")
+
+
+class SummaryKind(StrEnum):
+    consensus = "consensus"
+    attributed = "attributed"
+    disputed = "disputed"
+    note = "note"
+
+
+class SummarySentence(StrictModel):
+    text: str
+    kind: SummaryKind
+    claim_ids: list[str]
+    source_ids: list[str]
+    group_id: str | None = None
+    written_by: str = Field(description="'model' or 'template' (deterministic fallback).")
+
+
+class Summary(StrictModel):
+    sentences: list[SummarySentence]
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+class Usage(StrictModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class PromptRef(StrictModel):
+    name: str
+    version: int
+    sha256: str
+
+
+class StepRecord(StrictModel):
+    step: str
+    prompt: PromptRef | None = None
+    backend: str
+    model: str
+    calls: int = 0
+    attempts: int = 0
+    cache_hits: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    wall_time_s: float = 0.0
+
+
+class RunWarning(StrictModel):
+    step: str
+    message: str
+    source_id: str | None = None
+
+
+class Reconciliation(StrictModel):
+    schema_version: str = SCHEMA_VERSION
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    backend: str
+    model: str
+    sources: list[Source]
+    accounts: list[SourceAccount]
+    groups: list[ClaimGroup]
+    summary: Summary
+    steps: list[StepRecord]
+    warnings: list[RunWarning] = Field(default_factory=list)
+
+    def all_claims(self) -> list[Claim]:
+        return [c for a in self.accounts for c in (*a.claims, *a.editorial)]
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.source_id == source_id)

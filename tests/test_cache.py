@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.llm.base import RawCompletion
+from service.llm.cache import CachingBackend, ResponseCache
+from service.llm.fake import FakeBackend
+from service.llm.structured import StructuredLLM
+from service.pipeline.drafts import PairBatch
+from service.prompts import load_prompt
+from service.schemas import Usage
+
+GOOD = RawCompletion(text='{"judgments": [{"pair_id": 1, "relation": "same"}]}',
+                     finish_reason="stop", usage=Usage(prompt_tokens=40, completion_tokens=9))
+
+
+def _prompt(request: str = "Pair 1"):  # type: ignore[no-untyped-def]
+    return load_prompt("align_pairs").render(claims="[S1.C1] x", request=request)
+
+
+async def test_second_identical_call_is_served_from_cache(tmp_path: Path) -> None:
+    inner = FakeBackend([GOOD])
+    llm = StructuredLLM(CachingBackend(inner, ResponseCache(tmp_path / "c.sqlite3")))
+    m1, m2 = llm.meter("a"), llm.meter("a")
+    await llm.complete(_prompt(), PairBatch, meter=m1)
+    await llm.complete(_prompt(), PairBatch, meter=m2)
+    assert len(inner.requests) == 1
+    assert m2.cache_hits == 1 and m2.usage.total_tokens == 0 and m1.usage.total_tokens == 49
+
+
+async def test_cache_survives_a_new_process_and_misses_on_changed_messages(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    llm = StructuredLLM(CachingBackend(FakeBackend([GOOD]), ResponseCache(path)))
+    await llm.complete(_prompt(), PairBatch, meter=llm.meter("a"))
+    inner = FakeBackend([GOOD])
+    llm2 = StructuredLLM(CachingBackend(inner, ResponseCache(path)))
+    await llm2.complete(_prompt(), PairBatch, meter=llm2.meter("a"))
+    assert inner.requests == []
+    await llm2.complete(_prompt("Pair 1 again"), PairBatch, meter=llm2.meter("a"))
+    assert len(inner.requests) == 1
+
+
+async def test_key_depends_on_backend_identity_and_schema(tmp_path: Path) -> None:
+    cache = ResponseCache(tmp_path / "c.sqlite3")
+    a = FakeBackend([GOOD], model="m1")
+    b = FakeBackend([GOOD], model="m2")
+    for backend in (a, b):
+        llm = StructuredLLM(CachingBackend(backend, cache))
+        await llm.complete(_prompt(), PairBatch, meter=llm.meter("a"))
+    assert len(a.requests) == 1 and len(b.requests) == 1
+    assert len(cache) == 2
+
+
+async def test_truncated_answers_are_not_cached(tmp_path: Path) -> None:
+    cut = RawCompletion(text="{", finish_reason="length")
+    inner = FakeBackend([cut, cut])
+    backend = CachingBackend(inner, ResponseCache(tmp_path / "c.sqlite3"))
+    llm = StructuredLLM(backend)
+    for _ in range(2):
+        try:
+            await llm.complete(_prompt(), PairBatch, meter=llm.meter("a"))
+        except Exception:
+            pass
+    assert len(inner.requests) == 2
