@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         "auto picks json_schema for api.openai.com and json_object_schema otherwise.",
     )
 
+    fake_latency_s: float = Field(
+        0.0, ge=0, description="Delay per call of the fake backend (load tests, demos)."
+    )
+
     # --- embedded model ------------------------------------------------------------------
     model_path: Path | None = Field(
         None, description="A GGUF file to serve instead of the bundled Qwen2.5-Coder-1.5B."

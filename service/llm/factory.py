@@ -19,7 +19,7 @@ def build_backend(settings: Settings) -> Backend:
     if settings.backend == "fake":
         from service.llm.fake_responder import fake_responder
 
-        backend = FakeBackend(responder=fake_responder)
+        backend = FakeBackend(responder=fake_responder, latency_s=settings.fake_latency_s)
     elif settings.backend == "openai":
         if not settings.base_url and not settings.api_key:
             raise ConfigError(
