@@ -45,7 +45,7 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
-Registrar = Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 
 def _optional_registrars() -> list[Registrar]:

@@ -152,9 +152,22 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
     ids = [c.claim_id for c in claims]
     point = _UnionFind(ids)
     agree = _UnionFind(ids)
-    linked = [e for e in edges if e.relation is not Relation.different and e.a in by_id]
-    for e in linked:
-        point.union(e.a, e.b)
+    n_sources = len({c.source_id for c in claims})
+    max_size = max(3, 2 * n_sources)
+    size = dict.fromkeys(ids, 1)
+    linked: list[Edge] = []
+    # Strongest links first, and no group past 2 claims per source: transitive chaining
+    # (A~B, B~C, C~D ...) would otherwise snowball unrelated claims into one "point".
+    for e in sorted(edges, key=lambda e: -e.score):
+        if e.relation is Relation.different or e.a not in by_id or e.b not in by_id:
+            continue
+        ra, rb = point.find(e.a), point.find(e.b)
+        if ra != rb and size[ra] + size[rb] > max_size:
+            continue
+        if ra != rb:
+            point.union(e.a, e.b)
+            size[point.find(e.a)] = size[ra] + size[rb]
+        linked.append(e)
         if e.relation is Relation.same:
             agree.union(e.a, e.b)
     groups: list[ClaimGroup] = []

@@ -114,7 +114,8 @@ def template_sentence(
         first = claims[group.claim_ids[0]]
         text = f"According to {_who(first, outlets)}, {_clause(first.statement)}."
         cited = [first.claim_id]
-    return SummarySentenceDraft(text=text[0].upper() + text[1:], claim_ids=cited)
+    # Built, not validated: the length limit is a constraint on the model, not on the template.
+    return SummarySentenceDraft.model_construct(text=text[0].upper() + text[1:], claim_ids=cited)
 
 
 _KINDS = {
