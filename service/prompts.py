@@ -120,7 +120,11 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
     return template
 
 
+def defuse(text: str) -> str:
+    """Untrusted text can never close a data fence."""
+    return text.replace("</data", "<\\/data")
+
+
 def fence(label: str, text: str) -> str:
-    """Wrap untrusted text as data. A closing fence inside the text is defused."""
-    safe = text.replace("</data", "<\\/data")
-    return f'<data id="{label}">\n{safe}\n</data>'
+    """Wrap untrusted text as data."""
+    return f'<data id="{label}">\n{defuse(text)}\n</data>'

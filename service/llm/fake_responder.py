@@ -46,7 +46,7 @@ def fake_responder(request: CompletionRequest) -> dict[str, Any]:
         claims = _numbered_lines(user.split("</data>")[0])
         parts = []
         for text in claims.values():
-            _outlet, asserted, statement = (text.split("; ", 2) + ["", ""])[:3]
+            _outlet, asserted, statement = [*text.split("; ", 2), "", ""][:3]
             parts.append(f"{asserted.removeprefix('asserted by ')} reports that "
                          f"{statement.rstrip('.')}")
         return {"text": "; ".join(parts) + ".", "claim_ids": list(claims)}

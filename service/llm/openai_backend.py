@@ -211,13 +211,15 @@ class OpenAIBackend:
         raise AssertionError("unreachable: tenacity either returns or reraises")
 
     async def _complete_once(self, request: CompletionRequest) -> RawCompletion:
-        response = await self._client.chat.completions.create(
-            model=self._model,
-            messages=self._messages(request),  # type: ignore[arg-type]
-            response_format=self._response_format(request),  # type: ignore[arg-type]
-            max_tokens=request.max_tokens,
-            temperature=request.temperature,
-        )
+        # Plain dicts: response_format carries server-specific shapes the SDK types don't know.
+        params: dict[str, Any] = {
+            "model": self._model,
+            "messages": self._messages(request),
+            "response_format": self._response_format(request),
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+        }
+        response = await self._client.chat.completions.create(**params)
         if not response.choices:
             raise BackendError(
                 f"{self._base_url} returned no choices: is this an OpenAI-compatible server?",

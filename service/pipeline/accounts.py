@@ -18,7 +18,7 @@ from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.drafts import ClaimDraft, SentenceBatch
 from service.pipeline.progress import Progress, ProgressCallback
-from service.prompts import fence, load_prompt
+from service.prompts import defuse, fence, load_prompt
 from service.schemas import (
     Asserter,
     AsserterKind,
@@ -31,6 +31,7 @@ from service.schemas import (
     Span,
 )
 from service.text.attribution import guess_asserter
+from service.text.editorial import CAPTION, editorial_marker
 from service.text.quotes import find_quotes
 
 OUTLET_VOICE = "the outlet"
@@ -47,7 +48,8 @@ def analysable(source: Source) -> list[int]:
     """Sentence ids worth a model call: not boilerplate, not a bare fragment."""
     ids = []
     for i, span in enumerate(source.sentences, 1):
-        if len(span.text.split()) < 4 or _BOILERPLATE.search(span.text):
+        text = span.text.strip()
+        if len(text.split()) < 4 or _BOILERPLATE.search(text) or CAPTION.search(text):
             continue
         ids.append(i)
     return ids
@@ -62,7 +64,7 @@ def _request_text(source: Source, batch: list[int]) -> str:
         wanted = ", ".join(f"[{i}]" for i in batch)
         return f"List the claims of sentences {wanted}, one entry per sentence, in order."
     i = batch[0]
-    sentence = " ".join(source.sentences[i - 1].text.split())
+    sentence = defuse(" ".join(source.sentences[i - 1].text.split()))
     guess = guess_asserter(sentence)
     hint = (
         f'\nA wording pattern ("{guess.cue}") suggests the asserter is "{guess.name}"; '
@@ -199,6 +201,10 @@ def _attribute(
         name, kind = last_anonymous, AsserterKind.anonymous_source
     if kind is not AsserterKind.outlet and claim_kind is ClaimKind.reported_fact:
         claim_kind = ClaimKind.attributed_claim
+    if kind is AsserterKind.outlet and claim_kind is ClaimKind.reported_fact and (
+        editorial_marker(draft.statement) or editorial_marker(sentence)
+    ):
+        claim_kind = ClaimKind.opinion
     return Asserter(name=name, kind=kind), claim_kind
 
 

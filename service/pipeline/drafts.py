@@ -15,7 +15,9 @@ class ClaimDraft(StrictModel):
     statement: str = Field(
         min_length=3, max_length=300, description="What is claimed, at most 25 neutral words."
     )
-    kind: ClaimKind = Field(description="reported_fact, attributed_claim, denial, opinion, background")
+    kind: ClaimKind = Field(
+        description="reported_fact, attributed_claim, denial, opinion or background"
+    )
     asserter: str = Field(
         min_length=1, max_length=100, description="Who asserts it, or 'the outlet'."
     )

@@ -8,11 +8,13 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+|\d+")
 _STOP = frozenset(
-    """a an the and or but of to in on at for with by from as is are was were be been being it its
-    this that these those he she they them his her their there here which who whom what when where
-    how not no nor so than then also said says say told would could should will can may might has
-    have had do does did about over after before into out up down all any some such only very more
-    most other own same too just per via according""".split()
+    (
+        "a an the and or but of to in on at for with by from as is are was were be been being "
+        "it its this that these those he she they them his her their there here which who whom "
+        "what when where how not no nor so than then also said says say told would could should "
+        "will can may might has have had do does did about over after before into out up down "
+        "all any some such only very more most other own same too just per via according"
+    ).split()
 )
 
 
