@@ -1,0 +1,1 @@
+"""Evaluation data and helpers: gold labels, judge check sets."""

@@ -1,0 +1,38 @@
+"""The naive baseline: one prompt ("Summarize these articles neutrally"), same backend.
+
+Its summary, split into sentences, is scored by the same summary scorers as the pipeline's
+(consensus coverage, disputed attribution, framing leaks, BASIL loaded wording, NeuS coverage).
+Per-source account scorers do not apply to it (shown as n/a).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.errors import InvalidOutputError, TruncatedOutputError
+from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.drafts import BaselineSummary
+from service.prompts import fence, load_prompt
+from service.schemas import ArticleIn
+from service.text.sentences import split_sentences
+
+MAX_TOKENS = 600
+
+
+def render_articles(articles: Sequence[ArticleIn]) -> str:
+    return "\n\n".join(
+        fence(f"article {i} ({a.outlet or 'unknown outlet'})", a.text)
+        for i, a in enumerate(articles, 1)
+    )
+
+
+async def baseline_summary(
+    articles: Sequence[ArticleIn], llm: StructuredLLM, meter: StepMeter
+) -> tuple[str, list[str], str | None]:
+    """(summary text, its sentences, error or None)."""
+    prompt = load_prompt("baseline_summary").render(articles=render_articles(articles))
+    try:
+        answer = await llm.complete(prompt, BaselineSummary, meter=meter, max_tokens=MAX_TOKENS)
+    except (InvalidOutputError, TruncatedOutputError) as e:
+        return "", [], str(e)
+    return answer.summary, [s.text for s in split_sentences(answer.summary)], None

@@ -1,0 +1,138 @@
+"""Datasets of eval cases: the hand-labelled seeds, BASIL triplets and NeuS stories.
+
+A `Case` is what the pipeline reads (plain `ArticleIn`s, exactly as `rashomon reconcile` would
+read them) plus whatever labels its data set has. Labels never reach the pipeline; scorers skip
+what a case does not label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from service.config import Settings
+from service.datasets import BiasSpan, load_basil, load_neus
+from service.errors import InputError
+from service.evals.labels import CaseLabels, load_labels
+from service.schemas import ArticleIn, Reconciliation
+from service.text.ingest import read_article_file
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
+DEFAULT_DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
+
+DatasetName = Literal["seeds", "basil", "neus"]
+DATASETS: tuple[DatasetName, ...] = ("seeds", "basil", "neus")
+
+
+@dataclass
+class Case:
+    case_id: str
+    dataset: DatasetName
+    name: str
+    articles: list[ArticleIn]
+    labels: CaseLabels | None = None  # seed gold labels (facts, quotes, framing, omissions)
+    labels_note: str | None = None  # why there are no gold labels, when there are none
+    bias_spans: list[BiasSpan] = field(default_factory=list)  # BASIL
+    reference_summary: str | None = None  # NeuS neutral roundup
+    gold_sources: dict[str, int] = field(default_factory=dict)  # gold source id -> article index
+
+
+def pipeline_source_ids(case: Case, rec: Reconciliation) -> dict[int, str]:
+    """Article index -> pipeline source id (by origin; sources dropped as duplicates are absent)."""
+    by_origin = {s.origin: s.source_id for s in rec.sources if s.origin}
+    out: dict[int, str] = {}
+    for i, article in enumerate(case.articles):
+        if article.origin in by_origin:
+            out[i] = by_origin[article.origin]
+    if not out and len(rec.sources) == len(case.articles):
+        out = {i: s.source_id for i, s in enumerate(rec.sources)}
+    return out
+
+
+def gold_to_pipeline(case: Case, rec: Reconciliation) -> dict[str, str]:
+    """Gold source id (labels file) -> pipeline source id."""
+    index = pipeline_source_ids(case, rec)
+    return {g: index[i] for g, i in case.gold_sources.items() if i in index}
+
+
+def load_seed_cases(seeds_dir: Path, settings: Settings) -> list[Case]:
+    articles_dir = seeds_dir / "articles"
+    paths = sorted(articles_dir.glob("*.txt"))
+    if not paths:
+        raise InputError("no seed articles (*.txt)", source=str(articles_dir))
+    labels_path = seeds_dir / "labels.yaml"
+    labels: CaseLabels | None = None
+    note: str | None = None
+    if labels_path.is_file():
+        labels = load_labels(labels_path, articles_dir)
+    else:
+        note = f"{labels_path} does not exist yet: gold-label scorers are skipped"
+    outlets = {s.file: s.outlet for s in labels.sources} if labels else {}
+    articles = []
+    for path in paths:
+        article = read_article_file(path, max_bytes=settings.max_article_bytes)
+        if path.name in outlets:
+            article = article.model_copy(update={"outlet": outlets[path.name]})
+        articles.append(article)
+    gold = {s.id: [p.name for p in paths].index(s.file) for s in labels.sources} if labels else {}
+    return [
+        Case(
+            case_id=labels.case_id if labels else "seeds",
+            dataset="seeds",
+            name="seed articles (Shoigu-Lecornu call, 3 April 2024)",
+            articles=articles,
+            labels=labels,
+            labels_note=note,
+            gold_sources=gold,
+        )
+    ]
+
+
+def load_basil_cases(datasets_dir: Path, limit: int | None) -> list[Case]:
+    events = load_basil(datasets_dir / "basil", limit=limit)
+    return [
+        Case(
+            case_id=f"basil-{e.event_id}",
+            dataset="basil",
+            name=e.name,
+            articles=e.articles,
+            bias_spans=e.labels.bias_spans,
+        )
+        for e in events
+    ]
+
+
+def load_neus_cases(datasets_dir: Path, limit: int | None) -> list[Case]:
+    root = datasets_dir / "neus"
+    events = load_neus(root / "test.source", root / "test.target", limit=limit)
+    return [
+        Case(
+            case_id=f"neus-{e.event_id}",
+            dataset="neus",
+            name=e.name,
+            articles=e.articles,
+            reference_summary=e.labels.reference_summary,
+        )
+        for e in events
+    ]
+
+
+def load_cases(
+    names: list[DatasetName],
+    settings: Settings,
+    *,
+    limit: int | None = None,
+    seeds_dir: Path = DEFAULT_SEEDS_DIR,
+    datasets_dir: Path = DEFAULT_DATASETS_DIR,
+) -> list[Case]:
+    cases: list[Case] = []
+    for name in names:
+        if name == "seeds":
+            cases += load_seed_cases(seeds_dir, settings)
+        elif name == "basil":
+            cases += load_basil_cases(datasets_dir, limit)
+        else:
+            cases += load_neus_cases(datasets_dir, limit)
+    return cases

@@ -1,0 +1,210 @@
+"""The eval's LLM judge: "does text B state the same fact as text A?".
+
+- Same interface as the pipeline: `StructuredLLM.complete` with the versioned prompt
+  `prompts/judge_same_fact.md` and the `JudgeVerdict` schema; answers are cached by the
+  backend's response cache, and verdicts again in memory for the run.
+- Position bias: a pair counts as the same fact only if the judge says yes in both orders,
+  (A, B) and (B, A). The second order is asked only when the first says yes (a "no" already
+  decides), so a "no" costs one call and a "yes" two. Yes-then-no answers are counted as
+  `order_flips`.
+- Bounded cost: callers pre-filter candidates lexically (`top_k` by `overlap`), and the judge
+  stops answering after `max_calls` model calls (later questions are reported as unjudged).
+- A judge that cannot be checked is not trusted: `agreement` runs it on hand-judged pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from service.errors import InvalidOutputError, TruncatedOutputError
+from service.evals.labels import JudgePair
+from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.drafts import JudgeVerdict
+from service.pipeline.similarity import overlap
+from service.prompts import load_prompt
+
+DEFAULT_TOP_K = 3
+DEFAULT_MAX_CALLS = 400
+MIN_OVERLAP = 0.12  # candidates sharing (almost) no content word are not worth a call
+RELATIVE_CUTOFF = 0.5  # nor are candidates scoring under half the best candidate's overlap
+
+T = TypeVar("T")
+
+
+def top_k(query: str, candidates: Sequence[T], text_of: Callable[[T], str], k: int) -> list[T]:
+    """The k candidates with the highest lexical overlap with `query` (ties keep input order)."""
+    scored = [(overlap(query, text_of(c)), i, c) for i, c in enumerate(candidates)]
+    return cut_candidates(scored, k)
+
+
+def cut_candidates(scored: list[tuple[float, int, T]], k: int) -> list[T]:
+    """Best k by score, dropping those under MIN_OVERLAP or under RELATIVE_CUTOFF x the best."""
+    scored = sorted((s for s in scored if s[0] >= MIN_OVERLAP), key=lambda s: (-s[0], s[1]))
+    if not scored:
+        return []
+    floor = scored[0][0] * RELATIVE_CUTOFF
+    return [c for score, _, c in scored[:k] if score >= floor]
+
+
+class Verdict(BaseModel):
+    same: bool | None  # None: not judged (budget spent or the judge's answer was unusable)
+    forward: str | None  # answer for (A, B)
+    backward: str | None  # answer for (B, A); None when not asked
+    note: str = ""
+
+
+@dataclass
+class Judge:
+    llm: StructuredLLM
+    max_calls: int = DEFAULT_MAX_CALLS
+    top_k: int = DEFAULT_TOP_K
+    meter: StepMeter = field(init=False)
+    order_flips: int = 0
+    errors: int = 0
+    unjudged: int = 0
+    _answers: dict[tuple[str, str], str | None] = field(default_factory=dict, init=False)
+    _verdicts: dict[tuple[str, str], Verdict] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.meter = self.llm.meter("judge", load_prompt("judge_same_fact").ref)
+
+    @property
+    def calls(self) -> int:
+        return self.meter.calls
+
+    async def _ask(self, first: str, second: str) -> str | None:
+        key = (first, second)
+        if key in self._answers:
+            return self._answers[key]
+        if self.meter.calls >= self.max_calls:
+            return None  # not memoised: a later run with a bigger budget may answer
+        prompt = load_prompt("judge_same_fact").render(
+            first=_one_line(first), second=_one_line(second)
+        )
+        answer: str | None
+        try:
+            verdict = await self.llm.complete(prompt, JudgeVerdict, meter=self.meter, max_tokens=16)
+            answer = verdict.answer
+        except (InvalidOutputError, TruncatedOutputError):
+            self.errors += 1
+            answer = None
+        self._answers[key] = answer
+        return answer
+
+    async def same_fact(self, a: str, b: str) -> Verdict:
+        key = (a, b)
+        if key in self._verdicts:
+            return self._verdicts[key]
+        forward = await self._ask(a, b)
+        if forward is None:
+            self.unjudged += 1
+            return Verdict(same=None, forward=None, backward=None, note="not judged")
+        if forward == "no":
+            verdict = Verdict(same=False, forward="no", backward=None)
+        else:
+            backward = await self._ask(b, a)
+            if backward is None:
+                self.unjudged += 1
+                return Verdict(same=None, forward=forward, backward=None, note="not judged")
+            if backward == "no":
+                self.order_flips += 1
+            verdict = Verdict(
+                same=backward == "yes",
+                forward=forward,
+                backward=backward,
+                note="" if backward == "yes" else "yes only in the (A, B) order",
+            )
+        self._verdicts[key] = verdict
+        return verdict
+
+    async def first_match(
+        self, fact: str, candidates: Sequence[T], text_of: Callable[[T], str]
+    ) -> tuple[T | None, list[tuple[T, Verdict]]]:
+        """Judge the top-k lexical candidates in order; return the first judged the same fact."""
+        tried: list[tuple[T, Verdict]] = []
+        for cand in top_k(fact, candidates, text_of, self.top_k):
+            verdict = await self.same_fact(fact, text_of(cand))
+            tried.append((cand, verdict))
+            if verdict.same:
+                return cand, tried
+        return None, tried
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+class Disagreement(BaseModel):
+    pair_id: str
+    fact: str
+    candidate: str
+    gold: bool
+    judge: bool | None
+    why: str
+
+
+class JudgeAgreement(BaseModel):
+    status: str  # "checked" | "unchecked"
+    reason: str = ""
+    n: int = 0
+    agreement: float | None = None
+    kappa: float | None = None
+    order_flips: int = 0
+    unjudged: int = 0
+    disagreements: list[Disagreement] = []
+
+
+def cohen_kappa(gold: Sequence[bool], pred: Sequence[bool]) -> float | None:
+    """Cohen's kappa for two binary raters; None when undefined (no pairs)."""
+    n = len(gold)
+    if n == 0:
+        return None
+    po = sum(g == p for g, p in zip(gold, pred, strict=True)) / n
+    g_yes, p_yes = sum(gold) / n, sum(pred) / n
+    pe = g_yes * p_yes + (1 - g_yes) * (1 - p_yes)
+    if pe == 1.0:
+        return 1.0 if po == 1.0 else 0.0
+    return (po - pe) / (1 - pe)
+
+
+async def agreement(judge: Judge, pairs: Sequence[JudgePair]) -> JudgeAgreement:
+    """Run the judge on hand-judged pairs; unjudged answers count as 'not the same'."""
+    flips_before = judge.order_flips
+    gold: list[bool] = []
+    pred: list[bool] = []
+    disagreements: list[Disagreement] = []
+    unjudged = 0
+    for pair in pairs:
+        verdict = await judge.same_fact(pair.fact, pair.candidate)
+        said = bool(verdict.same)
+        unjudged += verdict.same is None
+        gold.append(pair.same_fact)
+        pred.append(said)
+        if said != pair.same_fact or verdict.same is None:
+            disagreements.append(
+                Disagreement(
+                    pair_id=pair.id,
+                    fact=pair.fact,
+                    candidate=pair.candidate,
+                    gold=pair.same_fact,
+                    judge=verdict.same,
+                    why=pair.why,
+                )
+            )
+    n = len(pairs)
+    return JudgeAgreement(
+        status="checked",
+        n=n,
+        agreement=sum(g == p for g, p in zip(gold, pred, strict=True)) / n if n else None,
+        kappa=cohen_kappa(gold, pred),
+        order_flips=judge.order_flips - flips_before,
+        unjudged=unjudged,
+        disagreements=disagreements,
+    )

@@ -1,0 +1,342 @@
+"""Runs the eval: cases -> pipeline (`reconcile`, the CLI's function) + naive baseline ->
+scorers -> report files. One `build_llm(settings)` serves pipeline, baseline and judge."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+from service.errors import InputError, RashomonError
+from service.evals import scorers as sc
+from service.evals.baseline import baseline_summary
+from service.evals.dataset import (
+    DEFAULT_DATASETS_DIR,
+    DEFAULT_SEEDS_DIR,
+    REPO_ROOT,
+    Case,
+    DatasetName,
+    load_cases,
+)
+from service.evals.html import render_html
+from service.evals.judge import (
+    DEFAULT_MAX_CALLS,
+    DEFAULT_TOP_K,
+    Judge,
+    JudgeAgreement,
+    agreement,
+)
+from service.evals.labels import DEFAULT_JUDGE_PAIRS, JudgePair, LabelsError, load_judge_pairs
+from service.evals.report import (
+    CaseResult,
+    EvalReport,
+    JudgeInfo,
+    apply_thresholds,
+    comparison,
+    diff_reports,
+    load_thresholds,
+    read_report,
+    render_junit,
+    render_markdown,
+)
+from service.llm.factory import build_llm
+from service.llm.structured import StructuredLLM
+from service.pipeline.progress import Progress, ProgressCallback, no_progress
+from service.pipeline.reconcile import reconcile
+from service.render.markdown import render_markdown as render_reconciliation
+from service.schemas import PromptRef, StepRecord, Usage
+
+DEFAULT_SUMMARY_K = 2
+Log = Callable[[str], None]
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@dataclass
+class EvalOptions:
+    datasets: list[DatasetName]
+    out_dir: Path
+    limit: int | None = None
+    thresholds_path: Path | None = REPO_ROOT / "evals" / "thresholds.yaml"
+    previous: Path | None = None
+    judge_pairs: Path | None = DEFAULT_JUDGE_PAIRS
+    top_k: int = DEFAULT_TOP_K
+    summary_k: int = DEFAULT_SUMMARY_K
+    max_judge_calls: int = DEFAULT_MAX_CALLS
+    run_baseline: bool = True
+    seeds_dir: Path = DEFAULT_SEEDS_DIR
+    datasets_dir: Path = DEFAULT_DATASETS_DIR
+    command: str = "rashomon eval"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def git_commit() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+NOT_LABELLED = {
+    "seeds": None,
+    "basil": "BASIL has no hand-labelled facts (only bias spans)",
+    "neus": "NeuS has no hand-labelled facts (only a neutral roundup)",
+}
+LABEL_SCORES = ("fact_recall", "attribution_accuracy", "dispute_recall", "dispute_precision",
+                "omission_recall", "omission_precision")
+SUMMARY_LABEL_SCORES = ("consensus_coverage", "disputed_attribution", "framing_leak_free")
+
+
+def _no_labels_reason(case: Case) -> str:
+    return case.labels_note or NOT_LABELLED.get(case.dataset) or "no gold labels"
+
+
+async def _summary_scores(case: Case, sentences: list[str], judge: Judge) -> list[sc.Score]:
+    """Summary scorers shared by pipeline and baseline (judge top-k = summary_k)."""
+    scores: list[sc.Score] = []
+    if case.labels is not None:
+        scores.append(await sc.consensus_coverage(case, sentences, judge))
+        scores.append(await sc.disputed_attribution(case, sentences, judge))
+        scores.append(await sc.framing_leak_free(case, sentences, judge))
+    else:
+        scores += [sc.skipped(n, _no_labels_reason(case), judged=True)
+                   for n in SUMMARY_LABEL_SCORES]
+    if case.dataset == "basil":
+        scores.append(sc.basil_lexical_leak_free(case, sentences))
+    else:
+        scores.append(sc.skipped("basil_lexical_leak_free", "not a BASIL case"))
+    if case.dataset == "neus":
+        scores.append(await sc.neus_coverage(case, sentences, judge))
+    else:
+        scores.append(sc.skipped("neus_coverage", "not a NeuS case", judged=True))
+    return scores
+
+
+def _ordered(scores: list[sc.Score]) -> list[sc.Score]:
+    """Deterministic scorers first, then judge-based, then informative (cost)."""
+    return sorted(scores, key=lambda s: (s.informative, s.judged))
+
+
+class _SummaryK:
+    """Temporarily use summary_k as the judge's top-k (fewer calls on summary checks)."""
+
+    def __init__(self, judge: Judge, k: int) -> None:
+        self.judge, self.k, self.saved = judge, k, judge.top_k
+
+    def __enter__(self) -> None:
+        self.judge.top_k = self.k
+
+    def __exit__(self, *_: object) -> None:
+        self.judge.top_k = self.saved
+
+
+async def run_case(
+    case: Case,
+    *,
+    llm: StructuredLLM,
+    judge: Judge,
+    settings: Settings,
+    options: EvalOptions,
+    progress: ProgressCallback = no_progress,
+    log: Log = _stderr,
+) -> tuple[CaseResult, list[StepRecord]]:
+    started = time.perf_counter()
+    calls_before = judge.calls
+    result = CaseResult(case_id=case.case_id, dataset=case.dataset, name=case.name,
+                        n_articles=len(case.articles), labels_note=case.labels_note)
+    case_dir = options.out_dir / "cases" / _safe(case.case_id)
+    case_dir.mkdir(parents=True, exist_ok=True)
+    steps: list[StepRecord] = []
+    log(f"eval {case.case_id}: pipeline on {len(case.articles)} articles")
+    try:
+        rec = await reconcile(case.articles, llm=llm, settings=settings, progress=progress)
+    except RashomonError as e:
+        result.status, result.error = "error", f"{type(e).__name__}: {e}"
+        log(f"eval {case.case_id}: pipeline failed: {e}")
+        result.wall_time_s = time.perf_counter() - started
+        return result, steps
+    steps += rec.steps
+    (case_dir / "reconciliation.json").write_text(rec.model_dump_json(indent=2), "utf-8")
+    (case_dir / "reconciliation.md").write_text(render_reconciliation(rec), "utf-8")
+    result.reconciliation_path = str(case_dir / "reconciliation.json")
+
+    log(f"eval {case.case_id}: scoring pipeline output")
+    scores: list[sc.Score] = [sc.quote_grounding(rec), sc.citation_support(rec)]
+    if case.dataset == "basil":
+        scores.append(sc.basil_quote_attribution(case, rec))
+    else:
+        scores.append(sc.skipped("basil_quote_attribution", "not a BASIL case"))
+    if case.labels is not None:
+        matches = await sc.match_facts(case, rec, judge)
+        scores.append(sc.fact_recall(case, matches))
+        scores.append(sc.attribution_accuracy(case, rec, matches))
+        scores += sc.dispute_scores(case, rec, matches)
+        scores += sc.omission_scores(case, rec, matches)
+    else:
+        scores += [sc.skipped(n, _no_labels_reason(case), judged=True) for n in LABEL_SCORES]
+    sentences = [s.text for s in rec.summary.sentences]
+    with _SummaryK(judge, options.summary_k):
+        scores += await _summary_scores(case, sentences, judge)
+    scores.append(sc.cost(rec.steps))
+    result.pipeline = _ordered(scores)
+
+    if options.run_baseline:
+        log(f"eval {case.case_id}: baseline summary")
+        meter = llm.meter("baseline")
+        text, b_sentences, error = await baseline_summary(case.articles, llm, meter)
+        steps.append(meter.record())
+        result.baseline_summary, result.baseline_error = text or None, error
+        (case_dir / "baseline.txt").write_text(text or f"ERROR: {error}\n", "utf-8")
+        if error:
+            result.baseline = [sc.Score(name="baseline", status="error", explanation=error)]
+        else:
+            with _SummaryK(judge, options.summary_k):
+                b_scores = await _summary_scores(case, b_sentences, judge)
+            b_scores.append(sc.cost([meter.record()]))
+            result.baseline = _ordered(b_scores)
+    result.judge_calls = judge.calls - calls_before
+    result.wall_time_s = round(time.perf_counter() - started, 3)
+    log(f"eval {case.case_id}: done ({result.judge_calls} judge calls, "
+        f"{result.wall_time_s:.1f} s)")
+    return result, steps
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+
+
+def _load_pairs(path: Path | None) -> list[JudgePair] | str:
+    if path is None or not path.is_file():
+        return f"no judge check set at {path}"
+    try:
+        return load_judge_pairs(path)
+    except LabelsError as e:
+        return f"judge check set unusable: {e}"
+
+
+async def _judge_agreement(judge: Judge, path: Path | None, log: Log) -> JudgeAgreement:
+    pairs = _load_pairs(path)
+    if isinstance(pairs, str):
+        return JudgeAgreement(status="unchecked", reason=pairs)
+    log(f"eval: checking the judge on {len(pairs)} hand-judged pairs")
+    result = await agreement(judge, pairs)
+    log(f"eval: judge agreement {result.agreement or 0:.0%}, kappa "
+        f"{result.kappa if result.kappa is not None else float('nan'):.2f}")
+    return result
+
+
+def _sum_steps(steps: list[StepRecord]) -> list[StepRecord]:
+    out: dict[str, StepRecord] = {}
+    for st in steps:
+        if st.step not in out:
+            out[st.step] = st.model_copy()
+            continue
+        cur = out[st.step]
+        out[st.step] = cur.model_copy(update={
+            "calls": cur.calls + st.calls, "attempts": cur.attempts + st.attempts,
+            "cache_hits": cur.cache_hits + st.cache_hits, "usage": cur.usage + st.usage,
+            "wall_time_s": round(cur.wall_time_s + st.wall_time_s, 3),
+            "prompt": cur.prompt or st.prompt,
+        })
+    return list(out.values())
+
+
+async def run_eval(
+    options: EvalOptions,
+    settings: Settings,
+    *,
+    llm: StructuredLLM | None = None,
+    progress: ProgressCallback = no_progress,
+    log: Log = _stderr,
+) -> EvalReport:
+    started_at = datetime.now(UTC)
+    t0 = time.perf_counter()
+    thresholds = load_thresholds(options.thresholds_path)
+    if options.thresholds_path is not None and not options.thresholds_path.is_file():
+        raise InputError("thresholds file not found", source=str(options.thresholds_path))
+    previous = read_report(options.previous) if options.previous else None
+    cases = load_cases(options.datasets, settings, limit=options.limit,
+                       seeds_dir=options.seeds_dir, datasets_dir=options.datasets_dir)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    owned = llm is None
+    llm = llm or build_llm(settings)
+    judge = Judge(llm, max_calls=options.max_judge_calls, top_k=options.top_k)
+    results: list[CaseResult] = []
+    steps: list[StepRecord] = []
+    try:
+        judge_check = await _judge_agreement(judge, options.judge_pairs, log)
+        for n, case in enumerate(cases, 1):
+            progress(Progress("eval", n - 1, len(cases), case.case_id))
+            result, case_steps = await run_case(case, llm=llm, judge=judge, settings=settings,
+                                                options=options, progress=progress, log=log)
+            results.append(result)
+            steps += case_steps
+            progress(Progress("eval", n, len(cases), case.case_id))
+    finally:
+        if owned:
+            await llm.backend.aclose()
+    steps.append(judge.meter.record())
+    all_steps = _sum_steps(steps)
+    prompts: dict[tuple[str, int, str], PromptRef] = {}
+    for st in all_steps:
+        if st.prompt:
+            prompts[(st.prompt.name, st.prompt.version, st.prompt.sha256)] = st.prompt
+    failures = apply_thresholds(results, thresholds, judge_check)
+    report = EvalReport(
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        duration_s=round(time.perf_counter() - t0, 3),
+        backend=llm.backend.name,
+        model=llm.backend.model,
+        git_commit=git_commit(),
+        command=options.command,
+        datasets=list(options.datasets),
+        limit=options.limit,
+        settings={
+            "sentences_per_call": settings.sentences_per_call,
+            "pairs_per_call": settings.pairs_per_call,
+            "max_alignment_pairs": settings.max_alignment_pairs,
+            "max_summary_points": settings.max_summary_points,
+            "temperature": settings.temperature,
+            "reask_budget": settings.reask_budget,
+            "cache_enabled": settings.cache_enabled,
+        },
+        prompts=sorted(prompts.values(), key=lambda p: p.name),
+        thresholds=thresholds,
+        thresholds_path=str(options.thresholds_path) if options.thresholds_path else None,
+        judge=JudgeInfo(
+            prompt=judge.meter.prompt or PromptRef(name="judge_same_fact", version=0, sha256=""),
+            top_k=options.top_k, summary_k=options.summary_k, max_calls=options.max_judge_calls,
+            calls=judge.calls, order_flips=judge.order_flips, errors=judge.errors,
+            unjudged=judge.unjudged, agreement=judge_check,
+        ),
+        cases=results,
+        steps=all_steps or [StepRecord(step="none", backend=llm.backend.name,
+                                       model=llm.backend.model, usage=Usage())],
+        comparison=comparison(results),
+        failures=failures,
+        passed=not failures,
+    )
+    if previous is not None:
+        report.diff = diff_reports(previous, report)
+        report.diff_against = str(options.previous)
+    write_reports(report, options.out_dir)
+    return report
+
+
+def write_reports(report: EvalReport, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "eval.json").write_text(report.model_dump_json(indent=2), "utf-8")
+    (out_dir / "eval.md").write_text(render_markdown(report), "utf-8")
+    (out_dir / "eval.html").write_text(render_html(report), "utf-8")
+    (out_dir / "junit.xml").write_text(render_junit(report), "utf-8")

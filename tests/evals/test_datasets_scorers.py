@@ -1,0 +1,65 @@
+"""BASIL and NeuS scorers: good output scores high, bad output low."""
+
+from __future__ import annotations
+
+from service.datasets import BiasSpan
+from service.evals import scorers as sc
+from service.evals.dataset import Case
+from service.schemas import ArticleIn
+from tests.evals import helpers as h
+
+TEXT = 'Critics slammed the reckless plan. "We will not retreat," Rick Perry said.'
+
+
+def _basil_case() -> Case:
+    q = "We will not retreat,"
+    lex = "reckless plan"
+    return Case(case_id="b", dataset="basil", name="b",
+                articles=[ArticleIn(text=TEXT, outlet="Fox", origin="a"),
+                          ArticleIn(text=h.TEXT2, outlet="NYT", origin="b")],
+                bias_spans=[
+                    BiasSpan(article=0, start=TEXT.index(q), end=TEXT.index(q) + len(q), text=q,
+                             bias="inf", quote=True, speaker="Rick_Perry"),
+                    BiasSpan(article=0, start=TEXT.index(lex), end=TEXT.index(lex) + len(lex),
+                             text=lex, bias="lex", quote=False),
+                    BiasSpan(article=0, start=TEXT.index(q), end=TEXT.index(q) + len(q), text=q,
+                             bias="lex", quote=True, speaker="other_anti"),
+                ])
+
+
+def _rec(speaker: str) -> object:
+    from service.schemas import Quote
+    rec = h.good()
+    sources = [rec.sources[0].model_copy(update={"text": TEXT, "origin": "a"}),
+               rec.sources[1].model_copy(update={"origin": "b"})]
+    q = "We will not retreat,"
+    quote = Quote(quote_id="S1.Q1", source_id="S1", start=TEXT.index(q),
+                  end=TEXT.index(q) + len(q), text=q, speaker=speaker)
+    acc = rec.accounts[0].model_copy(update={"claims": [], "quotes": [quote]})
+    return rec.model_copy(update={"sources": sources, "accounts": [acc, rec.accounts[1]]})
+
+
+def test_basil_quote_attribution() -> None:
+    c = _basil_case()
+    good = sc.basil_quote_attribution(c, _rec("Rick Perry"))  # type: ignore[arg-type]
+    bad = sc.basil_quote_attribution(c, _rec("critics"))  # type: ignore[arg-type]
+    assert good.value == 1.0
+    assert bad.value == 0.0 and "misattributed" in bad.details[0].explanation
+    assert len(good.details) == 1  # the other_anti category label is not a name
+
+
+def test_basil_lexical_leak() -> None:
+    c = _basil_case()
+    assert sc.basil_lexical_leak_free(c, ["Officials discussed the plan."]).value == 1.0
+    assert sc.basil_lexical_leak_free(c, ['Critics called it a "reckless plan".']).value == 1.0
+    leaked = sc.basil_lexical_leak_free(c, ["The Reckless plan was adopted."])
+    assert leaked.value == 0.0 and "REPEATED" in leaked.details[0].explanation
+
+
+async def test_neus_coverage() -> None:
+    c = Case(case_id="n", dataset="neus", name="n", articles=[],
+             reference_summary=f"{h.F01} {h.F04}")
+    good = await sc.neus_coverage(c, [h.F01, h.F04], h.judge())
+    bad = await sc.neus_coverage(c, ["Markets rose sharply on oil news today."], h.judge())
+    assert good.value == 1.0
+    assert bad.value == 0.0

@@ -1,0 +1,64 @@
+"""End to end on the seed case with the fake backend: the four reports and the exit code."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from service.cli import main
+from service.evals.report import EvalReport
+
+
+def _run(tmp_path: Path, *extra: str) -> tuple[int, Path]:
+    out = tmp_path / "out"
+    code = main(["eval", "--cases", "seeds", "--backend", "fake", "--quiet", "--no-cache",
+                 "--out", str(out), *extra])
+    return code, out
+
+
+def test_reports_written(tmp_path: Path) -> None:
+    thresholds = tmp_path / "t.yaml"
+    thresholds.write_text("quote_grounding: 1.0\n")
+    code, out = _run(tmp_path, "--thresholds", str(thresholds))
+    assert code == 0
+    report = EvalReport.model_validate_json((out / "eval.json").read_text())
+    assert report.backend == "fake" and report.passed
+    assert {p.name for p in report.prompts} >= {"account_sentences", "judge_same_fact",
+                                                 "baseline_summary"}
+    assert report.judge.agreement.status == "checked"
+    case = report.cases[0]
+    assert (Path(case.reconciliation_path or "")).is_file()
+    assert case.score("pipeline", "quote_grounding").value == 1.0  # type: ignore[union-attr]
+    assert case.score("baseline", "fact_recall") is None  # n/a for the baseline
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and int(suite.get("tests", "0")) > 5
+    html = (out / "eval.html").read_text()
+    assert "class='comparison'" in html and "<link" not in html and "<script" not in html
+    assert "Pipeline vs baseline" in (out / "eval.md").read_text()
+
+    # a second run diffs against the first
+    code2, out2 = _run(tmp_path / "again", "--thresholds", str(thresholds),
+                       "--baseline", str(out / "eval.json"))
+    assert code2 == 0
+    again = json.loads((out2 / "eval.json").read_text())
+    assert again["diff"] and "Diff vs" in (out2 / "eval.html").read_text()
+
+
+def test_threshold_failure_exits_nonzero(tmp_path: Path) -> None:
+    thresholds = tmp_path / "t.yaml"
+    thresholds.write_text("quote_grounding: 1.0\nfact_recall: 1.0\n")
+    code, out = _run(tmp_path, "--thresholds", str(thresholds))
+    assert code != 0
+    root = ET.parse(out / "junit.xml").getroot()
+    failures = root.findall(".//testcase[@name='fact_recall']/failure")
+    assert failures and "fact_recall" in (failures[0].get("message") or "")
+    assert not EvalReport.model_validate_json((out / "eval.json").read_text()).passed
+
+
+def test_unchecked_judge_is_prominent(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "--judge-pairs", str(tmp_path / "missing.yaml"),
+                     "--thresholds", str(Path(__file__).parents[2] / "evals" / "thresholds.yaml"))
+    assert "JUDGE NOT CHECKED" in (out / "eval.html").read_text()
+    assert "JUDGE NOT CHECKED" in (out / "eval.md").read_text()
+    del code
