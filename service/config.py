@@ -88,6 +88,9 @@ class Settings(BaseSettings):
         None, description="When set, every route but health requires `Authorization: Bearer`."
     )
     max_concurrent_jobs: int = Field(2, ge=1)
+    max_queued_jobs: int | None = Field(
+        None, ge=1, description="Jobs waiting beyond this get 429 (default 16 x concurrent jobs)."
+    )
     sync_max_articles: int = Field(
         0, ge=0, description="Requests with at most this many articles may run synchronously."
     )

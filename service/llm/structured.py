@@ -13,6 +13,7 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -54,6 +55,7 @@ class StepMeter:
         )
 
 
+@lru_cache(maxsize=64)
 def model_schema(schema: type[BaseModel]) -> dict[str, Any]:
     """The JSON schema sent to the server, with $refs inlined (some grammar converters
     handle only self-contained schemas) and pydantic's titles dropped (noise for the model)."""

@@ -1,0 +1,1 @@
+"""HTTP service: `create_app` (FastAPI) and `rashomon serve`."""

@@ -1,0 +1,167 @@
+"""The FastAPI application factory: `create_app(settings)`.
+
+Startup (lifespan) builds the LLM once, in a worker thread (the embedded backend starts a
+llama.cpp server, which blocks), opens the job store and resumes queued jobs; shutdown stops
+the job runner (interrupted jobs go back to queued) and closes the backend.
+Run a single process per jobs database: the job queue lives in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service import __version__
+from service.api.deps import AppState
+from service.api.jobs import JobManager, JobStore
+from service.api.metrics import Metrics, MetricsMiddleware
+from service.api.problems import limit_problem, problem_response
+from service.api.routes import accounts, health, reconciliations, viewer
+from service.api.routes import metrics as metrics_route
+from service.config import Settings, get_settings
+from service.errors import BackendError
+from service.llm.factory import build_llm
+from service.llm.structured import StructuredLLM
+from service.text.ingest import HTML_SIZE_FACTOR
+
+log = logging.getLogger("rashomon.api")
+
+QUEUED_JOBS_PER_SLOT = 16
+JSON_OVERHEAD = 2  # escaping headroom of a JSON body over the raw article bytes
+
+
+def default_queue_limit(settings: Settings) -> int:
+    if settings.max_queued_jobs is not None:
+        return settings.max_queued_jobs
+    return QUEUED_JOBS_PER_SLOT * settings.max_concurrent_jobs
+
+
+def max_body_bytes(settings: Settings) -> int:
+    return (settings.max_articles * settings.max_article_bytes * HTML_SIZE_FACTOR
+            * JSON_OVERHEAD + 64 * 1024)
+
+
+class BodyLimitMiddleware:
+    """413 before a huge body is buffered (Content-Length, or counted while streaming)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def _problem(self, size: int) -> dict[str, object]:
+        return limit_problem(
+            413, "request-too-large", "Request too large",
+            f"the request body is over {self.limit:,} bytes ({size:,} seen); the bound is "
+            "max_articles x max_article_bytes x 10 (HTML) x 2 (JSON escaping)",
+            limit="request_bytes", value=self.limit,
+            setting="RASHOMON_MAX_ARTICLE_BYTES, RASHOMON_MAX_ARTICLES",
+        ).body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await problem_response(self._problem(int(declared)))(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        class _TooLarge(Exception):
+            pass
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await problem_response(self._problem(seen))(scope, receive, send)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    llm: StructuredLLM | None = None,
+    queue_limit: int | None = None,
+) -> FastAPI:
+    """The app. `llm` injects a ready model (tests; the caller then owns and closes it);
+    otherwise one is built from `settings` at startup and closed at shutdown."""
+    settings = settings or get_settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = llm is None
+        the_llm = llm if llm is not None else await asyncio.to_thread(build_llm, settings)
+        store = JobStore(settings.jobs_db_path)
+        jobs = JobManager(store, settings=settings, llm=the_llm, metrics=metrics,
+                          queue_limit=queue_limit or default_queue_limit(settings))
+        metrics.gauge("rashomon_jobs_queued", "Jobs waiting for a slot.",
+                      lambda: jobs.queue_depth)
+        metrics.gauge("rashomon_jobs_running", "Jobs running now.", lambda: jobs.running)
+        metrics.gauge("rashomon_jobs_max_concurrent", "Concurrent job slots.",
+                      lambda: settings.max_concurrent_jobs)
+        await jobs.start()
+        app.state.rashomon = AppState(settings=settings, llm=the_llm, store=store, jobs=jobs,
+                                      metrics=metrics)
+        log.info("rashomon API ready: backend %s, model %s, jobs in %s",
+                 the_llm.backend.name, the_llm.backend.model, settings.jobs_db_path)
+        try:
+            yield
+        finally:
+            app.state.rashomon = None
+            await jobs.stop()
+            store.close()
+            if owned:
+                await the_llm.backend.aclose()
+
+    app = FastAPI(
+        title="Rashomon",
+        version=__version__,
+        summary="What each outlet reports, where they agree, where they contradict each "
+        "other, and who says what.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.rashomon = None
+
+    def on_backend_error(exc: BackendError) -> None:
+        metrics.observe_backend_error(exc.backend, type(exc).__name__)
+
+    from service.api.problems import install_handlers
+
+    install_handlers(app, on_backend_error=on_backend_error)
+    app.include_router(health.router)
+    app.include_router(reconciliations.router)
+    app.include_router(accounts.router)
+    app.include_router(metrics_route.router)
+    app.include_router(viewer.router)
+    app.mount("/static", StaticFiles(directory=viewer.STATIC_DIR), name="static")
+    app.add_middleware(BodyLimitMiddleware, limit=max_body_bytes(settings))
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app

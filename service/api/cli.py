@@ -1,0 +1,45 @@
+"""`rashomon serve`: the HTTP API and web viewer under uvicorn (one process)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from service.cli_common import add_backend_options, settings_from_args
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve", help="run the HTTP API and web viewer",
+        description="Serves the HTTP API (/v1/..., /docs) and the web viewer (/). Settings come "
+        "from RASHOMON_* variables, e.g. RASHOMON_SERVICE_API_KEY, RASHOMON_MAX_CONCURRENT_JOBS,"
+        " RASHOMON_DB_PATH.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--log-level", default="info",
+                   choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--fake-latency", type=float, default=None,
+                   help="seconds per call of the fake backend (demos, load tests)")
+    add_backend_options(p)
+    p.set_defaults(func=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.api.app import create_app
+
+    settings = settings_from_args(args)
+    if args.fake_latency is not None:
+        settings = settings.model_copy(update={"fake_latency_s": args.fake_latency})
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=5,  # SSE streams would otherwise hold shutdown open
+        proxy_headers=False,
+    )
+    return 0

@@ -1,0 +1,337 @@
+"""Reconciliation jobs: a SQLite-backed store and an in-process runner.
+
+- Every job is written to SQLite (settings.jobs_db_path) *before* it is acknowledged, with its
+  articles, so a restart loses nothing: finished jobs keep their result, and queued jobs (and
+  jobs that were running when the process died) are queued again on startup, in arrival order.
+- At most `max_concurrent_jobs` pipelines run at once (a semaphore shared with /v1/accounts);
+  the rest wait in a FIFO queue whose length is bounded (`queue_limit`, else 429).
+- Progress events are kept in memory and fanned out to SSE subscribers; they are not persisted
+  (a restarted job starts its progress again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from service.api.metrics import Metrics
+from service.api.problems import problem_for
+from service.config import Settings
+from service.errors import BackendError
+from service.llm.structured import StructuredLLM
+from service.pipeline.progress import Progress
+from service.pipeline.reconcile import reconcile
+from service.schemas import ArticleIn
+
+log = logging.getLogger("rashomon.api.jobs")
+
+JobState = Literal["queued", "running", "done", "failed"]
+FINAL: frozenset[str] = frozenset({"done", "failed"})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    n_articles INTEGER NOT NULL,
+    articles TEXT NOT NULL,
+    result TEXT,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class JobRow:
+    id: str
+    status: JobState
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    n_articles: int
+    articles_json: str
+    result_json: str | None
+    error: dict[str, Any] | None
+    attempts: int
+
+    def articles(self) -> list[ArticleIn]:
+        return [ArticleIn.model_validate(a) for a in json.loads(self.articles_json)]
+
+
+class JobStore:
+    """Thin synchronous SQLite access (each statement is short; WAL; one connection + lock)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def create(self, articles: list[ArticleIn]) -> JobRow:
+        job_id = uuid.uuid4().hex
+        payload = json.dumps([a.model_dump(mode="json", exclude_none=True) for a in articles])
+        self._exec(
+            "INSERT INTO jobs (id, status, created_at, n_articles, articles) VALUES (?,?,?,?,?)",
+            (job_id, "queued", _now(), len(articles), payload),
+        )
+        row = self.get(job_id)
+        assert row is not None
+        return row
+
+    def get(self, job_id: str) -> JobRow | None:
+        rows = self._exec(
+            "SELECT id, status, created_at, started_at, finished_at, n_articles, articles, "
+            "result, error, attempts FROM jobs WHERE id = ?",
+            (job_id,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return JobRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                      json.loads(r[8]) if r[8] else None, r[9])
+
+    def mark_running(self, job_id: str) -> None:
+        self._exec(
+            "UPDATE jobs SET status='running', started_at=?, attempts=attempts+1 WHERE id=?",
+            (_now(), job_id),
+        )
+
+    def mark_done(self, job_id: str, result_json: str) -> None:
+        self._exec(
+            "UPDATE jobs SET status='done', finished_at=?, result=?, error=NULL WHERE id=?",
+            (_now(), result_json, job_id),
+        )
+
+    def mark_failed(self, job_id: str, error: dict[str, Any]) -> None:
+        self._exec(
+            "UPDATE jobs SET status='failed', finished_at=?, error=? WHERE id=?",
+            (_now(), json.dumps(error), job_id),
+        )
+
+    def requeue(self, job_id: str) -> None:
+        self._exec("UPDATE jobs SET status='queued', started_at=NULL WHERE id=?", (job_id,))
+
+    def recover(self) -> list[str]:
+        """Jobs to run after a restart: running-when-killed ones go back to queued."""
+        self._exec("UPDATE jobs SET status='queued', started_at=NULL WHERE status='running'")
+        return [r[0] for r in self._exec("SELECT id FROM jobs WHERE status='queued' ORDER BY seq")]
+
+    def count(self, status: str) -> int:
+        return int(self._exec("SELECT COUNT(*) FROM jobs WHERE status=?", (status,))[0][0])
+
+
+@dataclass
+class Event:
+    """One server-sent event: `event` name and JSON `data`."""
+
+    event: str
+    data: dict[str, Any]
+
+
+@dataclass
+class _Live:
+    """In-memory state of a job this process knows about."""
+
+    progress: dict[str, Any] | None = None
+    subscribers: list[asyncio.Queue[Event]] = field(default_factory=list)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class QueueFull(Exception):
+    def __init__(self, depth: int, limit: int) -> None:
+        super().__init__(f"{depth} jobs are queued (limit {limit})")
+        self.depth = depth
+        self.limit = limit
+
+
+class JobManager:
+    def __init__(
+        self,
+        store: JobStore,
+        *,
+        settings: Settings,
+        llm: StructuredLLM,
+        metrics: Metrics,
+        queue_limit: int,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.llm = llm
+        self.metrics = metrics
+        self.queue_limit = queue_limit
+        self.slots = asyncio.Semaphore(settings.max_concurrent_jobs)
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._live: dict[str, _Live] = {}
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._closing = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> list[str]:
+        resumed = self.store.recover()
+        for job_id in resumed:
+            self._live.setdefault(job_id, _Live())
+            self._queue.put_nowait(job_id)
+        if resumed:
+            log.info("resuming %d queued job(s) from %s", len(resumed), self.store.path)
+        self._dispatcher = asyncio.create_task(self._dispatch(), name="rashomon-jobs")
+        return resumed
+
+    async def stop(self) -> None:
+        """Stop taking work; interrupted jobs go back to queued (they resume on restart)."""
+        self._closing = True
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+        for live in self._live.values():
+            for q in live.subscribers:
+                q.put_nowait(Event("shutdown", {"detail": "server shutting down; reconnect"}))
+        tasks = list(self._running.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def queue_depth(self) -> int:
+        return self._queue.qsize()
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    # ------------------------------------------------------------------ submission
+
+    def submit(self, articles: list[ArticleIn]) -> JobRow:
+        if self._queue.qsize() >= self.queue_limit:
+            raise QueueFull(self._queue.qsize(), self.queue_limit)
+        row = self.store.create(articles)
+        self._live[row.id] = _Live()
+        self._queue.put_nowait(row.id)
+        return row
+
+    def progress_of(self, job_id: str) -> dict[str, Any] | None:
+        live = self._live.get(job_id)
+        return live.progress if live else None
+
+    async def wait(self, job_id: str) -> JobRow | None:
+        """The job's row once it is done or failed (None if unknown)."""
+        live = self._live.get(job_id)  # present exactly while the job is queued or running
+        if live is not None:
+            await live.finished.wait()
+        return self.store.get(job_id)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, job_id: str) -> AsyncIterator[asyncio.Queue[Event] | None]:
+        """Events of a queued/running job; None when the job is not active (read the store:
+        it is final or unknown). The final event is always delivered to a live subscriber."""
+        live = self._live.get(job_id)
+        if live is None:
+            yield None
+            return
+        q: asyncio.Queue[Event] = asyncio.Queue()
+        live.subscribers.append(q)
+        try:
+            yield q
+        finally:
+            with contextlib.suppress(ValueError):
+                live.subscribers.remove(q)
+
+    def _publish(self, job_id: str, event: Event) -> None:
+        live = self._live.get(job_id)
+        if live is None:
+            return
+        for q in live.subscribers:
+            q.put_nowait(event)
+
+    # ------------------------------------------------------------------ running
+
+    async def _dispatch(self) -> None:
+        while True:
+            await self.slots.acquire()
+            try:
+                job_id = await self._queue.get()
+            except BaseException:
+                self.slots.release()
+                raise
+            task = asyncio.create_task(self._run(job_id), name=f"rashomon-job-{job_id}")
+            self._running[job_id] = task
+
+    async def _run(self, job_id: str) -> None:
+        live = self._live.setdefault(job_id, _Live())
+        try:
+            row = self.store.get(job_id)
+            if row is None or row.status != "queued":
+                return
+            self.store.mark_running(job_id)
+            self._publish(job_id, Event("status", {"id": job_id, "status": "running"}))
+
+            def on_progress(p: Progress) -> None:
+                data = {"id": job_id, "step": p.step, "source_id": p.source_id, "done": p.done,
+                        "total": p.total, "percent": round(p.percent, 1)}
+                live.progress = data
+                self._publish(job_id, Event("progress", data))
+
+            try:
+                result = await reconcile(
+                    row.articles(), llm=self.llm, settings=self.settings, progress=on_progress
+                )
+            except asyncio.CancelledError:
+                self.store.requeue(job_id)  # shutdown mid-run: resume on the next start
+                raise
+            except Exception as exc:
+                error = problem_for(exc)
+                if isinstance(exc, BackendError):
+                    self.metrics.observe_backend_error(exc.backend, type(exc).__name__)
+                log.warning("job %s failed: %s", job_id, exc,
+                            exc_info=error["status"] >= 500 and not isinstance(exc, BackendError))
+                self.store.mark_failed(job_id, error)
+                self.metrics.observe_job("failed")
+                self._publish(job_id, Event("failed", {"id": job_id, "status": "failed",
+                                                       "error": error}))
+            else:
+                self.store.mark_done(job_id, result.model_dump_json())
+                self.metrics.observe_steps(result.steps)
+                self.metrics.observe_job("done")
+                self._publish(job_id, Event("done", {
+                    "id": job_id, "status": "done",
+                    "result_url": f"/v1/reconciliations/{job_id}",
+                }))
+        finally:
+            live.finished.set()
+            self._live.pop(job_id, None)
+            self._running.pop(job_id, None)
+            self.slots.release()

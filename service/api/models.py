@@ -1,0 +1,89 @@
+"""Request/response models of the HTTP API that are not pipeline schemas.
+
+The payloads themselves are the pipeline's models (`ArticleIn`, `Reconciliation`,
+`SourceAccount`, `Source`, `RunWarning`); these only wrap them. Unknown fields are rejected.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from service.api.examples import seed_request
+from service.schemas import (
+    ArticleIn,
+    Reconciliation,
+    RunWarning,
+    Source,
+    SourceAccount,
+    StrictModel,
+)
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+class ReconcileRequest(StrictModel):
+    """Articles about one event (two or more to reconcile; one gives its account only)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [seed_request()]})
+
+    articles: list[ArticleIn] = Field(
+        min_length=1, description="The articles, in any order; limits: RASHOMON_MAX_ARTICLES "
+        "per request, RASHOMON_MAX_ARTICLE_BYTES per article."
+    )
+
+
+class AccountRequest(StrictModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"article": seed_request()["articles"][1]}]}
+    )
+
+    article: ArticleIn
+
+
+class AccountResponse(StrictModel):
+    """One article's account. Offsets index `source.text` (the article as ingested)."""
+
+    source: Source
+    account: SourceAccount
+    warnings: list[RunWarning]
+
+
+class JobProgress(StrictModel):
+    step: str = Field(description="accounts, alignment or summary")
+    source_id: str | None = None
+    done: int
+    total: int
+    percent: float = Field(description="Percent of the current step.")
+
+
+class JobView(StrictModel):
+    """A reconciliation job. `result` is present once `status` is done, `error` (an RFC 9457
+    problem) once it failed."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{
+                "id": "3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b", "status": "running",
+                "created_at": "2024-04-05T10:00:00+00:00",
+                "started_at": "2024-04-05T10:00:01+00:00", "finished_at": None,
+                "n_articles": 2,
+                "progress": {"step": "accounts", "source_id": "S1", "done": 3, "total": 9,
+                             "percent": 33.3},
+                "links": {"self": "/v1/reconciliations/3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b",
+                          "events": "/v1/reconciliations/3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b/events"},
+            }]
+        }
+    )
+
+    id: str
+    status: JobStatus
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    n_articles: int
+    progress: JobProgress | None = None
+    links: dict[str, str]
+    result: Reconciliation | None = None
+    error: dict[str, Any] | None = None

@@ -1,0 +1,1 @@
+"""Thin route modules: parse, check limits, hand over to the pipeline or the job manager."""

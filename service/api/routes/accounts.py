@@ -1,0 +1,46 @@
+"""POST /v1/accounts: the per-source account of one article (synchronous)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from service.api.deps import Authorized, JobsDep, LLMDep, SettingsDep
+from service.api.examples import seed_request
+from service.api.models import AccountRequest, AccountResponse
+from service.api.problems import PROBLEM_JSON, Problem
+from service.api.routes.reconciliations import ERROR_RESPONSES, check_queue
+from service.api.validation import check_articles
+from service.pipeline.reconcile import account
+
+router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[Authorized])
+
+_EXAMPLES = {
+    "seed": {"summary": "A seed article (AFP report)",
+             "value": {"article": seed_request()["articles"][1]}},
+    "html": {"summary": "HTML is reduced to its main text",
+             "value": {"article": {"outlet": "Example", "text": "<html><body><article><p>"
+                                   "The ministry said the talks would resume on Monday.</p>"
+                                   "</article></body></html>"}}},
+}
+
+
+@router.post(
+    "/accounts",
+    summary="What one article reports, and who says it",
+    response_model=AccountResponse,
+    responses={**ERROR_RESPONSES,
+               401: {"model": Problem, "content": {PROBLEM_JSON: {}}}},
+)
+async def create_account(
+    body: Annotated[AccountRequest, Body(openapi_examples=_EXAMPLES)],
+    settings: SettingsDep,
+    llm: LLMDep,
+    jobs: JobsDep,
+) -> AccountResponse:
+    source = (await check_articles([body.article], settings, ("body", "article")))[0]
+    check_queue(jobs, settings)
+    async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
+        result, warnings = await account(body.article, llm=llm, settings=settings)
+    return AccountResponse(source=source, account=result, warnings=warnings)

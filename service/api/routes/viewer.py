@@ -1,0 +1,28 @@
+"""The web viewer: one static page (HTML + JS + CSS, no build chain) served at `/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "web" / "static"
+
+# The page only ever loads its own script/style and talks to this origin; article text is
+# inserted with textContent, and the policy forbids inline script as a second line of defence.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def index() -> FileResponse:
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html",
+                        headers=SECURITY_HEADERS)

@@ -1,0 +1,80 @@
+"""Request-time checks of submitted articles, so limits and unusable input are reported at once
+(413/422 with the field path) rather than as a failed job later."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from service.api.problems import ApiProblem, limit_problem, validation_problem
+from service.config import Settings
+from service.errors import InputError
+from service.pipeline.sources import prepare_sources
+from service.schemas import ArticleIn, Source
+from service.text.ingest import HTML_SIZE_FACTOR, looks_like_html
+
+Loc = tuple[str | int, ...]
+
+
+def check_count(articles: Sequence[ArticleIn], settings: Settings) -> None:
+    if len(articles) > settings.max_articles:
+        raise limit_problem(
+            413, "too-many-articles", "Too many articles",
+            f"{len(articles)} articles exceed the limit of {settings.max_articles} per request; "
+            "split the event or raise the setting",
+            limit="max_articles", value=settings.max_articles, setting="RASHOMON_MAX_ARTICLES",
+            actual=len(articles),
+        )
+
+
+def _field(loc: Loc) -> str:
+    out = ""
+    for p in loc:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+async def check_articles(
+    articles: Sequence[ArticleIn], settings: Settings, loc: Loc
+) -> list[Source]:
+    """Limits, emptiness and ingestibility of each article; returns each one's `Source`.
+
+    `loc` is the field path of the list (or of the single article when `loc` ends with a
+    field name and one article is given)."""
+    check_count(articles, settings)
+    single = len(articles) == 1 and not isinstance(loc[-1], int) and loc[-1] == "article"
+
+    def at(i: int) -> Loc:
+        return (*loc, "text") if single else (*loc, i, "text")
+
+    for i, article in enumerate(articles):
+        if not article.text.strip():
+            raise _invalid(at(i), "article text is empty (only whitespace)", "value_error")
+        size = len(article.text.encode("utf-8", errors="surrogatepass"))
+        html = looks_like_html(article.text)
+        limit = settings.max_article_bytes * (HTML_SIZE_FACTOR if html else 1)
+        if size > limit:
+            raise limit_problem(
+                413, "article-too-large", "Article too large",
+                f"{_field(at(i))}: article is {size:,} bytes, over the limit of {limit:,} bytes"
+                + (f" (HTML may be {HTML_SIZE_FACTOR}x the text limit)" if html else "")
+                + "; shorten it or raise the setting",
+                limit="max_article_bytes", value=settings.max_article_bytes,
+                setting="RASHOMON_MAX_ARTICLE_BYTES", actual=size, field=_field(at(i)),
+            )
+
+    def prepare() -> list[Source]:
+        out: list[Source] = []
+        for i, article in enumerate(articles):
+            try:
+                out.append(prepare_sources([article], settings)[0][0])
+            except InputError as e:
+                raise _invalid(at(i), str(e), "input_error") from e
+        return out
+
+    return await asyncio.to_thread(prepare)
+
+
+def _invalid(loc: Loc, msg: str, kind: str) -> ApiProblem:
+    body = validation_problem([{"loc": loc, "msg": msg, "type": kind}])
+    return ApiProblem(422, "validation", body["title"], body["detail"], errors=body["errors"])
