@@ -73,7 +73,11 @@ async def test_a_quote_the_model_cannot_ground_never_appears(settings: Settings)
         "asserter": "the outlet", "asserter_kind": "outlet"}]}]}
     backend = FakeBackend([bad, good])
     rec = await reconcile([one], llm=StructuredLLM(backend), settings=settings)
-    assert "answer for sentence ids [1]" in backend.requests[1].messages[-1].content
+    reask = backend.requests[1].messages[-1].content
+    assert "sentence_id" in reask and "Input should be 1" in reask
+    # The schema sent to the server itself allows only the id asked about.
+    item = backend.requests[0].json_schema["properties"]["sentences"]["items"]
+    assert item["properties"]["sentence_id"]["const"] == 1
     assert rec.accounts[0].claims[0].evidence[0].text == one.text
     assert rec.summary.note == ONE_SOURCE_NOTE
     assert rec.summary.sentences == []

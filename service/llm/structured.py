@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -40,6 +41,15 @@ class StepMeter:
     cache_hits: int = 0
     usage: Usage = field(default_factory=Usage)
     wall_time_s: float = 0.0
+
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        """Wall time of the step itself (calls run concurrently, so summing them would not)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.wall_time_s += time.perf_counter() - started
 
     def record(self) -> StepRecord:
         return StepRecord(
@@ -102,54 +112,50 @@ class StructuredLLM:
         json_schema = model_schema(schema)
         meter.calls += 1
         meter.prompt = meter.prompt or prompt.ref
-        started = time.perf_counter()
-        try:
-            for attempt in range(self.reask_budget + 1):
-                request = CompletionRequest(
-                    messages=tuple(messages),
-                    schema_name=schema.__name__,
-                    json_schema=json_schema,
-                    max_tokens=max_tokens,
-                    temperature=self.temperature,
-                    prompt_sha256=prompt.ref.sha256,
+        for attempt in range(self.reask_budget + 1):
+            request = CompletionRequest(
+                messages=tuple(messages),
+                schema_name=schema.__name__,
+                json_schema=json_schema,
+                max_tokens=max_tokens,
+                temperature=self.temperature,
+                prompt_sha256=prompt.ref.sha256,
+            )
+            raw = await self.backend.complete(request)
+            meter.attempts += 1
+            if raw.cached:
+                meter.cache_hits += 1
+            else:
+                meter.usage = meter.usage + raw.usage
+            if raw.finish_reason == "length":
+                raise TruncatedOutputError(
+                    f"{prompt.ref.name}: answer cut off at max_tokens={max_tokens} "
+                    f"after {len(raw.text)} characters; the step asks for too much in one "
+                    "call (lower sentences_per_call/pairs_per_call)",
+                    backend=self.backend.name,
                 )
-                raw = await self.backend.complete(request)
-                meter.attempts += 1
-                if raw.cached:
-                    meter.cache_hits += 1
-                else:
-                    meter.usage = meter.usage + raw.usage
-                if raw.finish_reason == "length":
-                    raise TruncatedOutputError(
-                        f"{prompt.ref.name}: answer cut off at max_tokens={max_tokens} "
-                        f"after {len(raw.text)} characters; the step asks for too much in one "
-                        "call (lower sentences_per_call/pairs_per_call)",
+            try:
+                value = schema.model_validate_json(raw.text)
+                if validate is not None:
+                    validate(value)
+                return value
+            except (ValidationError, ValueError) as e:
+                problem = _describe(e)
+                if attempt == self.reask_budget:
+                    raise InvalidOutputError(
+                        f"{prompt.ref.name}: answer still invalid after "
+                        f"{self.reask_budget} re-asks: {problem}",
                         backend=self.backend.name,
-                    )
-                try:
-                    value = schema.model_validate_json(raw.text)
-                    if validate is not None:
-                        validate(value)
-                    return value
-                except (ValidationError, ValueError) as e:
-                    problem = _describe(e)
-                    if attempt == self.reask_budget:
-                        raise InvalidOutputError(
-                            f"{prompt.ref.name}: answer still invalid after "
-                            f"{self.reask_budget} re-asks: {problem}",
-                            backend=self.backend.name,
-                        ) from e
-                    messages += [
-                        Message(role="assistant", content=raw.text),
-                        Message(
-                            role="user",
-                            content=f"That answer was rejected: {problem}\n"
-                            "Answer again with corrected JSON only.",
-                        ),
-                    ]
-            raise AssertionError("unreachable")
-        finally:
-            meter.wall_time_s += time.perf_counter() - started
+                    ) from e
+                messages += [
+                    Message(role="assistant", content=raw.text),
+                    Message(
+                        role="user",
+                        content=f"That answer was rejected: {problem}\n"
+                        "Answer again with corrected JSON only.",
+                    ),
+                ]
+        raise AssertionError("unreachable")
 
 
 def _describe(error: Exception) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import ClaimDraft, SentenceBatch
+from service.pipeline.drafts import ClaimDraft, SentenceBatch, sentence_batch_for
 from service.pipeline.progress import Progress, ProgressCallback
 from service.prompts import defuse, fence, load_prompt
 from service.schemas import (
@@ -31,11 +31,10 @@ from service.schemas import (
     Span,
 )
 from service.text.attribution import guess_asserter
-from service.text.editorial import CAPTION, editorial_marker
+from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
 from service.text.quotes import find_quotes
 
 OUTLET_VOICE = "the outlet"
-_BOILERPLATE = re.compile(r"©|\bcopyright\b|all rights reserved|connect with us", re.IGNORECASE)
 _ANONYMOUS_BACKREF = re.compile(r"^(the|that|this) (source|official|officials)$", re.IGNORECASE)
 
 
@@ -49,8 +48,10 @@ def analysable(source: Source) -> list[int]:
     ids = []
     for i, span in enumerate(source.sentences, 1):
         text = span.text.strip()
-        if len(text.split()) < 4 or _BOILERPLATE.search(text) or CAPTION.search(text):
+        if len(text.split()) < 4 or BOILERPLATE.search(text) or CAPTION.search(text):
             continue
+        if source.title and " ".join(text.split()) == " ".join(source.title.split()):
+            continue  # a headline is the outlet's framing of the story, not a reported claim
         ids.append(i)
     return ids
 
@@ -102,7 +103,10 @@ async def build_account(
         )
         try:
             return await llm.complete(
-                prompt, SentenceBatch, meter=meter, max_tokens=160 * len(batch) + 64,
+                prompt,
+                sentence_batch_for(tuple(batch)),
+                meter=meter,
+                max_tokens=160 * len(batch) + 64,
                 validate=validate,
             )
         except (InvalidOutputError, TruncatedOutputError) as e:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import PairBatch, Relation
+from service.pipeline.drafts import PairBatch, Relation, pair_batch_for
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import overlap
 from service.prompts import fence, load_prompt
@@ -62,11 +62,9 @@ def _text(claim: Claim) -> str:
     return f"{claim.statement} {claim.evidence[0].text if claim.evidence else ''}"
 
 
-def claim_line(claim: Claim, outlets: dict[str, str]) -> str:
-    return (
-        f"[{claim.claim_id}] {outlets[claim.source_id]}; {claim.asserter.name}; "
-        f"{claim.kind.value}; {claim.statement}"
-    )
+def claim_line(claim: Claim) -> str:
+    # Compact: this listing is the shared prefix of every pair call (read once, then cached).
+    return f"[{claim.claim_id}] {claim.asserter.name}; {claim.kind.value}; {claim.statement}"
 
 
 async def align(
@@ -81,10 +79,10 @@ async def align(
     progress: ProgressCallback,
 ) -> list[ClaimGroup]:
     comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
-    outlets = {s.source_id: s.outlet for s in sources}
     pairs = candidate_pairs(comparable, max_pairs) if len(sources) > 1 else []
     template = load_prompt("align_pairs")
-    listing = fence("claims", "\n".join(claim_line(c, outlets) for c in comparable))
+    outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
+    listing = fence("claims", outlets + "\n" + "\n".join(claim_line(c) for c in comparable))
     batches = [pairs[i : i + pairs_per_call] for i in range(0, len(pairs), pairs_per_call)]
     edges: list[Edge] = []
     done = 0
@@ -105,7 +103,7 @@ async def align(
         try:
             answer = await llm.complete(
                 template.render(claims=listing, request=request),
-                PairBatch,
+                pair_batch_for(tuple(numbered)),
                 meter=meter,
                 max_tokens=40 * len(batch) + 32,
                 validate=validate,

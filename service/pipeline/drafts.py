@@ -5,8 +5,10 @@ travel in the JSON schema the model reads."""
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from service.schemas import AsserterKind, ClaimKind, StrictModel
 
@@ -59,3 +61,57 @@ class BaselineSummary(StrictModel):
 
 class JudgeVerdict(StrictModel):
     answer: str = Field(pattern="^(yes|no)$", description="'yes' or 'no'.")
+
+
+# --------------------------------------------------------------------------- constrained variants
+# The same schemas narrowed to the ids one call may use: ids become enums and list lengths are
+# fixed, so a grammar-constrained server cannot answer with an id that does not exist (the
+# embedded model otherwise writes "claims/S1.C5" or judges pairs it was not asked about).
+# Servers without grammars still get the narrowed JSON schema, and pydantic enforces it.
+
+
+def _literal(values: tuple[str | int, ...]) -> Any:
+    return Literal.__getitem__(values)  # Literal[values] with values known only at run time
+
+
+@lru_cache(maxsize=512)
+def sentence_batch_for(ids: tuple[int, ...]) -> type[SentenceBatch]:
+    item = create_model(
+        "SentenceDraft",
+        __base__=SentenceDraft,
+        sentence_id=(
+            _literal(ids),
+            Field(description=SentenceDraft.model_fields["sentence_id"].description),
+        ),
+    )
+    return create_model(
+        "SentenceBatch",
+        __base__=SentenceBatch,
+        sentences=(list[item], Field(min_length=len(ids), max_length=len(ids))),
+    )
+
+
+@lru_cache(maxsize=512)
+def pair_batch_for(ids: tuple[int, ...]) -> type[PairBatch]:
+    item = create_model(
+        "PairDraft",
+        __base__=PairDraft,
+        pair_id=(_literal(ids), Field(description=PairDraft.model_fields["pair_id"].description)),
+    )
+    return create_model(
+        "PairBatch",
+        __base__=PairBatch,
+        judgments=(list[item], Field(min_length=len(ids), max_length=len(ids))),
+    )
+
+
+@lru_cache(maxsize=512)
+def summary_draft_for(claim_ids: tuple[str, ...]) -> type[SummarySentenceDraft]:
+    return create_model(
+        "SummarySentenceDraft",
+        __base__=SummarySentenceDraft,
+        claim_ids=(
+            list[_literal(claim_ids)],  # type: ignore[misc]
+            Field(min_length=1, description="Ids of the claims the sentence uses."),
+        ),
+    )

@@ -33,8 +33,8 @@ async def reconcile(
     # Articles one after another, sentences concurrently: a local server keeps one article's
     # prefix cached, so interleaving articles would make every call re-read its article.
     for source in sources:
-        accounts.append(
-            await build_account(
+        with accounts_meter.timed():
+            source_account = await build_account(
                 source,
                 llm,
                 accounts_meter,
@@ -42,34 +42,36 @@ async def reconcile(
                 warnings=warnings,
                 progress=progress,
             )
-        )
+        accounts.append(source_account)
     claims = [c for a in accounts for c in a.claims]
 
     align_meter = llm.meter("alignment")
-    groups = await align(
-        sources,
-        claims,
-        llm,
-        align_meter,
-        max_pairs=settings.max_alignment_pairs,
-        pairs_per_call=settings.pairs_per_call,
-        warnings=warnings,
-        progress=progress,
-    )
+    with align_meter.timed():
+        groups = await align(
+            sources,
+            claims,
+            llm,
+            align_meter,
+            max_pairs=settings.max_alignment_pairs,
+            pairs_per_call=settings.pairs_per_call,
+            warnings=warnings,
+            progress=progress,
+        )
     missing = omissions(sources, groups)
     accounts = [a.model_copy(update={"omits": missing[a.source_id]}) for a in accounts]
 
     summary_meter = llm.meter("summary")
-    summary = await summarize(
-        sources,
-        groups,
-        claims,
-        llm,
-        summary_meter,
-        max_points=settings.max_summary_points,
-        warnings=warnings,
-        progress=progress,
-    )
+    with summary_meter.timed():
+        summary = await summarize(
+            sources,
+            groups,
+            claims,
+            llm,
+            summary_meter,
+            max_points=settings.max_summary_points,
+            warnings=warnings,
+            progress=progress,
+        )
     result = Reconciliation(
         backend=llm.backend.name,
         model=llm.backend.model,
@@ -100,13 +102,19 @@ def integrity_problems(result: Reconciliation) -> list[str]:
                 if texts[c.source_id][span.start : span.end] != span.text:
                     problems.append(f"claim {c.claim_id} evidence does not match its offsets")
     for group in result.groups:
-        problems += [f"group {group.group_id} cites unknown {c}" for c in group.claim_ids
-                     if c not in claim_ids]
+        problems += [
+            f"group {group.group_id} cites unknown {c}"
+            for c in group.claim_ids
+            if c not in claim_ids
+        ]
     for n, sentence in enumerate(result.summary.sentences, 1):
         if not sentence.claim_ids:
             problems.append(f"summary sentence {n} cites no claim")
-        problems += [f"summary sentence {n} cites unknown {c}" for c in sentence.claim_ids
-                     if c not in claim_ids]
+        problems += [
+            f"summary sentence {n} cites unknown {c}"
+            for c in sentence.claim_ids
+            if c not in claim_ids
+        ]
     return problems
 
 
@@ -120,12 +128,13 @@ async def account(
     """The per-source account of one article (same step 1 as `reconcile`)."""
     sources, warnings = prepare_sources([article], settings)
     meter: StepMeter = llm.meter("accounts")
-    result = await build_account(
-        sources[0],
-        llm,
-        meter,
-        sentences_per_call=settings.sentences_per_call,
-        warnings=warnings,
-        progress=progress,
-    )
+    with meter.timed():
+        result = await build_account(
+            sources[0],
+            llm,
+            meter,
+            sentences_per_call=settings.sentences_per_call,
+            warnings=warnings,
+            progress=progress,
+        )
     return result, warnings

@@ -8,6 +8,7 @@ from pathlib import Path
 from service.config import Settings
 from service.errors import InputError
 from service.schemas import ArticleIn, RunWarning, Source, Span
+from service.text.editorial import BOILERPLATE
 from service.text.ingest import check_duplicates, clean_article
 from service.text.quotes import find_quotes
 from service.text.sentences import split_sentences
@@ -42,13 +43,14 @@ def prepare_sources(
             continue
         source_id = f"S{len(sources) + 1}"
         sentences = sentence_units(article.text)
+        title = article.title or detect_title(sentences)
         if not sentences:
             raise InputError("no sentences found in the text", source=_label(article, index))
         sources.append(
             Source(
                 source_id=source_id,
                 outlet=article.outlet or _label(article, index),
-                title=article.title,
+                title=title,
                 url=article.url,
                 published=article.published,
                 origin=article.origin,
@@ -82,3 +84,19 @@ def sentence_units(text: str) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+_TERMINAL = (".", "!", "?", '"', "”", "»", "'", ":")
+
+
+def detect_title(sentences: Sequence[Span]) -> str | None:
+    """Plain-text dumps often start with the headline on its own line: a short unit without
+    closing punctuation among the first two. (Site boilerplate before it is skipped by the
+    account step's boilerplate filter, not here.)"""
+    for span in sentences[:2]:
+        text = span.text.strip()
+        if BOILERPLATE.search(text):
+            continue
+        if 3 <= len(text.split()) <= 20 and not text.endswith(_TERMINAL):
+            return text
+    return None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import SummarySentenceDraft
+from service.pipeline.drafts import SummarySentenceDraft, summary_draft_for
 from service.pipeline.progress import Progress, ProgressCallback
 from service.prompts import fence, load_prompt
 from service.schemas import (
@@ -158,7 +158,7 @@ async def summarize(
         try:
             draft = await llm.complete(
                 prompt,
-                SummarySentenceDraft,
+                summary_draft_for(tuple(group.claim_ids)),
                 meter=meter,
                 max_tokens=160,
                 validate=lambda d: check_sentence(d, group, by_id),

@@ -24,6 +24,9 @@ _MARKERS = re.compile(
     re.IGNORECASE,
 )
 
+# Site furniture around the article text.
+BOILERPLATE = re.compile(r"©|\bcopyright\b|all rights reserved|connect with us", re.IGNORECASE)
+
 # Photo captions, credits and share widgets: text around an article, not part of its report.
 CAPTION = re.compile(
     r"\b(?:AP|AFP|Reuters|Getty Images|EPA)\s*(?:Photo|/)|\bphoto (?:provided|taken|shows)|"
