@@ -26,6 +26,9 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--sentences-per-call", type=int, help="sentences per model call (1 suits "
                    "small models; a strong model can take 8-16)")
     g.add_argument("--pairs-per-call", type=int)
+    g.add_argument("--summary-mode", choices=["model", "template"],
+                   help="who writes summary sentences (template: no model calls, always "
+                   "attributed)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the response "
                    "cache")
     g.add_argument("--cache-dir", type=Path)
@@ -41,6 +44,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "structured_mode": args.structured_mode,
         "sentences_per_call": args.sentences_per_call,
         "pairs_per_call": args.pairs_per_call,
+        "summary_mode": args.summary_mode,
         "cache_dir": args.cache_dir,
     }
     if args.base_url and not args.backend:

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     pairs_per_call: int = Field(1, ge=1, le=64)
     max_alignment_pairs: int = Field(120, ge=0)
     max_summary_points: int = Field(14, ge=1)
+    summary_mode: Literal["model", "template"] = Field(
+        "model",
+        description="model: the model writes each summary sentence (checked, template fallback); "
+        "template: deterministic attributed sentences built from the claims, no model calls.",
+    )
 
     # --- input limits --------------------------------------------------------------------
     max_article_bytes: int = Field(200_000, ge=1000)

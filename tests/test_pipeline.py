@@ -212,3 +212,67 @@ def test_draft_schema_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError, match="extra"):
         ClaimDraft.model_validate({"statement": "abc", "kind": "opinion", "asserter": "x",
                                    "asserter_kind": "outlet", "confidence": 0.9})
+
+
+def _swap_sensitive_responder(request):  # type: ignore[no-untyped-def]
+    """Says 'contradict' when the denial comes second and 'same' when it comes first."""
+    import re
+
+    user = request.messages[-1].content
+    ids = re.findall(r"Pair (\d+): \[(\S+?)\] vs \[(\S+?)\]", user)
+    return {"judgments": [{"pair_id": int(n), "relation": "contradict" if b == "S2.C1" else "same"}
+                          for n, a, b in ids]}
+
+
+async def test_a_contradiction_must_survive_the_swapped_order() -> None:
+    from service.pipeline.alignment import align
+    from service.pipeline.progress import no_progress
+    from service.schemas import Source
+
+    claims = [
+        _claim("S1.C1", "S1", "Talks on Ukraine were agreed in the call", "Russian ministry",
+               ClaimKind.attributed_claim),
+        _claim("S2.C1", "S2", "France agreed to nothing on Ukraine in the call", "French source",
+               ClaimKind.denial),
+    ]
+    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
+    backend = FakeBackend(responder=_swap_sensitive_responder)
+    llm = StructuredLLM(backend)
+    groups = await align(sources, claims, llm, llm.meter("alignment"), max_pairs=10,
+                         pairs_per_call=1, warnings=[], progress=no_progress)
+    assert len(backend.requests) == 2  # asked once, re-asked swapped because it said contradict
+    assert [g.status for g in groups] == [GroupStatus.agreed]
+
+    def always(request):  # type: ignore[no-untyped-def]
+        out = _swap_sensitive_responder(request)
+        for j in out["judgments"]:
+            j["relation"] = "contradict"
+        return out
+
+    groups = await align(sources, claims, StructuredLLM(FakeBackend(responder=always)),
+                         llm.meter("alignment"), max_pairs=10, pairs_per_call=1, warnings=[],
+                         progress=no_progress)
+    assert [g.status for g in groups] == [GroupStatus.disputed]
+
+
+def test_agreement_about_what_someone_said_stays_attributed() -> None:
+    claims = [
+        _claim("S1.C1", "S1", "Readiness for dialogue was noted", "Russian defence ministry",
+               ClaimKind.attributed_claim),
+        _claim("S2.C1", "S2", "Readiness for dialogue was noted", "Russian defence ministry",
+               ClaimKind.attributed_claim),
+    ]
+    group = build_groups(claims, [Edge("S1.C1", "S2.C1", Relation.same, 0.9)])[0]
+    assert group.status is GroupStatus.agreed
+    text = template_sentence(group, {c.claim_id: c for c in claims},
+                             {"S1": "Outlet 1", "S2": "AFP"}).text
+    assert text.startswith("According to Russian defence ministry")
+
+
+async def test_template_summary_mode_makes_no_summary_calls(settings: Settings) -> None:
+    backend = FakeBackend(responder=fake_responder)
+    template_settings = settings.model_copy(update={"summary_mode": "template"})
+    rec = await reconcile([A, B], llm=StructuredLLM(backend), settings=template_settings)
+    assert not any(r.schema_name == "SummarySentenceDraft" for r in backend.requests)
+    assert rec.summary.sentences
+    assert all(s.written_by == "template" for s in rec.summary.sentences)

@@ -148,8 +148,11 @@ def assemble_account(source: Source, drafts: dict[int, list[ClaimDraft]]) -> Sou
             if asserter.kind is AsserterKind.anonymous_source:
                 last_anonymous = asserter.name
             claim_quotes = [
-                q.model_copy(update={"speaker": None if asserter.kind is AsserterKind.outlet
-                                     else asserter.name})
+                q.model_copy(
+                    update={
+                        "speaker": None if asserter.kind is AsserterKind.outlet else asserter.name
+                    }
+                )
                 for q in sentence_quotes
             ]
             claims.append(
@@ -205,8 +208,10 @@ def _attribute(
         name, kind = last_anonymous, AsserterKind.anonymous_source
     if kind is not AsserterKind.outlet and claim_kind is ClaimKind.reported_fact:
         claim_kind = ClaimKind.attributed_claim
-    if kind is AsserterKind.outlet and claim_kind is ClaimKind.reported_fact and (
-        editorial_marker(draft.statement) or editorial_marker(sentence)
+    if (
+        kind is AsserterKind.outlet
+        and claim_kind is ClaimKind.reported_fact
+        and (editorial_marker(draft.statement) or editorial_marker(sentence))
     ):
         claim_kind = ClaimKind.opinion
     return Asserter(name=name, kind=kind), claim_kind

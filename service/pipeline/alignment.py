@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import PairBatch, Relation, pair_batch_for
+from service.pipeline.drafts import Relation, pair_batch_for
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import overlap
 from service.prompts import fence, load_prompt
@@ -80,46 +80,77 @@ async def align(
 ) -> list[ClaimGroup]:
     comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
     pairs = candidate_pairs(comparable, max_pairs) if len(sources) > 1 else []
-    template = load_prompt("align_pairs")
     outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
     listing = fence("claims", outlets + "\n" + "\n".join(claim_line(c) for c in comparable))
-    batches = [pairs[i : i + pairs_per_call] for i in range(0, len(pairs), pairs_per_call)]
-    edges: list[Edge] = []
-    done = 0
+    labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
 
-    async def ask(offset: int, batch: list[tuple[Claim, Claim, float]]) -> None:
-        nonlocal done
-        numbered = {offset + k + 1: pair for k, pair in enumerate(batch)}
-        request = "\n".join(
-            f"Pair {n}: [{a.claim_id}] vs [{b.claim_id}]" for n, (a, b, _) in numbered.items()
-        )
-        request += "\nGive one judgment per pair, using the pair numbers."
-
-        def validate(answer: PairBatch) -> None:
-            got = sorted(j.pair_id for j in answer.judgments)
-            if got != sorted(numbered):
-                raise ValueError(f"judge pairs {sorted(numbered)} exactly, got {got}")
-
-        try:
-            answer = await llm.complete(
-                template.render(claims=listing, request=request),
-                pair_batch_for(tuple(numbered)),
-                meter=meter,
-                max_tokens=40 * len(batch) + 32,
-                validate=validate,
-            )
-            for judgment in answer.judgments:
-                a, b, score = numbered[judgment.pair_id]
-                edges.append(Edge(a.claim_id, b.claim_id, judgment.relation, score))
-        except (InvalidOutputError, TruncatedOutputError) as e:
-            warnings.append(RunWarning(step="alignment", message=f"pairs skipped: {e}"))
-        finally:
-            done += len(batch)
-            progress(Progress("alignment", done, len(pairs)))
-
-    offsets = [sum(len(b) for b in batches[:i]) for i in range(len(batches))]
-    await asyncio.gather(*(ask(o, b) for o, b in zip(offsets, batches, strict=True)))
+    first = await labeller.label([(a, b) for a, b, _ in pairs], step="alignment")
+    # A contradiction is what the reader is told about, so it must survive being asked again
+    # with the two claims swapped (small models flip with position); otherwise the pair keeps
+    # the second answer, and an unanswered re-check counts as "same point, not contradicted".
+    disputed = [i for i, r in enumerate(first) if r is Relation.contradict]
+    second = await labeller.label(
+        [(pairs[i][1], pairs[i][0]) for i in disputed], step="alignment-check"
+    )
+    final = list(first)
+    for i, again in zip(disputed, second, strict=True):
+        final[i] = again if again is not None else Relation.same
+    edges = [
+        Edge(a.claim_id, b.claim_id, relation, score)
+        for (a, b, score), relation in zip(pairs, final, strict=True)
+        if relation is not None
+    ]
     return build_groups(comparable, edges)
+
+
+class _PairLabeller:
+    """Asks the model about claim pairs, `pairs_per_call` at a time, over a cached listing."""
+
+    def __init__(
+        self,
+        llm: StructuredLLM,
+        meter: StepMeter,
+        listing: str,
+        pairs_per_call: int,
+        warnings: list[RunWarning],
+        progress: ProgressCallback,
+    ) -> None:
+        self.llm, self.meter, self.listing = llm, meter, listing
+        self.pairs_per_call, self.warnings, self.progress = pairs_per_call, warnings, progress
+        self.template = load_prompt("align_pairs")
+
+    async def label(
+        self, pairs: Sequence[tuple[Claim, Claim]], *, step: str
+    ) -> list[Relation | None]:
+        results: list[Relation | None] = [None] * len(pairs)
+        size = self.pairs_per_call
+        starts = range(0, len(pairs), size)
+        done = 0
+
+        async def ask(start: int) -> None:
+            nonlocal done
+            numbered = {i + 1: pairs[i] for i in range(start, min(start + size, len(pairs)))}
+            request = "\n".join(
+                f"Pair {n}: [{a.claim_id}] vs [{b.claim_id}]" for n, (a, b) in numbered.items()
+            )
+            request += "\nGive one judgment per pair, using the pair numbers."
+            try:
+                answer = await self.llm.complete(
+                    self.template.render(claims=self.listing, request=request),
+                    pair_batch_for(tuple(numbered)),
+                    meter=self.meter,
+                    max_tokens=40 * len(numbered) + 32,
+                )
+                for judgment in answer.judgments:
+                    results[judgment.pair_id - 1] = judgment.relation
+            except (InvalidOutputError, TruncatedOutputError) as e:
+                self.warnings.append(RunWarning(step=step, message=f"pairs skipped: {e}"))
+            finally:
+                done += len(numbered)
+                self.progress(Progress(step, done, len(pairs)))
+
+        await asyncio.gather(*(ask(start) for start in starts))
+        return results
 
 
 class _UnionFind:

@@ -69,6 +69,7 @@ async def reconcile(
             llm,
             summary_meter,
             max_points=settings.max_summary_points,
+            mode=settings.summary_mode,
             warnings=warnings,
             progress=progress,
         )

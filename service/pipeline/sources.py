@@ -76,9 +76,7 @@ def sentence_units(text: str) -> list[Span]:
     quotes = find_quotes(text)
     merged: list[Span] = []
     for span in spans:
-        if merged and any(
-            qs < merged[-1].end <= span.start < qe for qs, qe in quotes
-        ):
+        if merged and any(qs < merged[-1].end <= span.start < qe for qs, qe in quotes):
             start = merged[-1].start
             merged[-1] = Span(start=start, end=span.end, text=text[start : span.end])
         else:

@@ -30,19 +30,12 @@ from service.schemas import (
     SummarySentence,
 )
 
-_RULES = {
-    GroupStatus.agreed: "Several outlets agree on this point: state it plainly as fact.",
-    GroupStatus.disputed: "The accounts conflict: attribute each version to who holds it "
-    "(e.g. 'According to X, ...; Y denies ...'). Do not say which version is true.",
-    GroupStatus.single_source: "Only one outlet reports this: attribute it "
-    "(e.g. 'According to X, ...' or 'AFP reports that ...').",
-}
 ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile across sources."
 
 
-def select_groups(groups: Sequence[ClaimGroup], claims: dict[str, Claim], limit: int) -> list[
-    ClaimGroup
-]:
+def select_groups(
+    groups: Sequence[ClaimGroup], claims: dict[str, Claim], limit: int
+) -> list[ClaimGroup]:
     """Disputes and agreements first, then single-source points about the event itself."""
     multi = [g for g in groups if g.status is not GroupStatus.single_source]
     single = [
@@ -100,15 +93,27 @@ def template_sentence(
     """Deterministic fallback: never states a contested or single-source point as fact."""
     if group.status is GroupStatus.disputed:
         versions = [
-            f"according to {_who(claims[side.claim_ids[0]], outlets)}, "
-            f"{_clause(side.version)}"
+            f"according to {_who(claims[side.claim_ids[0]], outlets)}, {_clause(side.version)}"
             for side in group.sides
         ]
         text = "Accounts differ: " + "; whereas ".join(versions) + "."
         cited = [side.claim_ids[0] for side in group.sides]
     elif group.status is GroupStatus.agreed:
-        names = sorted({outlets[claims[c].source_id] for c in group.claim_ids})
-        text = f"{_clause(group.point)} (reported by {', '.join(names)})."
+        members = [claims[c] for c in group.claim_ids]
+        names = ", ".join(sorted({outlets[c.source_id] for c in members}))
+        holders = list(
+            dict.fromkeys(
+                c.asserter.name for c in members if c.asserter.kind is not AsserterKind.outlet
+            )
+        )
+        if len(holders) == len(members):
+            # Outlets agreeing that someone said X is not agreement that X is true.
+            text = (
+                f"According to {' and '.join(holders)} (reported by {names}), "
+                f"{_clause(group.point)}."
+            )
+        else:
+            text = f"{_clause(group.point)} (reported by {names})."
         cited = list(group.claim_ids)
     else:
         first = claims[group.claim_ids[0]]
@@ -133,6 +138,7 @@ async def summarize(
     meter: StepMeter,
     *,
     max_points: int,
+    mode: str = "model",
     warnings: list[RunWarning],
     progress: ProgressCallback,
 ) -> Summary:
@@ -147,22 +153,22 @@ async def summarize(
     async def write(group: ClaimGroup) -> SummarySentence:
         nonlocal done
         listing = "\n".join(
-            f"[{c}] {outlets[by_id[c].source_id]}; asserted by {by_id[c].asserter.name}; "
-            f"{by_id[c].statement}"
+            f"[{c}] {outlets[by_id[c].source_id]}; {by_id[c].asserter.name}; {by_id[c].statement}"
             for c in group.claim_ids
         )
-        prompt = template.render(
-            status=group.status.value, claims=fence("claims", listing), rule=_RULES[group.status]
-        )
+        prompt = template.render(status=group.status.value, claims=fence("claims", listing))
         written_by = "model"
         try:
-            draft = await llm.complete(
-                prompt,
-                summary_draft_for(tuple(group.claim_ids)),
-                meter=meter,
-                max_tokens=160,
-                validate=lambda d: check_sentence(d, group, by_id),
-            )
+            if mode == "template":
+                draft, written_by = template_sentence(group, by_id, outlets), "template"
+            else:
+                draft = await llm.complete(
+                    prompt,
+                    summary_draft_for(tuple(group.claim_ids)),
+                    meter=meter,
+                    max_tokens=160,
+                    validate=lambda d: check_sentence(d, group, by_id),
+                )
         except (InvalidOutputError, TruncatedOutputError) as e:
             warnings.append(
                 RunWarning(step="summary", message=f"{group.group_id}: template used ({e})")
