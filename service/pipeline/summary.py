@@ -101,12 +101,8 @@ def template_sentence(
     elif group.status is GroupStatus.agreed:
         members = [claims[c] for c in group.claim_ids]
         names = ", ".join(sorted({outlets[c.source_id] for c in members}))
-        holders = list(
-            dict.fromkeys(
-                c.asserter.name for c in members if c.asserter.kind is not AsserterKind.outlet
-            )
-        )
-        if len(holders) == len(members):
+        holders = list(dict.fromkeys(c.asserter.name for c in members))
+        if all(c.asserter.kind is not AsserterKind.outlet for c in members):
             # Outlets agreeing that someone said X is not agreement that X is true.
             text = (
                 f"According to {' and '.join(holders)} (reported by {names}), "
