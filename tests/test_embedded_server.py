@@ -224,3 +224,19 @@ def test_real_server_answers_a_json_schema_request(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert not server.is_running()
+
+
+def test_cache_identity_names_the_model_not_the_port(tmp_path: Path) -> None:
+    """The response cache must hit across runs, and each run gets a new free port."""
+    from service.llm.embedded import EmbeddedServer
+    from service.llm.openai_backend import OpenAIBackend
+
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 60)
+    servers = [EmbeddedServer(model, model_alias="m", n_ctx=4096, n_threads=1,
+                              log_dir=tmp_path) for _ in range(2)]
+    assert servers[0].identity == servers[1].identity
+    assert "m.gguf" in servers[0].identity and "4096" in servers[0].identity
+    backends = [OpenAIBackend(base_url=f"http://127.0.0.1:{port}/v1", model="m", api_key=None,
+                              cache_identity=servers[0].identity) for port in (4001, 4002)]
+    assert backends[0].cache_identity == backends[1].cache_identity

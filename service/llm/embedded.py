@@ -204,6 +204,12 @@ class EmbeddedServer:
         return self.model_alias
 
     @property
+    def identity(self) -> str:
+        """What the response cache keys on: the model file, not the (random) port."""
+        stat = self.model_path.stat()
+        return f"embedded|{self.model_name}|{self.model_path.name}|{stat.st_size}|{self.n_ctx}"
+
+    @property
     def log_path(self) -> Path | None:
         return self._log_path
 

@@ -49,6 +49,7 @@ def build_backend(settings: Settings) -> Backend:
             # llama.cpp serves one request at a time; queueing here keeps its prefix cache warm.
             max_concurrency=1,
             backend_name="embedded",
+            cache_identity=server.identity,
         )
     if settings.cache_enabled and settings.backend != "fake":
         backend = CachingBackend(backend, ResponseCache(settings.cache_path))

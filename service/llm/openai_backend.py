@@ -89,12 +89,14 @@ class OpenAIBackend:
         max_concurrency: int = 4,
         backend_name: str = "openai",
         client: openai.AsyncOpenAI | None = None,
+        cache_identity: str | None = None,
     ) -> None:
         if not model:
             raise ConfigError(
                 "the openai backend needs a model name: pass --model or set RASHOMON_MODEL"
             )
         self._name = backend_name
+        self._cache_identity = cache_identity
         self._model = model
         self._base_url = base_url or "https://api.openai.com/v1"
         if structured_mode == "auto" and "api.openai.com" in self._base_url:
@@ -128,7 +130,7 @@ class OpenAIBackend:
 
     @property
     def cache_identity(self) -> str:
-        return f"{self._base_url}|{self._model}"
+        return self._cache_identity or f"{self._base_url}|{self._model}"
 
     def _response_format(self, request: CompletionRequest) -> dict[str, Any]:
         mode = "json_schema" if self._mode == "auto" else self._mode
