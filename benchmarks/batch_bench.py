@@ -40,21 +40,26 @@ def synthetic_events(n: int) -> list[Event]:
         place, thing = PLACES[i % len(PLACES)], THINGS[(i // len(PLACES)) % len(THINGS)]
         articles = []
         for j, outlet in enumerate(("Daily A", "Herald B")):
-            text = (f"The {thing} in {place} affected {i + j + 3} people on day {i}, officials "
-                    f"said. {outlet} reported that the {thing} began early. The mayor said the "
-                    f"response was \"fast\" in case {i}. Critics denied that warnings came in "
-                    f"time for {place}.")
+            text = (
+                f"The {thing} in {place} affected {i + j + 3} people on day {i}, officials "
+                f"said. {outlet} reported that the {thing} began early. The mayor said the "
+                f'response was "fast" in case {i}. Critics denied that warnings came in '
+                f"time for {place}."
+            )
             articles.append(ArticleIn(text=text, outlet=outlet, title=f"{thing} in {place} #{i}"))
-        events.append(Event.build(name=f"{thing} {place} {i}", articles=articles,
-                                  grouping="synthetic"))
+        events.append(
+            Event.build(name=f"{thing} {place} {i}", articles=articles, grouping="synthetic")
+        )
     return events
 
 
-async def timed(events: list[Event], llm: StructuredLLM, concurrency: int,
-                settings: Settings) -> float:
+async def timed(
+    events: list[Event], llm: StructuredLLM, concurrency: int, settings: Settings
+) -> float:
     with tempfile.TemporaryDirectory() as out:
-        options = BatchOptions(out_dir=Path(out), concurrency=concurrency, quiet=True,
-                               progress_stream=io.StringIO())
+        options = BatchOptions(
+            out_dir=Path(out), concurrency=concurrency, quiet=True, progress_stream=io.StringIO()
+        )
         started = time.perf_counter()
         summary = await run_batch(Dump("synthetic", events, []), settings, options, llm=llm)
         wall = time.perf_counter() - started
@@ -71,8 +76,10 @@ def main() -> None:
     events = synthetic_events(args.events)
     calls = FakeBackend(responder=fake_responder)
     asyncio.run(timed(events[:1], StructuredLLM(calls), 1, settings))
-    print(f"{args.events} events, {len(calls.requests)} model calls per event, "
-          f"fake latency {args.latency * 1000:.0f} ms/call")
+    print(
+        f"{args.events} events, {len(calls.requests)} model calls per event, "
+        f"fake latency {args.latency * 1000:.0f} ms/call"
+    )
     base = 0.0
     print(f"{'concurrency':>11} {'wall s':>8} {'events/s':>9} {'ideal':>8} {'ratio':>6}")
     for concurrency in (1, 4, 16, 64):
@@ -85,13 +92,16 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         cache = ResponseCache(Path(tmp) / "responses.sqlite3")
-        cached = StructuredLLM(CachingBackend(
-            FakeBackend(responder=fake_responder, latency_s=args.latency), cache))
+        cached = StructuredLLM(
+            CachingBackend(FakeBackend(responder=fake_responder, latency_s=args.latency), cache)
+        )
         cold = asyncio.run(timed(events, cached, 16, settings))
         warm = asyncio.run(timed(events, cached, 16, settings))
         cache.close()
-    print(f"response cache, concurrency 16: cold {cold:.2f}s, cached re-run {warm:.2f}s "
-          f"({cold / warm:.1f}x faster)")
+    print(
+        f"response cache, concurrency 16: cold {cold:.2f}s, cached re-run {warm:.2f}s "
+        f"({cold / warm:.1f}x faster)"
+    )
 
 
 if __name__ == "__main__":

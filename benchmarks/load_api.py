@@ -48,8 +48,9 @@ def articles(kind: str) -> list[dict[str, str]]:
     return [{"outlet": f"Outlet {chr(65 + i)}", "text": t} for i, t in enumerate(texts)]
 
 
-async def one_job(client: httpx.AsyncClient, body: dict[str, object], poll_s: float
-                  ) -> tuple[float, float, str]:
+async def one_job(
+    client: httpx.AsyncClient, body: dict[str, object], poll_s: float
+) -> tuple[float, float, str]:
     started = time.perf_counter()
     while True:
         r = await client.post("/v1/reconciliations?wait=false", json=body)
@@ -67,8 +68,14 @@ async def one_job(client: httpx.AsyncClient, body: dict[str, object], poll_s: fl
         await asyncio.sleep(poll_s)
 
 
-async def level(base: str, concurrency: int, jobs: int, max_seconds: float,
-                body: dict[str, object], poll_s: float) -> dict[str, float]:
+async def level(
+    base: str,
+    concurrency: int,
+    jobs: int,
+    max_seconds: float,
+    body: dict[str, object],
+    poll_s: float,
+) -> dict[str, float]:
     post_lat: list[float] = []
     job_lat: list[float] = []
     failures = 0
@@ -91,10 +98,15 @@ async def level(base: str, concurrency: int, jobs: int, max_seconds: float,
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     return {
-        "concurrency": concurrency, "jobs": len(job_lat), "failed": failures,
-        "seconds": elapsed, "jobs_per_s": len(job_lat) / elapsed if elapsed else 0.0,
-        "p50": pct(job_lat, 50), "p99": pct(job_lat, 99),
-        "post_p50": pct(post_lat, 50), "post_p99": pct(post_lat, 99),
+        "concurrency": concurrency,
+        "jobs": len(job_lat),
+        "failed": failures,
+        "seconds": elapsed,
+        "jobs_per_s": len(job_lat) / elapsed if elapsed else 0.0,
+        "p50": pct(job_lat, 50),
+        "p99": pct(job_lat, 99),
+        "post_p50": pct(post_lat, 50),
+        "post_p99": pct(post_lat, 99),
         "mean": statistics.fmean(job_lat) if job_lat else float("nan"),
     }
 
@@ -113,14 +125,32 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "RASHOMON_DB_PATH": f"{tmp}/jobs.sqlite3",
-               "RASHOMON_CACHE_DIR": f"{tmp}/cache",
-               "RASHOMON_MAX_CONCURRENT_JOBS": str(args.max_concurrent_jobs)}
+        env = {
+            **os.environ,
+            "RASHOMON_DB_PATH": f"{tmp}/jobs.sqlite3",
+            "RASHOMON_CACHE_DIR": f"{tmp}/cache",
+            "RASHOMON_MAX_CONCURRENT_JOBS": str(args.max_concurrent_jobs),
+        }
         server = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--backend", "fake", "--no-cache",
-             "--host", "127.0.0.1", "--port", str(port), "--fake-latency", str(args.latency),
-             "--log-level", "warning"],
-            cwd=REPO, env=env,
+            [
+                sys.executable,
+                "-m",
+                "service.cli",
+                "serve",
+                "--backend",
+                "fake",
+                "--no-cache",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--fake-latency",
+                str(args.latency),
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=env,
         )
         try:
             deadline = time.monotonic() + 30
@@ -135,19 +165,29 @@ def main() -> int:
                     return 1
                 time.sleep(0.1)
             body: dict[str, object] = {"articles": articles(args.articles)}
-            calls = sum(s["calls"] for s in httpx.post(
-                base + "/v1/reconciliations?wait=true", json=body, timeout=120).json()["steps"])
-            print(f"fake backend, {args.latency * 1000:.0f} ms per call; {calls} model calls per "
-                  f"job ({args.articles} articles); server max_concurrent_jobs="
-                  f"{args.max_concurrent_jobs}; up to {args.jobs} jobs or "
-                  f"{args.max_seconds:.0f} s per level")
-            print(f"{'conc':>5} {'jobs':>5} {'fail':>5} {'secs':>7} {'jobs/s':>7} "
-                  f"{'p50 s':>7} {'p99 s':>7} {'POST p50 ms':>12} {'POST p99 ms':>12}")
+            calls = sum(
+                s["calls"]
+                for s in httpx.post(
+                    base + "/v1/reconciliations?wait=true", json=body, timeout=120
+                ).json()["steps"]
+            )
+            print(
+                f"fake backend, {args.latency * 1000:.0f} ms per call; {calls} model calls per "
+                f"job ({args.articles} articles); server max_concurrent_jobs="
+                f"{args.max_concurrent_jobs}; up to {args.jobs} jobs or "
+                f"{args.max_seconds:.0f} s per level"
+            )
+            print(
+                f"{'conc':>5} {'jobs':>5} {'fail':>5} {'secs':>7} {'jobs/s':>7} "
+                f"{'p50 s':>7} {'p99 s':>7} {'POST p50 ms':>12} {'POST p99 ms':>12}"
+            )
             for c in args.levels:
                 m = asyncio.run(level(base, c, args.jobs, args.max_seconds, body, args.poll))
-                print(f"{c:>5} {m['jobs']:>5.0f} {m['failed']:>5.0f} {m['seconds']:>7.2f} "
-                      f"{m['jobs_per_s']:>7.2f} {m['p50']:>7.3f} {m['p99']:>7.3f} "
-                      f"{m['post_p50'] * 1000:>12.1f} {m['post_p99'] * 1000:>12.1f}")
+                print(
+                    f"{c:>5} {m['jobs']:>5.0f} {m['failed']:>5.0f} {m['seconds']:>7.2f} "
+                    f"{m['jobs_per_s']:>7.2f} {m['p50']:>7.3f} {m['p99']:>7.3f} "
+                    f"{m['post_p50'] * 1000:>12.1f} {m['post_p99'] * 1000:>12.1f}"
+                )
         finally:
             server.terminate()
             try:

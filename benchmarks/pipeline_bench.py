@@ -36,15 +36,22 @@ async def calibrate(llm: StructuredLLM, texts: list[str]) -> tuple[float, float,
     prompt_s = 0.0
     for text in texts:
         nonce = uuid.uuid4().hex  # defeats the server's prefix cache
-        req = CompletionRequest(messages=(Message("user", f"{nonce}\n{text}"),),
-                                schema_name="Calib", json_schema=FREE_JSON, max_tokens=1)
+        req = CompletionRequest(
+            messages=(Message("user", f"{nonce}\n{text}"),),
+            schema_name="Calib",
+            json_schema=FREE_JSON,
+            max_tokens=1,
+        )
         t0 = time.perf_counter()
         raw = await backend.complete(req)
         prompt_s += time.perf_counter() - t0
         article_tokens += raw.usage.prompt_tokens
     gen = CompletionRequest(
         messages=(Message("user", f"{uuid.uuid4().hex} Write a long paragraph about rivers."),),
-        schema_name="Calib", json_schema=FREE_JSON, max_tokens=96)
+        schema_name="Calib",
+        json_schema=FREE_JSON,
+        max_tokens=96,
+    )
     t0 = time.perf_counter()
     raw = await backend.complete(gen)
     gen_s = time.perf_counter() - t0
@@ -53,8 +60,9 @@ async def calibrate(llm: StructuredLLM, texts: list[str]) -> tuple[float, float,
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="*", type=Path,
-                        default=sorted((REPO / "seeds" / "articles").glob("*.txt")))
+    parser.add_argument(
+        "files", nargs="*", type=Path, default=sorted((REPO / "seeds" / "articles").glob("*.txt"))
+    )
     parser.add_argument("--backend", default="embedded")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,21 +79,31 @@ async def main() -> int:
         finally:
             await llm.backend.aclose()
     print(f"backend {rec.backend} model {rec.model}; backend start {startup:.1f} s")
-    print(f"{'step':<10} {'calls':>5} {'attempts':>8} {'prompt tok':>10} {'compl tok':>9} "
-          f"{'wall s':>7}")
+    print(
+        f"{'step':<10} {'calls':>5} {'attempts':>8} {'prompt tok':>10} {'compl tok':>9} "
+        f"{'wall s':>7}"
+    )
     completion = 0
     for s in rec.steps:
         completion += s.usage.completion_tokens
-        print(f"{s.step:<10} {s.calls:>5} {s.attempts:>8} {s.usage.prompt_tokens:>10} "
-              f"{s.usage.completion_tokens:>9} {s.wall_time_s:>7.1f}")
+        print(
+            f"{s.step:<10} {s.calls:>5} {s.attempts:>8} {s.usage.prompt_tokens:>10} "
+            f"{s.usage.completion_tokens:>9} {s.wall_time_s:>7.1f}"
+        )
     floor = article_tokens / prompt_tps + completion / gen_tps
-    print(f"total wall {total:.1f} s; measured prompt speed {prompt_tps:.1f} tok/s, "
-          f"generation (JSON grammar) {gen_tps:.1f} tok/s")
-    print(f"floor = {article_tokens} article tokens read once + {completion} output tokens = "
-          f"{floor:.1f} s; ratio wall/floor = {total / floor:.2f}")
-    print(f"claims {len(rec.all_claims())}, groups {len(rec.groups)}, "
-          f"disputes {sum(g.status.value == 'disputed' for g in rec.groups)}, "
-          f"warnings {len(rec.warnings)}")
+    print(
+        f"total wall {total:.1f} s; measured prompt speed {prompt_tps:.1f} tok/s, "
+        f"generation (JSON grammar) {gen_tps:.1f} tok/s"
+    )
+    print(
+        f"floor = {article_tokens} article tokens read once + {completion} output tokens = "
+        f"{floor:.1f} s; ratio wall/floor = {total / floor:.2f}"
+    )
+    print(
+        f"claims {len(rec.all_claims())}, groups {len(rec.groups)}, "
+        f"disputes {sum(g.status.value == 'disputed' for g in rec.groups)}, "
+        f"warnings {len(rec.warnings)}"
+    )
     return 0
 
 

@@ -18,13 +18,20 @@ EXIT_INPUT, EXIT_CONFIG, EXIT_BACKEND = 2, 3, 4
 
 
 def _add_reconcile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("reconcile", help="reconcile articles about one event",
-                       description="Reads 1+ article files (text or HTML) about one event and "
-                       "writes OUT/reconciliation.json and OUT/reconciliation.md.")
+    p = sub.add_parser(
+        "reconcile",
+        help="reconcile articles about one event",
+        description="Reads 1+ article files (text or HTML) about one event and "
+        "writes OUT/reconciliation.json and OUT/reconciliation.md.",
+    )
     p.add_argument("files", nargs="+", type=Path, help="article files (.txt, .html, .md)")
     p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out/)")
-    p.add_argument("--outlet", action="append", default=[],
-                   help="outlet name for each file, in order (repeat the flag)")
+    p.add_argument(
+        "--outlet",
+        action="append",
+        default=[],
+        help="outlet name for each file, in order (repeat the flag)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_backend_options(p)
     p.set_defaults(func=_run_reconcile)
@@ -35,13 +42,20 @@ def _run_reconcile(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     rec = asyncio.run(
-        reconcile_files(args.files, settings, outlets=args.outlet,
-                        progress=ProgressPrinter(quiet=args.quiet), out_dir=args.out)
+        reconcile_files(
+            args.files,
+            settings,
+            outlets=args.outlet,
+            progress=ProgressPrinter(quiet=args.quiet),
+            out_dir=args.out,
+        )
     )
     n_disputes = sum(1 for g in rec.groups if g.status.value == "disputed")
-    print(f"wrote {args.out / 'reconciliation.json'} and {args.out / 'reconciliation.md'}: "
-          f"{len(rec.sources)} sources, {len(rec.all_claims())} claims, {n_disputes} disputes, "
-          f"{len(rec.summary.sentences)} summary sentences, {len(rec.warnings)} warnings")
+    print(
+        f"wrote {args.out / 'reconciliation.json'} and {args.out / 'reconciliation.md'}: "
+        f"{len(rec.sources)} sources, {len(rec.all_claims())} claims, {n_disputes} disputes, "
+        f"{len(rec.summary.sentences)} summary sentences, {len(rec.warnings)} warnings"
+    )
     return 0
 
 

@@ -13,24 +13,36 @@ from service.pipeline.progress import Progress
 
 def add_backend_options(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("backend (defaults from RASHOMON_* environment variables)")
-    g.add_argument("--backend", choices=["embedded", "openai", "fake"],
-                   help="embedded: bundled local model (default); openai: any OpenAI-compatible "
-                   "server; fake: canned answers for demos/tests")
+    g.add_argument(
+        "--backend",
+        choices=["embedded", "openai", "fake"],
+        help="embedded: bundled local model (default); openai: any OpenAI-compatible "
+        "server; fake: canned answers for demos/tests",
+    )
     g.add_argument("--base-url", help="OpenAI-compatible endpoint (implies --backend openai)")
     g.add_argument("--model", help="model name on that server")
-    g.add_argument("--api-key", help="API key (prefer RASHOMON_API_KEY: keys on the command "
-                   "line end up in shell history)")
+    g.add_argument(
+        "--api-key",
+        help="API key (prefer RASHOMON_API_KEY: keys on the command line end up in shell history)",
+    )
     g.add_argument("--model-path", type=Path, help="a GGUF file for the embedded backend")
-    g.add_argument("--structured-mode",
-                   choices=["auto", "json_schema", "json_object_schema", "json_object"])
-    g.add_argument("--sentences-per-call", type=int, help="sentences per model call (1 suits "
-                   "small models; a strong model can take 8-16)")
+    g.add_argument(
+        "--structured-mode", choices=["auto", "json_schema", "json_object_schema", "json_object"]
+    )
+    g.add_argument(
+        "--sentences-per-call",
+        type=int,
+        help="sentences per model call (1 suits small models; a strong model can take 8-16)",
+    )
     g.add_argument("--pairs-per-call", type=int)
-    g.add_argument("--summary-mode", choices=["model", "template"],
-                   help="who writes summary sentences (template: no model calls, always "
-                   "attributed)")
-    g.add_argument("--no-cache", action="store_true", help="do not read or write the response "
-                   "cache")
+    g.add_argument(
+        "--summary-mode",
+        choices=["model", "template"],
+        help="who writes summary sentences (template: no model calls, always attributed)",
+    )
+    g.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the response cache"
+    )
     g.add_argument("--cache-dir", type=Path)
 
 

@@ -17,9 +17,9 @@ from service.schemas import ArticleIn, Reconciliation
 from service.text.ingest import read_article_file
 
 
-def load_files(paths: Sequence[Path], settings: Settings, outlets: Sequence[str] = ()) -> list[
-    ArticleIn
-]:
+def load_files(
+    paths: Sequence[Path], settings: Settings, outlets: Sequence[str] = ()
+) -> list[ArticleIn]:
     articles = []
     for i, path in enumerate(paths):
         article = read_article_file(path, max_bytes=settings.max_article_bytes)

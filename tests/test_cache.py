@@ -13,8 +13,11 @@ from service.pipeline.drafts import PairBatch
 from service.prompts import load_prompt
 from service.schemas import Usage
 
-GOOD = RawCompletion(text='{"judgments": [{"pair_id": 1, "relation": "same"}]}',
-                     finish_reason="stop", usage=Usage(prompt_tokens=40, completion_tokens=9))
+GOOD = RawCompletion(
+    text='{"judgments": [{"pair_id": 1, "relation": "same"}]}',
+    finish_reason="stop",
+    usage=Usage(prompt_tokens=40, completion_tokens=9),
+)
 
 
 def _prompt(request: str = "Pair 1"):  # type: ignore[no-untyped-def]

@@ -11,11 +11,25 @@ from service.cli import EXIT_CONFIG, EXIT_INPUT, main
 from tests.conftest import SEEDS
 
 
-def test_reconcile_writes_json_and_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                            ) -> None:
+def test_reconcile_writes_json_and_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
-    code = main(["reconcile", *map(str, SEEDS), "--out", str(out), "--backend", "fake",
-                 "--outlet", "Partisan site", "--outlet", "AFP", "--quiet"])
+    code = main(
+        [
+            "reconcile",
+            *map(str, SEEDS),
+            "--out",
+            str(out),
+            "--backend",
+            "fake",
+            "--outlet",
+            "Partisan site",
+            "--outlet",
+            "AFP",
+            "--quiet",
+        ]
+    )
     assert code == 0
     doc = json.loads((out / "reconciliation.json").read_text())
     assert [s["outlet"] for s in doc["sources"]] == ["Partisan site", "AFP"]
@@ -37,16 +51,27 @@ def test_bad_input_gives_one_line_error_naming_the_file(
 ) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    code = main(["reconcile", str(bad), str(SEEDS[0]), "--out", str(tmp_path / "o"),
-                 "--backend", "fake", "--quiet"])
+    code = main(
+        [
+            "reconcile",
+            str(bad),
+            str(SEEDS[0]),
+            "--out",
+            str(tmp_path / "o"),
+            "--backend",
+            "fake",
+            "--quiet",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == EXIT_INPUT
     assert err.startswith("rashomon: error: ") and "bad.txt" in err and expected in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_missing_file_and_huge_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_file_and_huge_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["reconcile", str(tmp_path / "nope.txt"), "--backend", "fake"]) == EXIT_INPUT
     assert "nope.txt" in capsys.readouterr().err
     monkeypatch.setenv("RASHOMON_MAX_ARTICLE_BYTES", "1000")
@@ -57,17 +82,31 @@ def test_missing_file_and_huge_file(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_openai_backend_without_endpoint_is_a_config_error(
-    capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code = main(["reconcile", str(SEEDS[0]), "--backend", "openai", "--quiet"])
     assert code == EXIT_CONFIG
     assert "RASHOMON_BASE_URL" in capsys.readouterr().err
 
 
 def test_unreachable_server_is_a_backend_error_naming_the_url(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RASHOMON_TRANSPORT_RETRIES", "0")
-    code = main(["reconcile", *map(str, SEEDS), "--base-url", "http://127.0.0.1:9/v1",
-                 "--model", "m", "--no-cache", "--quiet", "--out", str(tmp_path / "o")])
+    code = main(
+        [
+            "reconcile",
+            *map(str, SEEDS),
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--model",
+            "m",
+            "--no-cache",
+            "--quiet",
+            "--out",
+            str(tmp_path / "o"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 4
     assert "127.0.0.1:9" in err and "is the server running" in err

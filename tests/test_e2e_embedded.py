@@ -26,9 +26,21 @@ def test_reconcile_seeds_on_the_embedded_model(
     cache = os.environ.get("RASHOMON_E2E_CACHE_DIR")
     monkeypatch.setenv("RASHOMON_CACHE_DIR", cache or str(tmp_path / "cache"))
     out = tmp_path / "out"
-    code = main(["reconcile", *map(str, SEEDS), "--out", str(out), "--backend", "embedded",
-                 "--outlet", "partisan site (machine-translated)", "--outlet", "AFP",
-                 "--quiet"])
+    code = main(
+        [
+            "reconcile",
+            *map(str, SEEDS),
+            "--out",
+            str(out),
+            "--backend",
+            "embedded",
+            "--outlet",
+            "partisan site (machine-translated)",
+            "--outlet",
+            "AFP",
+            "--quiet",
+        ]
+    )
     assert code == 0
     rec = Reconciliation.model_validate(json.loads((out / "reconciliation.json").read_text()))
     assert integrity_problems(rec) == []

@@ -166,11 +166,7 @@ def test_crashed_server_is_restarted_on_next_use(tmp_path: Path, model: Path) ->
 
 
 def test_stop_kills_a_server_that_ignores_sigterm(tmp_path: Path, model: Path) -> None:
-    stubborn = (
-        "import signal, sys\n"
-        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-        + FAKE_SERVER
-    )
+    stubborn = "import signal, sys\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + FAKE_SERVER
     server = EmbeddedServer(
         model,
         model_alias="tiny",
@@ -233,10 +229,19 @@ def test_cache_identity_names_the_model_not_the_port(tmp_path: Path) -> None:
 
     model = tmp_path / "m.gguf"
     model.write_bytes(b"GGUF" + b"\0" * 60)
-    servers = [EmbeddedServer(model, model_alias="m", n_ctx=4096, n_threads=1,
-                              log_dir=tmp_path) for _ in range(2)]
+    servers = [
+        EmbeddedServer(model, model_alias="m", n_ctx=4096, n_threads=1, log_dir=tmp_path)
+        for _ in range(2)
+    ]
     assert servers[0].identity == servers[1].identity
     assert "m.gguf" in servers[0].identity and "4096" in servers[0].identity
-    backends = [OpenAIBackend(base_url=f"http://127.0.0.1:{port}/v1", model="m", api_key=None,
-                              cache_identity=servers[0].identity) for port in (4001, 4002)]
+    backends = [
+        OpenAIBackend(
+            base_url=f"http://127.0.0.1:{port}/v1",
+            model="m",
+            api_key=None,
+            cache_identity=servers[0].identity,
+        )
+        for port in (4001, 4002)
+    ]
     assert backends[0].cache_identity == backends[1].cache_identity

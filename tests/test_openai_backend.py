@@ -24,22 +24,36 @@ REQ = CompletionRequest(
 
 
 def _ok(content: str = '{"a": 1}', finish: str = "stop") -> httpx.Response:
-    return httpx.Response(200, json={
-        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": finish,
-                     "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
-    })
+    return httpx.Response(
+        200,
+        json={
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": finish,
+                    "message": {"role": "assistant", "content": content},
+                }
+            ],
+            "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
+        },
+    )
 
 
 def _backend(handler: Callable[[httpx.Request], httpx.Response], **kw: Any) -> OpenAIBackend:
     client = openai.AsyncOpenAI(
-        base_url="http://127.0.0.1:9/v1", api_key="k", max_retries=0,
+        base_url="http://127.0.0.1:9/v1",
+        api_key="k",
+        max_retries=0,
         http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
     )
     kw.setdefault("transport_retries", 3)
-    return OpenAIBackend(base_url="http://127.0.0.1:9/v1", model="m", api_key="k",
-                         client=client, **kw)
+    return OpenAIBackend(
+        base_url="http://127.0.0.1:9/v1", model="m", api_key="k", client=client, **kw
+    )
 
 
 async def test_json_schema_mode_sends_structured_output_request() -> None:
@@ -90,8 +104,9 @@ async def test_retries_429_honouring_retry_after_then_succeeds() -> None:
         nonlocal calls
         calls += 1
         if calls < 3:
-            return httpx.Response(429, headers={"retry-after": "0"},
-                                  json={"error": {"message": "slow down"}})
+            return httpx.Response(
+                429, headers={"retry-after": "0"}, json={"error": {"message": "slow down"}}
+            )
         return _ok()
 
     out = await _backend(handler, structured_mode="json_schema").complete(REQ)
@@ -104,8 +119,9 @@ async def test_persistent_503_becomes_backend_unavailable_after_the_retry_budget
     def handler(request: httpx.Request) -> httpx.Response:
         nonlocal calls
         calls += 1
-        return httpx.Response(503, headers={"retry-after": "0"},
-                              json={"error": {"message": "overloaded"}})
+        return httpx.Response(
+            503, headers={"retry-after": "0"}, json={"error": {"message": "overloaded"}}
+        )
 
     with pytest.raises(BackendUnavailableError, match="503") as info:
         await _backend(handler, structured_mode="json_schema", transport_retries=2).complete(REQ)
@@ -135,6 +151,7 @@ async def test_auth_error_is_not_retried_and_says_which_setting() -> None:
 
 
 async def test_length_finish_reason_is_passed_through_for_the_structured_layer() -> None:
-    out = await _backend(lambda r: _ok('{"a":', "length"),
-                         structured_mode="json_schema").complete(REQ)
+    out = await _backend(lambda r: _ok('{"a":', "length"), structured_mode="json_schema").complete(
+        REQ
+    )
     assert out.finish_reason == "length"

@@ -19,9 +19,15 @@ GOOD = {"judgments": [{"pair_id": 1, "relation": "same"}]}
 
 
 async def test_valid_answer_is_parsed_and_usage_recorded() -> None:
-    backend = FakeBackend([RawCompletion(text='{"judgments": [{"pair_id": 1, "relation": "same"}]}',
-                                         finish_reason="stop", usage=Usage(prompt_tokens=10,
-                                                                           completion_tokens=5))])
+    backend = FakeBackend(
+        [
+            RawCompletion(
+                text='{"judgments": [{"pair_id": 1, "relation": "same"}]}',
+                finish_reason="stop",
+                usage=Usage(prompt_tokens=10, completion_tokens=5),
+            )
+        ]
+    )
     llm = StructuredLLM(backend)
     meter = llm.meter("alignment")
     out = await llm.complete(_prompt(), PairBatch, meter=meter)
@@ -31,10 +37,16 @@ async def test_valid_answer_is_parsed_and_usage_recorded() -> None:
 
 
 async def test_schema_error_is_fed_back_and_tokens_counted_across_attempts() -> None:
-    bad = RawCompletion(text='{"judgments": [{"pair_id": 1, "relation": "maybe"}]}',
-                        finish_reason="stop", usage=Usage(prompt_tokens=100, completion_tokens=7))
-    good = RawCompletion(text='{"judgments": [{"pair_id": 1, "relation": "contradict"}]}',
-                         finish_reason="stop", usage=Usage(prompt_tokens=130, completion_tokens=8))
+    bad = RawCompletion(
+        text='{"judgments": [{"pair_id": 1, "relation": "maybe"}]}',
+        finish_reason="stop",
+        usage=Usage(prompt_tokens=100, completion_tokens=7),
+    )
+    good = RawCompletion(
+        text='{"judgments": [{"pair_id": 1, "relation": "contradict"}]}',
+        finish_reason="stop",
+        usage=Usage(prompt_tokens=130, completion_tokens=8),
+    )
     backend = FakeBackend([bad, good])
     llm = StructuredLLM(backend, reask_budget=2)
     meter = llm.meter("alignment")
@@ -69,8 +81,11 @@ async def test_budget_exhausted_raises_invalid_output_with_the_last_error() -> N
 
 
 async def test_truncation_is_its_own_error_and_not_reasked() -> None:
-    cut = RawCompletion(text='{"judgments": [{"pair', finish_reason="length",
-                        usage=Usage(prompt_tokens=50, completion_tokens=32))
+    cut = RawCompletion(
+        text='{"judgments": [{"pair',
+        finish_reason="length",
+        usage=Usage(prompt_tokens=50, completion_tokens=32),
+    )
     backend = FakeBackend([cut, GOOD])
     llm = StructuredLLM(backend, reask_budget=2)
     meter = llm.meter("x")

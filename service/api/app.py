@@ -43,8 +43,10 @@ def default_queue_limit(settings: Settings) -> int:
 
 
 def max_body_bytes(settings: Settings) -> int:
-    return (settings.max_articles * settings.max_article_bytes * HTML_SIZE_FACTOR
-            * JSON_OVERHEAD + 64 * 1024)
+    return (
+        settings.max_articles * settings.max_article_bytes * HTML_SIZE_FACTOR * JSON_OVERHEAD
+        + 64 * 1024
+    )
 
 
 class BodyLimitMiddleware:
@@ -56,10 +58,13 @@ class BodyLimitMiddleware:
 
     def _problem(self, size: int) -> dict[str, object]:
         return limit_problem(
-            413, "request-too-large", "Request too large",
+            413,
+            "request-too-large",
+            "Request too large",
             f"the request body is over {self.limit:,} bytes ({size:,} seen); the bound is "
             "max_articles x max_article_bytes x 10 (HTML) x 2 (JSON escaping)",
-            limit="request_bytes", value=self.limit,
+            limit="request_bytes",
+            value=self.limit,
             setting="RASHOMON_MAX_ARTICLE_BYTES, RASHOMON_MAX_ARTICLES",
         ).body
 
@@ -116,18 +121,30 @@ def create_app(
         owned = llm is None
         the_llm = llm if llm is not None else await asyncio.to_thread(build_llm, settings)
         store = JobStore(settings.jobs_db_path)
-        jobs = JobManager(store, settings=settings, llm=the_llm, metrics=metrics,
-                          queue_limit=queue_limit or default_queue_limit(settings))
-        metrics.gauge("rashomon_jobs_queued", "Jobs waiting for a slot.",
-                      lambda: jobs.queue_depth)
+        jobs = JobManager(
+            store,
+            settings=settings,
+            llm=the_llm,
+            metrics=metrics,
+            queue_limit=queue_limit or default_queue_limit(settings),
+        )
+        metrics.gauge("rashomon_jobs_queued", "Jobs waiting for a slot.", lambda: jobs.queue_depth)
         metrics.gauge("rashomon_jobs_running", "Jobs running now.", lambda: jobs.running)
-        metrics.gauge("rashomon_jobs_max_concurrent", "Concurrent job slots.",
-                      lambda: settings.max_concurrent_jobs)
+        metrics.gauge(
+            "rashomon_jobs_max_concurrent",
+            "Concurrent job slots.",
+            lambda: settings.max_concurrent_jobs,
+        )
         await jobs.start()
-        app.state.rashomon = AppState(settings=settings, llm=the_llm, store=store, jobs=jobs,
-                                      metrics=metrics)
-        log.info("rashomon API ready: backend %s, model %s, jobs in %s",
-                 the_llm.backend.name, the_llm.backend.model, settings.jobs_db_path)
+        app.state.rashomon = AppState(
+            settings=settings, llm=the_llm, store=store, jobs=jobs, metrics=metrics
+        )
+        log.info(
+            "rashomon API ready: backend %s, model %s, jobs in %s",
+            the_llm.backend.name,
+            the_llm.backend.model,
+            settings.jobs_db_path,
+        )
         try:
             yield
         finally:

@@ -10,17 +10,23 @@ from service.cli_common import add_backend_options, settings_from_args
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "serve", help="run the HTTP API and web viewer",
+        "serve",
+        help="run the HTTP API and web viewer",
         description="Serves the HTTP API (/v1/..., /docs) and the web viewer (/). Settings come "
         "from RASHOMON_* variables, e.g. RASHOMON_SERVICE_API_KEY, RASHOMON_MAX_CONCURRENT_JOBS,"
         " RASHOMON_DB_PATH.",
     )
     p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--log-level", default="info",
-                   choices=["critical", "error", "warning", "info", "debug"])
-    p.add_argument("--fake-latency", type=float, default=None,
-                   help="seconds per call of the fake backend (demos, load tests)")
+    p.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    p.add_argument(
+        "--fake-latency",
+        type=float,
+        default=None,
+        help="seconds per call of the fake backend (demos, load tests)",
+    )
     add_backend_options(p)
     p.set_defaults(func=_run_serve)
 

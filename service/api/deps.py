@@ -32,9 +32,13 @@ class AppState:
 def get_state(request: Request) -> AppState:
     state: AppState | None = getattr(request.app.state, "rashomon", None)
     if state is None:
-        raise ApiProblem(503, "starting", "Service starting",
-                         "the service is starting or stopping; retry shortly",
-                         headers={"Retry-After": "2"})
+        raise ApiProblem(
+            503,
+            "starting",
+            "Service starting",
+            "the service is starting or stopping; retry shortly",
+            headers={"Retry-After": "2"},
+        )
     return state
 
 
@@ -81,9 +85,13 @@ def require_api_key(
     given = credentials.credentials.encode() if credentials is not None else b""
     if credentials is None or not hmac.compare_digest(given, expected):
         raise ApiProblem(
-            401, "unauthorized", "Unauthorized",
+            401,
+            "unauthorized",
+            "Unauthorized",
             "this route needs `Authorization: Bearer <key>` with the key configured in "
-            "RASHOMON_SERVICE_API_KEY" if credentials is None else "the bearer key is not valid",
+            "RASHOMON_SERVICE_API_KEY"
+            if credentials is None
+            else "the bearer key is not valid",
             headers={"WWW-Authenticate": 'Bearer realm="rashomon"'},
         )
 

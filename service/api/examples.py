@@ -10,11 +10,17 @@ from typing import Any
 SEED_DIR = Path(__file__).resolve().parents[2] / "seeds" / "articles"
 
 _FALLBACK = [
-    {"outlet": "Outlet A", "text": "Russia said its defence minister and his French counterpart "
-     "discussed talks on Ukraine. \"France neither accepted nor proposed anything of the sort,\" "
-     "a source close to the French minister said."},
-    {"outlet": "Outlet B", "text": "French officials rejected a Russian offer of peace talks "
-     "after a telephone call between the two defence ministers on Wednesday."},
+    {
+        "outlet": "Outlet A",
+        "text": "Russia said its defence minister and his French counterpart "
+        'discussed talks on Ukraine. "France neither accepted nor proposed anything of the sort," '
+        "a source close to the French minister said.",
+    },
+    {
+        "outlet": "Outlet B",
+        "text": "French officials rejected a Russian offer of peace talks "
+        "after a telephone call between the two defence ministers on Wednesday.",
+    },
 ]
 
 

@@ -117,8 +117,9 @@ class JobStore:
         if not rows:
             return None
         r = rows[0]
-        return JobRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-                      json.loads(r[8]) if r[8] else None, r[9])
+        return JobRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]) if r[8] else None, r[9]
+        )
 
     def mark_running(self, job_id: str) -> None:
         self._exec(
@@ -300,8 +301,14 @@ class JobManager:
             self._publish(job_id, Event("status", {"id": job_id, "status": "running"}))
 
             def on_progress(p: Progress) -> None:
-                data = {"id": job_id, "step": p.step, "source_id": p.source_id, "done": p.done,
-                        "total": p.total, "percent": round(p.percent, 1)}
+                data = {
+                    "id": job_id,
+                    "step": p.step,
+                    "source_id": p.source_id,
+                    "done": p.done,
+                    "total": p.total,
+                    "percent": round(p.percent, 1),
+                }
                 live.progress = data
                 self._publish(job_id, Event("progress", data))
 
@@ -316,20 +323,32 @@ class JobManager:
                 error = problem_for(exc)
                 if isinstance(exc, BackendError):
                     self.metrics.observe_backend_error(exc.backend, type(exc).__name__)
-                log.warning("job %s failed: %s", job_id, exc,
-                            exc_info=error["status"] >= 500 and not isinstance(exc, BackendError))
+                log.warning(
+                    "job %s failed: %s",
+                    job_id,
+                    exc,
+                    exc_info=error["status"] >= 500 and not isinstance(exc, BackendError),
+                )
                 self.store.mark_failed(job_id, error)
                 self.metrics.observe_job("failed")
-                self._publish(job_id, Event("failed", {"id": job_id, "status": "failed",
-                                                       "error": error}))
+                self._publish(
+                    job_id, Event("failed", {"id": job_id, "status": "failed", "error": error})
+                )
             else:
                 self.store.mark_done(job_id, result.model_dump_json())
                 self.metrics.observe_steps(result.steps)
                 self.metrics.observe_job("done")
-                self._publish(job_id, Event("done", {
-                    "id": job_id, "status": "done",
-                    "result_url": f"/v1/reconciliations/{job_id}",
-                }))
+                self._publish(
+                    job_id,
+                    Event(
+                        "done",
+                        {
+                            "id": job_id,
+                            "status": "done",
+                            "result_url": f"/v1/reconciliations/{job_id}",
+                        },
+                    ),
+                )
         finally:
             live.finished.set()
             self._live.pop(job_id, None)

@@ -91,8 +91,12 @@ class Metrics:
             for labels, v in sorted(values.items()):
                 out.append(f"{name}{_fmt_labels(labels)} {_num(v)}")
 
-        family("rashomon_http_requests_total", "counter", "HTTP requests by route and status.",
-               dict(self.requests))
+        family(
+            "rashomon_http_requests_total",
+            "counter",
+            "HTTP requests by route and status.",
+            dict(self.requests),
+        )
         name = "rashomon_http_request_duration_seconds"
         out.append(f"# HELP {name} HTTP request latency (until the last body byte).")
         out.append(f"# TYPE {name} histogram")
@@ -103,17 +107,30 @@ class Metrics:
             out.append(f"{name}_bucket{_fmt_labels((*key, ('le', '+Inf')))} {count}")
             out.append(f"{name}_sum{_fmt_labels(key)} {_num(round(self.latency_sum[key], 6))}")
             out.append(f"{name}_count{_fmt_labels(key)} {count}")
-        family("rashomon_llm_tokens_total", "counter",
-               "Model tokens used by finished jobs and account requests (from StepRecords).",
-               dict(self.tokens))
-        family("rashomon_llm_calls_total", "counter",
-               "Structured model calls by finished jobs and account requests.",
-               dict(self.llm_calls))
-        family("rashomon_backend_errors_total", "counter",
-               "Backend failures (jobs, account requests, readiness checks) by error class.",
-               dict(self.backend_errors))
-        family("rashomon_jobs_finished_total", "counter", "Reconciliation jobs finished.",
-               dict(self.jobs_finished))
+        family(
+            "rashomon_llm_tokens_total",
+            "counter",
+            "Model tokens used by finished jobs and account requests (from StepRecords).",
+            dict(self.tokens),
+        )
+        family(
+            "rashomon_llm_calls_total",
+            "counter",
+            "Structured model calls by finished jobs and account requests.",
+            dict(self.llm_calls),
+        )
+        family(
+            "rashomon_backend_errors_total",
+            "counter",
+            "Backend failures (jobs, account requests, readiness checks) by error class.",
+            dict(self.backend_errors),
+        )
+        family(
+            "rashomon_jobs_finished_total",
+            "counter",
+            "Reconciliation jobs finished.",
+            dict(self.jobs_finished),
+        )
         for gname, (help_text, read) in sorted(self.gauges.items()):
             family(gname, "gauge", help_text, {(): read()})
         return "\n".join(out) + "\n"

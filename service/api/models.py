@@ -29,8 +29,9 @@ class ReconcileRequest(StrictModel):
     model_config = ConfigDict(json_schema_extra={"examples": [seed_request()]})
 
     articles: list[ArticleIn] = Field(
-        min_length=1, description="The articles, in any order; limits: RASHOMON_MAX_ARTICLES "
-        "per request, RASHOMON_MAX_ARTICLE_BYTES per article."
+        min_length=1,
+        description="The articles, in any order; limits: RASHOMON_MAX_ARTICLES "
+        "per request, RASHOMON_MAX_ARTICLE_BYTES per article.",
     )
 
 
@@ -64,16 +65,27 @@ class JobView(StrictModel):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{
-                "id": "3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b", "status": "running",
-                "created_at": "2024-04-05T10:00:00+00:00",
-                "started_at": "2024-04-05T10:00:01+00:00", "finished_at": None,
-                "n_articles": 2,
-                "progress": {"step": "accounts", "source_id": "S1", "done": 3, "total": 9,
-                             "percent": 33.3},
-                "links": {"self": "/v1/reconciliations/3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b",
-                          "events": "/v1/reconciliations/3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b/events"},
-            }]
+            "examples": [
+                {
+                    "id": "3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b",
+                    "status": "running",
+                    "created_at": "2024-04-05T10:00:00+00:00",
+                    "started_at": "2024-04-05T10:00:01+00:00",
+                    "finished_at": None,
+                    "n_articles": 2,
+                    "progress": {
+                        "step": "accounts",
+                        "source_id": "S1",
+                        "done": 3,
+                        "total": 9,
+                        "percent": 33.3,
+                    },
+                    "links": {
+                        "self": "/v1/reconciliations/3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b",
+                        "events": "/v1/reconciliations/3f2c9a0e5b7d4e6f8a1b2c3d4e5f6a7b/events",
+                    },
+                }
+            ]
         }
     )
 

@@ -85,7 +85,14 @@ class ApiProblem(Exception):
 
 
 def limit_problem(
-    status: int, slug: str, title: str, detail: str, *, limit: str, value: int, setting: str,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    limit: str,
+    value: int,
+    setting: str,
     **extra: Any,
 ) -> ApiProblem:
     """A limit was exceeded: say which limit, its value and the setting that raises it."""
@@ -104,14 +111,17 @@ def problem_for(exc: BaseException) -> dict[str, Any]:
             body["source"] = exc.source
         return body
     if isinstance(exc, BackendUnavailableError):
-        return _body(503, "backend-unavailable", "Model backend unavailable", str(exc),
-                     backend=exc.backend)
+        return _body(
+            503, "backend-unavailable", "Model backend unavailable", str(exc), backend=exc.backend
+        )
     if isinstance(exc, TruncatedOutputError):
-        return _body(502, "backend-truncated", "Model answer cut off", str(exc),
-                     backend=exc.backend)
+        return _body(
+            502, "backend-truncated", "Model answer cut off", str(exc), backend=exc.backend
+        )
     if isinstance(exc, InvalidOutputError):
-        return _body(502, "backend-invalid-output", "Model answer invalid", str(exc),
-                     backend=exc.backend)
+        return _body(
+            502, "backend-invalid-output", "Model answer invalid", str(exc), backend=exc.backend
+        )
     if isinstance(exc, BackendError):
         return _body(502, "backend-error", "Model backend error", str(exc), backend=exc.backend)
     if isinstance(exc, ConfigError):
@@ -119,19 +129,21 @@ def problem_for(exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, RashomonError):
         return _body(500, "pipeline-error", "Pipeline error", str(exc))
     return _body(
-        500, "internal", "Internal error",
+        500,
+        "internal",
+        "Internal error",
         f"unexpected {type(exc).__name__}; the server log has the details",
     )
 
 
 def _body(status: int, slug: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail,
-            **extra}
+    return {"type": TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail, **extra}
 
 
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(body, status_code=int(body["status"]), media_type=PROBLEM_JSON,
-                        headers=headers)
+    return JSONResponse(
+        body, status_code=int(body["status"]), media_type=PROBLEM_JSON, headers=headers
+    )
 
 
 def _loc(parts: tuple[int | str, ...] | list[int | str]) -> str:
@@ -144,8 +156,12 @@ def _loc(parts: tuple[int | str, ...] | list[int | str]) -> str:
 def validation_problem(errors: list[dict[str, Any]]) -> dict[str, Any]:
     """422 for malformed JSON, wrong types, unknown fields, empty articles (no input echoed)."""
     items = [
-        {"loc": list(e.get("loc", ())), "field": _loc(list(e.get("loc", ()))),
-         "msg": e.get("msg", ""), "type": e.get("type", "")}
+        {
+            "loc": list(e.get("loc", ())),
+            "field": _loc(list(e.get("loc", ()))),
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
         for e in errors
     ]
     shown = "; ".join(f"{i['field'] or 'body'}: {i['msg']}" for i in items[:5])
@@ -167,8 +183,12 @@ def install_handlers(app: FastAPI, *, on_backend_error: Any = None) -> None:
     async def http_exception(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         titles = {404: "Not found", 405: "Method not allowed"}
-        body = _body(exc.status_code, f"http-{exc.status_code}",
-                     titles.get(exc.status_code, "HTTP error"), str(exc.detail))
+        body = _body(
+            exc.status_code,
+            f"http-{exc.status_code}",
+            titles.get(exc.status_code, "HTTP error"),
+            str(exc.detail),
+        )
         return problem_response(body, dict(exc.headers or {}))
 
     async def rashomon_error(request: Request, exc: Exception) -> JSONResponse:

@@ -19,10 +19,14 @@ Loc = tuple[str | int, ...]
 def check_count(articles: Sequence[ArticleIn], settings: Settings) -> None:
     if len(articles) > settings.max_articles:
         raise limit_problem(
-            413, "too-many-articles", "Too many articles",
+            413,
+            "too-many-articles",
+            "Too many articles",
             f"{len(articles)} articles exceed the limit of {settings.max_articles} per request; "
             "split the event or raise the setting",
-            limit="max_articles", value=settings.max_articles, setting="RASHOMON_MAX_ARTICLES",
+            limit="max_articles",
+            value=settings.max_articles,
+            setting="RASHOMON_MAX_ARTICLES",
             actual=len(articles),
         )
 
@@ -55,12 +59,17 @@ async def check_articles(
         limit = settings.max_article_bytes * (HTML_SIZE_FACTOR if html else 1)
         if size > limit:
             raise limit_problem(
-                413, "article-too-large", "Article too large",
+                413,
+                "article-too-large",
+                "Article too large",
                 f"{_field(at(i))}: article is {size:,} bytes, over the limit of {limit:,} bytes"
                 + (f" (HTML may be {HTML_SIZE_FACTOR}x the text limit)" if html else "")
                 + "; shorten it or raise the setting",
-                limit="max_article_bytes", value=settings.max_article_bytes,
-                setting="RASHOMON_MAX_ARTICLE_BYTES", actual=size, field=_field(at(i)),
+                limit="max_article_bytes",
+                value=settings.max_article_bytes,
+                setting="RASHOMON_MAX_ARTICLE_BYTES",
+                actual=size,
+                field=_field(at(i)),
             )
 
     def prepare() -> list[Source]:

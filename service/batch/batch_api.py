@@ -115,8 +115,10 @@ def _completion(body: dict[str, Any], fallback_model: str) -> RawCompletion:
     return RawCompletion(
         text=choice["message"].get("content") or "",
         finish_reason=choice.get("finish_reason"),
-        usage=Usage(prompt_tokens=int(usage.get("prompt_tokens", 0)),
-                    completion_tokens=int(usage.get("completion_tokens", 0))),
+        usage=Usage(
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+        ),
         model=body.get("model") or fallback_model,
     )
 
@@ -131,10 +133,14 @@ class BatchClient:
     async def submit(self, lines: list[dict[str, Any]]) -> tuple[str, str]:
         data = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
         file = await self.client.files.create(
-            file=("rashomon-batch.jsonl", data.encode(), "application/jsonl"), purpose="batch")
+            file=("rashomon-batch.jsonl", data.encode(), "application/jsonl"), purpose="batch"
+        )
         batch = await self.client.batches.create(
-            input_file_id=file.id, endpoint="/v1/chat/completions", completion_window="24h",
-            metadata={"producer": "rashomon batch"})
+            input_file_id=file.id,
+            endpoint="/v1/chat/completions",
+            completion_window="24h",
+            metadata={"producer": "rashomon batch"},
+        )
         return str(batch.id), str(file.id)
 
     async def wait(self, batch_id: str) -> Any:
@@ -152,13 +158,15 @@ class BatchClient:
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-async def _collect(batch_client: BatchClient, batch_id: str, backend: ParkingBackend,
-                   store: StateStore) -> dict[str, RawCompletion | BackendError]:
+async def _collect(
+    batch_client: BatchClient, batch_id: str, backend: ParkingBackend, store: StateStore
+) -> dict[str, RawCompletion | BackendError]:
     """Wait for a batch; cache every good answer; return answers and per-line errors."""
     batch = await batch_client.wait(batch_id)
     answers: dict[str, RawCompletion | BackendError] = {}
-    for line in (await batch_client.lines(getattr(batch, "output_file_id", None))
-                 + await batch_client.lines(getattr(batch, "error_file_id", None))):
+    for line in await batch_client.lines(
+        getattr(batch, "output_file_id", None)
+    ) + await batch_client.lines(getattr(batch, "error_file_id", None)):
         key = str(line.get("custom_id"))
         response = line.get("response") or {}
         error = line.get("error")
@@ -166,8 +174,9 @@ async def _collect(batch_client: BatchClient, batch_id: str, backend: ParkingBac
             try:
                 raw = _completion(response["body"], backend.model)
             except (KeyError, IndexError, TypeError, ValueError) as exc:
-                answers[key] = BackendError(f"batch {batch_id}: malformed answer ({exc})",
-                                            backend=backend.name)
+                answers[key] = BackendError(
+                    f"batch {batch_id}: malformed answer ({exc})", backend=backend.name
+                )
                 continue
             if raw.finish_reason != "length":
                 backend.cache.put(key, raw)
@@ -175,28 +184,41 @@ async def _collect(batch_client: BatchClient, batch_id: str, backend: ParkingBac
         else:
             detail = error or (response.get("body") or {}).get("error") or response
             answers[key] = BackendError(
-                f"batch {batch_id}: request failed (HTTP {response.get('status_code')}): "
-                f"{detail}", backend=backend.name)
+                f"batch {batch_id}: request failed (HTTP {response.get('status_code')}): {detail}",
+                backend=backend.name,
+            )
     store.close_batch(batch_id, str(batch.status))
     return answers
 
 
-async def run_batch_api(todo: list[Event], settings: Settings, options: BatchOptions,
-                        recorder: Recorder, store: StateStore, *, client: Any = None) -> None:
+async def run_batch_api(
+    todo: list[Event],
+    settings: Settings,
+    options: BatchOptions,
+    recorder: Recorder,
+    store: StateStore,
+    *,
+    client: Any = None,
+) -> None:
     if settings.backend != "openai":
-        raise ConfigError("--via batch-api needs the openai backend (--backend openai with "
-                          "RASHOMON_API_KEY, or --base-url of a server with /v1/batches)")
+        raise ConfigError(
+            "--via batch-api needs the openai backend (--backend openai with "
+            "RASHOMON_API_KEY, or --base-url of a server with /v1/batches)"
+        )
     wire = OpenAIBackend(
-        base_url=settings.base_url, model=settings.model or "",
+        base_url=settings.base_url,
+        model=settings.model or "",
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-        structured_mode=settings.structured_mode, timeout_s=settings.request_timeout_s,
+        structured_mode=settings.structured_mode,
+        timeout_s=settings.request_timeout_s,
         client=client,
     )
     batch_client = BatchClient(wire._client, options.poll_interval_s)
     cache = ResponseCache(options.out_dir / "batch_cache.sqlite3")
     backend = ParkingBackend(wire, cache)
-    llm = StructuredLLM(backend, reask_budget=settings.reask_budget,
-                        temperature=settings.temperature)
+    llm = StructuredLLM(
+        backend, reask_budget=settings.reask_budget, temperature=settings.temperature
+    )
     try:
         # Batches submitted by a run that was killed: wait for them, keep their answers.
         for batch_id, _keys in store.open_batches():
@@ -225,29 +247,40 @@ async def run_batch_api(todo: list[Event], settings: Settings, options: BatchOpt
             started = time.monotonic()
             for n in range(0, len(keys), MAX_LINES_PER_BATCH):
                 chunk = keys[n : n + MAX_LINES_PER_BATCH]
-                lines = [{"custom_id": k, "method": "POST", "url": "/v1/chat/completions",
-                          "body": backend.body(parked[k][0])} for k in chunk]
+                lines = [
+                    {
+                        "custom_id": k,
+                        "method": "POST",
+                        "url": "/v1/chat/completions",
+                        "body": backend.body(parked[k][0]),
+                    }
+                    for k in chunk
+                ]
                 try:
                     batch_id, file_id = await batch_client.submit(lines)
                     store.add_batch(batch_id, file_id, chunk)
                     answers = await _collect(batch_client, batch_id, backend, store)
                 except Exception as exc:  # the whole batch failed: fail its calls, go on
-                    error = BackendError(f"batch submission failed: {describe(exc)}",
-                                         backend=backend.name)
+                    error = BackendError(
+                        f"batch submission failed: {describe(exc)}", backend=backend.name
+                    )
                     answers = {k: error for k in chunk}
                 for k in chunk:
                     future = parked[k][1]
                     answer = answers.get(k) or BackendError(
-                        "the batch returned no answer for this request", backend=backend.name)
+                        "the batch returned no answer for this request", backend=backend.name
+                    )
                     if isinstance(answer, BaseException):
                         future.set_exception(answer)
                     else:
                         backend.fresh[k] = answer
                         future.set_result(answer)
             if not options.quiet:
-                print(f"batch-api: round {rounds}: {len(keys)} requests answered in "
-                      f"{time.monotonic() - started:.1f}s",
-                      file=options.progress_stream or sys.stderr)
+                print(
+                    f"batch-api: round {rounds}: {len(keys)} requests answered in "
+                    f"{time.monotonic() - started:.1f}s",
+                    file=options.progress_stream or sys.stderr,
+                )
         await asyncio.gather(*tasks)
     finally:
         cache.close()

@@ -93,8 +93,10 @@ def detect_format(path: Path) -> str:
     if path.is_dir():
         if any((path / "articles").glob("*/*.json")):
             return "basil"
-        if any(p.suffix.lower() in (".warc", ".gz") and ".warc" in p.name.lower()
-               for p in path.iterdir()):
+        if any(
+            p.suffix.lower() in (".warc", ".gz") and ".warc" in p.name.lower()
+            for p in path.iterdir()
+        ):
             return "warc"
         return "dir"
     name = path.name.lower()
@@ -111,9 +113,7 @@ def detect_format(path: Path) -> str:
             return "neus"
         if head.lstrip().startswith(b"{"):
             return "jsonl"
-    raise ConfigError(
-        f"cannot tell the format of {path}; pass --format dir|jsonl|basil|neus|warc"
-    )
+    raise ConfigError(f"cannot tell the format of {path}; pass --format dir|jsonl|basil|neus|warc")
 
 
 def load_dump(path: Path, options: InputOptions) -> Dump:
@@ -160,8 +160,7 @@ def _events_from(
         label=label,
     )
     return [
-        Event.build(name=_name_of(g.articles, g.grouping), articles=g.articles,
-                    grouping=g.grouping)
+        Event.build(name=_name_of(g.articles, g.grouping), articles=g.articles, grouping=g.grouping)
         for g in groups
         if g.articles
     ]
@@ -202,8 +201,9 @@ def _read_dir(root: Path, options: InputOptions) -> tuple[list[Event], list[Reco
     keyed: dict[str, list[ArticleIn]] = {}
     how: dict[str, str] = {}
     loose: list[ArticleIn] = []
-    files = sorted(p for p in root.rglob("*")
-                   if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+    files = sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+    )
     for path in files:
         rel = path.relative_to(root)
         try:
@@ -262,8 +262,12 @@ def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[Re
             try:
                 record = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError as exc:
-                failures.append(RecordFailure(where, f"not valid UTF-8 ({exc.reason} at byte "
-                                                     f"{exc.start}); re-encode the file"))
+                failures.append(
+                    RecordFailure(
+                        where,
+                        f"not valid UTF-8 ({exc.reason} at byte {exc.start}); re-encode the file",
+                    )
+                )
                 continue
             except json.JSONDecodeError as exc:
                 failures.append(RecordFailure(where, f"not valid JSON ({exc.msg})"))
@@ -273,9 +277,13 @@ def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[Re
                 continue
             text = _get(record, names["text"])
             if not isinstance(text, str):
-                failures.append(RecordFailure(
-                    where, f"missing text field {names['text']!r} (or not a string); "
-                           "name it with --field text=NAME"))
+                failures.append(
+                    RecordFailure(
+                        where,
+                        f"missing text field {names['text']!r} (or not a string); "
+                        "name it with --field text=NAME",
+                    )
+                )
                 continue
             record_id = _scalar(_get(record, names["id"]))
             try:
@@ -334,7 +342,7 @@ def _bad_file(exc: InputError, root: Path, excluded: set[Path]) -> Path | None:
     parts = source.parts
     for anchor in ("articles", "annotations"):
         if anchor in parts:
-            rel = Path(*parts[parts.index(anchor):])
+            rel = Path(*parts[parts.index(anchor) :])
             candidate = root / rel
             if candidate.exists() and candidate not in excluded:
                 return candidate
@@ -389,8 +397,9 @@ def _read_neus(path: Path, options: InputOptions) -> tuple[list[Event], list[Rec
                 a.model_copy(update={"origin": f"{where}:{(a.origin or '')[-1:]}"})
                 for a in event.articles
             ]
-            events.append(event.model_copy(update={
-                "articles": articles, "grouping": f"neus line {lineno}"}))
+            events.append(
+                event.model_copy(update={"articles": articles, "grouping": f"neus line {lineno}"})
+            )
     return events, failures
 
 
@@ -443,11 +452,17 @@ def _read_warc(path: Path, options: InputOptions) -> tuple[list[Event], list[Rec
         except RashomonError:
             raise
         except Exception as exc:  # a corrupt archive: keep what was read, report the rest
-            failures.append(RecordFailure(str(warc), f"unreadable WARC ({type(exc).__name__}: "
-                                                     f"{exc}); later records skipped"))
+            failures.append(
+                RecordFailure(
+                    str(warc),
+                    f"unreadable WARC ({type(exc).__name__}: {exc}); later records skipped",
+                )
+            )
     # Similarity windows use the crawl time (WARC-Date) as the article's time.
-    dated = [a.model_copy(update={"published": a.published or d})
-             for a, d in zip(loose, loose_dates, strict=True)]
+    dated = [
+        a.model_copy(update={"published": a.published or d})
+        for a, d in zip(loose, loose_dates, strict=True)
+    ]
     restore = {id(d): a for d, a in zip(dated, loose, strict=True)}
     events = _events_from(keyed, how, dated, options, path.name)
     return [

@@ -9,8 +9,14 @@ from typing import IO, Any
 
 
 class BatchProgress:
-    def __init__(self, total: int, *, stream: IO[str] | None = None, quiet: bool = False,
-                 every_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        stream: IO[str] | None = None,
+        quiet: bool = False,
+        every_s: float = 10.0,
+    ) -> None:
         self.total = total
         self.stream = stream or sys.stderr
         self.quiet = quiet
@@ -26,8 +32,9 @@ class BatchProgress:
             except ImportError:
                 tqdm = None
             if tqdm is not None:
-                self._bar = tqdm(total=total, unit="event", file=self.stream,
-                                 dynamic_ncols=True, smoothing=0.1)
+                self._bar = tqdm(
+                    total=total, unit="event", file=self.stream, dynamic_ncols=True, smoothing=0.1
+                )
 
     def update(self, ok: bool) -> None:
         if ok:
@@ -55,8 +62,10 @@ class BatchProgress:
         rate = finished / elapsed if elapsed > 0 else 0.0
         eta = (self.total - finished) / rate if rate > 0 else float("nan")
         eta_s = f"{eta:.0f}s" if eta == eta else "?"
-        return (f"batch: {finished}/{self.total} events ({self.done} done, {self.failed} failed), "
-                f"{rate:.2f} events/s, ETA {eta_s}")
+        return (
+            f"batch: {finished}/{self.total} events ({self.done} done, {self.failed} failed), "
+            f"{rate:.2f} events/s, ETA {eta_s}"
+        )
 
     def close(self) -> None:
         if self._bar is not None:

@@ -40,7 +40,8 @@ class ReconcileActor:
         event = Event.model_validate_json(row["event"])
         try:
             rec = self.loop.run_until_complete(
-                reconcile(event.articles, llm=self.llm, settings=self.settings))
+                reconcile(event.articles, llm=self.llm, settings=self.settings)
+            )
         except Exception as exc:
             return {"event_id": event.event_id, "ok": False, "payload": describe(exc)}
         return {"event_id": event.event_id, "ok": True, "payload": rec.model_dump_json()}
@@ -54,15 +55,20 @@ def _settings_json(settings: Settings) -> str:
     return json.dumps(data)
 
 
-def run_ray(todo: list[Event], settings: Settings, options: BatchOptions,
-            recorder: Recorder) -> None:
+def run_ray(
+    todo: list[Event], settings: Settings, options: BatchOptions, recorder: Recorder
+) -> None:
     try:
         import ray
     except ImportError as exc:
         raise ConfigError("--engine ray needs Ray: pip install 'ray[data]'") from exc
     if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS"), include_dashboard=False,
-                 log_to_driver=False, ignore_reinit_error=True)
+        ray.init(
+            address=os.environ.get("RAY_ADDRESS"),
+            include_dashboard=False,
+            log_to_driver=False,
+            ignore_reinit_error=True,
+        )
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = False
     by_id = {e.event_id: e for e in todo}

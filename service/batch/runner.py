@@ -43,7 +43,12 @@ from service.schemas import Reconciliation
 Via = Literal["direct", "batch-api"]
 Engine = Literal["local", "ray"]
 RESULTS, FAILURES, STATE, RUNS, LOCK = (
-    "results.jsonl", "failures.jsonl", "state.sqlite3", "runs.jsonl", ".lock")
+    "results.jsonl",
+    "failures.jsonl",
+    "state.sqlite3",
+    "runs.jsonl",
+    ".lock",
+)
 
 
 @dataclass
@@ -93,16 +98,21 @@ class RunSummary:
             f"{self.events_planned} events planned",
             f"  done {self.done}, failed {self.failed}, skipped {self.skipped_done} already "
             f"done, {self.skipped_failed} failed before (rerun with --retry-failed)"
-            + (f", {self.skipped_pending} not yet run (add --resume)" if self.skipped_pending
-               else ""),
+            + (
+                f", {self.skipped_pending} not yet run (add --resume)"
+                if self.skipped_pending
+                else ""
+            ),
             f"  duplicates {self.duplicates}, bad records {self.bad_records}"
-            + (f", torn tail repaired ({self.repaired_tail_bytes} bytes)"
-               if self.repaired_tail_bytes else ""),
+            + (
+                f", torn tail repaired ({self.repaired_tail_bytes} bytes)"
+                if self.repaired_tail_bytes
+                else ""
+            ),
             f"  tokens: {self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion = "
             f"{total:,} ({self.cache_hits} cached calls)",
             f"  wall time {self.wall_time_s:.1f}s ({self.rate:.2f} events/s); cost {self.cost}",
-            f"  {out_dir / RESULTS}: {self.results_lines} events; failures in "
-            f"{out_dir / FAILURES}",
+            f"  {out_dir / RESULTS}: {self.results_lines} events; failures in {out_dir / FAILURES}",
         ]
         return "\n".join(lines)
 
@@ -110,8 +120,15 @@ class RunSummary:
 class Recorder:
     """The single writer: every outcome goes through here, in the driver's thread."""
 
-    def __init__(self, out_dir: Path, store: StateStore, results: Journal, failures: Journal,
-                 summary: RunSummary, progress: BatchProgress) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        store: StateStore,
+        results: Journal,
+        failures: Journal,
+        summary: RunSummary,
+        progress: BatchProgress,
+    ) -> None:
         self.out_dir = out_dir
         self.store = store
         self.results = results
@@ -133,8 +150,14 @@ class Recorder:
             return
         doc = rec.model_dump(mode="json") if isinstance(rec, Reconciliation) else rec
         # 1. the complete line, durably; 2. only then the index.
-        self.results.append({"event_id": event.event_id, "name": event.name,
-                             "grouping": event.grouping, "reconciliation": doc})
+        self.results.append(
+            {
+                "event_id": event.event_id,
+                "name": event.name,
+                "grouping": event.grouping,
+                "reconciliation": doc,
+            }
+        )
         self.store.mark(event.event_id, "done")
         for step in doc.get("steps", []):
             usage = step.get("usage") or {}
@@ -148,8 +171,14 @@ class Recorder:
         attempt = self.store.attempts(event.event_id)
         self.record_failure_line(
             f"event:{event.event_id}:{attempt}",
-            {"kind": "event", "event_id": event.event_id, "name": event.name,
-             "grouping": event.grouping, "attempt": attempt, "reason": reason},
+            {
+                "kind": "event",
+                "event_id": event.event_id,
+                "name": event.name,
+                "grouping": event.grouping,
+                "attempt": attempt,
+                "reason": reason,
+            },
         )
         self.store.mark(event.event_id, "failed", reason)
         self.summary.failed += 1
@@ -179,8 +208,9 @@ def _lock(out_dir: Path) -> int:
     return fd
 
 
-def plan(events: list[Event], statuses: Mapping[str, str], options: BatchOptions,
-         summary: RunSummary) -> tuple[list[Event], list[tuple[Event, Event]]]:
+def plan(
+    events: list[Event], statuses: Mapping[str, str], options: BatchOptions, summary: RunSummary
+) -> tuple[list[Event], list[tuple[Event, Event]]]:
     """(events to run, duplicates as (dropped, kept)). Rules: done -> skip; failed -> run only
     with --retry-failed; pending -> run unless only --retry-failed was given."""
     seen: dict[str, Event] = {}
@@ -225,8 +255,12 @@ async def run_batch(
     failures = Journal(out / FAILURES, "key")
     store: StateStore | None = None
     try:
-        if (not options.resume and not options.retry_failed
-                and (out / RESULTS).exists() and (out / RESULTS).stat().st_size > 0):
+        if (
+            not options.resume
+            and not options.retry_failed
+            and (out / RESULTS).exists()
+            and (out / RESULTS).stat().st_size > 0
+        ):
             raise ConfigError(
                 f"{out / RESULTS} already has results: pass --resume to continue that run, "
                 "--retry-failed to rerun its failures, or choose a new --out"
@@ -239,8 +273,12 @@ async def run_batch(
         store.commit()
         store.sync_done(present)
 
-        summary = RunSummary(input_format=dump.format, engine=options.engine, via=options.via,
-                             repaired_tail_bytes=results.truncated_bytes)
+        summary = RunSummary(
+            input_format=dump.format,
+            engine=options.engine,
+            via=options.via,
+            repaired_tail_bytes=results.truncated_bytes,
+        )
         todo, duplicates = plan(dump.events, store.statuses(), options, summary)
         summary.events_planned = len(dump.events) - len(duplicates)
         summary.duplicates = len(duplicates)
@@ -257,8 +295,7 @@ async def run_batch(
             elif options.via == "batch-api":
                 from service.batch.batch_api import run_batch_api
 
-                await run_batch_api(todo, settings, options, recorder, store,
-                                    client=batch_client)
+                await run_batch_api(todo, settings, options, recorder, store, client=batch_client)
             else:
                 await _run_local(todo, settings, options, recorder, llm)
         progress.close()
@@ -274,22 +311,37 @@ async def run_batch(
         os.close(lock_fd)
 
 
-def _record_rejects(recorder: Recorder, rejects: list[RecordFailure],
-                    duplicates: list[tuple[Event, Event]]) -> None:
+def _record_rejects(
+    recorder: Recorder, rejects: list[RecordFailure], duplicates: list[tuple[Event, Event]]
+) -> None:
     for bad in rejects:
         key = "record:" + hashlib.sha256(f"{bad.where}\0{bad.reason}".encode()).hexdigest()[:16]
-        recorder.record_failure_line(key, {"kind": "record", "where": bad.where,
-                                           "reason": bad.reason})
+        recorder.record_failure_line(
+            key, {"kind": "record", "where": bad.where, "reason": bad.reason}
+        )
     for dropped, kept in duplicates:
-        key = "duplicate:" + hashlib.sha256(
-            f"{dropped.event_id}\0{dropped.grouping}".encode()).hexdigest()[:16]
-        recorder.record_failure_line(key, {
-            "kind": "duplicate", "event_id": dropped.event_id, "grouping": dropped.grouping,
-            "reason": f"same articles as the event formed by {kept.grouping!r}; run once"})
+        key = (
+            "duplicate:"
+            + hashlib.sha256(f"{dropped.event_id}\0{dropped.grouping}".encode()).hexdigest()[:16]
+        )
+        recorder.record_failure_line(
+            key,
+            {
+                "kind": "duplicate",
+                "event_id": dropped.event_id,
+                "grouping": dropped.grouping,
+                "reason": f"same articles as the event formed by {kept.grouping!r}; run once",
+            },
+        )
 
 
-async def _run_local(todo: list[Event], settings: Settings, options: BatchOptions,
-                     recorder: Recorder, llm: StructuredLLM | None) -> None:
+async def _run_local(
+    todo: list[Event],
+    settings: Settings,
+    options: BatchOptions,
+    recorder: Recorder,
+    llm: StructuredLLM | None,
+) -> None:
     owned = llm is None
     llm = llm or build_llm(settings)
     semaphore = asyncio.Semaphore(max(1, options.concurrency))

@@ -67,22 +67,28 @@ class StateStore:
         reset = [e for e, s in statuses.items() if s == "done" and e not in present]
         self._conn.executemany(
             "UPDATE events SET status='done', reason=NULL, updated_at=datetime('now') "
-            "WHERE event_id=?", [(e,) for e in marked])
+            "WHERE event_id=?",
+            [(e,) for e in marked],
+        )
         self._conn.executemany(
             "UPDATE events SET status='pending', updated_at=datetime('now') WHERE event_id=?",
-            [(e,) for e in reset])
+            [(e,) for e in reset],
+        )
         self._conn.commit()
         return len(marked), len(reset)
 
     def start(self, event_id: str) -> None:
         self._conn.execute(
             "UPDATE events SET attempts = attempts + 1, updated_at=datetime('now') "
-            "WHERE event_id=?", (event_id,))
+            "WHERE event_id=?",
+            (event_id,),
+        )
         # no commit: the outcome's mark() commits it (one fsync'd transaction per event)
 
     def attempts(self, event_id: str) -> int:
         row = self._conn.execute(
-            "SELECT attempts FROM events WHERE event_id=?", (event_id,)).fetchone()
+            "SELECT attempts FROM events WHERE event_id=?", (event_id,)
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def mark(self, event_id: str, status: Status, reason: str | None = None) -> None:
@@ -97,7 +103,9 @@ class StateStore:
     def add_batch(self, batch_id: str, input_file_id: str, keys: list[str]) -> None:
         self._conn.execute(
             "INSERT OR REPLACE INTO batches (batch_id, input_file_id, keys, status) "
-            "VALUES (?, ?, ?, 'submitted')", (batch_id, input_file_id, json.dumps(keys)))
+            "VALUES (?, ?, ?, 'submitted')",
+            (batch_id, input_file_id, json.dumps(keys)),
+        )
         self._conn.commit()
 
     def open_batches(self) -> list[tuple[str, list[str]]]:

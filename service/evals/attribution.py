@@ -19,27 +19,43 @@ import unicodedata
 
 OUTLET = "<outlet>"
 _SPELLING = {
-    "defence": "defense", "organisation": "organization", "centre": "center",
-    "programme": "program", "labour": "labor", "favour": "favor", "kiev": "kyiv",
-    "ministers": "minister", "officials": "official",
+    "defence": "defense",
+    "organisation": "organization",
+    "centre": "center",
+    "programme": "program",
+    "labour": "labor",
+    "favour": "favor",
+    "kiev": "kyiv",
+    "ministers": "minister",
+    "officials": "official",
 }
 _DEMONYM = {
-    "russian": "russia", "russians": "russia", "french": "france", "ukrainian": "ukraine",
-    "ukrainians": "ukraine", "american": "us", "americans": "us", "usa": "us", "british": "uk",
-    "turkish": "turkey", "german": "germany", "chinese": "china", "israeli": "israel",
-    "iranian": "iran", "european": "europe", "western": "west",
+    "russian": "russia",
+    "russians": "russia",
+    "french": "france",
+    "ukrainian": "ukraine",
+    "ukrainians": "ukraine",
+    "american": "us",
+    "americans": "us",
+    "usa": "us",
+    "british": "uk",
+    "turkish": "turkey",
+    "german": "germany",
+    "chinese": "china",
+    "israeli": "israel",
+    "iranian": "iran",
+    "european": "europe",
+    "western": "west",
 }
 COUNTRIES = frozenset(_DEMONYM.values()) | {"moscow", "paris", "kyiv", "washington", "ankara"}
 _DROP_WORDS = "the a an of to for in on at by from and s"
 _DROP = frozenset(_DROP_WORDS.split())
-_GENERIC_WORDS = (
-    """ministry ministries minister government official source sources spokesman spokeswoman
+_GENERIC_WORDS = """ministry ministries minister government official source sources spokesman spokeswoman
     spokesperson statement office department agency authority authorities officer state
     president prime defense foreign security service services military army police people
     group party side report reports media press diplomat diplomatic senior close top
     investigator investigators team member members lawmaker lawmakers democrat democratic
     republican republicans democrats other unnamed anonymous"""
-)
 GENERIC = frozenset(_GENERIC_WORDS.split())
 _OUTLET_WORDS = frozenset({"outlet", "the outlet", "reporter", "journalist", "author", "article"})
 _TOKEN = re.compile(r"[a-z0-9]+")

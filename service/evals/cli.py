@@ -27,31 +27,61 @@ EXIT_THRESHOLD = 1
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "eval", help="score the pipeline against labelled cases",
+        "eval",
+        help="score the pipeline against labelled cases",
         description="Runs the pipeline (and a naive one-prompt baseline) on labelled cases, "
         "scores both, and writes OUT/eval.json, eval.md, eval.html, junit.xml and "
         "OUT/cases/<case>/reconciliation.json. Exit code 1 when a threshold fails. "
-        "See docs/eval.md.")
-    p.add_argument("--cases", default="seeds",
-                   help=f"comma-separated datasets: {','.join(DATASETS)} (default seeds)")
+        "See docs/eval.md.",
+    )
+    p.add_argument(
+        "--cases",
+        default="seeds",
+        help=f"comma-separated datasets: {','.join(DATASETS)} (default seeds)",
+    )
     p.add_argument("--limit", type=int, help="at most N events per data set (basil, neus)")
     p.add_argument("--out", type=Path, default=Path("eval-out"), help="report directory")
-    p.add_argument("--baseline", type=Path, metavar="PREV_eval.json",
-                   help="a previous eval.json to diff against")
-    p.add_argument("--thresholds", type=Path, default=REPO_ROOT / "evals" / "thresholds.yaml",
-                   help="metric -> minimum (default evals/thresholds.yaml)")
-    p.add_argument("--judge-pairs", type=Path, default=DEFAULT_JUDGE_PAIRS,
-                   help="hand-judged pairs to check the judge on")
-    p.add_argument("--top-k", type=int, default=DEFAULT_TOP_K,
-                   help=f"judge candidates per gold fact (default {DEFAULT_TOP_K})")
-    p.add_argument("--summary-k", type=int, default=DEFAULT_SUMMARY_K,
-                   help=f"judge candidates per summary check (default {DEFAULT_SUMMARY_K})")
-    p.add_argument("--judge-budget", type=int, default=DEFAULT_MAX_CALLS,
-                   help=f"max judge model calls in the run (default {DEFAULT_MAX_CALLS})")
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="PREV_eval.json",
+        help="a previous eval.json to diff against",
+    )
+    p.add_argument(
+        "--thresholds",
+        type=Path,
+        default=REPO_ROOT / "evals" / "thresholds.yaml",
+        help="metric -> minimum (default evals/thresholds.yaml)",
+    )
+    p.add_argument(
+        "--judge-pairs",
+        type=Path,
+        default=DEFAULT_JUDGE_PAIRS,
+        help="hand-judged pairs to check the judge on",
+    )
+    p.add_argument(
+        "--top-k",
+        type=int,
+        default=DEFAULT_TOP_K,
+        help=f"judge candidates per gold fact (default {DEFAULT_TOP_K})",
+    )
+    p.add_argument(
+        "--summary-k",
+        type=int,
+        default=DEFAULT_SUMMARY_K,
+        help=f"judge candidates per summary check (default {DEFAULT_SUMMARY_K})",
+    )
+    p.add_argument(
+        "--judge-budget",
+        type=int,
+        default=DEFAULT_MAX_CALLS,
+        help=f"max judge model calls in the run (default {DEFAULT_MAX_CALLS})",
+    )
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     p.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
-    p.add_argument("--datasets-dir", type=Path, default=DEFAULT_DATASETS_DIR,
-                   help="holding basil/ and neus/")
+    p.add_argument(
+        "--datasets-dir", type=Path, default=DEFAULT_DATASETS_DIR, help="holding basil/ and neus/"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_backend_options(p)
     p.set_defaults(func=_run)
@@ -68,19 +98,28 @@ def _datasets(text: str) -> list[DatasetName]:
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     options = EvalOptions(
-        datasets=_datasets(args.cases), out_dir=args.out, limit=args.limit,
-        thresholds_path=args.thresholds, previous=args.baseline, judge_pairs=args.judge_pairs,
-        top_k=args.top_k, summary_k=args.summary_k, max_judge_calls=args.judge_budget,
-        run_baseline=not args.no_baseline, seeds_dir=args.seeds_dir,
+        datasets=_datasets(args.cases),
+        out_dir=args.out,
+        limit=args.limit,
+        thresholds_path=args.thresholds,
+        previous=args.baseline,
+        judge_pairs=args.judge_pairs,
+        top_k=args.top_k,
+        summary_k=args.summary_k,
+        max_judge_calls=args.judge_budget,
+        run_baseline=not args.no_baseline,
+        seeds_dir=args.seeds_dir,
         datasets_dir=args.datasets_dir,
         command="rashomon " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     printer = ProgressPrinter(quiet=args.quiet)
     log = (lambda _line: None) if args.quiet else printer_log
     report = asyncio.run(run_eval(options, settings, progress=printer, log=log))
-    print(f"wrote {args.out}/eval.json, eval.md, eval.html, junit.xml: {len(report.cases)} "
-          f"case(s), {len(report.failures)} threshold failure(s), {report.judge.calls} judge "
-          f"calls; {'PASSED' if report.passed else 'FAILED'}")
+    print(
+        f"wrote {args.out}/eval.json, eval.md, eval.html, junit.xml: {len(report.cases)} "
+        f"case(s), {len(report.failures)} threshold failure(s), {report.judge.calls} judge "
+        f"calls; {'PASSED' if report.passed else 'FAILED'}"
+    )
     if report.judge.agreement.status != "checked":
         print(f"warning: judge not checked ({report.judge.agreement.reason})", file=sys.stderr)
     for f in report.failures:

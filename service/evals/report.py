@@ -126,8 +126,15 @@ def apply_thresholds(
     failures: list[ThresholdFailure] = []
     for case in cases:
         if case.status == "error":
-            failures.append(ThresholdFailure(case_id=case.case_id, metric="pipeline", value=None,
-                                             threshold=None, explanation=case.error or "error"))
+            failures.append(
+                ThresholdFailure(
+                    case_id=case.case_id,
+                    metric="pipeline",
+                    value=None,
+                    threshold=None,
+                    explanation=case.error or "error",
+                )
+            )
             continue
         for score in case.pipeline:
             t = thresholds.get(score.name)
@@ -137,17 +144,32 @@ def apply_thresholds(
             score.passed = score.value >= t - 1e-9
             if not score.passed:
                 failed = [c.explanation for c in score.details if c.passed is False][:5]
-                failures.append(ThresholdFailure(
-                    case_id=case.case_id, metric=score.name, value=score.value, threshold=t,
-                    explanation=f"{score.value:.3f} < {t:.3f}: {score.explanation}"
-                    + "".join(f"\n  - {f}" for f in failed),
-                ))
+                failures.append(
+                    ThresholdFailure(
+                        case_id=case.case_id,
+                        metric=score.name,
+                        value=score.value,
+                        threshold=t,
+                        explanation=f"{score.value:.3f} < {t:.3f}: {score.explanation}"
+                        + "".join(f"\n  - {f}" for f in failed),
+                    )
+                )
     t = thresholds.get("judge_agreement")
-    if t is not None and agreement.status == "checked" and agreement.agreement is not None \
-            and agreement.agreement < t - 1e-9:
-        failures.append(ThresholdFailure(
-            case_id="judge", metric="judge_agreement", value=agreement.agreement, threshold=t,
-            explanation=f"judge agrees with hand labels on {agreement.agreement:.0%} < {t:.0%}"))
+    if (
+        t is not None
+        and agreement.status == "checked"
+        and agreement.agreement is not None
+        and agreement.agreement < t - 1e-9
+    ):
+        failures.append(
+            ThresholdFailure(
+                case_id="judge",
+                metric="judge_agreement",
+                value=agreement.agreement,
+                threshold=t,
+                explanation=f"judge agrees with hand labels on {agreement.agreement:.0%} < {t:.0%}",
+            )
+        )
     return failures
 
 
@@ -172,8 +194,9 @@ def comparison(cases: list[CaseResult]) -> list[ComparisonRow]:
         pm = sum(p_vals) / len(p_vals) if p_vals else None
         bm = sum(b_vals) / len(b_vals) if b_vals else None
         diff = pm - bm if pm is not None and bm is not None else None
-        rows.append(ComparisonRow(metric=name, pipeline=pm, baseline=bm, difference=diff,
-                                  cases=both))
+        rows.append(
+            ComparisonRow(metric=name, pipeline=pm, baseline=bm, difference=diff, cases=both)
+        )
     return rows
 
 
@@ -190,8 +213,16 @@ def diff_reports(previous: EvalReport, current: EvalReport) -> list[DiffRow]:
                 if o is None or (o.value is None and s.value is None):
                     continue
                 delta = s.value - o.value if s.value is not None and o.value is not None else None
-                rows.append(DiffRow(case_id=case.case_id, metric=s.name, subject=subject,
-                                    previous=o.value, current=s.value, delta=delta))
+                rows.append(
+                    DiffRow(
+                        case_id=case.case_id,
+                        metric=s.name,
+                        subject=subject,
+                        previous=o.value,
+                        current=s.value,
+                        delta=delta,
+                    )
+                )
     return rows
 
 
@@ -199,8 +230,9 @@ def read_report(path: Path) -> EvalReport:
     try:
         return EvalReport.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError) as e:
-        raise InputError(f"not a readable eval.json ({str(e).splitlines()[0]})",
-                         source=str(path)) from e
+        raise InputError(
+            f"not a readable eval.json ({str(e).splitlines()[0]})", source=str(path)
+        ) from e
 
 
 # --------------------------------------------------------------------------- formatting
@@ -225,11 +257,15 @@ def fmt_diff(value: float | None, name: str = "") -> str:
 def judge_banner(report: EvalReport) -> str:
     a = report.judge.agreement
     if a.status != "checked":
-        return (f"JUDGE NOT CHECKED ({a.reason}): judge-based scores are not trusted; "
-                "add evals/judge_pairs.yaml")
-    return (f"Judge checked on {a.n} hand-judged pairs: agreement {fmt(a.agreement)}, "
-            f"Cohen's kappa {fmt(a.kappa)}, {len(a.disagreements)} disagreements, "
-            f"{a.order_flips} order flips")
+        return (
+            f"JUDGE NOT CHECKED ({a.reason}): judge-based scores are not trusted; "
+            "add evals/judge_pairs.yaml"
+        )
+    return (
+        f"Judge checked on {a.n} hand-judged pairs: agreement {fmt(a.agreement)}, "
+        f"Cohen's kappa {fmt(a.kappa)}, {len(a.disagreements)} disagreements, "
+        f"{a.order_flips} order flips"
+    )
 
 
 # --------------------------------------------------------------------------- markdown
@@ -251,44 +287,74 @@ def _status(s: Score) -> str:
 
 def render_markdown(report: EvalReport) -> str:
     out = ["# Rashomon eval", ""]
-    out.append(f"{'PASSED' if report.passed else 'FAILED'}: {len(report.failures)} threshold "
-               f"failure(s), {len(report.cases)} case(s).")
-    out += ["", f"- backend `{report.backend}`, model `{report.model}`",
-            f"- git commit `{report.git_commit or 'unknown'}`",
-            f"- started {report.started_at.isoformat()}, {report.duration_s:.1f} s",
-            "- prompts: " + ", ".join(f"{p.name} v{p.version} ({p.sha256[:12]})"
-                                       for p in report.prompts), ""]
-    out += ["## Judge", "", f"**{judge_banner(report)}**", "",
-            f"Judge calls: {report.judge.calls} (budget {report.judge.max_calls}; top-k "
-            f"{report.judge.top_k}, summary top-k {report.judge.summary_k}); "
-            f"{report.judge.unjudged} questions unjudged, {report.judge.errors} unusable answers.",
-            ""]
+    out.append(
+        f"{'PASSED' if report.passed else 'FAILED'}: {len(report.failures)} threshold "
+        f"failure(s), {len(report.cases)} case(s)."
+    )
+    out += [
+        "",
+        f"- backend `{report.backend}`, model `{report.model}`",
+        f"- git commit `{report.git_commit or 'unknown'}`",
+        f"- started {report.started_at.isoformat()}, {report.duration_s:.1f} s",
+        "- prompts: "
+        + ", ".join(f"{p.name} v{p.version} ({p.sha256[:12]})" for p in report.prompts),
+        "",
+    ]
+    out += [
+        "## Judge",
+        "",
+        f"**{judge_banner(report)}**",
+        "",
+        f"Judge calls: {report.judge.calls} (budget {report.judge.max_calls}; top-k "
+        f"{report.judge.top_k}, summary top-k {report.judge.summary_k}); "
+        f"{report.judge.unjudged} questions unjudged, {report.judge.errors} unusable answers.",
+        "",
+    ]
     if report.judge.agreement.disagreements:
         out += ["| pair | gold | judge | fact | candidate |", "|---|---|---|---|---|"]
         for dis in report.judge.agreement.disagreements:
-            out.append(f"| {dis.pair_id} | {dis.gold} | {dis.judge} | {_cell(dis.fact)} | "
-                       f"{_cell(dis.candidate)} |")
+            out.append(
+                f"| {dis.pair_id} | {dis.gold} | {dis.judge} | {_cell(dis.fact)} | "
+                f"{_cell(dis.candidate)} |"
+            )
         out.append("")
-    out += ["## Pipeline vs baseline (mean over cases)", "",
-            "| metric | pipeline | baseline | difference | cases |", "|---|---|---|---|---|"]
+    out += [
+        "## Pipeline vs baseline (mean over cases)",
+        "",
+        "| metric | pipeline | baseline | difference | cases |",
+        "|---|---|---|---|---|",
+    ]
     for r in report.comparison:
-        out.append(f"| {r.metric} | {fmt(r.pipeline, r.metric)} | {fmt(r.baseline, r.metric)} | "
-                   f"{fmt_diff(r.difference, r.metric)} | {r.cases} |")
+        out.append(
+            f"| {r.metric} | {fmt(r.pipeline, r.metric)} | {fmt(r.baseline, r.metric)} | "
+            f"{fmt_diff(r.difference, r.metric)} | {r.cases} |"
+        )
     if report.failures:
         out += ["", "## Threshold failures", ""]
         for f in report.failures:
             out.append(f"- **{f.case_id} / {f.metric}**: {f.explanation}")
     if report.diff is not None:
-        out += ["", f"## Diff vs {report.diff_against}", "",
-                "| case | metric | subject | previous | current | delta |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            "",
+            f"## Diff vs {report.diff_against}",
+            "",
+            "| case | metric | subject | previous | current | delta |",
+            "|---|---|---|---|---|---|",
+        ]
         for d in report.diff:
-            out.append(f"| {d.case_id} | {d.metric} | {d.subject} | {fmt(d.previous, d.metric)} "
-                       f"| {fmt(d.current, d.metric)} | {fmt_diff(d.delta, d.metric)} |")
+            out.append(
+                f"| {d.case_id} | {d.metric} | {d.subject} | {fmt(d.previous, d.metric)} "
+                f"| {fmt(d.current, d.metric)} | {fmt_diff(d.delta, d.metric)} |"
+            )
     for case in report.cases:
-        out += ["", f"## Case {case.case_id} ({case.dataset})", "", f"{case.name}; "
-                f"{case.n_articles} articles; {case.judge_calls} judge calls; "
-                f"{case.wall_time_s:.1f} s."]
+        out += [
+            "",
+            f"## Case {case.case_id} ({case.dataset})",
+            "",
+            f"{case.name}; "
+            f"{case.n_articles} articles; {case.judge_calls} judge calls; "
+            f"{case.wall_time_s:.1f} s.",
+        ]
         if case.reconciliation_path:
             out.append(f"Pipeline output: `{case.reconciliation_path}`.")
         if case.labels_note:
@@ -296,13 +362,18 @@ def render_markdown(report: EvalReport) -> str:
         if case.error:
             out += ["", f"**ERROR**: {case.error}"]
             continue
-        out += ["", "| metric | pipeline | baseline | status | explanation |",
-                "|---|---|---|---|---|"]
+        out += [
+            "",
+            "| metric | pipeline | baseline | status | explanation |",
+            "|---|---|---|---|---|",
+        ]
         for s in case.pipeline:
             b = case.score("baseline", s.name)
             bval = fmt(b.value, s.name) if b and b.status == "ok" else "n/a"
-            out.append(f"| {s.name} | {fmt(s.value, s.name) if s.status == 'ok' else 'n/a'} | "
-                       f"{bval} | {_status(s)} | {_cell(s.explanation)} |")
+            out.append(
+                f"| {s.name} | {fmt(s.value, s.name) if s.status == 'ok' else 'n/a'} | "
+                f"{bval} | {_status(s)} | {_cell(s.explanation)} |"
+            )
         failed = [(s, c) for s in case.pipeline for c in s.details if c.passed is False]
         if failed:
             out += ["", "Failed checks (pipeline):", ""]
@@ -311,12 +382,19 @@ def render_markdown(report: EvalReport) -> str:
         if bfailed:
             out += ["", "Failed checks (baseline):", ""]
             out += [f"- {s.name}: {_cell(c.explanation)}" for s, c in bfailed]
-    out += ["", "## Cost", "", "| step | calls | attempts | cache hits | prompt tokens | "
-            "completion tokens | wall s |", "|---|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Cost",
+        "",
+        "| step | calls | attempts | cache hits | prompt tokens | completion tokens | wall s |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for st in report.steps:
-        out.append(f"| {st.step} | {st.calls} | {st.attempts} | {st.cache_hits} | "
-                   f"{st.usage.prompt_tokens} | {st.usage.completion_tokens} | "
-                   f"{st.wall_time_s:.1f} |")
+        out.append(
+            f"| {st.step} | {st.calls} | {st.attempts} | {st.cache_hits} | "
+            f"{st.usage.prompt_tokens} | {st.usage.completion_tokens} | "
+            f"{st.wall_time_s:.1f} |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -328,8 +406,13 @@ def render_junit(report: EvalReport) -> str:
     tests = failures = errors = skips = 0
     for case in report.cases:
         if case.status == "error":
-            tc = ET.SubElement(suite, "testcase", classname=f"eval.{case.case_id}",
-                               name="pipeline", time=f"{case.wall_time_s:.3f}")
+            tc = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"eval.{case.case_id}",
+                name="pipeline",
+                time=f"{case.wall_time_s:.3f}",
+            )
             ET.SubElement(tc, "error", message=(case.error or "error")[:500]).text = case.error
             tests += 1
             errors += 1
@@ -342,13 +425,19 @@ def render_junit(report: EvalReport) -> str:
                 skips += 1
             elif s.passed is False:
                 failed = [c.explanation for c in s.details if c.passed is False]
-                f = ET.SubElement(tc, "failure", message=(
-                    f"{s.name} = {fmt(s.value)} < {fmt(s.threshold)}: {s.explanation}")[:500])
+                f = ET.SubElement(
+                    tc,
+                    "failure",
+                    message=(f"{s.name} = {fmt(s.value)} < {fmt(s.threshold)}: {s.explanation}")[
+                        :500
+                    ],
+                )
                 f.text = "\n".join([s.explanation, *failed])
                 failures += 1
             else:
-                ET.SubElement(tc, "system-out").text = (
-                    f"{s.name} = {fmt(s.value, s.name)}: {s.explanation}")
+                ET.SubElement(
+                    tc, "system-out"
+                ).text = f"{s.name} = {fmt(s.value, s.name)}: {s.explanation}"
     a = report.judge.agreement
     tests += 1
     tc = ET.SubElement(suite, "testcase", classname="eval.judge", name="judge_agreement")

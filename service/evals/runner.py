@@ -80,8 +80,14 @@ class EvalOptions:
 
 def git_commit() -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
@@ -92,8 +98,14 @@ NOT_LABELLED = {
     "basil": "BASIL has no hand-labelled facts (only bias spans)",
     "neus": "NeuS has no hand-labelled facts (only a neutral roundup)",
 }
-LABEL_SCORES = ("fact_recall", "attribution_accuracy", "dispute_recall", "dispute_precision",
-                "omission_recall", "omission_precision")
+LABEL_SCORES = (
+    "fact_recall",
+    "attribution_accuracy",
+    "dispute_recall",
+    "dispute_precision",
+    "omission_recall",
+    "omission_precision",
+)
 SUMMARY_LABEL_SCORES = ("consensus_coverage", "disputed_attribution", "framing_leak_free")
 
 
@@ -109,8 +121,9 @@ async def _summary_scores(case: Case, sentences: list[str], judge: Judge) -> lis
         scores.append(await sc.disputed_attribution(case, sentences, judge))
         scores.append(await sc.framing_leak_free(case, sentences, judge))
     else:
-        scores += [sc.skipped(n, _no_labels_reason(case), judged=True)
-                   for n in SUMMARY_LABEL_SCORES]
+        scores += [
+            sc.skipped(n, _no_labels_reason(case), judged=True) for n in SUMMARY_LABEL_SCORES
+        ]
     if case.dataset == "basil":
         scores.append(sc.basil_lexical_leak_free(case, sentences))
     else:
@@ -152,8 +165,13 @@ async def run_case(
 ) -> tuple[CaseResult, list[StepRecord]]:
     started = time.perf_counter()
     calls_before = judge.calls
-    result = CaseResult(case_id=case.case_id, dataset=case.dataset, name=case.name,
-                        n_articles=len(case.articles), labels_note=case.labels_note)
+    result = CaseResult(
+        case_id=case.case_id,
+        dataset=case.dataset,
+        name=case.name,
+        n_articles=len(case.articles),
+        labels_note=case.labels_note,
+    )
     case_dir = options.out_dir / "cases" / _safe(case.case_id)
     case_dir.mkdir(parents=True, exist_ok=True)
     steps: list[StepRecord] = []
@@ -206,8 +224,7 @@ async def run_case(
             result.baseline = _ordered(b_scores)
     result.judge_calls = judge.calls - calls_before
     result.wall_time_s = round(time.perf_counter() - started, 3)
-    log(f"eval {case.case_id}: done ({result.judge_calls} judge calls, "
-        f"{result.wall_time_s:.1f} s)")
+    log(f"eval {case.case_id}: done ({result.judge_calls} judge calls, {result.wall_time_s:.1f} s)")
     return result, steps
 
 
@@ -230,8 +247,10 @@ async def _judge_agreement(judge: Judge, path: Path | None, log: Log) -> JudgeAg
         return JudgeAgreement(status="unchecked", reason=pairs)
     log(f"eval: checking the judge on {len(pairs)} hand-judged pairs")
     result = await agreement(judge, pairs)
-    log(f"eval: judge agreement {result.agreement or 0:.0%}, kappa "
-        f"{result.kappa if result.kappa is not None else float('nan'):.2f}")
+    log(
+        f"eval: judge agreement {result.agreement or 0:.0%}, kappa "
+        f"{result.kappa if result.kappa is not None else float('nan'):.2f}"
+    )
     return result
 
 
@@ -242,12 +261,16 @@ def _sum_steps(steps: list[StepRecord]) -> list[StepRecord]:
             out[st.step] = st.model_copy()
             continue
         cur = out[st.step]
-        out[st.step] = cur.model_copy(update={
-            "calls": cur.calls + st.calls, "attempts": cur.attempts + st.attempts,
-            "cache_hits": cur.cache_hits + st.cache_hits, "usage": cur.usage + st.usage,
-            "wall_time_s": round(cur.wall_time_s + st.wall_time_s, 3),
-            "prompt": cur.prompt or st.prompt,
-        })
+        out[st.step] = cur.model_copy(
+            update={
+                "calls": cur.calls + st.calls,
+                "attempts": cur.attempts + st.attempts,
+                "cache_hits": cur.cache_hits + st.cache_hits,
+                "usage": cur.usage + st.usage,
+                "wall_time_s": round(cur.wall_time_s + st.wall_time_s, 3),
+                "prompt": cur.prompt or st.prompt,
+            }
+        )
     return list(out.values())
 
 
@@ -265,8 +288,13 @@ async def run_eval(
     if options.thresholds_path is not None and not options.thresholds_path.is_file():
         raise InputError("thresholds file not found", source=str(options.thresholds_path))
     previous = read_report(options.previous) if options.previous else None
-    cases = load_cases(options.datasets, settings, limit=options.limit,
-                       seeds_dir=options.seeds_dir, datasets_dir=options.datasets_dir)
+    cases = load_cases(
+        options.datasets,
+        settings,
+        limit=options.limit,
+        seeds_dir=options.seeds_dir,
+        datasets_dir=options.datasets_dir,
+    )
     options.out_dir.mkdir(parents=True, exist_ok=True)
     owned = llm is None
     llm = llm or build_llm(settings)
@@ -277,8 +305,15 @@ async def run_eval(
         judge_check = await _judge_agreement(judge, options.judge_pairs, log)
         for n, case in enumerate(cases, 1):
             progress(Progress("eval", n - 1, len(cases), case.case_id))
-            result, case_steps = await run_case(case, llm=llm, judge=judge, settings=settings,
-                                                options=options, progress=progress, log=log)
+            result, case_steps = await run_case(
+                case,
+                llm=llm,
+                judge=judge,
+                settings=settings,
+                options=options,
+                progress=progress,
+                log=log,
+            )
             results.append(result)
             steps += case_steps
             progress(Progress("eval", n, len(cases), case.case_id))
@@ -316,13 +351,22 @@ async def run_eval(
         thresholds_path=str(options.thresholds_path) if options.thresholds_path else None,
         judge=JudgeInfo(
             prompt=judge.meter.prompt or PromptRef(name="judge_same_fact", version=0, sha256=""),
-            top_k=options.top_k, summary_k=options.summary_k, max_calls=options.max_judge_calls,
-            calls=judge.calls, order_flips=judge.order_flips, errors=judge.errors,
-            unjudged=judge.unjudged, agreement=judge_check,
+            top_k=options.top_k,
+            summary_k=options.summary_k,
+            max_calls=options.max_judge_calls,
+            calls=judge.calls,
+            order_flips=judge.order_flips,
+            errors=judge.errors,
+            unjudged=judge.unjudged,
+            agreement=judge_check,
         ),
         cases=results,
-        steps=all_steps or [StepRecord(step="none", backend=llm.backend.name,
-                                       model=llm.backend.model, usage=Usage())],
+        steps=all_steps
+        or [
+            StepRecord(
+                step="none", backend=llm.backend.name, model=llm.backend.model, usage=Usage()
+            )
+        ],
         comparison=comparison(results),
         failures=failures,
         passed=not failures,

@@ -79,9 +79,16 @@ def quote_grounding(rec: Reconciliation) -> Score:
             if got == q.text:
                 ok += 1
             else:
-                failed.append(Check(item=q.quote_id, passed=False, explanation=(
-                    f"quote {q.quote_id}: text[{q.start}:{q.end}] is {_short(got, 60)!r}, "
-                    f"the quote says {_short(q.text, 60)!r}")))
+                failed.append(
+                    Check(
+                        item=q.quote_id,
+                        passed=False,
+                        explanation=(
+                            f"quote {q.quote_id}: text[{q.start}:{q.end}] is {_short(got, 60)!r}, "
+                            f"the quote says {_short(q.text, 60)!r}"
+                        ),
+                    )
+                )
         for c in (*account.claims, *account.editorial):
             for n, span in enumerate(c.evidence, 1):
                 total += 1
@@ -89,9 +96,16 @@ def quote_grounding(rec: Reconciliation) -> Score:
                 if got == span.text:
                     ok += 1
                 else:
-                    failed.append(Check(item=f"{c.claim_id}.ev{n}", passed=False, explanation=(
-                        f"claim {c.claim_id} evidence {n}: text[{span.start}:{span.end}] is "
-                        f"{_short(got, 60)!r}, not {_short(span.text, 60)!r}")))
+                    failed.append(
+                        Check(
+                            item=f"{c.claim_id}.ev{n}",
+                            passed=False,
+                            explanation=(
+                                f"claim {c.claim_id} evidence {n}: text[{span.start}:{span.end}] is "
+                                f"{_short(got, 60)!r}, not {_short(span.text, 60)!r}"
+                            ),
+                        )
+                    )
     if not total:
         return skipped("quote_grounding", "the output has no quotes and no evidence spans")
     return Score(
@@ -139,9 +153,14 @@ async def match_facts(case: Case, rec: Reconciliation, judge: Judge) -> FactMatc
             key = (fact.id, gold_sid)
             if sid is None or sid not in accounts:
                 result.found[key] = None
-                result.checks.append(Check(item=f"{fact.id}@{gold_sid}", passed=False,
-                                           explanation=f"{fact.id} ({gold_sid}): the source is "
-                                           "missing from the output"))
+                result.checks.append(
+                    Check(
+                        item=f"{fact.id}@{gold_sid}",
+                        passed=False,
+                        explanation=f"{fact.id} ({gold_sid}): the source is "
+                        "missing from the output",
+                    )
+                )
                 continue
             account = accounts[sid]
             candidates = [*account.claims, *account.editorial]
@@ -157,16 +176,20 @@ async def match_facts(case: Case, rec: Reconciliation, judge: Judge) -> FactMatc
                     break
             result.found[key] = hit
             if hit:
-                expl = (f"{fact.id} ({gold_sid}) found as {hit.claim_id}: "
-                        f"{_short(hit.statement)!r}")
+                expl = f"{fact.id} ({gold_sid}) found as {hit.claim_id}: {_short(hit.statement)!r}"
             elif not ranked:
-                expl = (f"{fact.id} ({gold_sid}) not found: no claim of {sid} shares words "
-                        f"with {_short(fact.statement)!r}")
+                expl = (
+                    f"{fact.id} ({gold_sid}) not found: no claim of {sid} shares words "
+                    f"with {_short(fact.statement)!r}"
+                )
             else:
-                expl = (f"{fact.id} ({gold_sid}) not found: {_short(fact.statement)!r}; "
-                        f"candidates tried: {', '.join(tried)}")
-            result.checks.append(Check(item=f"{fact.id}@{gold_sid}", passed=hit is not None,
-                                       explanation=expl))
+                expl = (
+                    f"{fact.id} ({gold_sid}) not found: {_short(fact.statement)!r}; "
+                    f"candidates tried: {', '.join(tried)}"
+                )
+            result.checks.append(
+                Check(item=f"{fact.id}@{gold_sid}", passed=hit is not None, explanation=expl)
+            )
     return result
 
 
@@ -222,15 +245,27 @@ def attribution_accuracy(case: Case, rec: Reconciliation, matches: FactMatches) 
         fact = case.labels.fact(fact_id)
         gold = [r for r in fact.reported_by if r.source == gold_sid]
         ok = any(
-            names_match(claim.asserter.name, r.asserter, predicted_kind=claim.asserter.kind.value,
-                        gold_kind=r.asserter_kind.value, outlets=outlets)
+            names_match(
+                claim.asserter.name,
+                r.asserter,
+                predicted_kind=claim.asserter.kind.value,
+                gold_kind=r.asserter_kind.value,
+                outlets=outlets,
+            )
             for r in gold
         )
         golds = " or ".join(repr(r.asserter) for r in gold)
-        checks.append(Check(item=f"{fact_id}@{gold_sid}", passed=ok, explanation=(
-            f"{fact_id} ({claim.claim_id}): asserter {claim.asserter.name!r} "
-            f"({claim.asserter.kind.value}) {'matches' if ok else 'does not match'} gold "
-            f"{golds}")))
+        checks.append(
+            Check(
+                item=f"{fact_id}@{gold_sid}",
+                passed=ok,
+                explanation=(
+                    f"{fact_id} ({claim.claim_id}): asserter {claim.asserter.name!r} "
+                    f"({claim.asserter.kind.value}) {'matches' if ok else 'does not match'} gold "
+                    f"{golds}"
+                ),
+            )
+        )
     if not checks:
         return skipped("attribution_accuracy", "no gold fact was matched to a claim", judged=True)
     ok_n = sum(bool(c.passed) for c in checks)
@@ -272,9 +307,16 @@ def dispute_scores(case: Case, rec: Reconciliation, matches: FactMatches) -> lis
         item = f"{fa}<>{fb}"
         if not ca or not cb:
             missing = [f for f, c in ((fa, ca), (fb, cb)) if not c]
-            recall_checks.append(Check(item=item, passed=False, explanation=(
-                f"dispute {fa} vs {fb} not surfaced: {', '.join(missing)} not extracted from "
-                "any source")))
+            recall_checks.append(
+                Check(
+                    item=item,
+                    passed=False,
+                    explanation=(
+                        f"dispute {fa} vs {fb} not surfaced: {', '.join(missing)} not extracted from "
+                        "any source"
+                    ),
+                )
+            )
             continue
         found = None
         for g in disputed:
@@ -288,42 +330,71 @@ def dispute_scores(case: Case, rec: Reconciliation, matches: FactMatches) -> lis
             if found:
                 break
         if not found:
-            together = [g.group_id for g in rec.groups
-                        if ca & set(g.claim_ids) and cb & set(g.claim_ids)]
-            why = (f"claims are grouped together in {', '.join(together)} but not as opposing "
-                   "sides of a dispute") if together else "their claims are in different groups"
-            recall_checks.append(Check(item=item, passed=False, explanation=(
-                f"dispute {fa} vs {fb} not surfaced: {why}")))
+            together = [
+                g.group_id for g in rec.groups if ca & set(g.claim_ids) and cb & set(g.claim_ids)
+            ]
+            why = (
+                (
+                    f"claims are grouped together in {', '.join(together)} but not as opposing "
+                    "sides of a dispute"
+                )
+                if together
+                else "their claims are in different groups"
+            )
+            recall_checks.append(
+                Check(
+                    item=item,
+                    passed=False,
+                    explanation=(f"dispute {fa} vs {fb} not surfaced: {why}"),
+                )
+            )
             continue
         g, side_a, side_b = found
         surfaced_n += 1
         useful_groups.add(g.group_id)
         missing_holders = []
         for fact_id, side in ((fa, side_a), (fb, side_b)):
-            gold_names = [(r.asserter, r.asserter_kind.value)
-                          for r in labels.fact(fact_id).reported_by]
-            if not any(names_match(h, n, gold_kind=k, outlets=outlets)
-                       for h in side.holders for n, k in gold_names):
+            gold_names = [
+                (r.asserter, r.asserter_kind.value) for r in labels.fact(fact_id).reported_by
+            ]
+            if not any(
+                names_match(h, n, gold_kind=k, outlets=outlets)
+                for h in side.holders
+                for n, k in gold_names
+            ):
                 missing_holders.append(
                     f"side for {fact_id} held by {side.holders} (gold: "
-                    f"{sorted({n for n, _ in gold_names})})")
+                    f"{sorted({n for n, _ in gold_names})})"
+                )
         ok = not missing_holders
         attributed_n += ok
-        recall_checks.append(Check(item=item, passed=ok, explanation=(
-            f"dispute {fa} vs {fb} surfaced as {g.group_id}"
-            + ("; holders attributed" if ok else f"; holders wrong: {'; '.join(missing_holders)}")
-        )))
+        recall_checks.append(
+            Check(
+                item=item,
+                passed=ok,
+                explanation=(
+                    f"dispute {fa} vs {fb} surfaced as {g.group_id}"
+                    + (
+                        "; holders attributed"
+                        if ok
+                        else f"; holders wrong: {'; '.join(missing_holders)}"
+                    )
+                ),
+            )
+        )
     scores: list[Score] = []
     if gold_pairs:
-        scores.append(Score(
-            name="dispute_recall",
-            value=_ratio(attributed_n, len(gold_pairs)),
-            judged=True,
-            explanation=f"{attributed_n}/{len(gold_pairs)} gold disputes surfaced as a disputed "
-            f"group with the holders attributed ({surfaced_n} surfaced at all)",
-            parts={"surfaced": _ratio(surfaced_n, len(gold_pairs))},
-            details=recall_checks,
-        ))
+        scores.append(
+            Score(
+                name="dispute_recall",
+                value=_ratio(attributed_n, len(gold_pairs)),
+                judged=True,
+                explanation=f"{attributed_n}/{len(gold_pairs)} gold disputes surfaced as a disputed "
+                f"group with the holders attributed ({surfaced_n} surfaced at all)",
+                parts={"surfaced": _ratio(surfaced_n, len(gold_pairs))},
+                details=recall_checks,
+            )
+        )
     else:
         scores.append(skipped("dispute_recall", "the labels have no disputed facts", judged=True))
     fact_of = matches.facts_of_claim()
@@ -331,22 +402,35 @@ def dispute_scores(case: Case, rec: Reconciliation, matches: FactMatches) -> lis
     for g in disputed:
         ok = g.group_id in useful_groups
         facts = sorted({f for c in g.claim_ids for f in fact_of.get(c, set())})
-        precision_checks.append(Check(item=g.group_id, passed=ok, explanation=(
-            f"{g.group_id} ({_short(g.point, 60)!r}) "
-            + ("matches a gold dispute" if ok else
-               f"is spurious: matches no gold dispute (gold facts in it: {facts or 'none'})"))))
+        precision_checks.append(
+            Check(
+                item=g.group_id,
+                passed=ok,
+                explanation=(
+                    f"{g.group_id} ({_short(g.point, 60)!r}) "
+                    + (
+                        "matches a gold dispute"
+                        if ok
+                        else f"is spurious: matches no gold dispute (gold facts in it: {facts or 'none'})"
+                    )
+                ),
+            )
+        )
     if disputed:
         ok_n = sum(bool(c.passed) for c in precision_checks)
-        scores.append(Score(
-            name="dispute_precision",
-            value=_ratio(ok_n, len(disputed)),
-            judged=True,
-            explanation=f"{ok_n}/{len(disputed)} disputed groups match a gold dispute",
-            details=precision_checks,
-        ))
+        scores.append(
+            Score(
+                name="dispute_precision",
+                value=_ratio(ok_n, len(disputed)),
+                judged=True,
+                explanation=f"{ok_n}/{len(disputed)} disputed groups match a gold dispute",
+                details=precision_checks,
+            )
+        )
     else:
-        scores.append(skipped("dispute_precision", "the output has no disputed groups",
-                              judged=True))
+        scores.append(
+            skipped("dispute_precision", "the output has no disputed groups", judged=True)
+        )
     return scores
 
 
@@ -369,55 +453,102 @@ def omission_scores(case: Case, rec: Reconciliation, matches: FactMatches) -> li
             claims = matches.claims_of(fact_id)
             item = f"{omission.source} omits {fact_id}"
             if not claims:
-                recall.append(Check(item=item, passed=False, explanation=(
-                    f"{item}: not flagged; the fact was not extracted from any source")))
+                recall.append(
+                    Check(
+                        item=item,
+                        passed=False,
+                        explanation=(
+                            f"{item}: not flagged; the fact was not extracted from any source"
+                        ),
+                    )
+                )
                 continue
             hit = sorted(gid for gid in omits if claims & set(groups[gid].claim_ids))
             in_groups = sorted(g.group_id for g in rec.groups if claims & set(g.claim_ids))
-            recall.append(Check(item=item, passed=bool(hit), explanation=(
-                f"{item}: flagged via {', '.join(hit)}" if hit else
-                f"{item}: not flagged (its claims are in {', '.join(in_groups)}, not in "
-                f"{sid}'s omits {sorted(omits)})")))
+            recall.append(
+                Check(
+                    item=item,
+                    passed=bool(hit),
+                    explanation=(
+                        f"{item}: flagged via {', '.join(hit)}"
+                        if hit
+                        else f"{item}: not flagged (its claims are in {', '.join(in_groups)}, not in "
+                        f"{sid}'s omits {sorted(omits)})"
+                    ),
+                )
+            )
         gold_omitted = set(omission.facts)
         for gid in sorted(omits):
             facts = {f for c in groups[gid].claim_ids for f in fact_of.get(c, set())}
             if not facts:
-                precision.append(Check(item=f"{sid} omits {gid}", passed=None, explanation=(
-                    f"{sid} omits {gid}: no gold fact in the group (unlabelled; not counted)")))
+                precision.append(
+                    Check(
+                        item=f"{sid} omits {gid}",
+                        passed=None,
+                        explanation=(
+                            f"{sid} omits {gid}: no gold fact in the group (unlabelled; not counted)"
+                        ),
+                    )
+                )
                 continue
             ok = bool(facts & gold_omitted)
-            precision.append(Check(item=f"{sid} omits {gid}", passed=ok, explanation=(
-                f"{sid} omits {gid} ({', '.join(sorted(facts))}): "
-                + ("correct" if ok else f"wrong: {omission.source} reports "
-                   f"{', '.join(sorted(facts - gold_omitted))}"))))
+            precision.append(
+                Check(
+                    item=f"{sid} omits {gid}",
+                    passed=ok,
+                    explanation=(
+                        f"{sid} omits {gid} ({', '.join(sorted(facts))}): "
+                        + (
+                            "correct"
+                            if ok
+                            else f"wrong: {omission.source} reports "
+                            f"{', '.join(sorted(facts - gold_omitted))}"
+                        )
+                    ),
+                )
+            )
     scores: list[Score] = []
     if recall:
         ok_n = sum(bool(c.passed) for c in recall)
-        scores.append(Score(name="omission_recall", value=_ratio(ok_n, len(recall)), judged=True,
-                            explanation=f"{ok_n}/{len(recall)} gold omissions flagged in the "
-                            "source's omits list", details=recall))
+        scores.append(
+            Score(
+                name="omission_recall",
+                value=_ratio(ok_n, len(recall)),
+                judged=True,
+                explanation=f"{ok_n}/{len(recall)} gold omissions flagged in the "
+                "source's omits list",
+                details=recall,
+            )
+        )
     else:
         scores.append(skipped("omission_recall", "the labels list no omissions", judged=True))
     counted = [c for c in precision if c.passed is not None]
     if counted:
         ok_n = sum(bool(c.passed) for c in counted)
-        scores.append(Score(name="omission_precision", value=_ratio(ok_n, len(counted)),
-                            judged=True, explanation=f"{ok_n}/{len(counted)} flagged omissions "
-                            f"(with a gold fact) are gold omissions; "
-                            f"{len(precision) - len(counted)} unlabelled not counted",
-                            details=precision))
+        scores.append(
+            Score(
+                name="omission_precision",
+                value=_ratio(ok_n, len(counted)),
+                judged=True,
+                explanation=f"{ok_n}/{len(counted)} flagged omissions "
+                f"(with a gold fact) are gold omissions; "
+                f"{len(precision) - len(counted)} unlabelled not counted",
+                details=precision,
+            )
+        )
     else:
-        scores.append(skipped("omission_precision", "no flagged omission contains a gold fact",
-                              judged=True))
+        scores.append(
+            skipped("omission_precision", "no flagged omission contains a gold fact", judged=True)
+        )
     return scores
 
 
 # --------------------------------------------------------------------------- 5 summary checks
 
 
-async def _covering(judge: Judge, statement: str, sentences: list[str]) -> tuple[
-    int | None, list[str]
-]:
+async def _covering(
+    judge: Judge, statement: str, sentences: list[str]
+) -> tuple[int | None, list[str]]:
     tried: list[str] = []
     indexed = list(enumerate(sentences))
     for i, sentence in top_k(statement, indexed, lambda t: t[1], judge.top_k):
@@ -434,18 +565,31 @@ async def consensus_coverage(case: Case, sentences: list[str], judge: Judge) -> 
     if not facts:
         return skipped("consensus_coverage", "the labels have no consensus facts", judged=True)
     if not sentences:
-        return Score(name="consensus_coverage", value=0.0, judged=True,
-                     explanation="the summary is empty")
+        return Score(
+            name="consensus_coverage", value=0.0, judged=True, explanation="the summary is empty"
+        )
     checks = []
     for f in facts:
         i, tried = await _covering(judge, f.statement, sentences)
-        checks.append(Check(item=f.id, passed=i is not None, explanation=(
-            f"{f.id} covered by sentence {i + 1}: {_short(sentences[i])!r}" if i is not None else
-            f"{f.id} not covered: {_short(f.statement)!r}; tried {', '.join(tried) or 'none'}")))
+        checks.append(
+            Check(
+                item=f.id,
+                passed=i is not None,
+                explanation=(
+                    f"{f.id} covered by sentence {i + 1}: {_short(sentences[i])!r}"
+                    if i is not None
+                    else f"{f.id} not covered: {_short(f.statement)!r}; tried {', '.join(tried) or 'none'}"
+                ),
+            )
+        )
     ok_n = sum(bool(c.passed) for c in checks)
-    return Score(name="consensus_coverage", value=_ratio(ok_n, len(checks)), judged=True,
-                 explanation=f"{ok_n}/{len(checks)} consensus facts stated by a summary sentence",
-                 details=checks)
+    return Score(
+        name="consensus_coverage",
+        value=_ratio(ok_n, len(checks)),
+        judged=True,
+        explanation=f"{ok_n}/{len(checks)} consensus facts stated by a summary sentence",
+        details=checks,
+    )
 
 
 async def disputed_attribution(case: Case, sentences: list[str], judge: Judge) -> Score:
@@ -457,28 +601,57 @@ async def disputed_attribution(case: Case, sentences: list[str], judge: Judge) -
     for f in facts:
         i, _tried = await _covering(judge, f.statement, sentences)
         if i is None:
-            checks.append(Check(item=f.id, passed=None, explanation=(
-                f"{f.id} not covered by the summary (not counted)")))
+            checks.append(
+                Check(
+                    item=f.id,
+                    passed=None,
+                    explanation=(f"{f.id} not covered by the summary (not counted)"),
+                )
+            )
             continue
         text = sentences[i]
-        holders = sorted({r.asserter for r in f.reported_by
-                          if not is_outlet_voice(r.asserter, r.asserter_kind.value)})
+        holders = sorted(
+            {
+                r.asserter
+                for r in f.reported_by
+                if not is_outlet_voice(r.asserter, r.asserter_kind.value)
+            }
+        )
         named = [h for h in holders if names_in_text(h, text)]
         cue = has_attribution_cue(text)
         ok = bool(named) or cue
-        how = (f"names {named}" if named else "uses attribution wording" if cue else
-               f"states it as fact (names none of {holders}, no attribution wording)")
-        checks.append(Check(item=f.id, passed=ok, explanation=(
-            f"{f.id} in sentence {i + 1} {how}: {_short(text)!r}")))
+        how = (
+            f"names {named}"
+            if named
+            else "uses attribution wording"
+            if cue
+            else f"states it as fact (names none of {holders}, no attribution wording)"
+        )
+        checks.append(
+            Check(
+                item=f.id,
+                passed=ok,
+                explanation=(f"{f.id} in sentence {i + 1} {how}: {_short(text)!r}"),
+            )
+        )
     counted = [c for c in checks if c.passed is not None]
     if not counted:
-        return Score(name="disputed_attribution", status="skipped", judged=True,
-                     explanation=f"none of the {len(facts)} disputed facts is covered by the "
-                     "summary", details=checks)
+        return Score(
+            name="disputed_attribution",
+            status="skipped",
+            judged=True,
+            explanation=f"none of the {len(facts)} disputed facts is covered by the summary",
+            details=checks,
+        )
     ok_n = sum(bool(c.passed) for c in counted)
-    return Score(name="disputed_attribution", value=_ratio(ok_n, len(counted)), judged=True,
-                 explanation=f"{ok_n}/{len(counted)} covered disputed facts are attributed, not "
-                 f"asserted ({len(facts) - len(counted)} not covered)", details=checks)
+    return Score(
+        name="disputed_attribution",
+        value=_ratio(ok_n, len(counted)),
+        judged=True,
+        explanation=f"{ok_n}/{len(counted)} covered disputed facts are attributed, not "
+        f"asserted ({len(facts) - len(counted)} not covered)",
+        details=checks,
+    )
 
 
 async def framing_leak_free(case: Case, sentences: list[str], judge: Judge) -> Score:
@@ -490,20 +663,44 @@ async def framing_leak_free(case: Case, sentences: list[str], judge: Judge) -> S
     for e in framing:
         i, _tried = await _covering(judge, e.assertion, sentences)
         if i is None:
-            checks.append(Check(item=e.id, passed=True, explanation=(
-                f"{e.id} not stated: {_short(e.assertion)!r}")))
+            checks.append(
+                Check(
+                    item=e.id,
+                    passed=True,
+                    explanation=(f"{e.id} not stated: {_short(e.assertion)!r}"),
+                )
+            )
         elif has_attribution_cue(sentences[i]):
-            checks.append(Check(item=e.id, passed=True, explanation=(
-                f"{e.id} stated with attribution in sentence {i + 1}: "
-                f"{_short(sentences[i])!r}")))
+            checks.append(
+                Check(
+                    item=e.id,
+                    passed=True,
+                    explanation=(
+                        f"{e.id} stated with attribution in sentence {i + 1}: "
+                        f"{_short(sentences[i])!r}"
+                    ),
+                )
+            )
         else:
-            checks.append(Check(item=e.id, passed=False, explanation=(
-                f"{e.id} LEAKED as fact in sentence {i + 1}: {_short(sentences[i])!r} "
-                f"(framing: {_short(e.assertion)!r}; {e.why})")))
+            checks.append(
+                Check(
+                    item=e.id,
+                    passed=False,
+                    explanation=(
+                        f"{e.id} LEAKED as fact in sentence {i + 1}: {_short(sentences[i])!r} "
+                        f"(framing: {_short(e.assertion)!r}; {e.why})"
+                    ),
+                )
+            )
     leaks = sum(c.passed is False for c in checks)
-    return Score(name="framing_leak_free", value=1.0 - _ratio(leaks, len(checks)), judged=True,
-                 explanation=f"{leaks}/{len(checks)} framing assertions stated as fact by the "
-                 "summary (value = 1 - leak rate)", details=checks)
+    return Score(
+        name="framing_leak_free",
+        value=1.0 - _ratio(leaks, len(checks)),
+        judged=True,
+        explanation=f"{leaks}/{len(checks)} framing assertions stated as fact by the "
+        "summary (value = 1 - leak rate)",
+        details=checks,
+    )
 
 
 def citation_support(rec: Reconciliation) -> Score:
@@ -520,22 +717,33 @@ def citation_support(rec: Reconciliation) -> Score:
         cited = [by_id[c] for c in s.claim_ids if c in by_id]
         pool = " ".join(
             f"{c.statement} {c.asserter.name} {outlets.get(c.source_id, '')} "
-            + " ".join(e.text for e in c.evidence) for c in cited
+            + " ".join(e.text for e in c.evidence)
+            for c in cited
         )
         words = content_words(s.text)
         support = _ratio(len(words & content_words(pool)), len(words)) if words else 1.0
         ok = support >= SUPPORT_MIN and not unknown and bool(cited)
         extra = sorted(words - content_words(pool))[:8]
-        checks.append(Check(item=f"sentence {n}", passed=ok, explanation=(
-            f"sentence {n}: {support:.0%} of its words are in its {len(cited)} cited claims"
-            + (f"; unknown citations {unknown}" if unknown else "")
-            + ("" if ok else f"; unsupported words: {', '.join(extra)}")
-            + f": {_short(s.text)!r}")))
+        checks.append(
+            Check(
+                item=f"sentence {n}",
+                passed=ok,
+                explanation=(
+                    f"sentence {n}: {support:.0%} of its words are in its {len(cited)} cited claims"
+                    + (f"; unknown citations {unknown}" if unknown else "")
+                    + ("" if ok else f"; unsupported words: {', '.join(extra)}")
+                    + f": {_short(s.text)!r}"
+                ),
+            )
+        )
     ok_n = sum(bool(c.passed) for c in checks)
-    return Score(name="citation_support", value=_ratio(ok_n, len(checks)),
-                 explanation=f"{ok_n}/{len(checks)} summary sentences lexically supported "
-                 f"(>= {SUPPORT_MIN:.0%} of content words) by the claims they cite",
-                 details=checks)
+    return Score(
+        name="citation_support",
+        value=_ratio(ok_n, len(checks)),
+        explanation=f"{ok_n}/{len(checks)} summary sentences lexically supported "
+        f"(>= {SUPPORT_MIN:.0%} of content words) by the claims they cite",
+        details=checks,
+    )
 
 
 # --------------------------------------------------------------------------- 7 cost
@@ -549,16 +757,28 @@ def cost(steps: list[StepRecord], name: str = "cost") -> Score:
     for st in steps:
         parts[f"{st.step}.tokens"] = float(st.usage.total_tokens)
         parts[f"{st.step}.wall_s"] = round(st.wall_time_s, 3)
-        checks.append(Check(item=st.step, passed=None, explanation=(
-            f"{st.step}: {st.calls} calls, {st.attempts} attempts, {st.cache_hits} cache hits, "
-            f"{st.usage.prompt_tokens}+{st.usage.completion_tokens} tokens, "
-            f"{st.wall_time_s:.1f} s")))
+        checks.append(
+            Check(
+                item=st.step,
+                passed=None,
+                explanation=(
+                    f"{st.step}: {st.calls} calls, {st.attempts} attempts, {st.cache_hits} cache hits, "
+                    f"{st.usage.prompt_tokens}+{st.usage.completion_tokens} tokens, "
+                    f"{st.wall_time_s:.1f} s"
+                ),
+            )
+        )
     tokens = sum(s.usage.total_tokens for s in steps)
     wall = sum(s.wall_time_s for s in steps)
-    return Score(name=name, value=float(tokens), informative=True,
-                 explanation=f"{tokens} tokens, {wall:.1f} s model time over "
-                 f"{sum(s.calls for s in steps)} calls (informative, not pass/fail)",
-                 parts=parts, details=checks)
+    return Score(
+        name=name,
+        value=float(tokens),
+        informative=True,
+        explanation=f"{tokens} tokens, {wall:.1f} s model time over "
+        f"{sum(s.calls for s in steps)} calls (informative, not pass/fail)",
+        parts=parts,
+        details=checks,
+    )
 
 
 # --------------------------------------------------------------------------- BASIL
@@ -584,31 +804,46 @@ def basil_quote_attribution(case: Case, rec: Reconciliation) -> Score:
         sid = index.get(span.article)
         item = f"span {n} ({sid or span.article})"
         if sid is None or sid not in accounts:
-            checks.append(Check(item=item, passed=False, explanation=(
-                f"{item}: article {span.article} missing from the output")))
+            checks.append(
+                Check(
+                    item=item,
+                    passed=False,
+                    explanation=(f"{item}: article {span.article} missing from the output"),
+                )
+            )
             continue
         text = texts[sid]
         start = span.start if text[span.start : span.end] == span.text else text.find(span.text)
         end = start + len(span.text)
         acc = accounts[sid]
-        covering: list[tuple[str, str | None]] = [
-            (q.quote_id, q.speaker) for q in acc.quotes if q.start < end and start < q.end
-        ] + [
-            (c.claim_id, c.asserter.name) for c in (*acc.claims, *acc.editorial)
-            if any(e.start <= start and end <= e.end for e in c.evidence)
-        ] if start >= 0 else []
+        covering: list[tuple[str, str | None]] = (
+            [(q.quote_id, q.speaker) for q in acc.quotes if q.start < end and start < q.end]
+            + [
+                (c.claim_id, c.asserter.name)
+                for c in (*acc.claims, *acc.editorial)
+                if any(e.start <= start and end <= e.end for e in c.evidence)
+            ]
+            if start >= 0
+            else []
+        )
         ok = any(who and names_match(who, speaker) for _, who in covering)
         if not covering:
             expl = f"{item}: no quote or claim covers {_short(span.text, 60)!r} ({speaker})"
         else:
             found = ", ".join(f"{i}={w!r}" for i, w in covering[:4])
-            expl = (f"{item}: {_short(span.text, 60)!r} by {speaker!r} "
-                    f"{'attributed' if ok else 'misattributed'} ({found})")
+            expl = (
+                f"{item}: {_short(span.text, 60)!r} by {speaker!r} "
+                f"{'attributed' if ok else 'misattributed'} ({found})"
+            )
         checks.append(Check(item=item, passed=ok, explanation=expl))
     ok_n = sum(bool(c.passed) for c in checks)
-    return Score(name="basil_quote_attribution", value=_ratio(ok_n, len(checks)),
-                 explanation=f"{ok_n}/{len(checks)} BASIL quote spans covered by a quote/claim "
-                 "crediting the labelled speaker", details=checks)
+    return Score(
+        name="basil_quote_attribution",
+        value=_ratio(ok_n, len(checks)),
+        explanation=f"{ok_n}/{len(checks)} BASIL quote spans covered by a quote/claim "
+        "crediting the labelled speaker",
+        details=checks,
+    )
 
 
 def _outside_quotes(haystack: str, needle: str) -> bool:
@@ -633,14 +868,24 @@ def basil_lexical_leak_free(case: Case, sentences: list[str]) -> Score:
     for n, span in enumerate(spans, 1):
         phrase = " ".join(span.text.split())
         leaked = _outside_quotes(summary, phrase)
-        checks.append(Check(item=f"lex {n}", passed=not leaked, explanation=(
-            f"loaded wording {phrase!r} (article {span.article}) "
-            + ("REPEATED in the summary as its own words" if leaked else "not repeated"))))
+        checks.append(
+            Check(
+                item=f"lex {n}",
+                passed=not leaked,
+                explanation=(
+                    f"loaded wording {phrase!r} (article {span.article}) "
+                    + ("REPEATED in the summary as its own words" if leaked else "not repeated")
+                ),
+            )
+        )
     leaks = sum(c.passed is False for c in checks)
-    return Score(name="basil_lexical_leak_free", value=1.0 - _ratio(leaks, len(checks)),
-                 explanation=f"{leaks}/{len(checks)} BASIL lexical-bias spans repeated outside "
-                 "quotation marks (value = 1 - leak rate)",
-                 details=[c for c in checks if c.passed is False] or checks[:5])
+    return Score(
+        name="basil_lexical_leak_free",
+        value=1.0 - _ratio(leaks, len(checks)),
+        explanation=f"{leaks}/{len(checks)} BASIL lexical-bias spans repeated outside "
+        "quotation marks (value = 1 - leak rate)",
+        details=[c for c in checks if c.passed is False] or checks[:5],
+    )
 
 
 # --------------------------------------------------------------------------- NeuS
@@ -657,11 +902,23 @@ async def neus_coverage(case: Case, sentences: list[str], judge: Judge) -> Score
     checks = []
     for n, fact in enumerate(facts, 1):
         i, tried = await _covering(judge, fact, sentences)
-        checks.append(Check(item=f"ref {n}", passed=i is not None, explanation=(
-            f"reference sentence {n} covered by summary sentence {i + 1}" if i is not None else
-            f"reference sentence {n} not covered: {_short(fact)!r}; tried "
-            f"{', '.join(tried) or 'none'}")))
+        checks.append(
+            Check(
+                item=f"ref {n}",
+                passed=i is not None,
+                explanation=(
+                    f"reference sentence {n} covered by summary sentence {i + 1}"
+                    if i is not None
+                    else f"reference sentence {n} not covered: {_short(fact)!r}; tried "
+                    f"{', '.join(tried) or 'none'}"
+                ),
+            )
+        )
     ok_n = sum(bool(c.passed) for c in checks)
-    return Score(name="neus_coverage", value=_ratio(ok_n, len(checks)), judged=True,
-                 explanation=f"{ok_n}/{len(checks)} sentences of the neutral roundup stated by "
-                 "the summary", details=checks)
+    return Score(
+        name="neus_coverage",
+        value=_ratio(ok_n, len(checks)),
+        judged=True,
+        explanation=f"{ok_n}/{len(checks)} sentences of the neutral roundup stated by the summary",
+        details=checks,
+    )

@@ -130,4 +130,3 @@ class CachingBackend:
     async def aclose(self) -> None:
         await self.inner.aclose()
         self.cache.close()
-

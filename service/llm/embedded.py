@@ -124,16 +124,24 @@ def llama_server_argv(spec: ServerSpec) -> list[str]:
         sys.executable,
         "-c",
         _BOOTSTRAP,
-        "--model", str(spec.model_path),
-        "--model_alias", spec.model_alias,
-        "--host", spec.host,
-        "--port", str(spec.port),
-        "--n_ctx", str(spec.n_ctx),
-        "--n_threads", str(spec.n_threads),
-        "--n_threads_batch", str(spec.n_threads),
+        "--model",
+        str(spec.model_path),
+        "--model_alias",
+        spec.model_alias,
+        "--host",
+        spec.host,
+        "--port",
+        str(spec.port),
+        "--n_ctx",
+        str(spec.n_ctx),
+        "--n_threads",
+        str(spec.n_threads),
+        "--n_threads_batch",
+        str(spec.n_threads),
         # The server defaults to logits for every token: n_ctx x 152k-vocab floats (5 GB at
         # 8k context) touched during prompt eval. Only logprobs need them; we never ask.
-        "--logits_all", "False",
+        "--logits_all",
+        "False",
     ]
     if spec.ram_cache_bytes > 0:
         argv += ["--cache", "True", "--cache_type", "ram"]
@@ -280,15 +288,15 @@ class EmbeddedServer:
             ) from exc
         self._proc, self._log_fh = proc, log_fh
         _register(self)
-        log.info("started llama-cpp-python server pid %d on port %d (log %s)",
-                 proc.pid, port, log_path)
+        log.info(
+            "started llama-cpp-python server pid %d on port %d (log %s)", proc.pid, port, log_path
+        )
         try:
             self._wait_healthy(proc, log_path, started)
         except BaseException:
             self.stop()
             raise
-        log.info("embedded server ready at %s in %.1f s", self.base_url,
-                 time.monotonic() - started)
+        log.info("embedded server ready at %s in %.1f s", self.base_url, time.monotonic() - started)
 
     def _wait_healthy(self, proc: subprocess.Popen[bytes], log_path: Path, started: float) -> None:
         deadline = started + self.start_timeout_s

@@ -47,8 +47,9 @@ def fake_responder(request: CompletionRequest) -> dict[str, Any]:
         parts = []
         for text in claims.values():
             _outlet, asserted, statement = [*text.split("; ", 2), "", ""][:3]
-            parts.append(f"{asserted.removeprefix('asserted by ')} reports that "
-                         f"{statement.rstrip('.')}")
+            parts.append(
+                f"{asserted.removeprefix('asserted by ')} reports that {statement.rstrip('.')}"
+            )
         return {"text": "; ".join(parts) + ".", "claim_ids": list(claims)}
     if name == "BaselineSummary":
         bodies = re.findall(r"<data[^>]*>\n(.*?)\n</data>", user, re.DOTALL)
@@ -68,8 +69,9 @@ def _sentence(sentence_id: int, text: str) -> dict[str, Any]:
     guess = guess_asserter(text)
     claim = {
         "statement": " ".join(words[:25]),
-        "kind": "denial" if _DENIAL.search(text) else
-        ("attributed_claim" if guess else "reported_fact"),
+        "kind": "denial"
+        if _DENIAL.search(text)
+        else ("attributed_claim" if guess else "reported_fact"),
         "asserter": guess.name if guess else "the outlet",
         "asserter_kind": guess.kind.value if guess else "outlet",
     }

@@ -291,8 +291,9 @@ def bundled_model_path(
             if actual == expected_sha256:
                 _write_sidecar(target, actual)
                 return target
-            log.warning("%s has sha256 %s, expected %s: re-assembling", target, actual,
-                        expected_sha256)
+            log.warning(
+                "%s has sha256 %s, expected %s: re-assembling", target, actual, expected_sha256
+            )
         parts = list(find_parts())
         if not parts:
             raise ConfigError(f"no model part files were found; {_INSTALL_FIX}")
@@ -300,9 +301,7 @@ def bundled_model_path(
     return target
 
 
-def resolve_model_path(
-    settings: Settings, *, find_parts: PartFinder = find_bundled_parts
-) -> Path:
+def resolve_model_path(settings: Settings, *, find_parts: PartFinder = find_bundled_parts) -> Path:
     """The GGUF to serve: `settings.model_path` if set (validated), else the bundled model."""
     if settings.model_path is not None:
         path = settings.model_path.expanduser()
@@ -312,9 +311,7 @@ def resolve_model_path(
                 "it to use the bundled model"
             )
         if not path.is_file():
-            raise ConfigError(
-                f"RASHOMON_MODEL_PATH {path} is not a file; point it at a GGUF file"
-            )
+            raise ConfigError(f"RASHOMON_MODEL_PATH {path} is not a file; point it at a GGUF file")
         if not is_gguf(path):
             raise ConfigError(
                 f"RASHOMON_MODEL_PATH {path} is not a GGUF file (it does not start with the "

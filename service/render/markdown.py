@@ -17,16 +17,20 @@ def render_markdown(rec: Reconciliation) -> str:
     out.append("| id | outlet | title | origin |")
     out.append("|---|---|---|---|")
     for s in rec.sources:
-        out.append(f"| {s.source_id} | {_cell(s.outlet)} | {_cell(s.title or '')} | "
-                   f"{_cell(s.origin or '')} |")
+        out.append(
+            f"| {s.source_id} | {_cell(s.outlet)} | {_cell(s.title or '')} | "
+            f"{_cell(s.origin or '')} |"
+        )
 
     out += ["", "## Neutral summary", ""]
     if rec.summary.note:
         out += [f"_{rec.summary.note}_", ""]
     for sentence in rec.summary.sentences:
         cites = ", ".join(sentence.claim_ids)
-        out.append(f"- {sentence.text} [{cites}]" + (" _(template)_" if
-                   sentence.written_by == "template" else ""))
+        out.append(
+            f"- {sentence.text} [{cites}]"
+            + (" _(template)_" if sentence.written_by == "template" else "")
+        )
 
     disputed = [g for g in rec.groups if g.status is GroupStatus.disputed]
     out += ["", "## Disputes", ""]
@@ -46,8 +50,11 @@ def render_markdown(rec: Reconciliation) -> str:
 
     agreed = [g for g in rec.groups if g.status is GroupStatus.agreed]
     out += ["", "## Agreed across sources", ""]
-    out += [f"- {_cell(g.point)} ({', '.join(outlets[s] for s in g.source_ids)}; "
-            f"{', '.join(g.claim_ids)})" for g in agreed] or ["_None found._"]
+    out += [
+        f"- {_cell(g.point)} ({', '.join(outlets[s] for s in g.source_ids)}; "
+        f"{', '.join(g.claim_ids)})"
+        for g in agreed
+    ] or ["_None found._"]
 
     out += ["", "## Per-source accounts", ""]
     for account in rec.accounts:
@@ -56,15 +63,20 @@ def render_markdown(rec: Reconciliation) -> str:
         out.append("|---|---|---|---|---|")
         for c in account.claims:
             evidence = _cell(c.evidence[0].text)[:160] if c.evidence else ""
-            out.append(f"| {c.claim_id} | {c.kind.value} | {_cell(c.asserter.name)} | "
-                       f"{_cell(c.statement)} | {evidence} |")
+            out.append(
+                f"| {c.claim_id} | {c.kind.value} | {_cell(c.asserter.name)} | "
+                f"{_cell(c.statement)} | {evidence} |"
+            )
         if account.editorial:
             out += ["", "Editorial voice (the outlet's own judgement, not reported fact):", ""]
             out += [f"- {c.claim_id}: {_cell(c.statement)}" for c in account.editorial]
         if account.quotes:
             out += ["", "Quotes (verbatim, character offsets into the article):", ""]
-            out += [f"- {q.quote_id} [{q.start}:{q.end}] {q.speaker or 'unattributed'}: "
-                    f"“{_cell(q.text)}”" for q in account.quotes]
+            out += [
+                f"- {q.quote_id} [{q.start}:{q.end}] {q.speaker or 'unattributed'}: "
+                f"“{_cell(q.text)}”"
+                for q in account.quotes
+            ]
         if account.omits:
             omitted = [g for g in rec.groups if g.group_id in set(account.omits)]
             out += ["", "Reported elsewhere, not here:", ""]
@@ -73,15 +85,26 @@ def render_markdown(rec: Reconciliation) -> str:
 
     if rec.warnings:
         out += ["## Warnings", ""]
-        out += [f"- [{w.step}{' ' + w.source_id if w.source_id else ''}] {_cell(w.message)}"
-                for w in rec.warnings]
+        out += [
+            f"- [{w.step}{' ' + w.source_id if w.source_id else ''}] {_cell(w.message)}"
+            for w in rec.warnings
+        ]
         out.append("")
-    out += ["## Provenance", "", "| step | prompt | calls | attempts | cache hits | prompt tok | "
-            "completion tok | wall s |", "|---|---|---|---|---|---|---|---|"]
+    out += [
+        "## Provenance",
+        "",
+        "| step | prompt | calls | attempts | cache hits | prompt tok | completion tok | wall s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for step in rec.steps:
-        prompt = f"{step.prompt.name} v{step.prompt.version} {step.prompt.sha256[:10]}" \
-            if step.prompt else "-"
-        out.append(f"| {step.step} | {prompt} | {step.calls} | {step.attempts} | "
-                   f"{step.cache_hits} | {step.usage.prompt_tokens} | "
-                   f"{step.usage.completion_tokens} | {step.wall_time_s:.1f} |")
+        prompt = (
+            f"{step.prompt.name} v{step.prompt.version} {step.prompt.sha256[:10]}"
+            if step.prompt
+            else "-"
+        )
+        out.append(
+            f"| {step.step} | {prompt} | {step.calls} | {step.attempts} | "
+            f"{step.cache_hits} | {step.usage.prompt_tokens} | "
+            f"{step.usage.completion_tokens} | {step.wall_time_s:.1f} |"
+        )
     return "\n".join(out) + "\n"

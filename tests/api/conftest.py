@@ -20,15 +20,23 @@ from service.llm.fake_responder import fake_responder
 from service.llm.structured import StructuredLLM
 
 ARTICLES = [
-    {"outlet": "Outlet A", "text": (
-        "Russia said its defence minister and his French counterpart discussed talks on "
-        "Ukraine on Wednesday. \"Readiness for dialogue on Ukraine was noted,\" the Russian "
-        "defence ministry said in a statement. Paris denied that any talks were proposed.")},
-    {"outlet": "Outlet B", "text": (
-        "France rejected a Russian offer of peace talks after a telephone call between the two "
-        "defence ministers. \"France neither accepted nor proposed anything of the sort,\" a "
-        "source close to the French minister told AFP. The call was initiated by France, "
-        "Moscow said.")},
+    {
+        "outlet": "Outlet A",
+        "text": (
+            "Russia said its defence minister and his French counterpart discussed talks on "
+            'Ukraine on Wednesday. "Readiness for dialogue on Ukraine was noted," the Russian '
+            "defence ministry said in a statement. Paris denied that any talks were proposed."
+        ),
+    },
+    {
+        "outlet": "Outlet B",
+        "text": (
+            "France rejected a Russian offer of peace talks after a telephone call between the two "
+            'defence ministers. "France neither accepted nor proposed anything of the sort," a '
+            "source close to the French minister told AFP. The call was initiated by France, "
+            "Moscow said."
+        ),
+    },
 ]
 
 
@@ -60,8 +68,12 @@ class FailingBackend(FakeBackend):
 
 @pytest.fixture
 def api_settings(tmp_path: Path) -> Settings:
-    return Settings(backend="fake", cache_enabled=False, cache_dir=tmp_path / "cache",
-                    db_path=tmp_path / "jobs.sqlite3")
+    return Settings(
+        backend="fake",
+        cache_enabled=False,
+        cache_dir=tmp_path / "cache",
+        db_path=tmp_path / "jobs.sqlite3",
+    )
 
 
 AppFactory = Callable[..., Any]
@@ -69,7 +81,10 @@ AppFactory = Callable[..., Any]
 
 @asynccontextmanager
 async def running_app(
-    settings: Settings, *, backend: FakeBackend | None = None, raise_app_exceptions: bool = True,
+    settings: Settings,
+    *,
+    backend: FakeBackend | None = None,
+    raise_app_exceptions: bool = True,
     **kwargs: Any,
 ) -> AsyncIterator[httpx.AsyncClient]:
     llm: StructuredLLM | None = build_llm(settings, backend) if backend is not None else None

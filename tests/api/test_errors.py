@@ -23,15 +23,19 @@ def assert_problem(r, status: int) -> dict:
 
 
 async def test_malformed_json_422(client) -> None:
-    r = await client.post("/v1/reconciliations", content=b'{"articles": [',
-                          headers={"content-type": "application/json"})
+    r = await client.post(
+        "/v1/reconciliations",
+        content=b'{"articles": [',
+        headers={"content-type": "application/json"},
+    )
     body = assert_problem(r, 422)
     assert body["errors"][0]["type"] == "json_invalid"
 
 
 async def test_unknown_field_422_with_path(client) -> None:
-    r = await client.post("/v1/reconciliations",
-                          json={"articles": [{**ARTICLES[0], "bogus": 1}, ARTICLES[1]]})
+    r = await client.post(
+        "/v1/reconciliations", json={"articles": [{**ARTICLES[0], "bogus": 1}, ARTICLES[1]]}
+    )
     body = assert_problem(r, 422)
     assert body["errors"][0]["loc"] == ["body", "articles", 0, "bogus"]
     assert "body.articles[0].bogus" in body["detail"]
@@ -45,8 +49,9 @@ async def test_missing_or_empty_articles_422(client, payload) -> None:
 
 
 async def test_empty_article_text_422_with_path(client) -> None:
-    r = await client.post("/v1/reconciliations",
-                          json={"articles": [ARTICLES[0], {"text": "   \n"}]})
+    r = await client.post(
+        "/v1/reconciliations", json={"articles": [ARTICLES[0], {"text": "   \n"}]}
+    )
     body = assert_problem(r, 422)
     assert body["errors"][0]["loc"] == ["body", "articles", 1, "text"]
     r = await client.post("/v1/accounts", json={"article": {"text": ""}})
@@ -54,8 +59,15 @@ async def test_empty_article_text_422_with_path(client) -> None:
 
 
 async def test_unusable_html_422(client) -> None:
-    r = await client.post("/v1/reconciliations", json={"articles": [
-        ARTICLES[0], {"text": "<html><body><script>var x = 1;</script></body></html>"}]})
+    r = await client.post(
+        "/v1/reconciliations",
+        json={
+            "articles": [
+                ARTICLES[0],
+                {"text": "<html><body><script>var x = 1;</script></body></html>"},
+            ]
+        },
+    )
     body = assert_problem(r, 422)
     assert body["errors"][0]["loc"] == ["body", "articles", 1, "text"]
 
@@ -84,15 +96,20 @@ async def test_article_too_large_413(api_settings: Settings) -> None:
 async def test_request_body_too_large_413(api_settings: Settings) -> None:
     settings = api_settings.model_copy(update={"max_article_bytes": 1000, "max_articles": 1})
     async with running_app(settings) as client:
-        r = await client.post("/v1/reconciliations", content=b"x" * 100_000,
-                              headers={"content-type": "application/json"})
+        r = await client.post(
+            "/v1/reconciliations",
+            content=b"x" * 100_000,
+            headers={"content-type": "application/json"},
+        )
         assert assert_problem(r, 413)["limit"] == "request_bytes"
 
 
 @pytest.mark.parametrize(
     ("exc", "status"),
-    [(BackendUnavailableError("server down", backend="fake"), 503),
-     (BackendError("bad gateway answer", backend="fake"), 502)],
+    [
+        (BackendUnavailableError("server down", backend="fake"), 503),
+        (BackendError("bad gateway answer", backend="fake"), 502),
+    ],
 )
 async def test_account_backend_errors(api_settings: Settings, exc, status) -> None:
     async with running_app(api_settings, backend=FailingBackend(exc)) as client:
@@ -100,8 +117,10 @@ async def test_account_backend_errors(api_settings: Settings, exc, status) -> No
         body = assert_problem(r, status)
         assert body["backend"] == "fake"
         metrics = (await client.get("/metrics")).text
-        assert f'rashomon_backend_errors_total{{backend="fake",error="{type(exc).__name__}"}} 1' \
+        assert (
+            f'rashomon_backend_errors_total{{backend="fake",error="{type(exc).__name__}"}} 1'
             in metrics
+        )
 
 
 async def test_unexpected_exception_is_a_problem_500(api_settings: Settings) -> None:

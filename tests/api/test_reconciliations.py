@@ -52,8 +52,10 @@ async def test_sync_when_small_and_wait_flags(api_settings: Settings) -> None:
 
 
 async def test_seed_articles_reconcile(client) -> None:
-    seeds = [{"text": p.read_text(encoding="utf-8"), "outlet": f"Seed {i}"}
-             for i, p in enumerate(sorted((REPO / "seeds" / "articles").glob("*.txt")))]
+    seeds = [
+        {"text": p.read_text(encoding="utf-8"), "outlet": f"Seed {i}"}
+        for i, p in enumerate(sorted((REPO / "seeds" / "articles").glob("*.txt")))
+    ]
     r = await client.post("/v1/reconciliations?wait=true", json={"articles": seeds})
     assert r.status_code == 200, r.text
     rec = Reconciliation.model_validate(r.json())
@@ -61,12 +63,16 @@ async def test_seed_articles_reconcile(client) -> None:
 
 
 async def test_html_article_is_reduced_to_text(client) -> None:
-    html = ("<html><head><title>Talks</title></head><body><nav>Home | World</nav><article>"
-            "<p>The ministry said the talks would resume on Monday in Geneva.</p>"
-            "<p>Officials from both sides are expected to attend the meeting.</p>"
-            "</article></body></html>")
-    r = await client.post("/v1/reconciliations?wait=true",
-                          json={"articles": [{"text": html, "outlet": "X"}, ARTICLES[1]]})
+    html = (
+        "<html><head><title>Talks</title></head><body><nav>Home | World</nav><article>"
+        "<p>The ministry said the talks would resume on Monday in Geneva.</p>"
+        "<p>Officials from both sides are expected to attend the meeting.</p>"
+        "</article></body></html>"
+    )
+    r = await client.post(
+        "/v1/reconciliations?wait=true",
+        json={"articles": [{"text": html, "outlet": "X"}, ARTICLES[1]]},
+    )
     assert r.status_code == 200, r.text
     text = r.json()["sources"][0]["text"]
     assert "<p>" not in text and "resume on Monday" in text
@@ -131,8 +137,9 @@ async def test_bounded_concurrency_and_queue_limit(api_settings: Settings) -> No
         first = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
         await asyncio.sleep(0.05)
         assert (await client.get(first.headers["location"])).json()["status"] == "running"
-        queued = [await client.post("/v1/reconciliations", json={"articles": ARTICLES})
-                  for _ in range(2)]
+        queued = [
+            await client.post("/v1/reconciliations", json={"articles": ARTICLES}) for _ in range(2)
+        ]
         assert all(q.status_code == 202 for q in queued)
         assert (await client.get(queued[0].headers["location"])).json()["status"] == "queued"
         r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})

@@ -39,14 +39,16 @@ async def test_metrics_exposition(client) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/plain; version=0.0.4")
     text = r.text
-    assert ('rashomon_http_requests_total{method="POST",route="/v1/reconciliations",'
-            'status="202"} 1') in text
+    assert (
+        'rashomon_http_requests_total{method="POST",route="/v1/reconciliations",status="202"} 1'
+    ) in text
     assert 'route="/v1/reconciliations/{job_id}"' in text  # templated, not the raw id
     assert "# TYPE rashomon_http_request_duration_seconds histogram" in text
-    assert 'rashomon_http_request_duration_seconds_bucket{route="/v1/reconciliations",le="+Inf"}' \
+    assert (
+        'rashomon_http_request_duration_seconds_bucket{route="/v1/reconciliations",le="+Inf"}'
         in text
-    tokens = [line for line in text.splitlines()
-              if line.startswith("rashomon_llm_tokens_total{")]
+    )
+    tokens = [line for line in text.splitlines() if line.startswith("rashomon_llm_tokens_total{")]
     assert tokens and any(int(line.rsplit(" ", 1)[1]) > 0 for line in tokens)
     assert 'rashomon_jobs_finished_total{status="done"} 1' in text
     assert "rashomon_jobs_queued 0" in text
@@ -72,13 +74,15 @@ async def test_auth_on(api_settings: Settings) -> None:
             assert r.status_code == 401, (path, r.text)
             assert r.headers["content-type"] == "application/problem+json"
             assert r.headers["www-authenticate"].startswith("Bearer")
-            r = await client.request(method, path, json=body,
-                                     headers={"Authorization": "Bearer wrong"})
+            r = await client.request(
+                method, path, json=body, headers={"Authorization": "Bearer wrong"}
+            )
             assert r.status_code == 401
             assert key not in r.text and "wrong" not in r.text
         good = {"Authorization": f"Bearer {key}"}
-        r = await client.post("/v1/reconciliations?wait=true", json={"articles": ARTICLES},
-                              headers=good)
+        r = await client.post(
+            "/v1/reconciliations?wait=true", json={"articles": ARTICLES}, headers=good
+        )
         assert r.status_code == 200
         assert (await client.get("/metrics", headers=good)).status_code == 200
         assert (await client.get("/")).status_code == 200  # static shell, no data
@@ -91,9 +95,15 @@ async def test_auth_off_by_default(client) -> None:
 async def test_openapi_and_docs(client) -> None:
     spec = (await client.get("/openapi.json")).json()
     paths = spec["paths"]
-    for path in ("/v1/reconciliations", "/v1/reconciliations/{job_id}",
-                 "/v1/reconciliations/{job_id}/events", "/v1/accounts", "/healthz", "/readyz",
-                 "/metrics"):
+    for path in (
+        "/v1/reconciliations",
+        "/v1/reconciliations/{job_id}",
+        "/v1/reconciliations/{job_id}/events",
+        "/v1/accounts",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ):
         assert path in paths, path
     post = paths["/v1/reconciliations"]["post"]
     examples = post["requestBody"]["content"]["application/json"]["examples"]

@@ -25,8 +25,9 @@ class FakeBatchAPI:
 
     def client(self) -> openai.AsyncOpenAI:
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
-        return openai.AsyncOpenAI(base_url="http://fake-batch.test/v1", api_key="k",
-                                  http_client=http, max_retries=0)
+        return openai.AsyncOpenAI(
+            base_url="http://fake-batch.test/v1", api_key="k", http_client=http, max_retries=0
+        )
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -58,9 +59,18 @@ class FakeBatchAPI:
                 data = part.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n", 1)[0]
                 file_id = f"file-{len(self.files) + 1}"
                 self.files[file_id] = data
-                return httpx.Response(200, json={
-                    "id": file_id, "object": "file", "bytes": len(data), "created_at": 0,
-                    "filename": "batch.jsonl", "purpose": "batch", "status": "processed"})
+                return httpx.Response(
+                    200,
+                    json={
+                        "id": file_id,
+                        "object": "file",
+                        "bytes": len(data),
+                        "created_at": 0,
+                        "filename": "batch.jsonl",
+                        "purpose": "batch",
+                        "status": "processed",
+                    },
+                )
         return httpx.Response(400, json={"error": {"message": "no file part"}})
 
     def _run(self, batch_id: str, input_file_id: str) -> dict[str, Any]:
@@ -72,28 +82,66 @@ class FakeBatchAPI:
             assert line["url"] == "/v1/chat/completions" and line["method"] == "POST"
             request = CompletionRequest(
                 messages=tuple(Message(m["role"], m["content"]) for m in body["messages"]),
-                schema_name=body["response_format"]["json_schema"]["name"], json_schema={})
+                schema_name=body["response_format"]["json_schema"]["name"],
+                json_schema={},
+            )
             if any("FAILME" in m.content for m in request.messages):
-                err.append({"id": f"r{self.requests_seen}", "custom_id": line["custom_id"],
-                            "response": {"status_code": 500, "body": {"error": {
-                                "message": "simulated server error"}}}, "error": None})
+                err.append(
+                    {
+                        "id": f"r{self.requests_seen}",
+                        "custom_id": line["custom_id"],
+                        "response": {
+                            "status_code": 500,
+                            "body": {"error": {"message": "simulated server error"}},
+                        },
+                        "error": None,
+                    }
+                )
                 continue
             content = json.dumps(fake_responder(request))
-            out.append({"id": f"r{self.requests_seen}", "custom_id": line["custom_id"],
-                        "error": None, "response": {"status_code": 200, "request_id": "x",
-                        "body": {"id": "c", "object": "chat.completion", "model": body["model"],
-                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant",
-                                                          "content": content}}],
-                                 "usage": {"prompt_tokens": 10, "completion_tokens": 5,
-                                           "total_tokens": 15}}}})
+            out.append(
+                {
+                    "id": f"r{self.requests_seen}",
+                    "custom_id": line["custom_id"],
+                    "error": None,
+                    "response": {
+                        "status_code": 200,
+                        "request_id": "x",
+                        "body": {
+                            "id": "c",
+                            "object": "chat.completion",
+                            "model": body["model"],
+                            "choices": [
+                                {
+                                    "index": 0,
+                                    "finish_reason": "stop",
+                                    "message": {"role": "assistant", "content": content},
+                                }
+                            ],
+                            "usage": {
+                                "prompt_tokens": 10,
+                                "completion_tokens": 5,
+                                "total_tokens": 15,
+                            },
+                        },
+                    },
+                }
+            )
         ids = {}
         for name, lines in (("output_file_id", out), ("error_file_id", err)):
             if lines:
                 file_id = f"file-{len(self.files) + 1}"
                 self.files[file_id] = "".join(json.dumps(x) + "\n" for x in lines).encode()
                 ids[name] = file_id
-        return {"id": batch_id, "object": "batch", "endpoint": "/v1/chat/completions",
-                "input_file_id": input_file_id, "completion_window": "24h",
-                "status": "completed", "created_at": 0, "output_file_id": None,
-                "error_file_id": None, **ids}
+        return {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": "/v1/chat/completions",
+            "input_file_id": input_file_id,
+            "completion_window": "24h",
+            "status": "completed",
+            "created_at": 0,
+            "output_file_id": None,
+            "error_file_id": None,
+            **ids,
+        }

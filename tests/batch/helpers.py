@@ -21,13 +21,20 @@ def article(topic: int, outlet: str, variant: int = 0, marker: str = "") -> str:
     return (
         f"{lead}, officials said (case {n}). "
         f"{outlet} reported that {variant + 3} people were affected in the {key} case {n}. "
-        f"The mayor said the response was \"fast and firm\" {marker}. "
+        f'The mayor said the response was "fast and firm" {marker}. '
         f"Critics denied that warnings had been given in time."
     )
 
 
-def write_jsonl(path: Path, events: int, *, per_event: int = 2, marker_every: int = 0,
-                text_field: str = "text", event_field: str = "event") -> list[str]:
+def write_jsonl(
+    path: Path,
+    events: int,
+    *,
+    per_event: int = 2,
+    marker_every: int = 0,
+    text_field: str = "text",
+    event_field: str = "event",
+) -> list[str]:
     """One record per article, `events` events; returns the event keys."""
     keys = []
     with path.open("w", encoding="utf-8") as fh:
@@ -37,9 +44,17 @@ def write_jsonl(path: Path, events: int, *, per_event: int = 2, marker_every: in
             marker = "FAILME" if marker_every and e % marker_every == 0 else ""
             for a in range(per_event):
                 outlet = f"Outlet {chr(65 + a)}"
-                fh.write(json.dumps({text_field: article(e, outlet, a, marker),
-                                     event_field: key, "outlet": outlet,
-                                     "title": f"{TOPICS[e % len(TOPICS)][0]} {e}"}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            text_field: article(e, outlet, a, marker),
+                            event_field: key,
+                            "outlet": outlet,
+                            "title": f"{TOPICS[e % len(TOPICS)][0]} {e}",
+                        }
+                    )
+                    + "\n"
+                )
     return keys
 
 

@@ -15,14 +15,25 @@ from .helpers import failures, results, write_jsonl
 
 
 def _settings(tmp: Path) -> Settings:
-    return Settings(backend="openai", base_url="http://fake-batch.test/v1", model="gpt-test",
-                    api_key="k", structured_mode="json_schema", cache_dir=tmp / "cache")
+    return Settings(
+        backend="openai",
+        base_url="http://fake-batch.test/v1",
+        model="gpt-test",
+        api_key="k",
+        structured_mode="json_schema",
+        cache_dir=tmp / "cache",
+    )
 
 
 def _run(tmp: Path, api: FakeBatchAPI, **kw: object) -> RunSummary:
     dump = load_dump(tmp / "in.jsonl", InputOptions())
-    options = BatchOptions(out_dir=tmp / "out", via="batch-api", poll_interval_s=0.001,
-                           progress_stream=io.StringIO(), **kw)  # type: ignore[arg-type]
+    options = BatchOptions(
+        out_dir=tmp / "out",
+        via="batch-api",
+        poll_interval_s=0.001,
+        progress_stream=io.StringIO(),
+        **kw,
+    )  # type: ignore[arg-type]
     return asyncio.run(run_batch(dump, _settings(tmp), options, batch_client=api.client()))
 
 
@@ -50,11 +61,12 @@ def test_batch_api_result_equals_direct_run(tmp_path: Path, settings: Settings) 
     write_jsonl(tmp_path / "in.jsonl", 2)
     _run(tmp_path, FakeBatchAPI())
     dump = load_dump(tmp_path / "in.jsonl", InputOptions())
-    asyncio.run(run_batch(dump, settings, BatchOptions(out_dir=tmp_path / "direct",
-                                                       quiet=True)))
+    asyncio.run(run_batch(dump, settings, BatchOptions(out_dir=tmp_path / "direct", quiet=True)))
 
     def claims(out: Path) -> list[object]:
-        return sorted((str(r["event_id"]), str(r["reconciliation"]["summary"]))  # type: ignore[index]
-                      for r in results(out))
+        return sorted(
+            (str(r["event_id"]), str(r["reconciliation"]["summary"]))  # type: ignore[index]
+            for r in results(out)
+        )
 
     assert claims(tmp_path / "out") == claims(tmp_path / "direct")

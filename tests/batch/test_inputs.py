@@ -26,14 +26,17 @@ def test_dir_subdirectories_manifest_and_loose_files(tmp_path: Path) -> None:
     (root / "dam" / "b.md").write_text(article(0, "B", 1))
     (root / "x.html").write_text(
         f"<html><head><title>Strike</title></head><body><article><p>{article(1, 'X')}</p>"
-        "</article></body></html>")
+        "</article></body></html>"
+    )
     (root / "y.txt").write_text(article(1, "Y", 1))
-    (root / "z.txt").write_text("Zoo keepers in Brant welcomed two panda cubs. Visitors queued "
-                                "for hours to see them.")
+    (root / "z.txt").write_text(
+        "Zoo keepers in Brant welcomed two panda cubs. Visitors queued for hours to see them."
+    )
     (root / "m1.txt").write_text(article(3, "M"))
     (root / "m2.txt").write_text(article(4, "N"))
-    (root / "manifest.csv").write_text("file,event,outlet\nm1.txt,budget,Herald\nm2.txt,budget,"
-                                       "Post\n")
+    (root / "manifest.csv").write_text(
+        "file,event,outlet\nm1.txt,budget,Herald\nm2.txt,budget,Post\n"
+    )
     (root / "empty.txt").write_text("   \n")
     (root / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
     dump = load_dump(root, InputOptions())
@@ -65,8 +68,9 @@ def test_jsonl_custom_fields_and_bad_records(tmp_path: Path) -> None:
         fh.write(json.dumps({"body": "word " * 400, "story_id": "s"}).encode() + b"\n")
         fh.write(b"\n")  # blank: ignored silently
         fh.write(json.dumps({"body": article(5, "Loose"), "title": "merger"}).encode() + b"\n")
-    options = InputOptions(fields=parse_fields(["text=body", "event=story_id"]),
-                           max_article_bytes=1000)
+    options = InputOptions(
+        fields=parse_fields(["text=body", "event=story_id"]), max_article_bytes=1000
+    )
     dump = load_dump(path, options)
     assert dump.format == "jsonl"
     keyed = [e for e in dump.events if e.grouping.startswith("jsonl field story_id=")]
@@ -75,8 +79,14 @@ def test_jsonl_custom_fields_and_bad_records(tmp_path: Path) -> None:
     lines = sorted(int(f.where.rsplit(":", 1)[1]) for f in dump.failures)
     assert lines == [7, 8, 9, 10, 11, 12]
     text = " | ".join(f.reason for f in dump.failures)
-    for expected in ("UTF-8", "not valid JSON", "not a JSON object", "missing text field",
-                     "empty", "over the limit"):
+    for expected in (
+        "UTF-8",
+        "not valid JSON",
+        "not a JSON object",
+        "missing text field",
+        "empty",
+        "over the limit",
+    ):
         assert expected in text
 
 
@@ -88,8 +98,9 @@ def test_parse_fields_rejects_unknown_keys() -> None:
 def test_basil_and_neus_through_the_dataset_loaders() -> None:
     basil = load_dump(FIXTURES / "basil", InputOptions())
     assert basil.format == "basil" and not basil.failures
-    assert [e.event_id for e in basil.events] == [e.event_id for e in load_basil(FIXTURES /
-                                                                                 "basil")]
+    assert [e.event_id for e in basil.events] == [
+        e.event_id for e in load_basil(FIXTURES / "basil")
+    ]
     neus = load_dump(FIXTURES / "neus" / "test.source", InputOptions())
     assert neus.format == "neus" and neus.events and not neus.failures
     assert neus.events[0].grouping == "neus line 1"
@@ -127,48 +138,72 @@ def _warc(path: Path, pages: list[tuple[str, str, bytes, str]]) -> None:
         writer = WARCWriter(fh, gzip=True)
         for url, status, body, ctype in pages:
             headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                               http_headers=headers)
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=headers
+            )
             writer.write_record(record)
 
 
-DAM_A = ("The river dam near Orlen failed on Monday after heavy rain. Water flooded three "
-         "villages, the regional governor said.")
-DAM_B = ("Heavy rain caused the Orlen river dam to fail on Monday. Three villages were flooded "
-         "and residents fled, according to rescuers.")
-VOTE_A = ("Estria's parliament approved the new budget by a narrow vote on Thursday. The "
-          "opposition called the spending plan reckless.")
-VOTE_B = ("Lawmakers in Estria passed the budget narrowly on Thursday after a long debate in "
-          "parliament over spending.")
+DAM_A = (
+    "The river dam near Orlen failed on Monday after heavy rain. Water flooded three "
+    "villages, the regional governor said."
+)
+DAM_B = (
+    "Heavy rain caused the Orlen river dam to fail on Monday. Three villages were flooded "
+    "and residents fled, according to rescuers."
+)
+VOTE_A = (
+    "Estria's parliament approved the new budget by a narrow vote on Thursday. The "
+    "opposition called the spending plan reckless."
+)
+VOTE_B = (
+    "Lawmakers in Estria passed the budget narrowly on Thursday after a long debate in "
+    "parliament over spending."
+)
 
 
 def _page(title: str, text: str) -> bytes:
-    return (f"<!doctype html><html><head><title>{title}</title></head><body><article>"
-            f"<h1>{title}</h1><p>{text}</p></article></body></html>").encode()
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body><article>"
+        f"<h1>{title}</h1><p>{text}</p></article></body></html>"
+    ).encode()
 
 
 def test_warc_manifest_clustering_and_bad_records(tmp_path: Path) -> None:
     pytest.importorskip("warcio")
     path = tmp_path / "crawl.warc.gz"
-    _warc(path, [
-        ("https://a.example/dam", "200 OK", _page("Dam fails", DAM_A), "text/html"),
-        ("https://b.example/dam", "200 OK", _page("Dam failure", DAM_B),
-         "text/html; charset=utf-8"),
-        ("https://c.example/vote", "200 OK", _page("Budget vote", VOTE_A), "text/html"),
-        ("https://d.example/vote", "200 OK", _page("Budget passes", VOTE_B), "text/html"),
-        ("https://e.example/gone", "404 Not Found", b"<html>gone</html>", "text/html"),
-        ("https://f.example/bad", "200 OK", b"\xff\xfe\xfa bad", "text/html; charset=utf-8"),
-        ("https://g.example/logo.png", "200 OK", b"\x89PNG", "image/png"),
-    ])
+    _warc(
+        path,
+        [
+            ("https://a.example/dam", "200 OK", _page("Dam fails", DAM_A), "text/html"),
+            (
+                "https://b.example/dam",
+                "200 OK",
+                _page("Dam failure", DAM_B),
+                "text/html; charset=utf-8",
+            ),
+            ("https://c.example/vote", "200 OK", _page("Budget vote", VOTE_A), "text/html"),
+            ("https://d.example/vote", "200 OK", _page("Budget passes", VOTE_B), "text/html"),
+            ("https://e.example/gone", "404 Not Found", b"<html>gone</html>", "text/html"),
+            ("https://f.example/bad", "200 OK", b"\xff\xfe\xfa bad", "text/html; charset=utf-8"),
+            ("https://g.example/logo.png", "200 OK", b"\x89PNG", "image/png"),
+        ],
+    )
     assert detect_format(path) == "warc"
     clustered = load_dump(path, InputOptions())
     sizes = sorted(len(e.articles) for e in clustered.events)
     assert sizes == [2, 2]
     assert {a.outlet for e in clustered.events for a in e.articles} == {
-        "a.example", "b.example", "c.example", "d.example"}
+        "a.example",
+        "b.example",
+        "c.example",
+        "d.example",
+    }
     assert all("<p>" not in a.text for e in clustered.events for a in e.articles)
     assert sorted(f.reason.split(";")[0].split(" (")[0] for f in clustered.failures) == [
-        "HTTP 404", "cannot decode the page as utf-8"]
+        "HTTP 404",
+        "cannot decode the page as utf-8",
+    ]
     manifest = tmp_path / "urls.csv"
     manifest.write_text("url,event\nhttps://a.example/dam,e1\nhttps://c.example/vote,e1\n")
     by_manifest = load_dump(path, InputOptions(manifest=manifest))

@@ -21,10 +21,28 @@ REPO = Path(__file__).resolve().parents[2]
 def _start(inp: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "batch", str(inp), "--out", str(out),
-         "--backend", "fake", "--fake-latency", "0.03", "--concurrency", "3", "--no-cache",
-         "--quiet", *extra],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "batch",
+            str(inp),
+            "--out",
+            str(out),
+            "--backend",
+            "fake",
+            "--fake-latency",
+            "0.03",
+            "--concurrency",
+            "3",
+            "--no-cache",
+            "--quiet",
+            *extra,
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 

@@ -34,11 +34,18 @@ def _marker_llm(marker: str = "FAILME") -> StructuredLLM:
     return StructuredLLM(FakeBackend(responder=responder), reask_budget=0)
 
 
-def _run(tmp: Path, settings: Settings, *, llm: StructuredLLM | None = None,
-         **kw: Any) -> RunSummary:
+def _run(
+    tmp: Path, settings: Settings, *, llm: StructuredLLM | None = None, **kw: Any
+) -> RunSummary:
     dump = load_dump(tmp / "in.jsonl", InputOptions())
-    return asyncio.run(run_batch(dump, settings, BatchOptions(
-        out_dir=tmp / "out", progress_stream=io.StringIO(), **kw), llm=llm))
+    return asyncio.run(
+        run_batch(
+            dump,
+            settings,
+            BatchOptions(out_dir=tmp / "out", progress_stream=io.StringIO(), **kw),
+            llm=llm,
+        )
+    )
 
 
 def test_results_lines_and_summary(tmp_path: Path, settings: Settings) -> None:
@@ -157,7 +164,18 @@ def test_cli_entry_point(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     from service.cli import main
 
     write_jsonl(tmp_path / "in.jsonl", 2)
-    code = main(["batch", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out"),
-                 "--backend", "fake", "--quiet", "--concurrency", "2"])
+    code = main(
+        [
+            "batch",
+            str(tmp_path / "in.jsonl"),
+            "--out",
+            str(tmp_path / "out"),
+            "--backend",
+            "fake",
+            "--quiet",
+            "--concurrency",
+            "2",
+        ]
+    )
     assert code == 0
     assert "done 2, failed 0" in capsys.readouterr().out

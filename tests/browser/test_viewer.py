@@ -18,9 +18,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = sorted((REPO / "seeds" / "articles").glob("*.txt"))
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = REPO / "test-output" / "viewer.png"
 
 pytestmark = pytest.mark.browser
@@ -58,13 +64,33 @@ def server(tmp_path: Path) -> Iterator[str]:
     if reason:
         pytest.skip(reason)
     port = _free_port()
-    env = {**os.environ, "RASHOMON_DB_PATH": str(tmp_path / "jobs.sqlite3"),
-           "RASHOMON_CACHE_DIR": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "RASHOMON_DB_PATH": str(tmp_path / "jobs.sqlite3"),
+        "RASHOMON_CACHE_DIR": str(tmp_path / "cache"),
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--backend", "fake", "--no-cache",
-         "--host", "127.0.0.1", "--port", str(port), "--fake-latency", "0.002",
-         "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--backend",
+            "fake",
+            "--no-cache",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--fake-latency",
+            "0.002",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -112,8 +138,9 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
             job = json.loads(_get(f"{server}/v1/reconciliations/{job_id}"))
             assert job["status"] == "done"
             rec = job["result"]
-            claims = {c["claim_id"]: c for a in rec["accounts"]
-                      for c in (*a["claims"], *a["editorial"])}
+            claims = {
+                c["claim_id"]: c for a in rec["accounts"] for c in (*a["claims"], *a["editorial"])
+            }
 
             assert page.locator("#sources mark.ev").count() > 0
             assert page.locator("#sources .quote").count() > 0
@@ -135,7 +162,8 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
             n_disputed = sum(1 for g in rec["groups"] if g["status"] == "disputed")
             if n_disputed:
                 assert page.locator("#disputes-table tbody tr").count() == sum(
-                    len(g["sides"]) for g in rec["groups"] if g["status"] == "disputed")
+                    len(g["sides"]) for g in rec["groups"] if g["status"] == "disputed"
+                )
             # Hover text names the asserter.
             title = page.locator("#sources mark.ev").first.get_attribute("title") or ""
             assert "asserted by" in title
@@ -147,6 +175,7 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             page.locator("#sources").screenshot(
-                path=str(SCREENSHOT.with_name("viewer-sources.png")))
+                path=str(SCREENSHOT.with_name("viewer-sources.png"))
+            )
         finally:
             browser.close()

@@ -14,27 +14,62 @@ TEXT = 'Critics slammed the reckless plan. "We will not retreat," Rick Perry sai
 def _basil_case() -> Case:
     q = "We will not retreat,"
     lex = "reckless plan"
-    return Case(case_id="b", dataset="basil", name="b",
-                articles=[ArticleIn(text=TEXT, outlet="Fox", origin="a"),
-                          ArticleIn(text=h.TEXT2, outlet="NYT", origin="b")],
-                bias_spans=[
-                    BiasSpan(article=0, start=TEXT.index(q), end=TEXT.index(q) + len(q), text=q,
-                             bias="inf", quote=True, speaker="Rick_Perry"),
-                    BiasSpan(article=0, start=TEXT.index(lex), end=TEXT.index(lex) + len(lex),
-                             text=lex, bias="lex", quote=False),
-                    BiasSpan(article=0, start=TEXT.index(q), end=TEXT.index(q) + len(q), text=q,
-                             bias="lex", quote=True, speaker="other_anti"),
-                ])
+    return Case(
+        case_id="b",
+        dataset="basil",
+        name="b",
+        articles=[
+            ArticleIn(text=TEXT, outlet="Fox", origin="a"),
+            ArticleIn(text=h.TEXT2, outlet="NYT", origin="b"),
+        ],
+        bias_spans=[
+            BiasSpan(
+                article=0,
+                start=TEXT.index(q),
+                end=TEXT.index(q) + len(q),
+                text=q,
+                bias="inf",
+                quote=True,
+                speaker="Rick_Perry",
+            ),
+            BiasSpan(
+                article=0,
+                start=TEXT.index(lex),
+                end=TEXT.index(lex) + len(lex),
+                text=lex,
+                bias="lex",
+                quote=False,
+            ),
+            BiasSpan(
+                article=0,
+                start=TEXT.index(q),
+                end=TEXT.index(q) + len(q),
+                text=q,
+                bias="lex",
+                quote=True,
+                speaker="other_anti",
+            ),
+        ],
+    )
 
 
 def _rec(speaker: str) -> object:
     from service.schemas import Quote
+
     rec = h.good()
-    sources = [rec.sources[0].model_copy(update={"text": TEXT, "origin": "a"}),
-               rec.sources[1].model_copy(update={"origin": "b"})]
+    sources = [
+        rec.sources[0].model_copy(update={"text": TEXT, "origin": "a"}),
+        rec.sources[1].model_copy(update={"origin": "b"}),
+    ]
     q = "We will not retreat,"
-    quote = Quote(quote_id="S1.Q1", source_id="S1", start=TEXT.index(q),
-                  end=TEXT.index(q) + len(q), text=q, speaker=speaker)
+    quote = Quote(
+        quote_id="S1.Q1",
+        source_id="S1",
+        start=TEXT.index(q),
+        end=TEXT.index(q) + len(q),
+        text=q,
+        speaker=speaker,
+    )
     acc = rec.accounts[0].model_copy(update={"claims": [], "quotes": [quote]})
     return rec.model_copy(update={"sources": sources, "accounts": [acc, rec.accounts[1]]})
 
@@ -57,8 +92,9 @@ def test_basil_lexical_leak() -> None:
 
 
 async def test_neus_coverage() -> None:
-    c = Case(case_id="n", dataset="neus", name="n", articles=[],
-             reference_summary=f"{h.F01} {h.F04}")
+    c = Case(
+        case_id="n", dataset="neus", name="n", articles=[], reference_summary=f"{h.F01} {h.F04}"
+    )
     good = await sc.neus_coverage(c, [h.F01, h.F04], h.judge())
     bad = await sc.neus_coverage(c, ["Markets rose sharply on oil news today."], h.judge())
     assert good.value == 1.0

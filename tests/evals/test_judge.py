@@ -65,10 +65,10 @@ def test_kappa() -> None:
 
 
 async def test_agreement_reports_disagreements() -> None:
-    pairs = [JudgePair(id="J01", fact_id="F01", fact="f1", candidate="c1", same_fact=True,
-                       why="w"),
-             JudgePair(id="J02", fact_id="F01", fact="f1", candidate="c2", same_fact=False,
-                       why="w")]
+    pairs = [
+        JudgePair(id="J01", fact_id="F01", fact="f1", candidate="c1", same_fact=True, why="w"),
+        JudgePair(id="J02", fact_id="F01", fact="f1", candidate="c2", same_fact=False, why="w"),
+    ]
     judge, _ = _judge("yes", "yes", "yes", "yes")  # says yes to both
     result = await agreement(judge, pairs)
     assert result.n == 2 and result.agreement == 0.5 and result.kappa == 0.0

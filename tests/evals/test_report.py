@@ -12,8 +12,20 @@ from service.evals.report import EvalReport
 
 def _run(tmp_path: Path, *extra: str) -> tuple[int, Path]:
     out = tmp_path / "out"
-    code = main(["eval", "--cases", "seeds", "--backend", "fake", "--quiet", "--no-cache",
-                 "--out", str(out), *extra])
+    code = main(
+        [
+            "eval",
+            "--cases",
+            "seeds",
+            "--backend",
+            "fake",
+            "--quiet",
+            "--no-cache",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
     return code, out
 
 
@@ -24,8 +36,11 @@ def test_reports_written(tmp_path: Path) -> None:
     assert code == 0
     report = EvalReport.model_validate_json((out / "eval.json").read_text())
     assert report.backend == "fake" and report.passed
-    assert {p.name for p in report.prompts} >= {"account_sentences", "judge_same_fact",
-                                                 "baseline_summary"}
+    assert {p.name for p in report.prompts} >= {
+        "account_sentences",
+        "judge_same_fact",
+        "baseline_summary",
+    }
     assert report.judge.agreement.status == "checked"
     case = report.cases[0]
     assert (Path(case.reconciliation_path or "")).is_file()
@@ -38,8 +53,9 @@ def test_reports_written(tmp_path: Path) -> None:
     assert "Pipeline vs baseline" in (out / "eval.md").read_text()
 
     # a second run diffs against the first
-    code2, out2 = _run(tmp_path / "again", "--thresholds", str(thresholds),
-                       "--baseline", str(out / "eval.json"))
+    code2, out2 = _run(
+        tmp_path / "again", "--thresholds", str(thresholds), "--baseline", str(out / "eval.json")
+    )
     assert code2 == 0
     again = json.loads((out2 / "eval.json").read_text())
     assert again["diff"] and "Diff vs" in (out2 / "eval.html").read_text()
@@ -57,8 +73,13 @@ def test_threshold_failure_exits_nonzero(tmp_path: Path) -> None:
 
 
 def test_unchecked_judge_is_prominent(tmp_path: Path) -> None:
-    code, out = _run(tmp_path, "--judge-pairs", str(tmp_path / "missing.yaml"),
-                     "--thresholds", str(Path(__file__).parents[2] / "evals" / "thresholds.yaml"))
+    code, out = _run(
+        tmp_path,
+        "--judge-pairs",
+        str(tmp_path / "missing.yaml"),
+        "--thresholds",
+        str(Path(__file__).parents[2] / "evals" / "thresholds.yaml"),
+    )
     assert "JUDGE NOT CHECKED" in (out / "eval.html").read_text()
     assert "JUDGE NOT CHECKED" in (out / "eval.md").read_text()
     del code

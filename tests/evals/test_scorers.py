@@ -40,10 +40,14 @@ async def test_fact_recall_and_attribution() -> None:
 
 async def test_disputes() -> None:
     c = h.case()
-    good_scores = {s.name: s for s in sc.dispute_scores(
-        c, h.good(), await sc.match_facts(c, h.good(), h.judge()))}
-    bad_scores = {s.name: s for s in sc.dispute_scores(
-        c, h.bad(), await sc.match_facts(c, h.bad(), h.judge()))}
+    good_scores = {
+        s.name: s
+        for s in sc.dispute_scores(c, h.good(), await sc.match_facts(c, h.good(), h.judge()))
+    }
+    bad_scores = {
+        s.name: s
+        for s in sc.dispute_scores(c, h.bad(), await sc.match_facts(c, h.bad(), h.judge()))
+    }
     assert _val(good_scores["dispute_recall"]) == 1.0
     assert _val(good_scores["dispute_precision"]) == 1.0
     assert _val(bad_scores["dispute_recall"]) == 0.0
@@ -53,10 +57,14 @@ async def test_disputes() -> None:
 
 async def test_omissions() -> None:
     c = h.case()
-    good_scores = {s.name: s for s in sc.omission_scores(
-        c, h.good(), await sc.match_facts(c, h.good(), h.judge()))}
-    bad_scores = {s.name: s for s in sc.omission_scores(
-        c, h.bad(), await sc.match_facts(c, h.bad(), h.judge()))}
+    good_scores = {
+        s.name: s
+        for s in sc.omission_scores(c, h.good(), await sc.match_facts(c, h.good(), h.judge()))
+    }
+    bad_scores = {
+        s.name: s
+        for s in sc.omission_scores(c, h.bad(), await sc.match_facts(c, h.bad(), h.judge()))
+    }
     assert _val(good_scores["omission_recall"]) == 1.0
     assert _val(good_scores["omission_precision"]) == 1.0
     assert _val(bad_scores["omission_recall"]) == 0.0
@@ -84,8 +92,14 @@ def test_citation_support() -> None:
 
 
 def test_cost_is_informative() -> None:
-    step = StepRecord(step="accounts", backend="fake", model="m", calls=3,
-                      usage=Usage(prompt_tokens=10, completion_tokens=5), wall_time_s=1.5)
+    step = StepRecord(
+        step="accounts",
+        backend="fake",
+        model="m",
+        calls=3,
+        usage=Usage(prompt_tokens=10, completion_tokens=5),
+        wall_time_s=1.5,
+    )
     score = sc.cost([step])
     assert score.informative and score.value == 15.0 and score.parts["accounts.wall_s"] == 1.5
 
@@ -97,15 +111,18 @@ def test_scorers_skip_what_is_not_labelled() -> None:
     assert sc.basil_lexical_leak_free(c, ["x"]).status == "skipped"
 
 
-@pytest.mark.parametrize(("pred", "gold", "same"), [
-    ("Russian defence ministry", "Russian Defense Ministry", True),
-    ("a source close to Lecornu", "source close to Lecornu", True),
-    ("the outlet", "AFP", True),
-    ("Sergei Shoigu", "Shoigu", True),
-    ("Rick Perry", "Rick_Perry", True),
-    ("Russia", "Russian defence ministry", False),
-    ("French officials", "Russian defence ministry", False),
-    ("the outlet", "Shoigu", False),
-])
+@pytest.mark.parametrize(
+    ("pred", "gold", "same"),
+    [
+        ("Russian defence ministry", "Russian Defense Ministry", True),
+        ("a source close to Lecornu", "source close to Lecornu", True),
+        ("the outlet", "AFP", True),
+        ("Sergei Shoigu", "Shoigu", True),
+        ("Rick Perry", "Rick_Perry", True),
+        ("Russia", "Russian defence ministry", False),
+        ("French officials", "Russian defence ministry", False),
+        ("the outlet", "Shoigu", False),
+    ],
+)
 def test_asserter_rule(pred: str, gold: str, same: bool) -> None:
     assert names_match(pred, gold, outlets=("AFP",)) is same

@@ -17,12 +17,21 @@ from service.pipeline.reconcile import account
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[Authorized])
 
 _EXAMPLES = {
-    "seed": {"summary": "A seed article (AFP report)",
-             "value": {"article": seed_request()["articles"][1]}},
-    "html": {"summary": "HTML is reduced to its main text",
-             "value": {"article": {"outlet": "Example", "text": "<html><body><article><p>"
-                                   "The ministry said the talks would resume on Monday.</p>"
-                                   "</article></body></html>"}}},
+    "seed": {
+        "summary": "A seed article (AFP report)",
+        "value": {"article": seed_request()["articles"][1]},
+    },
+    "html": {
+        "summary": "HTML is reduced to its main text",
+        "value": {
+            "article": {
+                "outlet": "Example",
+                "text": "<html><body><article><p>"
+                "The ministry said the talks would resume on Monday.</p>"
+                "</article></body></html>",
+            }
+        },
+    },
 }
 
 
@@ -30,8 +39,7 @@ _EXAMPLES = {
     "/accounts",
     summary="What one article reports, and who says it",
     response_model=AccountResponse,
-    responses={**ERROR_RESPONSES,
-               401: {"model": Problem, "content": {PROBLEM_JSON: {}}}},
+    responses={**ERROR_RESPONSES, 401: {"model": Problem, "content": {PROBLEM_JSON: {}}}},
 )
 async def create_account(
     body: Annotated[AccountRequest, Body(openapi_examples=_EXAMPLES)],

@@ -25,8 +25,13 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="The model backend answers",
-    responses={503: {"model": Problem, "description": "Backend not ready",
-                     "content": {"application/problem+json": {}}}},
+    responses={
+        503: {
+            "model": Problem,
+            "description": "Backend not ready",
+            "content": {"application/problem+json": {}},
+        }
+    },
 )
 async def readyz(state: StateDep, metrics: MetricsDep) -> dict[str, Any]:
     backend = state.llm.backend
@@ -34,11 +39,16 @@ async def readyz(state: StateDep, metrics: MetricsDep) -> dict[str, Any]:
         await asyncio.wait_for(backend.check(), READY_TIMEOUT_S)
     except TimeoutError as e:
         metrics.observe_backend_error(backend.name, "TimeoutError")
-        raise ApiProblem(503, "backend-unavailable", "Model backend not ready",
-                         f"[backend {backend.name}] no answer within {READY_TIMEOUT_S:.0f} s",
-                         backend=backend.name) from e
+        raise ApiProblem(
+            503,
+            "backend-unavailable",
+            "Model backend not ready",
+            f"[backend {backend.name}] no answer within {READY_TIMEOUT_S:.0f} s",
+            backend=backend.name,
+        ) from e
     except BackendError as e:
         metrics.observe_backend_error(e.backend, type(e).__name__)
-        raise ApiProblem(503, "backend-unavailable", "Model backend not ready", str(e),
-                         backend=e.backend) from e
+        raise ApiProblem(
+            503, "backend-unavailable", "Model backend not ready", str(e), backend=e.backend
+        ) from e
     return {"status": "ready", "backend": backend.name, "model": backend.model}

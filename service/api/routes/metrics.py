@@ -11,7 +11,10 @@ from service.api.metrics import CONTENT_TYPE
 router = APIRouter(tags=["metrics"], dependencies=[Authorized])
 
 
-@router.get("/metrics", summary="Prometheus metrics (text exposition format)",
-            response_class=PlainTextResponse)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text exposition format)",
+    response_class=PlainTextResponse,
+)
 async def metrics(metrics: MetricsDep) -> PlainTextResponse:
     return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE)

@@ -37,12 +37,22 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 _EXAMPLES = {
     "seeds": {"summary": "The two seed articles", "value": seed_request()},
-    "html": {"summary": "HTML is reduced to its main text", "value": {"articles": [
-        {"outlet": "Outlet A", "text": "<html><body><article><p>The ministry said the talks "
-         "would resume on Monday.</p></article></body></html>"},
-        {"outlet": "Outlet B", "text": "Talks will not resume on Monday, a government source "
-         "told reporters."},
-    ]}},
+    "html": {
+        "summary": "HTML is reduced to its main text",
+        "value": {
+            "articles": [
+                {
+                    "outlet": "Outlet A",
+                    "text": "<html><body><article><p>The ministry said the talks "
+                    "would resume on Monday.</p></article></body></html>",
+                },
+                {
+                    "outlet": "Outlet B",
+                    "text": "Talks will not resume on Monday, a government source told reporters.",
+                },
+            ]
+        },
+    },
 }
 
 
@@ -54,26 +64,36 @@ def check_queue(jobs: JobManager, settings: Settings) -> None:
 def _queue_full(depth: int, limit: int, settings: Settings) -> ApiProblem:
     setting = "RASHOMON_MAX_QUEUED_JOBS"
     return limit_problem(
-        429, "queue-full", "Too many queued jobs",
+        429,
+        "queue-full",
+        "Too many queued jobs",
         f"{depth} jobs are already waiting (limit {limit}) behind "
         f"{settings.max_concurrent_jobs} running; retry later",
-        limit="max_queued_jobs", value=limit, setting=setting,
+        limit="max_queued_jobs",
+        value=limit,
+        setting=setting,
         headers={"Retry-After": "5"},
     )
 
 
 def _links(job_id: str) -> dict[str, str]:
-    return {"self": f"/v1/reconciliations/{job_id}",
-            "events": f"/v1/reconciliations/{job_id}/events"}
+    return {
+        "self": f"/v1/reconciliations/{job_id}",
+        "events": f"/v1/reconciliations/{job_id}/events",
+    }
 
 
 def _view(row: JobRow, jobs: JobManager) -> dict[str, Any]:
     return {
-        "id": row.id, "status": row.status, "created_at": row.created_at,
-        "started_at": row.started_at, "finished_at": row.finished_at,
+        "id": row.id,
+        "status": row.status,
+        "created_at": row.created_at,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
         "n_articles": row.n_articles,
         "progress": _progress(jobs.progress_of(row.id)),
-        "links": _links(row.id), "error": row.error,
+        "links": _links(row.id),
+        "error": row.error,
     }
 
 
@@ -81,13 +101,13 @@ def _progress(p: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v for k, v in p.items() if k != "id"} if p else None
 
 
-def _view_response(row: JobRow, jobs: JobManager, status_code: int = 200,
-                   headers: dict[str, str] | None = None) -> Response:
+def _view_response(
+    row: JobRow, jobs: JobManager, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     view = json.dumps(_view(row, jobs))
     # Splice the stored result JSON in as is: no re-validation of a large document per poll.
     body = view[:-1] + ',"result":' + (row.result_json or "null") + "}"
-    return Response(body, status_code=status_code, media_type="application/json",
-                    headers=headers)
+    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
 
 
 @router.post(
@@ -109,10 +129,13 @@ async def create_reconciliation(
     body: Annotated[ReconcileRequest, Body(openapi_examples=_EXAMPLES)],
     settings: SettingsDep,
     jobs: JobsDep,
-    wait: Annotated[bool | None, Query(
-        description="true: answer with the result (200); false: always 202. Default: wait "
-        "only when the request has at most RASHOMON_SYNC_MAX_ARTICLES articles."
-    )] = None,
+    wait: Annotated[
+        bool | None,
+        Query(
+            description="true: answer with the result (200); false: always 202. Default: wait "
+            "only when the request has at most RASHOMON_SYNC_MAX_ARTICLES articles."
+        ),
+    ] = None,
 ) -> Response:
     await check_articles(body.articles, settings, ("body", "articles"))
     try:
@@ -124,11 +147,13 @@ async def create_reconciliation(
     if sync:
         final = await jobs.wait(row.id)
         if final is not None and final.status == "done" and final.result_json:
-            return Response(final.result_json, media_type="application/json",
-                            headers={"Location": location})
+            return Response(
+                final.result_json, media_type="application/json", headers={"Location": location}
+            )
         if final is not None and final.status == "failed" and final.error:
-            return problem_response({**final.error, "instance": location},
-                                    headers={"Location": location})
+            return problem_response(
+                {**final.error, "instance": location}, headers={"Location": location}
+            )
         row = final or row  # interrupted by shutdown: still queued, answer 202
     return _view_response(row, jobs, 202, headers={"Location": location})
 
@@ -146,9 +171,13 @@ async def get_reconciliation(job_id: str, jobs: JobsDep) -> Response:
 def _row(jobs: JobManager, job_id: str) -> JobRow:
     row = jobs.store.get(job_id)
     if row is None:
-        raise ApiProblem(404, "job-not-found", "No such job",
-                         f"no reconciliation job {job_id!r} (ids come from POST "
-                         "/v1/reconciliations)", job_id=job_id)
+        raise ApiProblem(
+            404,
+            "job-not-found",
+            "No such job",
+            f"no reconciliation job {job_id!r} (ids come from POST /v1/reconciliations)",
+            job_id=job_id,
+        )
     return row
 
 
@@ -158,8 +187,9 @@ def _sse(event: str, data: dict[str, Any], seq: int) -> str:
 
 def _final_event(row: JobRow) -> Event:
     if row.status == "done":
-        return Event("done", {"id": row.id, "status": "done",
-                              "result_url": f"/v1/reconciliations/{row.id}"})
+        return Event(
+            "done", {"id": row.id, "status": "done", "result_url": f"/v1/reconciliations/{row.id}"}
+        )
     return Event("failed", {"id": row.id, "status": "failed", "error": row.error})
 
 
@@ -171,8 +201,10 @@ def _final_event(row: JobRow) -> Event:
     "which the stream ends (`shutdown` if the server stops first). Comments keep the "
     f"connection alive every {KEEPALIVE_S:.0f} s.",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}},
-               404: {"model": Problem, "content": {PROBLEM_JSON: {}}}},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        404: {"model": Problem, "content": {PROBLEM_JSON: {}}},
+    },
 )
 async def reconciliation_events(job_id: str, jobs: JobsDep) -> StreamingResponse:
     _row(jobs, job_id)
@@ -182,8 +214,15 @@ async def reconciliation_events(job_id: str, jobs: JobsDep) -> StreamingResponse
         async with jobs.subscribe(job_id) as queue:
             row = _row(jobs, job_id)  # read after subscribing: no final event can be missed
             seq += 1
-            yield _sse("status", {"id": job_id, "status": row.status,
-                                  "progress": _progress(jobs.progress_of(job_id))}, seq)
+            yield _sse(
+                "status",
+                {
+                    "id": job_id,
+                    "status": row.status,
+                    "progress": _progress(jobs.progress_of(job_id)),
+                },
+                seq,
+            )
             if queue is None or row.status in FINAL:
                 final = _final_event(row)
                 seq += 1
@@ -200,6 +239,8 @@ async def reconciliation_events(job_id: str, jobs: JobsDep) -> StreamingResponse
                 if event.event in ("done", "failed", "shutdown"):
                     return
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
