@@ -383,3 +383,79 @@ async def test_template_summary_mode_makes_no_summary_calls(settings: Settings) 
     assert not any(r.schema_name == "SummarySentenceDraft" for r in backend.requests)
     assert rec.summary.sentences
     assert all(s.written_by == "template" for s in rec.summary.sentences)
+
+
+async def test_a_confirmed_contradiction_without_a_cue_is_not_a_dispute() -> None:
+    from service.pipeline.alignment import align
+    from service.pipeline.progress import no_progress
+    from service.schemas import Source
+
+    claims = [
+        _claim(
+            "S1.C1",
+            "S1",
+            "The ministers spoke by telephone on Wednesday",
+            "Moscow",
+            ClaimKind.attributed_claim,
+        ),
+        _claim(
+            "S2.C1",
+            "S2",
+            "The ministers discussed the telephone call on Wednesday",
+            "Paris",
+            ClaimKind.attributed_claim,
+        ),
+    ]
+    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
+
+    def always(request):  # type: ignore[no-untyped-def]
+        out = _swap_sensitive_responder(request)
+        for j in out["judgments"]:
+            j["relation"] = "contradict"
+        return out
+
+    llm = StructuredLLM(FakeBackend(responder=always))
+    groups = await align(
+        sources,
+        claims,
+        llm,
+        llm.meter("alignment"),
+        max_pairs=10,
+        pairs_per_call=1,
+        warnings=[],
+        progress=no_progress,
+    )
+    assert [g.status for g in groups] == [GroupStatus.agreed]
+    assert "no contradiction cue" in groups[0].how_formed
+
+
+def test_a_denial_is_matched_with_what_it_refers_back_to() -> None:
+    from service.pipeline.alignment import candidate_pairs, denial_context
+    from service.schemas import Source
+
+    text = (
+        "Readiness for dialogue on Ukraine was noted, the ministry said. "
+        "A source close to Lecornu denied it. France accepted nothing of the sort, "
+        "the source said."
+    )
+    spans = [
+        Span(start=0, end=63, text=text[:63]),
+        Span(start=64, end=99, text=text[64:99]),
+        Span(start=100, end=len(text), text=text[100:]),
+    ]
+    source = Source(source_id="S2", outlet="AFP", text=text, sentences=spans)
+    russian = _claim(
+        "S1.C1",
+        "S1",
+        "Readiness for dialogue on Ukraine was noted",
+        "Russian defence ministry",
+        ClaimKind.attributed_claim,
+    )
+    denial = _claim(
+        "S2.C3", "S2", "France accepted nothing of the sort", "a source", ClaimKind.denial
+    ).model_copy(update={"sentence_ids": [3], "evidence": [spans[2]]})
+    s1 = Source(source_id="S1", outlet="X", text="x", sentences=[])
+    assert candidate_pairs([russian, denial], 10) == []  # no shared words on their own
+    context = denial_context([russian, denial], [s1, source])
+    pairs = candidate_pairs([russian, denial], 10, context)
+    assert [(a.claim_id, b.claim_id) for a, b, _ in pairs] == [("S1.C1", "S2.C3")]

@@ -11,6 +11,7 @@ over same edges alone.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import overlap
 from service.prompts import fence, load_prompt
 from service.schemas import Claim, ClaimGroup, ClaimKind, GroupStatus, RunWarning, Side, Source
+from service.text.attribution import kind_hint
 
 CANDIDATES_PER_CLAIM = 3
 MIN_OVERLAP = 0.12
@@ -33,9 +35,15 @@ class Edge:
     b: str
     relation: Relation
     score: float
+    note: str = ""
 
 
-def candidate_pairs(claims: Sequence[Claim], limit: int) -> list[tuple[Claim, Claim, float]]:
+def candidate_pairs(
+    claims: Sequence[Claim], limit: int, context: dict[str, str] | None = None
+) -> list[tuple[Claim, Claim, float]]:
+    """Each claim's closest claims by lexical overlap. `context` extends a claim's text for
+    matching (a denial's preceding sentences: "denied such a conversation took place")."""
+    context = context or {}
     best: dict[tuple[str, str], tuple[Claim, Claim, float]] = {}
     for claim in claims:
         scored = []
@@ -45,13 +53,16 @@ def candidate_pairs(claims: Sequence[Claim], limit: int) -> list[tuple[Claim, Cl
             same_source = other.source_id == claim.source_id
             if same_source and other.asserter.name.lower() == claim.asserter.name.lower():
                 continue
-            score = overlap(_text(claim), _text(other))
+            score = overlap(
+                context.get(claim.claim_id, _text(claim)), context.get(other.claim_id, _text(other))
+            )
             if same_source:
                 score *= 0.8  # prefer cross-source pairs; in-source ones only when close
             if score >= MIN_OVERLAP:
                 scored.append((score, other))
         scored.sort(key=lambda item: -item[0])
-        for score, other in scored[:CANDIDATES_PER_CLAIM]:
+        k = CANDIDATES_PER_CLAIM + (2 if _is_denial(claim) else 0)
+        for score, other in scored[:k]:
             a, b = sorted((claim, other), key=lambda c: c.claim_id)
             best[(a.claim_id, b.claim_id)] = (a, b, score)
     ranked = sorted(best.values(), key=lambda item: -item[2])
@@ -60,6 +71,40 @@ def candidate_pairs(claims: Sequence[Claim], limit: int) -> list[tuple[Claim, Cl
 
 def _text(claim: Claim) -> str:
     return f"{claim.statement} {claim.evidence[0].text if claim.evidence else ''}"
+
+
+def _is_denial(claim: Claim) -> bool:
+    evidence = " ".join(span.text for span in claim.evidence)
+    return claim.kind is ClaimKind.denial or kind_hint(evidence) == "denial"
+
+
+def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[str, str]:
+    """A denial usually points back ("such a conversation", "anything of the sort"): match it
+    with the two sentences before it too."""
+    by_source = {s.source_id: s for s in sources}
+    out: dict[str, str] = {}
+    for claim in claims:
+        if not _is_denial(claim) or not claim.sentence_ids:
+            continue
+        sentences = by_source[claim.source_id].sentences
+        first = min(claim.sentence_ids)
+        before = " ".join(s.text for s in sentences[max(0, first - 3) : first - 1])
+        out[claim.claim_id] = f"{_text(claim)} {before}"
+    return out
+
+
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+
+
+def contradiction_cue(a: Claim, b: Claim) -> str | None:
+    """What makes a 'contradict' label believable: a denial on one side, or the same point
+    with different numbers. Without one, a small model's 'contradict' is usually 'related'."""
+    if _is_denial(a) or _is_denial(b):
+        return "a denial"
+    na, nb = set(_NUMBER.findall(a.statement)), set(_NUMBER.findall(b.statement))
+    if na and nb and na != nb:
+        return "different numbers"
+    return None
 
 
 def claim_line(claim: Claim) -> str:
@@ -79,7 +124,8 @@ async def align(
     progress: ProgressCallback,
 ) -> list[ClaimGroup]:
     comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
-    pairs = candidate_pairs(comparable, max_pairs) if len(sources) > 1 else []
+    context = denial_context(comparable, sources)
+    pairs = candidate_pairs(comparable, max_pairs, context) if len(sources) > 1 else []
     outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
     listing = fence("claims", outlets + "\n" + "\n".join(claim_line(c) for c in comparable))
     labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
@@ -93,11 +139,20 @@ async def align(
         [(pairs[i][1], pairs[i][0]) for i in disputed], step="alignment-check"
     )
     final = list(first)
+    notes = [""] * len(pairs)
     for i, again in zip(disputed, second, strict=True):
         final[i] = again if again is not None else Relation.same
+        if final[i] is Relation.contradict:
+            a, b, _ = pairs[i]
+            cue = contradiction_cue(a, b)
+            notes[i] = f"confirmed both orders; {cue}" if cue else "no contradiction cue"
+            if cue is None:
+                final[i] = Relation.same
+        else:
+            notes[i] = "contradiction not confirmed in swapped order"
     edges = [
-        Edge(a.claim_id, b.claim_id, relation, score)
-        for (a, b, score), relation in zip(pairs, final, strict=True)
+        Edge(a.claim_id, b.claim_id, relation, score, note)
+        for (a, b, score), relation, note in zip(pairs, final, notes, strict=True)
         if relation is not None
     ]
     return build_groups(comparable, edges)
@@ -244,7 +299,10 @@ def _side(claims: Sequence[Claim]) -> Side:
 def _how(edges: Sequence[Edge]) -> str:
     if not edges:
         return "no other claim was judged to be about the same point"
-    parts = [f"{e.a} {e.relation.value} {e.b} (overlap {e.score:.2f})" for e in edges]
+    parts = [
+        f"{e.a} {e.relation.value} {e.b} (overlap {e.score:.2f}{'; ' + e.note if e.note else ''})"
+        for e in edges
+    ]
     return "model-judged pairs: " + "; ".join(parts)
 
 
