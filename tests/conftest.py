@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds" / "articles").glob("*.txt"))
 
 _real_connect = socket.socket.connect
+_TEST_PLUMBING = {"RASHOMON_CACHE_DIR", "RASHOMON_E2E_CACHE_DIR"}
 
 
 def _is_local(address: Any) -> bool:
@@ -48,8 +49,10 @@ def _no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import os
 
+    # Settings come from RASHOMON_*; a test must not see the developer's. The two kept are
+    # test plumbing: the cache dir (replaced below) and the slow test's shared CI cache.
     for key in list(os.environ):
-        if key.startswith("RASHOMON_") and key != "RASHOMON_CACHE_DIR":
+        if key.startswith("RASHOMON_") and key not in _TEST_PLUMBING:
             monkeypatch.delenv(key)
     if not os.environ.get("RASHOMON_TEST_KEEP_CACHE"):
         monkeypatch.setenv("RASHOMON_CACHE_DIR", str(tmp_path / "cache"))
