@@ -304,16 +304,16 @@ async def test_a_contradiction_must_survive_the_swapped_order() -> None:
         _claim(
             "S1.C1",
             "S1",
-            "Talks on Ukraine were agreed in the call",
-            "Russian ministry",
+            "The attack killed 144 people",
+            "Moscow officials",
             ClaimKind.attributed_claim,
         ),
         _claim(
             "S2.C1",
             "S2",
-            "France agreed to nothing on Ukraine in the call",
-            "French source",
-            ClaimKind.denial,
+            "The attack killed 140 people",
+            "Kyiv officials",
+            ClaimKind.attributed_claim,
         ),
     ]
     sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
@@ -349,6 +349,54 @@ async def test_a_contradiction_must_survive_the_swapped_order() -> None:
         progress=no_progress,
     )
     assert [g.status for g in groups] == [GroupStatus.disputed]
+    assert "different numbers" in groups[0].how_formed
+
+
+async def test_same_point_with_one_side_denying_is_a_dispute() -> None:
+    from service.pipeline.alignment import align
+    from service.pipeline.progress import no_progress
+    from service.schemas import Source
+
+    claims = [
+        _claim(
+            "S1.C1",
+            "S1",
+            "Readiness for dialogue on Ukraine was noted",
+            "Russian defence ministry",
+            ClaimKind.attributed_claim,
+        ),
+        _claim(
+            "S2.C1",
+            "S2",
+            "France neither accepted nor proposed dialogue on Ukraine",
+            "a source close to Lecornu",
+            ClaimKind.attributed_claim,
+        ),
+    ]
+    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
+
+    def same(request):  # type: ignore[no-untyped-def]
+        out = _swap_sensitive_responder(request)
+        for j in out["judgments"]:
+            j["relation"] = "same"
+        return out
+
+    llm = StructuredLLM(FakeBackend(responder=same))
+    groups = await align(
+        sources,
+        claims,
+        llm,
+        llm.meter("alignment"),
+        max_pairs=10,
+        pairs_per_call=1,
+        warnings=[],
+        progress=no_progress,
+    )
+    assert [g.status for g in groups] == [GroupStatus.disputed]
+    assert {h for side in groups[0].sides for h in side.holders} == {
+        "Russian defence ministry",
+        "a source close to Lecornu",
+    }
 
 
 def test_agreement_about_what_someone_said_stays_attributed() -> None:

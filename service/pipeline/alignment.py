@@ -74,8 +74,9 @@ def _text(claim: Claim) -> str:
 
 
 def _is_denial(claim: Claim) -> bool:
-    evidence = " ".join(span.text for span in claim.evidence)
-    return claim.kind is ClaimKind.denial or kind_hint(evidence) == "denial"
+    # The claim's own statement, not its whole sentence: one sentence often carries a claim
+    # and, after "but", its denial.
+    return claim.kind is ClaimKind.denial or kind_hint(claim.statement) == "denial"
 
 
 def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[str, str]:
@@ -91,6 +92,10 @@ def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[s
         before = " ".join(s.text for s in sentences[max(0, first - 3) : first - 1])
         out[claim.claim_id] = f"{_text(claim)} {before}"
     return out
+
+
+def _same_holder(a: Claim, b: Claim) -> bool:
+    return a.asserter.name.strip().lower() == b.asserter.name.strip().lower()
 
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -150,6 +155,10 @@ async def align(
                 final[i] = Relation.same
         else:
             notes[i] = "contradiction not confirmed in swapped order"
+    for i, (a, b, _) in enumerate(pairs):
+        # "Same point" where one party denies what another asserts is the dispute itself.
+        if final[i] is Relation.same and _is_denial(a) != _is_denial(b) and not _same_holder(a, b):
+            final[i], notes[i] = Relation.contradict, "same point, and one side denies it"
     edges = [
         Edge(a.claim_id, b.claim_id, relation, score, note)
         for (a, b, score), relation, note in zip(pairs, final, notes, strict=True)
