@@ -189,7 +189,13 @@ class StepRecord(StrictModel):
     calls: int = 0
     attempts: int = 0
     cache_hits: int = 0
-    usage: Usage = Field(default_factory=Usage)
+    usage: Usage = Field(
+        default_factory=Usage, description="Tokens spent by this run, summed over all attempts."
+    )
+    cached_usage: Usage = Field(
+        default_factory=Usage,
+        description="Tokens the answers served from the response cache cost when first computed.",
+    )
     wall_time_s: float = 0.0
 
 

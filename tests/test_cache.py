@@ -32,6 +32,8 @@ async def test_second_identical_call_is_served_from_cache(tmp_path: Path) -> Non
     await llm.complete(_prompt(), PairBatch, meter=m2)
     assert len(inner.requests) == 1
     assert m2.cache_hits == 1 and m2.usage.total_tokens == 0 and m1.usage.total_tokens == 49
+    # The cached answer's original cost stays visible, apart from what this run spent.
+    assert m2.cached_usage.total_tokens == 49 and m1.cached_usage.total_tokens == 0
 
 
 async def test_cache_survives_a_new_process_and_misses_on_changed_messages(tmp_path: Path) -> None:

@@ -199,7 +199,7 @@ def render_html(report: EvalReport) -> str:
     h.append(
         "<h2>Cost</h2><table><thead><tr><th>step</th><th>calls</th><th>attempts</th>"
         "<th>cache hits</th><th>prompt tokens</th><th>completion tokens</th>"
-        "<th>wall s</th></tr></thead><tbody>"
+        "<th>tokens from cache</th><th>wall s</th></tr></thead><tbody>"
     )
     for st in report.steps:
         h.append(
@@ -207,6 +207,7 @@ def render_html(report: EvalReport) -> str:
             f"<td class='num'>{st.attempts}</td><td class='num'>{st.cache_hits}</td>"
             f"<td class='num'>{st.usage.prompt_tokens}</td>"
             f"<td class='num'>{st.usage.completion_tokens}</td>"
+            f"<td class='num'>{st.cached_usage.total_tokens}</td>"
             f"<td class='num'>{st.wall_time_s:.1f}</td></tr>"
         )
     h.append("</tbody></table></body></html>")

@@ -386,14 +386,15 @@ def render_markdown(report: EvalReport) -> str:
         "",
         "## Cost",
         "",
-        "| step | calls | attempts | cache hits | prompt tokens | completion tokens | wall s |",
-        "|---|---|---|---|---|---|---|",
+        "| step | calls | attempts | cache hits | prompt tokens | completion tokens "
+        "| tokens from cache | wall s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for st in report.steps:
         out.append(
             f"| {st.step} | {st.calls} | {st.attempts} | {st.cache_hits} | "
             f"{st.usage.prompt_tokens} | {st.usage.completion_tokens} | "
-            f"{st.wall_time_s:.1f} |"
+            f"{st.cached_usage.total_tokens} | {st.wall_time_s:.1f} |"
         )
     return "\n".join(out) + "\n"
 

@@ -267,6 +267,7 @@ def _sum_steps(steps: list[StepRecord]) -> list[StepRecord]:
                 "attempts": cur.attempts + st.attempts,
                 "cache_hits": cur.cache_hits + st.cache_hits,
                 "usage": cur.usage + st.usage,
+                "cached_usage": cur.cached_usage + st.cached_usage,
                 "wall_time_s": round(cur.wall_time_s + st.wall_time_s, 3),
                 "prompt": cur.prompt or st.prompt,
             }

@@ -763,19 +763,27 @@ def cost(steps: list[StepRecord], name: str = "cost") -> Score:
                 passed=None,
                 explanation=(
                     f"{st.step}: {st.calls} calls, {st.attempts} attempts, {st.cache_hits} cache hits, "
-                    f"{st.usage.prompt_tokens}+{st.usage.completion_tokens} tokens, "
+                    f"{st.usage.prompt_tokens}+{st.usage.completion_tokens} tokens spent, "
+                    f"{st.cached_usage.total_tokens} more served from cache, "
                     f"{st.wall_time_s:.1f} s"
                 ),
             )
         )
     tokens = sum(s.usage.total_tokens for s in steps)
+    cached = sum(s.cached_usage.total_tokens for s in steps)
+    hits = sum(s.cache_hits for s in steps)
     wall = sum(s.wall_time_s for s in steps)
+    cache_note = (
+        f"; {hits} answers from the response cache, which cost {cached} tokens when computed"
+        if hits
+        else ""
+    )
     return Score(
         name=name,
         value=float(tokens),
         informative=True,
-        explanation=f"{tokens} tokens, {wall:.1f} s model time over "
-        f"{sum(s.calls for s in steps)} calls (informative, not pass/fail)",
+        explanation=f"{tokens} tokens spent, {wall:.1f} s model time over "
+        f"{sum(s.calls for s in steps)} calls{cache_note} (informative, not pass/fail)",
         parts=parts,
         details=checks,
     )

@@ -40,6 +40,7 @@ class StepMeter:
     attempts: int = 0
     cache_hits: int = 0
     usage: Usage = field(default_factory=Usage)
+    cached_usage: Usage = field(default_factory=Usage)
     wall_time_s: float = 0.0
 
     @contextmanager
@@ -61,6 +62,7 @@ class StepMeter:
             attempts=self.attempts,
             cache_hits=self.cache_hits,
             usage=self.usage,
+            cached_usage=self.cached_usage,
             wall_time_s=round(self.wall_time_s, 3),
         )
 
@@ -125,6 +127,7 @@ class StructuredLLM:
             meter.attempts += 1
             if raw.cached:
                 meter.cache_hits += 1
+                meter.cached_usage = meter.cached_usage + raw.usage
             else:
                 meter.usage = meter.usage + raw.usage
             if raw.finish_reason == "length":

@@ -93,8 +93,9 @@ def render_markdown(rec: Reconciliation) -> str:
     out += [
         "## Provenance",
         "",
-        "| step | prompt | calls | attempts | cache hits | prompt tok | completion tok | wall s |",
-        "|---|---|---|---|---|---|---|---|",
+        "| step | prompt | calls | attempts | cache hits | prompt tok | completion tok "
+        "| tok from cache | wall s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for step in rec.steps:
         prompt = (
@@ -105,6 +106,7 @@ def render_markdown(rec: Reconciliation) -> str:
         out.append(
             f"| {step.step} | {prompt} | {step.calls} | {step.attempts} | "
             f"{step.cache_hits} | {step.usage.prompt_tokens} | "
-            f"{step.usage.completion_tokens} | {step.wall_time_s:.1f} |"
+            f"{step.usage.completion_tokens} | {step.cached_usage.total_tokens} | "
+            f"{step.wall_time_s:.1f} |"
         )
     return "\n".join(out) + "\n"
