@@ -507,3 +507,57 @@ def test_a_denial_is_matched_with_what_it_refers_back_to() -> None:
     context = denial_context([russian, denial], [s1, source])
     pairs = candidate_pairs([russian, denial], 10, context)
     assert [(a.claim_id, b.claim_id) for a, b, _ in pairs] == [("S1.C1", "S2.C3")]
+
+
+async def test_pair_and_summary_budgets_say_what_they_left_out(settings: Settings) -> None:
+    tight = settings.model_copy(update={"max_alignment_pairs": 2, "max_summary_points": 1})
+    backend = FakeBackend(responder=fake_responder)
+    rec = await reconcile(_seed_articles(settings), llm=StructuredLLM(backend), settings=tight)
+    pair_calls = [r for r in backend.requests if r.schema_name.startswith("PairBatch")]
+    assert 0 < len(pair_calls) <= 2 * 2  # the budget, plus the swapped-order re-check
+    messages = [w.message for w in rec.warnings]
+    assert any("only the 2 closest" in m and "RASHOMON_MAX_ALIGNMENT_PAIRS" in m for m in messages)
+    assert len(rec.summary.sentences) == 1
+    assert any("covers 1 of" in m and "RASHOMON_MAX_SUMMARY_POINTS" in m for m in messages)
+    # With a disputed group present, the one point the summary keeps is a dispute.
+    if any(g.status is GroupStatus.disputed for g in rec.groups):
+        assert rec.summary.sentences[0].kind.value == "disputed"
+
+
+def test_summary_points_keep_disputes_first_but_stay_in_reading_order() -> None:
+    from service.pipeline.summary import select_groups
+    from service.schemas import ClaimGroup, Side
+
+    def claim(cid: str, kind: ClaimKind = ClaimKind.reported_fact) -> Claim:
+        return Claim(
+            claim_id=cid,
+            source_id=cid.split(".")[0],
+            statement="x",
+            kind=kind,
+            asserter=Asserter(name="the outlet", kind=AsserterKind.outlet),
+            sentence_ids=[1],
+            evidence=[Span(start=0, end=1, text="x")],
+        )
+
+    def group(gid: str, status: GroupStatus, ids: list[str]) -> ClaimGroup:
+        sides = [Side(version=c, claim_ids=[c], holders=["x"], source_ids=[c[:2]]) for c in ids]
+        sources = sorted({c[:2] for c in ids})
+        return ClaimGroup(
+            group_id=gid,
+            status=status,
+            point=gid,
+            claim_ids=ids,
+            source_ids=sources,
+            sides=sides,
+            how_formed="test",
+        )
+
+    claims = {c.claim_id: c for c in [claim("S1.C1"), claim("S1.C2"), claim("S2.C1")]}
+    claims["S1.C3"] = claim("S1.C3", ClaimKind.background)
+    groups = [
+        group("G1", GroupStatus.single_source, ["S1.C1"]),
+        group("G2", GroupStatus.single_source, ["S1.C3"]),  # background: never its own point
+        group("G3", GroupStatus.disputed, ["S1.C2", "S2.C1"]),
+    ]
+    assert [g.group_id for g in select_groups(groups, claims, 1)] == ["G3"]
+    assert [g.group_id for g in select_groups(groups, claims, 5)] == ["G1", "G3"]

@@ -474,6 +474,9 @@ def omission_scores(case: Case, rec: Reconciliation, matches: FactMatches) -> li
                         if hit
                         else f"{item}: not flagged (its claims are in {', '.join(in_groups)}, not in "
                         f"{sid}'s omits {sorted(omits)})"
+                        if in_groups
+                        else f"{item}: not flagged; its claims ({', '.join(sorted(claims))}) are in "
+                        "no group (opinion claims are not aligned, so they cannot be omitted)"
                     ),
                 )
             )

@@ -130,7 +130,16 @@ async def align(
 ) -> list[ClaimGroup]:
     comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
     context = denial_context(comparable, sources)
-    pairs = candidate_pairs(comparable, max_pairs, context) if len(sources) > 1 else []
+    ranked = candidate_pairs(comparable, len(comparable) ** 2, context) if len(sources) > 1 else []
+    pairs = ranked[:max_pairs]
+    if len(ranked) > max_pairs:
+        warnings.append(
+            RunWarning(
+                step="alignment",
+                message=f"{len(ranked)} candidate claim pairs, only the {max_pairs} closest by word "
+                "overlap were compared; raise RASHOMON_MAX_ALIGNMENT_PAIRS to compare more",
+            )
+        )
     outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
     listing = fence("claims", outlets + "\n" + "\n".join(claim_line(c) for c in comparable))
     labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)

@@ -36,15 +36,22 @@ ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile acr
 def select_groups(
     groups: Sequence[ClaimGroup], claims: dict[str, Claim], limit: int
 ) -> list[ClaimGroup]:
-    """Disputes and agreements first, then single-source points about the event itself."""
-    multi = [g for g in groups if g.status is not GroupStatus.single_source]
-    single = [
-        g
-        for g in groups
-        if g.status is GroupStatus.single_source
-        and claims[g.claim_ids[0]].kind is not ClaimKind.background
+    """The points worth a sentence, at most `limit`, in their original order. When there are
+    more, disputes win over agreements, and agreements over single-source points; background
+    that only one source adds is never a point of its own."""
+    rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
+    eligible = [
+        (i, g)
+        for i, g in enumerate(groups)
+        if g.status is not GroupStatus.single_source
+        or claims[g.claim_ids[0]].kind is not ClaimKind.background
     ]
-    return (multi + single)[:limit]
+    kept = sorted(eligible, key=lambda item: (rank[item[1].status], item[0]))[:limit]
+    return [g for _, g in sorted(kept, key=lambda item: item[0])]
+
+
+def eligible_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> int:
+    return len(select_groups(groups, claims, len(groups)))
 
 
 def _holder_words(name: str) -> set[str]:
@@ -143,6 +150,16 @@ async def summarize(
     by_id = {c.claim_id: c for c in claims}
     outlets = {s.source_id: s.outlet for s in sources}
     chosen = select_groups(groups, by_id, max_points)
+    eligible = eligible_points(groups, by_id)
+    if eligible > len(chosen):
+        warnings.append(
+            RunWarning(
+                step="summary",
+                message=f"the summary covers {len(chosen)} of {eligible} points (disputes first, "
+                "then agreements); the rest are in the groups. Raise RASHOMON_MAX_SUMMARY_POINTS "
+                "to cover more",
+            )
+        )
     template = load_prompt("summary_sentence")
     done = 0
 
