@@ -320,10 +320,39 @@ def _swap_sensitive_responder(request):  # type: ignore[no-untyped-def]
     }
 
 
-async def test_a_contradiction_must_survive_the_swapped_order() -> None:
+async def _align_two_sources(claims: list[Claim], responder):  # type: ignore[no-untyped-def]
+    """Runs the alignment step over claims from S1 and S2 with a fake responder."""
     from service.pipeline.alignment import align
     from service.pipeline.progress import no_progress
     from service.schemas import Source
+
+    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
+    backend = FakeBackend(responder=responder)
+    llm = StructuredLLM(backend)
+    groups = await align(
+        sources,
+        claims,
+        llm,
+        llm.meter("alignment"),
+        max_pairs=10,
+        pairs_per_call=1,
+        warnings=[],
+        progress=no_progress,
+    )
+    return groups, backend
+
+
+def _forcing(relation: str):  # type: ignore[no-untyped-def]
+    def respond(request):  # type: ignore[no-untyped-def]
+        out = _swap_sensitive_responder(request)
+        for j in out["judgments"]:
+            j["relation"] = relation
+        return out
+
+    return respond
+
+
+async def test_a_contradiction_must_survive_the_swapped_order() -> None:
 
     claims = [
         _claim(
@@ -341,46 +370,16 @@ async def test_a_contradiction_must_survive_the_swapped_order() -> None:
             ClaimKind.attributed_claim,
         ),
     ]
-    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
-    backend = FakeBackend(responder=_swap_sensitive_responder)
-    llm = StructuredLLM(backend)
-    groups = await align(
-        sources,
-        claims,
-        llm,
-        llm.meter("alignment"),
-        max_pairs=10,
-        pairs_per_call=1,
-        warnings=[],
-        progress=no_progress,
-    )
+    groups, backend = await _align_two_sources(claims, _swap_sensitive_responder)
     assert len(backend.requests) == 2  # asked once, re-asked swapped because it said contradict
     assert [g.status for g in groups] == [GroupStatus.agreed]
 
-    def always(request):  # type: ignore[no-untyped-def]
-        out = _swap_sensitive_responder(request)
-        for j in out["judgments"]:
-            j["relation"] = "contradict"
-        return out
-
-    groups = await align(
-        sources,
-        claims,
-        StructuredLLM(FakeBackend(responder=always)),
-        llm.meter("alignment"),
-        max_pairs=10,
-        pairs_per_call=1,
-        warnings=[],
-        progress=no_progress,
-    )
+    groups, _ = await _align_two_sources(claims, _forcing("contradict"))
     assert [g.status for g in groups] == [GroupStatus.disputed]
     assert "different numbers" in groups[0].how_formed
 
 
 async def test_same_point_with_one_side_denying_is_a_dispute() -> None:
-    from service.pipeline.alignment import align
-    from service.pipeline.progress import no_progress
-    from service.schemas import Source
 
     claims = [
         _claim(
@@ -398,25 +397,7 @@ async def test_same_point_with_one_side_denying_is_a_dispute() -> None:
             ClaimKind.attributed_claim,
         ),
     ]
-    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
-
-    def same(request):  # type: ignore[no-untyped-def]
-        out = _swap_sensitive_responder(request)
-        for j in out["judgments"]:
-            j["relation"] = "same"
-        return out
-
-    llm = StructuredLLM(FakeBackend(responder=same))
-    groups = await align(
-        sources,
-        claims,
-        llm,
-        llm.meter("alignment"),
-        max_pairs=10,
-        pairs_per_call=1,
-        warnings=[],
-        progress=no_progress,
-    )
+    groups, _ = await _align_two_sources(claims, _forcing("same"))
     assert [g.status for g in groups] == [GroupStatus.disputed]
     assert {h for side in groups[0].sides for h in side.holders} == {
         "Russian defence ministry",
@@ -459,9 +440,6 @@ async def test_template_summary_mode_makes_no_summary_calls(settings: Settings) 
 
 
 async def test_a_confirmed_contradiction_without_a_cue_is_not_a_dispute() -> None:
-    from service.pipeline.alignment import align
-    from service.pipeline.progress import no_progress
-    from service.schemas import Source
 
     claims = [
         _claim(
@@ -479,25 +457,7 @@ async def test_a_confirmed_contradiction_without_a_cue_is_not_a_dispute() -> Non
             ClaimKind.attributed_claim,
         ),
     ]
-    sources = [Source(source_id=s, outlet=s, text="x", sentences=[]) for s in ("S1", "S2")]
-
-    def always(request):  # type: ignore[no-untyped-def]
-        out = _swap_sensitive_responder(request)
-        for j in out["judgments"]:
-            j["relation"] = "contradict"
-        return out
-
-    llm = StructuredLLM(FakeBackend(responder=always))
-    groups = await align(
-        sources,
-        claims,
-        llm,
-        llm.meter("alignment"),
-        max_pairs=10,
-        pairs_per_call=1,
-        warnings=[],
-        progress=no_progress,
-    )
+    groups, _ = await _align_two_sources(claims, _forcing("contradict"))
     assert [g.status for g in groups] == [GroupStatus.agreed]
     assert "no contradiction cue" in groups[0].how_formed
 
