@@ -133,5 +133,8 @@ ATTRIBUTION_CUE = re.compile(
 )
 
 
-def has_attribution_cue(text: str) -> bool:
-    return bool(ATTRIBUTION_CUE.search(text))
+def has_attribution_cue(text: str, besides: str = "") -> bool:
+    """Whether `text` uses attribution wording, not counting words that `besides` (the claim
+    being checked) uses itself: 'France rejected the offer' is the claim, not its attribution."""
+    own = {w.lower() for w in re.findall(r"\w+", besides)}
+    return any(m.group(0).lower() not in own for m in ATTRIBUTION_CUE.finditer(text))

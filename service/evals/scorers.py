@@ -657,6 +657,22 @@ async def disputed_attribution(case: Case, sentences: list[str], judge: Judge) -
     )
 
 
+REPEAT_MIN_WORDS = 4
+REPEAT_SHARE = 0.8
+
+
+def repeats_wording(excerpt: str, sentences: list[str]) -> int | None:
+    """The first sentence holding at least 80% of the excerpt's content words (stemmed), when
+    the excerpt has enough of them to be distinctive."""
+    words = content_words(excerpt)
+    if len(words) < REPEAT_MIN_WORDS:
+        return None
+    for i, sentence in enumerate(sentences):
+        if len(words & content_words(sentence)) >= REPEAT_SHARE * len(words):
+            return i
+    return None
+
+
 async def framing_leak_free(case: Case, sentences: list[str], judge: Judge) -> Score:
     assert case.labels is not None
     framing = case.labels.framing
@@ -664,7 +680,12 @@ async def framing_leak_free(case: Case, sentences: list[str], judge: Judge) -> S
         return skipped("framing_leak_free", "the labels have no framing assertions", judged=True)
     checks = []
     for e in framing:
-        i, _tried = await _covering(judge, e.assertion, sentences)
+        # Deterministic first: a sentence that repeats the outlet's own words is stating the
+        # framing whatever the judge says (a 1.5B judge misses such paraphrases).
+        i = repeats_wording(e.text, sentences)
+        how = "repeats the outlet's wording" if i is not None else "judge"
+        if i is None:
+            i, _tried = await _covering(judge, e.assertion, sentences)
         if i is None:
             checks.append(
                 Check(
@@ -673,7 +694,7 @@ async def framing_leak_free(case: Case, sentences: list[str], judge: Judge) -> S
                     explanation=(f"{e.id} not stated: {_short(e.assertion)!r}"),
                 )
             )
-        elif has_attribution_cue(sentences[i]):
+        elif has_attribution_cue(sentences[i], besides=f"{e.text} {e.assertion}"):
             checks.append(
                 Check(
                     item=e.id,
@@ -690,8 +711,8 @@ async def framing_leak_free(case: Case, sentences: list[str], judge: Judge) -> S
                     item=e.id,
                     passed=False,
                     explanation=(
-                        f"{e.id} LEAKED as fact in sentence {i + 1}: {_short(sentences[i])!r} "
-                        f"(framing: {_short(e.assertion)!r}; {e.why})"
+                        f"{e.id} LEAKED as fact in sentence {i + 1} ({how}): "
+                        f"{_short(sentences[i])!r} (framing: {_short(e.assertion)!r}; {e.why})"
                     ),
                 )
             )

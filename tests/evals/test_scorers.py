@@ -126,3 +126,38 @@ def test_scorers_skip_what_is_not_labelled() -> None:
 )
 def test_asserter_rule(pred: str, gold: str, same: bool) -> None:
     assert names_match(pred, gold, outlets=("AFP",)) is same
+
+
+async def test_framing_leak_repeating_the_outlets_wording_needs_no_judge() -> None:
+    from service.evals.judge import Judge
+    from service.llm.fake import FakeBackend
+    from service.llm.structured import StructuredLLM
+
+    c = h.case()
+    assert c.labels is not None
+    framing = c.labels.framing[0].model_copy(
+        update={"text": "sanctions can only lead to nuclear war with Russia"}
+    )
+    c.labels = c.labels.model_copy(update={"framing": [framing]})
+    # A judge that never sees a match: the leak must still be caught on the wording alone.
+    blind = FakeBackend(responder=lambda request: {"answer": "no"})
+    judge = Judge(StructuredLLM(blind, reask_budget=0))
+    leak = await sc.framing_leak_free(
+        c, ["Western sanctions can only lead to a nuclear war with Russia."], judge
+    )
+    assert _val(leak) == 0.0
+    assert "repeats the outlet's wording" in leak.details[0].explanation
+    attributed = await sc.framing_leak_free(
+        c, ["Outlet A said sanctions can only lead to a nuclear war with Russia."], judge
+    )
+    assert _val(attributed) == 1.0
+    assert sc.repeats_wording("can only lead", ["It can only lead to war."]) is None  # too short
+
+
+def test_a_cue_word_that_belongs_to_the_claim_is_not_attribution() -> None:
+    from service.evals.attribution import has_attribution_cue
+
+    claim = "Russia offered peace talks and France rejected the offer."
+    assert not has_attribution_cue("France has rejected the Russian offer.", besides=claim)
+    assert has_attribution_cue("AFP said France has rejected the offer.", besides=claim)
+    assert has_attribution_cue("France has rejected the Russian offer.")  # no claim given
