@@ -64,9 +64,18 @@ class BatchProgress:
         eta_s = f"{eta:.0f}s" if eta == eta else "?"
         return (
             f"batch: {finished}/{self.total} events ({self.done} done, {self.failed} failed), "
-            f"{rate:.2f} events/s, ETA {eta_s}"
+            f"{format_rate(rate)}, ETA {eta_s}"
         )
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def format_rate(events_per_s: float) -> str:
+    """Events per second, or seconds per event when a model makes events slow."""
+    if events_per_s <= 0:
+        return "0 events/s"
+    if events_per_s < 0.1:
+        return f"{1 / events_per_s:.0f} s/event"
+    return f"{events_per_s:.2f} events/s"

@@ -30,7 +30,7 @@ from typing import IO, Any, Literal
 
 from service.batch.inputs import Dump, RecordFailure
 from service.batch.journal import Journal
-from service.batch.progress import BatchProgress
+from service.batch.progress import BatchProgress, format_rate
 from service.batch.state import StateStore
 from service.config import Settings
 from service.datasets import Event
@@ -111,7 +111,7 @@ class RunSummary:
             ),
             f"  tokens: {self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion = "
             f"{total:,} ({self.cache_hits} cached calls)",
-            f"  wall time {self.wall_time_s:.1f}s ({self.rate:.2f} events/s); cost {self.cost}",
+            f"  wall time {self.wall_time_s:.1f}s ({format_rate(self.rate)}); cost {self.cost}",
             f"  {out_dir / RESULTS}: {self.results_lines} events; failures in {out_dir / FAILURES}",
         ]
         return "\n".join(lines)
