@@ -289,3 +289,17 @@ def test_real_datasets_load_fully() -> None:
     assert all(len(e.articles) == 3 for e in neus)
     assert all(e.labels.reference_summary for e in neus)
     assert len({e.event_id for e in basil + neus}) == 50
+
+
+def test_eval_case_filter_picks_events_by_name_and_reports_no_match() -> None:
+    from service.config import Settings
+    from service.errors import InputError
+    from service.evals.dataset import load_cases
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    picked = load_cases(["basil", "neus"], settings, only=["WALMART"], datasets_dir=FIXTURES)
+    assert [c.name for c in picked] == ["Walmart sex discrimination case goes to supreme court"]
+    # --limit applies after the filter, per data set
+    assert len(load_cases(["neus"], settings, only=["o"], limit=1, datasets_dir=FIXTURES)) == 1
+    with pytest.raises(InputError, match="--only"):
+        load_cases(["basil"], settings, only=["no such event"], datasets_dir=FIXTURES)

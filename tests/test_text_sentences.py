@@ -11,7 +11,7 @@ import pytest
 from service.text.sentences import numbered, split_sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "articles"
-DATASETS = Path("/work/shared/datasets")
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"  # ../shared beside the clone
 
 
 def _texts(text: str) -> list[str]:

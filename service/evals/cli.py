@@ -40,6 +40,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=f"comma-separated datasets: {','.join(DATASETS)} (default seeds)",
     )
     p.add_argument("--limit", type=int, help="at most N events per data set (basil, neus)")
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="only cases whose id or name contains TEXT (repeatable), e.g. --only NAACP",
+    )
     p.add_argument("--out", type=Path, default=Path("eval-out"), help="report directory")
     p.add_argument(
         "--baseline",
@@ -101,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         datasets=_datasets(args.cases),
         out_dir=args.out,
         limit=args.limit,
+        only=tuple(args.only),
         thresholds_path=args.thresholds,
         previous=args.baseline,
         judge_pairs=args.judge_pairs,

@@ -7,6 +7,7 @@ what a case does not label.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -124,15 +125,30 @@ def load_cases(
     settings: Settings,
     *,
     limit: int | None = None,
+    only: Sequence[str] = (),
     seeds_dir: Path = DEFAULT_SEEDS_DIR,
     datasets_dir: Path = DEFAULT_DATASETS_DIR,
 ) -> list[Case]:
+    """The cases of each named data set; with `only`, those whose id or name contains one of
+    the given texts (case-insensitive), then at most `limit` per data set."""
+    wanted = [w.lower() for w in only]
+    load_limit = None if wanted else limit
     cases: list[Case] = []
     for name in names:
         if name == "seeds":
-            cases += load_seed_cases(seeds_dir, settings)
+            found = load_seed_cases(seeds_dir, settings)
         elif name == "basil":
-            cases += load_basil_cases(datasets_dir, limit)
+            found = load_basil_cases(datasets_dir, load_limit)
         else:
-            cases += load_neus_cases(datasets_dir, limit)
+            found = load_neus_cases(datasets_dir, load_limit)
+        if wanted:
+            found = [c for c in found if any(w in f"{c.case_id} {c.name}".lower() for w in wanted)][
+                :limit
+            ]
+        cases += found
+    if wanted and not cases:
+        raise InputError(
+            f"--only: no case in {', '.join(names)} has {' or '.join(map(repr, only))} in its "
+            "id or name; run without --only to see the case names in the report"
+        )
     return cases

@@ -65,6 +65,7 @@ class EvalOptions:
     datasets: list[DatasetName]
     out_dir: Path
     limit: int | None = None
+    only: tuple[str, ...] = ()
     thresholds_path: Path | None = REPO_ROOT / "evals" / "thresholds.yaml"
     previous: Path | None = None
     judge_pairs: Path | None = DEFAULT_JUDGE_PAIRS
@@ -293,6 +294,7 @@ async def run_eval(
         options.datasets,
         settings,
         limit=options.limit,
+        only=options.only,
         seeds_dir=options.seeds_dir,
         datasets_dir=options.datasets_dir,
     )
