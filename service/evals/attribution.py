@@ -48,7 +48,7 @@ _DEMONYM = {
     "western": "west",
 }
 COUNTRIES = frozenset(_DEMONYM.values()) | {"moscow", "paris", "kyiv", "washington", "ankara"}
-_DROP_WORDS = "the a an of to for in on at by from and s"
+_DROP_WORDS = "the a an of to for in on at by from and s mr mrs ms dr sen rep gov"  # + honorifics
 _DROP = frozenset(_DROP_WORDS.split())
 _GENERIC_WORDS = """ministry ministries minister government official source sources spokesman spokeswoman
     spokesperson statement office department agency authority authorities officer state

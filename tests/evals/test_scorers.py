@@ -119,6 +119,8 @@ def test_scorers_skip_what_is_not_labelled() -> None:
         ("the outlet", "AFP", True),
         ("Sergei Shoigu", "Shoigu", True),
         ("Rick Perry", "Rick_Perry", True),
+        ("Mr. Perry", "Rick_Perry", True),  # an honorific is not a different name
+        ("Mr. Obama", "Rick_Perry", False),
         ("Russia", "Russian defence ministry", False),
         ("French officials", "Russian defence ministry", False),
         ("the outlet", "Shoigu", False),
