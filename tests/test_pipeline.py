@@ -415,7 +415,6 @@ async def test_template_summary_mode_makes_no_summary_calls(settings: Settings) 
 
 
 async def test_a_confirmed_contradiction_without_a_cue_is_not_a_dispute() -> None:
-
     claims = [
         _claim(
             "S1.C1",
@@ -485,7 +484,7 @@ async def test_pair_and_summary_budgets_say_what_they_left_out(settings: Setting
 
 
 def test_summary_points_keep_disputes_first_but_stay_in_reading_order() -> None:
-    from service.pipeline.summary import select_groups
+    from service.pipeline.summary import select_groups, summary_points
     from service.schemas import ClaimGroup, Side
 
     def claim(cid: str, kind: ClaimKind = ClaimKind.reported_fact) -> Claim:
@@ -519,5 +518,6 @@ def test_summary_points_keep_disputes_first_but_stay_in_reading_order() -> None:
         group("G2", GroupStatus.single_source, ["S1.C3"]),  # background: never its own point
         group("G3", GroupStatus.disputed, ["S1.C2", "S2.C1"]),
     ]
-    assert [g.group_id for g in select_groups(groups, claims, 1)] == ["G3"]
-    assert [g.group_id for g in select_groups(groups, claims, 5)] == ["G1", "G3"]
+    points = summary_points(groups, claims)
+    assert [g.group_id for g in select_groups(points, 1)] == ["G3"]
+    assert [g.group_id for g in select_groups(points, 5)] == ["G1", "G3"]

@@ -38,11 +38,16 @@ class Edge:
     note: str = ""
 
 
+def _same_holder(a: Claim, b: Claim) -> bool:
+    return a.asserter.name.strip().lower() == b.asserter.name.strip().lower()
+
+
 def candidate_pairs(
-    claims: Sequence[Claim], limit: int, context: dict[str, str] | None = None
+    claims: Sequence[Claim], limit: int | None = None, context: dict[str, str] | None = None
 ) -> list[tuple[Claim, Claim, float]]:
-    """Each claim's closest claims by lexical overlap. `context` extends a claim's text for
-    matching (a denial's preceding sentences: "denied such a conversation took place")."""
+    """Each claim's closest claims by lexical overlap, best first (all of them, or the best
+    `limit`). `context` extends a claim's text for matching (a denial's preceding sentences:
+    "denied such a conversation took place")."""
     context = context or {}
     best: dict[tuple[str, str], tuple[Claim, Claim, float]] = {}
     for claim in claims:
@@ -51,7 +56,7 @@ def candidate_pairs(
             if other.claim_id == claim.claim_id:
                 continue
             same_source = other.source_id == claim.source_id
-            if same_source and other.asserter.name.lower() == claim.asserter.name.lower():
+            if same_source and _same_holder(other, claim):
                 continue
             score = overlap(
                 context.get(claim.claim_id, _text(claim)), context.get(other.claim_id, _text(other))
@@ -66,7 +71,7 @@ def candidate_pairs(
             a, b = sorted((claim, other), key=lambda c: c.claim_id)
             best[(a.claim_id, b.claim_id)] = (a, b, score)
     ranked = sorted(best.values(), key=lambda item: -item[2])
-    return ranked[:limit]
+    return ranked if limit is None else ranked[:limit]
 
 
 def _text(claim: Claim) -> str:
@@ -92,10 +97,6 @@ def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[s
         before = " ".join(s.text for s in sentences[max(0, first - 3) : first - 1])
         out[claim.claim_id] = f"{_text(claim)} {before}"
     return out
-
-
-def _same_holder(a: Claim, b: Claim) -> bool:
-    return a.asserter.name.strip().lower() == b.asserter.name.strip().lower()
 
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -130,7 +131,7 @@ async def align(
 ) -> list[ClaimGroup]:
     comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
     context = denial_context(comparable, sources)
-    ranked = candidate_pairs(comparable, len(comparable) ** 2, context) if len(sources) > 1 else []
+    ranked = candidate_pairs(comparable, context=context) if len(sources) > 1 else []
     pairs = ranked[:max_pairs]
     if len(ranked) > max_pairs:
         warnings.append(

@@ -33,25 +33,22 @@ from service.schemas import (
 ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile across sources."
 
 
-def select_groups(
-    groups: Sequence[ClaimGroup], claims: dict[str, Claim], limit: int
-) -> list[ClaimGroup]:
-    """The points worth a sentence, at most `limit`, in their original order. When there are
-    more, disputes win over agreements, and agreements over single-source points; background
-    that only one source adds is never a point of its own."""
-    rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
-    eligible = [
-        (i, g)
-        for i, g in enumerate(groups)
+def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> list[ClaimGroup]:
+    """The groups worth a sentence: all but background that only one source adds."""
+    return [
+        g
+        for g in groups
         if g.status is not GroupStatus.single_source
         or claims[g.claim_ids[0]].kind is not ClaimKind.background
     ]
-    kept = sorted(eligible, key=lambda item: (rank[item[1].status], item[0]))[:limit]
+
+
+def select_groups(points: Sequence[ClaimGroup], limit: int) -> list[ClaimGroup]:
+    """At most `limit` of the points, in their original order. When there are more, disputes
+    win over agreements, and agreements over single-source points."""
+    rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
+    kept = sorted(enumerate(points), key=lambda item: (rank[item[1].status], item[0]))[:limit]
     return [g for _, g in sorted(kept, key=lambda item: item[0])]
-
-
-def eligible_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> int:
-    return len(select_groups(groups, claims, len(groups)))
 
 
 def _holder_words(name: str) -> set[str]:
@@ -149,13 +146,13 @@ async def summarize(
         return Summary(sentences=[], note=ONE_SOURCE_NOTE)
     by_id = {c.claim_id: c for c in claims}
     outlets = {s.source_id: s.outlet for s in sources}
-    chosen = select_groups(groups, by_id, max_points)
-    eligible = eligible_points(groups, by_id)
-    if eligible > len(chosen):
+    points = summary_points(groups, by_id)
+    chosen = select_groups(points, max_points)
+    if len(points) > len(chosen):
         warnings.append(
             RunWarning(
                 step="summary",
-                message=f"the summary covers {len(chosen)} of {eligible} points (disputes first, "
+                message=f"the summary covers {len(chosen)} of {len(points)} points (disputes first, "
                 "then agreements); the rest are in the groups. Raise RASHOMON_MAX_SUMMARY_POINTS "
                 "to cover more",
             )
