@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from service.config import Settings
+from service.errors import InputError
 from service.llm.factory import build_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import ProgressCallback, no_progress
@@ -20,6 +21,11 @@ from service.text.ingest import read_article_file
 def load_files(
     paths: Sequence[Path], settings: Settings, outlets: Sequence[str] = ()
 ) -> list[ArticleIn]:
+    if outlets and len(outlets) != len(paths):
+        raise InputError(
+            f"{len(outlets)} --outlet names for {len(paths)} files; give one --outlet per file, "
+            "in the order of the files, or none to detect the outlets"
+        )
     articles = []
     for i, path in enumerate(paths):
         article = read_article_file(path, max_bytes=settings.max_article_bytes)

@@ -38,7 +38,7 @@ def test_seed_file_kept_exactly(tmp_path: Path) -> None:
     assert article.text == SEED_001.read_text(encoding="utf-8")
     assert article.origin == str(SEED_001)
     assert article.title is None
-    assert article.outlet is None
+    assert article.outlet == "AFP"  # from its "© Copyright AFP 2024" line
 
 
 def test_crlf_normalised_and_bom_stripped(tmp_path: Path) -> None:

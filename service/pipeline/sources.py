@@ -10,6 +10,7 @@ from service.errors import InputError
 from service.schemas import ArticleIn, RunWarning, Source, Span
 from service.text.editorial import BOILERPLATE
 from service.text.ingest import check_duplicates, clean_article
+from service.text.outlets import fallback_outlet
 from service.text.quotes import find_quotes
 from service.text.sentences import split_sentences
 
@@ -49,7 +50,7 @@ def prepare_sources(
         sources.append(
             Source(
                 source_id=source_id,
-                outlet=article.outlet or _label(article, index),
+                outlet=article.outlet or fallback_outlet(article.origin, index),
                 title=title,
                 url=article.url,
                 published=article.published,

@@ -19,6 +19,9 @@ Rules:
    `<body`, or several `<p>`/`<div>`/`<br>` tags) and reduced to the main article text with
    trafilatura (comments dropped, recall favoured). If nothing is extracted, it is rejected.
    The page title fills `title` when none was given.
+   When no outlet was given, it is read from the page's metadata (og:site_name,
+   application-name, publisher) or from a copyright, dateline or byline line in the text
+   (`service.text.outlets`).
 7. Empty or whitespace-only text is rejected.
 8. `check_duplicates` reports index pairs whose texts are identical after whitespace
    normalisation or near-identical (Jaccard >= 0.9 over lowercased word 5-shingles); the
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from service.errors import ConfigError, InputError
 from service.schemas import ArticleIn
+from service.text.outlets import outlet_from_html, outlet_from_text
 
 __all__ = [
     "HTML_SIZE_FACTOR",
@@ -168,9 +172,12 @@ def _decode(raw: bytes, origin: str) -> str:
 def _finish(article: ArticleIn, *, max_bytes: int, force_html: bool) -> ArticleIn:
     text = article.text.replace("\r\n", "\n").replace("\r", "\n")
     title = article.title
+    outlet = article.outlet
     if force_html or looks_like_html(text):
-        text, page_title = _extract_html(text, article.origin)
+        html = text
+        text, page_title = _extract_html(html, article.origin)
         title = title or page_title
+        outlet = outlet or outlet_from_html(html)
         size = len(text.encode("utf-8", errors="surrogatepass"))
         if size > max_bytes:
             raise _too_big(size, max_bytes, article.origin)
@@ -178,7 +185,8 @@ def _finish(article: ArticleIn, *, max_bytes: int, force_html: bool) -> ArticleI
         raise InputError(
             "article is empty (only whitespace); supply the article text", source=article.origin
         )
-    return article.model_copy(update={"text": text, "title": title})
+    outlet = outlet or outlet_from_text(text)
+    return article.model_copy(update={"text": text, "title": title, "outlet": outlet})
 
 
 def _extract_html(html: str, origin: str | None) -> tuple[str, str | None]:
