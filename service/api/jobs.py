@@ -18,7 +18,7 @@ import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,7 +97,7 @@ class JobStore:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
-    def create(self, articles: list[ArticleIn]) -> JobRow:
+    def create(self, articles: Sequence[ArticleIn]) -> JobRow:
         job_id = uuid.uuid4().hex
         payload = json.dumps([a.model_dump(mode="json", exclude_none=True) for a in articles])
         self._exec(
@@ -236,7 +236,7 @@ class JobManager:
 
     # ------------------------------------------------------------------ submission
 
-    def submit(self, articles: list[ArticleIn]) -> JobRow:
+    def submit(self, articles: Sequence[ArticleIn]) -> JobRow:
         if self._queue.qsize() >= self.queue_limit:
             raise QueueFull(self._queue.qsize(), self.queue_limit)
         row = self.store.create(articles)
@@ -320,22 +320,16 @@ class JobManager:
                 self.store.requeue(job_id)  # shutdown mid-run: resume on the next start
                 raise
             except Exception as exc:
-                error = problem_for(exc)
-                if isinstance(exc, BackendError):
-                    self.metrics.observe_backend_error(exc.backend, type(exc).__name__)
-                log.warning(
-                    "job %s failed: %s",
-                    job_id,
-                    exc,
-                    exc_info=error["status"] >= 500 and not isinstance(exc, BackendError),
-                )
-                self.store.mark_failed(job_id, error)
-                self.metrics.observe_job("failed")
-                self._publish(
-                    job_id, Event("failed", {"id": job_id, "status": "failed", "error": error})
-                )
+                self._fail(job_id, exc)
             else:
-                self.store.mark_done(job_id, result.model_dump_json())
+                try:
+                    # Encoding or storing the result can fail too (a string that is not valid
+                    # Unicode, a full disk): the job must then end failed, never stay running.
+                    self.store.mark_done(job_id, result.model_dump_json())
+                except Exception as exc:
+                    log.error("job %s: saving its result failed", job_id, exc_info=True)
+                    self._fail(job_id, exc)
+                    return
                 self.metrics.observe_steps(result.steps)
                 self.metrics.observe_job("done")
                 self._publish(
@@ -354,3 +348,23 @@ class JobManager:
             self._live.pop(job_id, None)
             self._running.pop(job_id, None)
             self.slots.release()
+
+    def _fail(self, job_id: str, exc: Exception) -> None:
+        """Record the job as failed with `exc`'s problem body and tell its subscribers."""
+        error = problem_for(exc)
+        if isinstance(exc, BackendError):
+            self.metrics.observe_backend_error(exc.backend, type(exc).__name__)
+        log.warning(
+            "job %s failed: %s",
+            job_id,
+            exc,
+            exc_info=error["status"] >= 500 and not isinstance(exc, BackendError),
+        )
+        try:
+            self.store.mark_failed(job_id, error)
+        except Exception:
+            log.exception("job %s: recording its failure failed", job_id)
+            error = problem_for(RuntimeError())
+            self.store.mark_failed(job_id, error)
+        self.metrics.observe_job("failed")
+        self._publish(job_id, Event("failed", {"id": job_id, "status": "failed", "error": error}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from service.api.examples import seed_request
 from service.schemas import (
@@ -22,13 +22,63 @@ from service.schemas import (
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 
+# Client-supplied metadata ends up in prompts and in the viewer: bound it (the article text has
+# its own byte limit, RASHOMON_MAX_ARTICLE_BYTES, checked with the field path in validation.py).
+MAX_OUTLET_CHARS = 200
+MAX_TITLE_CHARS = 500
+MAX_URL_CHARS = 2048
+MAX_PUBLISHED_CHARS = 64
+MAX_ORIGIN_CHARS = 500
+
+
+class ArticleRequest(ArticleIn):
+    """One article as sent over HTTP: an `ArticleIn` whose metadata fields are bounded and whose
+    strings must be valid Unicode (a lone surrogate such as `"\\ud800"` is rejected with 422
+    here, rather than failing later when the result is encoded or stored)."""
+
+    outlet: str | None = Field(
+        None, max_length=MAX_OUTLET_CHARS, description="Publisher name, e.g. 'AFP'."
+    )
+    title: str | None = Field(None, max_length=MAX_TITLE_CHARS)
+    url: str | None = Field(None, max_length=MAX_URL_CHARS)
+    published: str | None = Field(
+        None,
+        max_length=MAX_PUBLISHED_CHARS,
+        description="Publication date, ISO 8601 if known.",
+    )
+    origin: str | None = Field(
+        None,
+        max_length=MAX_ORIGIN_CHARS,
+        description="Where the article came from (file path, record id); used in errors.",
+    )
+
+    @field_validator("text", "outlet", "title", "url", "published", "origin")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_unicode(value)
+        return value
+
+
+def check_unicode(value: str) -> None:
+    """Raise ValueError if `value` holds a lone surrogate (it cannot be encoded as UTF-8, so
+    the result could never be serialised or stored)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        code = ord(value[e.start])
+        raise ValueError(
+            f"invalid Unicode: lone surrogate U+{code:04X} at character {e.start}; "
+            "send the text as valid UTF-8"
+        ) from None
+
 
 class ReconcileRequest(StrictModel):
     """Articles about one event (two or more to reconcile; one gives its account only)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [seed_request()]})
 
-    articles: list[ArticleIn] = Field(
+    articles: list[ArticleRequest] = Field(
         min_length=1,
         description="The articles, in any order; limits: RASHOMON_MAX_ARTICLES "
         "per request, RASHOMON_MAX_ARTICLE_BYTES per article.",
@@ -40,7 +90,7 @@ class AccountRequest(StrictModel):
         json_schema_extra={"examples": [{"article": seed_request()["articles"][1]}]}
     )
 
-    article: ArticleIn
+    article: ArticleRequest
 
 
 class AccountResponse(StrictModel):

@@ -110,7 +110,7 @@ async def test_openapi_and_docs(client) -> None:
     assert "Shoigu" in examples["seeds"]["value"]["articles"][0]["text"]
     assert {"200", "202", "413", "422", "429", "502", "503"} <= set(post["responses"])
     assert "Reconciliation" in spec["components"]["schemas"]
-    assert "ArticleIn" in spec["components"]["schemas"]
+    assert "ArticleRequest" in spec["components"]["schemas"]
     assert (await client.get("/docs")).status_code == 200
 
 

@@ -1,0 +1,77 @@
+"""Regression tests for issue 10 ("Hardening"): each names the defect number it covers."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from service.api.jobs import JobStore
+from service.config import Settings
+from tests.api.conftest import ARTICLES, running_app, wait_done
+from tests.api.test_errors import assert_problem
+
+
+def _json(payload: object) -> dict[str, object]:
+    # json.dumps escapes a lone surrogate as \\ud800 (valid JSON); httpx's json= cannot send it.
+    return {
+        "content": json.dumps(payload).encode(),
+        "headers": {"content-type": "application/json"},
+    }
+
+
+# ---------------------------------------------------------------- 3: lone surrogates, saving
+
+
+async def test_3_lone_surrogate_in_text_is_422_at_validation(client) -> None:
+    r = await client.post("/v1/accounts", **_json({"article": {"text": "Paris said \ud800 no."}}))
+    body = assert_problem(r, 422)
+    assert body["errors"][0]["loc"] == ["body", "article", "text"]
+    assert "surrogate" in body["detail"] and "U+D800" in body["detail"]
+
+
+async def test_3_lone_surrogate_in_any_article_field_is_422(client) -> None:
+    bad = {**ARTICLES[1], "outlet": "AF\udfffP"}
+    r = await client.post("/v1/reconciliations", **_json({"articles": [ARTICLES[0], bad]}))
+    body = assert_problem(r, 422)
+    assert body["errors"][0]["loc"] == ["body", "articles", 1, "outlet"]
+    assert (await client.get("/metrics")).text.count("rashomon_jobs_queued 0") == 1
+
+
+async def test_3_a_result_that_cannot_be_saved_fails_the_job(
+    api_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: JobStore, job_id: str, result_json: str) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(JobStore, "mark_done", broken)
+    async with running_app(api_settings) as client:
+        r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
+        job = await wait_done(client, r.headers["location"], limit_s=20)
+        assert job["status"] == "failed", job
+        assert job["error"]["status"] == 500
+        assert "disk is full" not in json.dumps(job["error"])  # internals stay in the log
+        again = await client.post("/v1/reconciliations?wait=true", json={"articles": ARTICLES})
+        assert_problem(again, 500)
+
+
+# ---------------------------------------------------------------- 7: bounded client metadata
+
+
+async def test_7_outlet_longer_than_200_characters_is_422(client) -> None:
+    long = {**ARTICLES[1], "outlet": "A" * 201}
+    r = await client.post("/v1/reconciliations", json={"articles": [ARTICLES[0], long]})
+    body = assert_problem(r, 422)
+    assert body["errors"][0]["loc"] == ["body", "articles", 1, "outlet"]
+    r = await client.post("/v1/accounts", json={"article": {**ARTICLES[0], "outlet": "B" * 10_000}})
+    assert assert_problem(r, 422)["errors"][0]["loc"] == ["body", "article", "outlet"]
+    ok = {**ARTICLES[1], "outlet": "A" * 200}
+    r = await client.post("/v1/accounts", json={"article": ok})
+    assert r.status_code == 200, r.text
+
+
+async def test_7_outlet_limit_is_in_the_openapi_schema(client) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    outlet = spec["components"]["schemas"]["ArticleRequest"]["properties"]["outlet"]
+    assert {"type": "string", "maxLength": 200} in outlet["anyOf"]
