@@ -85,7 +85,11 @@ async def test_sse_streams_progress_then_done(api_settings: Settings) -> None:
         events_url = r.headers["location"] + "/events"
         # The ASGI transport returns the stream once it ends: subscribe, then let the job run.
         stream = asyncio.create_task(client.get(events_url))
-        await asyncio.sleep(0.05)
+        live = client.app.state.rashomon.jobs._live[r.json()["id"]]  # type: ignore[attr-defined]
+        for _ in range(1000):  # wait until subscribed (a fixed sleep flakes on a busy machine)
+            if live.subscribers:
+                break
+            await asyncio.sleep(0.01)
         backend.gate.set()
         r = await stream
         assert r.status_code == 200
