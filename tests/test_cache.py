@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from service.errors import TruncatedOutputError
+from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.base import RawCompletion
 from service.llm.cache import CachingBackend, ResponseCache
 from service.llm.fake import FakeBackend
@@ -68,3 +68,57 @@ async def test_truncated_answers_are_not_cached(tmp_path: Path) -> None:
         with pytest.raises(TruncatedOutputError):
             await llm.complete(_prompt(), PairBatch, meter=llm.meter("a"))
     assert len(inner.requests) == 2
+
+
+BAD = RawCompletion(text='{"judgments": "not a list"}', finish_reason="stop")
+
+
+async def test_issue10_5_answers_that_failed_validation_are_never_stored(tmp_path: Path) -> None:
+    """A faulty server's invalid answers (re-asked into failure) must not be replayed later."""
+
+    path = tmp_path / "c.sqlite3"
+    faulty = StructuredLLM(CachingBackend(FakeBackend([BAD, BAD, BAD]), ResponseCache(path)))
+    with pytest.raises(InvalidOutputError):
+        await faulty.complete(_prompt(), PairBatch, meter=faulty.meter("a"))
+    assert len(ResponseCache(path)) == 0
+    healthy = FakeBackend([GOOD])
+    llm = StructuredLLM(CachingBackend(healthy, ResponseCache(path)))
+    value = await llm.complete(_prompt(), PairBatch, meter=llm.meter("a"))
+    assert len(healthy.requests) == 1 and value.judgments[0].relation == "same"
+
+
+async def test_issue10_5_only_the_answer_that_passed_is_stored_after_a_reask(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.sqlite3"
+    llm = StructuredLLM(CachingBackend(FakeBackend([BAD, GOOD]), ResponseCache(path)))
+    await llm.complete(_prompt(), PairBatch, meter=llm.meter("a"))
+    assert len(ResponseCache(path)) == 1  # the re-ask's valid answer, not the rejected one
+
+    # A semantic check that rejects an answer keeps it out of the cache too.
+    def reject(_: PairBatch) -> None:
+        raise ValueError("judge pair 1, not 7")
+
+    llm = StructuredLLM(CachingBackend(FakeBackend([GOOD]), ResponseCache(path)), reask_budget=0)
+    with pytest.raises(InvalidOutputError):
+        await llm.complete(_prompt("other"), PairBatch, meter=llm.meter("a"), validate=reject)
+    assert len(ResponseCache(path)) == 1
+
+
+async def test_issue10_5_a_stored_answer_that_fails_validation_is_dropped_and_asked_afresh(
+    tmp_path: Path,
+) -> None:
+    cache = ResponseCache(tmp_path / "c.sqlite3")
+    inner = FakeBackend([GOOD])
+    llm = StructuredLLM(CachingBackend(inner, cache))
+    # An entry written by an older version that stored unvalidated answers:
+    probe = FakeBackend([GOOD])
+    await StructuredLLM(probe).complete(_prompt(), PairBatch, meter=llm.meter("a"))
+    request_key = ResponseCache.key(inner.cache_identity, probe.requests[0])
+    cache.put(request_key, BAD)
+    meter = llm.meter("a")
+    value = await llm.complete(_prompt(), PairBatch, meter=meter)
+    assert value.judgments[0].relation == "same"
+    assert len(inner.requests) == 1 and meter.cache_hits == 1
+    hit = cache.get(request_key)
+    assert hit is not None and hit.text == GOOD.text

@@ -78,3 +78,15 @@ def sha256_json(value: Any) -> str:
     return hashlib.sha256(
         json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()
+
+
+@runtime_checkable
+class AnswerStore(Protocol):
+    """A backend that keeps answers (the response cache). It stores nothing by itself: the
+    structured layer calls `remember` only for an answer that parsed and passed validation, and
+    `forget` for a stored answer that no longer does, so a failed or re-asked-into-failure
+    answer is never replayed."""
+
+    async def remember(self, request: CompletionRequest, answer: RawCompletion) -> None: ...
+
+    async def forget(self, request: CompletionRequest) -> None: ...

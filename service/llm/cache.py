@@ -2,7 +2,10 @@
 
 Keyed by backend identity (URL + model), prompt hash, schema hash, the rendered messages and the
 sampling settings, so re-running the same input is instant and reproducible, and any change to a
-prompt file, a schema or the model misses. Truncated answers are never stored.
+prompt file, a schema or the model misses. Only answers that passed validation are stored:
+`CachingBackend.complete` never writes; `StructuredLLM` calls `remember` once an answer has
+parsed and passed its checks (so truncated, malformed or rejected answers are never replayed),
+and `forget` for a stored answer that fails them.
 """
 
 from __future__ import annotations
@@ -86,6 +89,11 @@ class ResponseCache:
             )
             self._conn.commit()
 
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM responses WHERE key = ?", (key,))
+            self._conn.commit()
+
     def __len__(self) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
@@ -119,10 +127,18 @@ class CachingBackend:
         hit = await asyncio.to_thread(self.cache.get, key)
         if hit is not None:
             return hit
-        result = await self.inner.complete(request)
-        if result.finish_reason != "length":
-            await asyncio.to_thread(self.cache.put, key, result)
-        return result
+        return await self.inner.complete(request)
+
+    async def remember(self, request: CompletionRequest, answer: RawCompletion) -> None:
+        """Store an answer that passed validation (the caller vouches for it)."""
+        if answer.cached or answer.finish_reason == "length":
+            return
+        key = ResponseCache.key(self.inner.cache_identity, request)
+        await asyncio.to_thread(self.cache.put, key, answer)
+
+    async def forget(self, request: CompletionRequest) -> None:
+        key = ResponseCache.key(self.inner.cache_identity, request)
+        await asyncio.to_thread(self.cache.delete, key)
 
     async def check(self) -> None:
         await self.inner.check()

@@ -4,7 +4,9 @@ Owns schema re-asks (instructor-style): when the answer does not parse, does not
 or fails the caller's semantic check (e.g. a sentence id that is not in the article), the error is
 fed back to the model and it is asked again, within a small budget. Transport retries are not
 here (the adapter owns them); truncation is raised as `TruncatedOutputError`, never re-asked as
-a parse failure. Tokens are counted across every attempt, including failed ones.
+a parse failure. Tokens are counted across every attempt, including failed ones. With a
+response cache (an `AnswerStore`) only answers that passed validation are stored, and a stored
+answer that fails validation is dropped and asked afresh.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from service.errors import InvalidOutputError, TruncatedOutputError
-from service.llm.base import Backend, CompletionRequest, Message
+from service.llm.base import AnswerStore, Backend, CompletionRequest, Message, RawCompletion
 from service.prompts import RenderedPrompt
 from service.schemas import PromptRef, StepRecord, Usage
 
@@ -123,42 +125,64 @@ class StructuredLLM:
                 temperature=self.temperature,
                 prompt_sha256=prompt.ref.sha256,
             )
-            raw = await self.backend.complete(request)
-            meter.attempts += 1
-            if raw.cached:
-                meter.cache_hits += 1
-                meter.cached_usage = meter.cached_usage + raw.usage
-            else:
-                meter.usage = meter.usage + raw.usage
-            if raw.finish_reason == "length":
-                raise TruncatedOutputError(
-                    f"{prompt.ref.name}: answer cut off at max_tokens={max_tokens} "
-                    f"after {len(raw.text)} characters; the step asks for too much in one "
-                    "call (lower sentences_per_call/pairs_per_call)",
-                    backend=self.backend.name,
-                )
-            try:
-                value = schema.model_validate_json(raw.text)
-                if validate is not None:
-                    validate(value)
+            raw, value, error = await self._attempt(request, schema, prompt, meter, validate)
+            store = self.backend if isinstance(self.backend, AnswerStore) else None
+            if error is not None and raw.cached and store is not None:
+                # A stored answer that fails today's checks is stale: drop it, ask afresh.
+                await store.forget(request)
+                raw, value, error = await self._attempt(request, schema, prompt, meter, validate)
+            if error is None:
+                assert value is not None
+                if store is not None:
+                    await store.remember(request, raw)  # only answers that passed validation
                 return value
-            except (ValidationError, ValueError) as e:
-                problem = _describe(e)
-                if attempt == self.reask_budget:
-                    raise InvalidOutputError(
-                        f"{prompt.ref.name}: answer still invalid after "
-                        f"{self.reask_budget} re-asks: {problem}",
-                        backend=self.backend.name,
-                    ) from e
-                messages += [
-                    Message(role="assistant", content=raw.text),
-                    Message(
-                        role="user",
-                        content=f"That answer was rejected: {problem}\n"
-                        "Answer again with corrected JSON only.",
-                    ),
-                ]
+            problem = _describe(error)
+            if attempt == self.reask_budget:
+                raise InvalidOutputError(
+                    f"{prompt.ref.name}: answer still invalid after "
+                    f"{self.reask_budget} re-asks: {problem}",
+                    backend=self.backend.name,
+                ) from error
+            messages += [
+                Message(role="assistant", content=raw.text),
+                Message(
+                    role="user",
+                    content=f"That answer was rejected: {problem}\n"
+                    "Answer again with corrected JSON only.",
+                ),
+            ]
         raise AssertionError("unreachable")
+
+    async def _attempt(
+        self,
+        request: CompletionRequest,
+        schema: type[T],
+        prompt: RenderedPrompt,
+        meter: StepMeter,
+        validate: Validator[T] | None,
+    ) -> tuple[RawCompletion, T | None, ValidationError | ValueError | None]:
+        """One call: the raw answer and either the validated value or why it was rejected."""
+        raw = await self.backend.complete(request)
+        meter.attempts += 1
+        if raw.cached:
+            meter.cache_hits += 1
+            meter.cached_usage = meter.cached_usage + raw.usage
+        else:
+            meter.usage = meter.usage + raw.usage
+        if raw.finish_reason == "length":
+            raise TruncatedOutputError(
+                f"{prompt.ref.name}: answer cut off at max_tokens={request.max_tokens} "
+                f"after {len(raw.text)} characters; the step asks for too much in one "
+                "call (lower sentences_per_call/pairs_per_call)",
+                backend=self.backend.name,
+            )
+        try:
+            value = schema.model_validate_json(raw.text)
+            if validate is not None:
+                validate(value)
+        except (ValidationError, ValueError) as e:
+            return raw, None, e
+        return raw, value, None
 
 
 def _describe(error: Exception) -> str:
