@@ -155,3 +155,65 @@ async def test_length_finish_reason_is_passed_through_for_the_structured_layer()
         REQ
     )
     assert out.finish_reason == "length"
+
+
+SECRET = "sk-test-0123456789abcdefSECRET"
+SERVICE_KEY = "my-configured-key-4242"
+
+
+def _echoing_backend(status: int, **kw: Any) -> OpenAIBackend:
+    """A server whose error text echoes the key it was sent, and then some."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent = request.headers["authorization"]
+        message = (
+            f"invalid request from {sent}; key {SERVICE_KEY} rejected; also saw {SECRET} "
+            f"and api_key=hunter2hunter2 " + "padding " * 2000
+        )
+        return httpx.Response(
+            status, headers={"retry-after": "0"}, json={"error": {"message": message}}
+        )
+
+    client = openai.AsyncOpenAI(
+        base_url="http://127.0.0.1:9/v1",
+        api_key=SERVICE_KEY,
+        max_retries=0,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+    return OpenAIBackend(
+        base_url="http://127.0.0.1:9/v1",
+        model="m",
+        api_key=SERVICE_KEY,
+        client=client,
+        structured_mode="json_schema",
+        transport_retries=0,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("status", [400, 500, 503])
+async def test_issue10_8_server_error_text_is_redacted_and_truncated(status: int) -> None:
+    import traceback
+
+    with pytest.raises(BackendError) as info:
+        await _echoing_backend(status).complete(REQ)
+    shown = str(info.value)
+    assert f"HTTP {status}" in shown and "[redacted]" in shown
+    everything = "".join(traceback.format_exception(info.value))
+    for secret in (SERVICE_KEY, SECRET, "hunter2hunter2"):
+        assert secret not in everything, secret
+    assert len(shown) < 500
+    assert isinstance(info.value.__cause__, openai.APIStatusError)
+
+
+def test_issue10_8_redact_patterns() -> None:
+    from service.llm.openai_backend import redact
+
+    text = redact(
+        "Authorization: Bearer abc.DEF-123 token=zzz999 https://user:pw@host/v1 sk-proj-abcd1234",
+        ("configured",),
+    )
+    for leaked in ("abc.DEF-123", "zzz999", "user:pw", "abcd1234"):
+        assert leaked not in text
+    assert redact("a configured b", ("configured",)) == "a [redacted] b"
+    assert len(redact("x" * 10_000)) == 300

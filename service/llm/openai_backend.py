@@ -10,13 +10,20 @@ retry owner. Owns the structured-output wire format, which differs by server:
 - json_object:        plain JSON mode; the schema travels in the prompt only.
 `auto` starts with json_schema and falls back to json_object_schema once if the server
 rejects the response_format. SDK errors become `service.errors` types, chained with `from`.
+
+The server's error text is not trusted: before it goes into an error (and from there into HTTP
+bodies, logs, the jobs database and failures.jsonl) it is redacted (the configured key, bearer
+tokens, `sk-...` keys, `api_key=...` pairs, credentials in URLs) and truncated; the chained SDK
+exception is scrubbed the same way, so a traceback does not carry it either.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import openai
 from tenacity import (
@@ -37,6 +44,46 @@ _RETRYABLE = (
     openai.RateLimitError,
     openai.InternalServerError,
 )
+
+
+MAX_ERROR_CHARS = 300
+REDACTED = "[redacted]"
+_SECRET_PATTERNS = (
+    # Authorization headers and bearer tokens: "Bearer abc.def", "Authorization: Basic xyz"
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"), rf"\1 {REDACTED}"),
+    # OpenAI-style keys, also partly masked ones ("sk-proj-...abcd")
+    (re.compile(r"\bsk-[A-Za-z0-9_*.\-]{4,}"), f"sk-{REDACTED}"),
+    # key=value / "key": "value" pairs whose name says they are secret
+    (
+        re.compile(
+            r"""(?ix)(["']?(?:api[_-]?key|x-api-key|authorization|access[_-]?token|token|secret|"""
+            r"""password)["']?\s*[:=]\s*["']?)[^"'\s,;}&]+"""
+        ),
+        rf"\1{REDACTED}",
+    ),
+    # credentials in URLs: scheme://user:pass@host
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@"), rf"\1{REDACTED}@"),
+)
+
+
+def redact(text: str, secrets: tuple[str, ...] = (), limit: int = MAX_ERROR_CHARS) -> str:
+    """`text` from a model server, safe to show and store: each of `secrets` (e.g. the
+    configured key) and anything shaped like a credential replaced by [redacted], whitespace
+    collapsed, and cut to `limit` characters."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _url_without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{REDACTED}@{parts.netloc.rsplit('@', 1)[1]}"))
 
 
 def _is_retryable(exc: BaseException) -> bool:
@@ -111,6 +158,19 @@ class OpenAIBackend:
         )
         self._retries = transport_retries
         self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._secrets = (api_key,) if api_key else ()
+        self._shown_url = _url_without_credentials(self._base_url)
+
+    def _safe(self, text: object) -> str:
+        return redact(str(text), self._secrets)
+
+    def _scrub(self, exc: openai.OpenAIError) -> openai.OpenAIError:
+        """Redact the SDK exception in place before it is chained (tracebacks print it)."""
+        exc.args = tuple(self._safe(a) for a in exc.args) or exc.args
+        if isinstance(exc, openai.APIError):
+            exc.message = self._safe(exc.message)
+            exc.body = None
+        return exc
 
     @property
     def name(self) -> str:
@@ -181,35 +241,38 @@ class OpenAIBackend:
                     return await self._complete_once(request)
         except openai.AuthenticationError as e:
             raise BackendError(
-                f"authentication failed at {self._base_url}: check RASHOMON_API_KEY",
+                f"authentication failed at {self._shown_url}: check RASHOMON_API_KEY",
                 backend=self._name,
-            ) from e
+            ) from self._scrub(e)
         except openai.NotFoundError as e:
             raise BackendError(
-                f"model {self._model!r} or endpoint not found at {self._base_url}: "
+                f"model {self._model!r} or endpoint not found at {self._shown_url}: "
                 "check RASHOMON_MODEL and RASHOMON_BASE_URL (it usually ends in /v1)",
                 backend=self._name,
-            ) from e
+            ) from self._scrub(e)
         except openai.APIStatusError as e:
             if self._mode == "auto" and _rejects_response_format(e):
                 raise  # handled by complete(): fall back to another wire format
+            message = self._safe(e.message)
             if _is_retryable(e):
                 raise BackendUnavailableError(
-                    f"HTTP {e.status_code} from {self._base_url} after {self._retries + 1} "
-                    f"attempts: {e.message}",
+                    f"HTTP {e.status_code} from {self._shown_url} after {self._retries + 1} "
+                    f"attempts: {message}",
                     backend=self._name,
-                ) from e
+                ) from self._scrub(e)
             raise BackendError(
-                f"HTTP {e.status_code} from {self._base_url}: {e.message}", backend=self._name
-            ) from e
+                f"HTTP {e.status_code} from {self._shown_url}: {message}", backend=self._name
+            ) from self._scrub(e)
         except openai.APIConnectionError as e:
             raise BackendUnavailableError(
-                f"cannot reach {self._base_url} after {self._retries + 1} attempts ({e}): "
-                "is the server running? check RASHOMON_BASE_URL",
+                f"cannot reach {self._shown_url} after {self._retries + 1} attempts "
+                f"({self._safe(e)}): is the server running? check RASHOMON_BASE_URL",
                 backend=self._name,
-            ) from e
+            ) from self._scrub(e)
         except openai.OpenAIError as e:
-            raise BackendError(f"{type(e).__name__}: {e}", backend=self._name) from e
+            raise BackendError(
+                f"{type(e).__name__}: {self._safe(e)}", backend=self._name
+            ) from self._scrub(e)
         raise AssertionError("unreachable: tenacity either returns or reraises")
 
     async def _complete_once(self, request: CompletionRequest) -> RawCompletion:
@@ -224,7 +287,7 @@ class OpenAIBackend:
         response = await self._client.chat.completions.create(**params)
         if not response.choices:
             raise BackendError(
-                f"{self._base_url} returned no choices: is this an OpenAI-compatible server?",
+                f"{self._shown_url} returned no choices: is this an OpenAI-compatible server?",
                 backend=self._name,
             )
         choice = response.choices[0]
@@ -244,8 +307,8 @@ class OpenAIBackend:
             await self._client.models.list()
         except openai.OpenAIError as e:
             raise BackendUnavailableError(
-                f"{self._base_url} does not answer /models ({e})", backend=self._name
-            ) from e
+                f"{self._shown_url} does not answer /models ({self._safe(e)})", backend=self._name
+            ) from self._scrub(e)
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -75,3 +75,25 @@ async def test_7_outlet_limit_is_in_the_openapi_schema(client) -> None:
     spec = (await client.get("/openapi.json")).json()
     outlet = spec["components"]["schemas"]["ArticleRequest"]["properties"]["outlet"]
     assert {"type": "string", "maxLength": 200} in outlet["anyOf"]
+
+
+# ---------------------------------------------------------------- 8: model server error text
+
+
+async def test_8_key_echoed_by_the_model_server_reaches_no_body_and_no_database(
+    api_settings: Settings,
+) -> None:
+    from tests.test_openai_backend import SECRET, SERVICE_KEY, _echoing_backend
+
+    async with running_app(api_settings, backend=_echoing_backend(400)) as client:
+        r = await client.post("/v1/accounts", json={"article": ARTICLES[0]})
+        assert_problem(r, 502)
+        r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
+        job = await wait_done(client, r.headers["location"])
+        assert job["status"] == "failed" and "[redacted]" in job["error"]["detail"]
+        for body in (r.text, json.dumps(job)):
+            assert SERVICE_KEY not in body and SECRET not in body
+    stored = api_settings.jobs_db_path.read_bytes()
+    for path in api_settings.jobs_db_path.parent.glob("jobs.sqlite3*"):
+        stored += path.read_bytes()
+    assert SERVICE_KEY.encode() not in stored and SECRET.encode() not in stored
