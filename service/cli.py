@@ -22,7 +22,8 @@ def _add_reconcile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "reconcile",
         help="reconcile articles about one event",
         description="Reads 1+ article files (text or HTML) about one event and "
-        "writes OUT/reconciliation.json and OUT/reconciliation.md.",
+        "writes OUT/reconciliation.json, OUT/reconciliation.md and OUT/reconciliation.html "
+        "(a self-contained page: open it in a browser, no server needed).",
     )
     p.add_argument("files", nargs="+", type=Path, help="article files (.txt, .html, .md)")
     p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default out/)")
@@ -52,7 +53,7 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     )
     n_disputes = sum(1 for g in rec.groups if g.status.value == "disputed")
     print(
-        f"wrote {args.out / 'reconciliation.json'} and {args.out / 'reconciliation.md'}: "
+        f"wrote {args.out / 'reconciliation.json'}, .md and .html: "
         f"{len(rec.sources)} sources, {len(rec.all_claims())} claims, {n_disputes} disputes, "
         f"{len(rec.summary.sentences)} summary sentences, {len(rec.warnings)} warnings"
     )

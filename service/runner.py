@@ -13,6 +13,7 @@ from service.llm.factory import build_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import ProgressCallback, no_progress
 from service.pipeline.reconcile import reconcile
+from service.render.html import render_html
 from service.render.markdown import render_markdown
 from service.schemas import ArticleIn, Reconciliation
 from service.text.ingest import read_article_file
@@ -39,6 +40,7 @@ def write_outputs(rec: Reconciliation, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / "reconciliation.json", rec.model_dump_json(indent=2))
     _atomic_write(out_dir / "reconciliation.md", render_markdown(rec))
+    _atomic_write(out_dir / "reconciliation.html", render_html(rec))
 
 
 def _atomic_write(path: Path, text: str) -> None:

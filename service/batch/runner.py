@@ -21,6 +21,8 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -38,6 +40,7 @@ from service.errors import ConfigError, RashomonError
 from service.llm.factory import build_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.reconcile import reconcile
+from service.render.html import render_html
 from service.schemas import Reconciliation
 
 Via = Literal["direct", "batch-api"]
@@ -49,6 +52,7 @@ RESULTS, FAILURES, STATE, RUNS, LOCK = (
     "runs.jsonl",
     ".lock",
 )
+HTML_DIR = "html"
 
 
 @dataclass
@@ -159,6 +163,7 @@ class Recorder:
             }
         )
         self.store.mark(event.event_id, "done")
+        self._write_html(event.event_id, doc)
         for step in doc.get("steps", []):
             usage = step.get("usage") or {}
             self.summary.prompt_tokens += int(usage.get("prompt_tokens", 0))
@@ -166,6 +171,19 @@ class Recorder:
             self.summary.cache_hits += int(step.get("cache_hits", 0))
         self.summary.done += 1
         self.progress.update(True)
+
+    def _write_html(self, event_id: str, doc: dict[str, Any]) -> None:
+        """DIR/html/<event_id>.html, the standalone view of the event. A nicety: results.jsonl
+        is the record, so a page that cannot be written is reported and never fails the event."""
+        try:
+            page = render_html(Reconciliation.model_validate(doc))
+            target = self.out_dir / HTML_DIR / f"{_file_name(event_id)}.html"
+            target.parent.mkdir(exist_ok=True)
+            tmp = target.with_suffix(".html.tmp")
+            tmp.write_text(page, encoding="utf-8")
+            tmp.replace(target)
+        except Exception as exc:
+            print(f"rashomon: warning: no HTML view for event {event_id}: {exc}", file=sys.stderr)
 
     def failed(self, event: Event, reason: str) -> None:
         attempt = self.store.attempts(event.event_id)
@@ -189,6 +207,10 @@ class Recorder:
 def describe(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text if isinstance(exc, RashomonError) else f"{type(exc).__name__}: {text}"
+
+
+def _file_name(event_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", event_id)[:120] or "event"
 
 
 def _now() -> str:

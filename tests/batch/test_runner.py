@@ -60,6 +60,11 @@ def test_results_lines_and_summary(tmp_path: Path, settings: Settings) -> None:
     assert isinstance(rec, dict) and rec["backend"] == "fake" and rec["sources"]
     assert summary.prompt_tokens > 0 and summary.completion_tokens > 0
     assert "cost n/a" in summary.render(tmp_path / "out")
+    # a standalone HTML view per event, next to results.jsonl
+    pages = {p.stem for p in (tmp_path / "out" / "html").glob("*.html")}
+    assert pages == {line["event_id"] for line in lines}
+    page = (tmp_path / "out" / "html" / f"{first['event_id']}.html").read_text("utf-8")
+    assert page.startswith("<!doctype html>") and "Coverage by outlet" in page
     with pytest.raises(ConfigError, match="--resume"):
         _run(tmp_path, settings)  # a second fresh run into the same directory is refused
     again = _run(tmp_path, settings, resume=True)

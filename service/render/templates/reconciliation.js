@@ -1,0 +1,17 @@
+// reconciliation.html: optional enhancements only; the page is complete without script.
+"use strict";
+(function () {
+  var box = document.getElementById("show-tags");
+  if (box) {
+    box.addEventListener("change", function () {
+      document.body.classList.toggle("hide-tags", !box.checked);
+    });
+  }
+  // Following a link to evidence moves keyboard focus there too.
+  function focusTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (target && target.tagName === "MARK") target.focus({ preventScroll: true });
+  }
+  window.addEventListener("hashchange", focusTarget);
+})();
