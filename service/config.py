@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         0, ge=0, description="Requests with at most this many articles may run synchronously."
     )
     db_path: Path | None = Field(None, description="SQLite file for jobs (default: cache_dir).")
+    max_job_attempts: int = Field(
+        2,
+        ge=1,
+        description="A job started this many times without finishing (the server stopped or "
+        "was killed each time) is marked failed at the next start instead of run again.",
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -1,8 +1,10 @@
 """The FastAPI application factory: `create_app(settings)`.
 
 Startup (lifespan) builds the LLM once, in a worker thread (the embedded backend starts a
-llama.cpp server, which blocks), opens the job store and resumes queued jobs; shutdown stops
-the job runner (interrupted jobs go back to queued) and closes the backend.
+llama.cpp server, which blocks) and opens the job store. Jobs left queued or running by a
+previous process are recovered (those started RASHOMON_MAX_JOB_ATTEMPTS times are marked
+failed) and, under `rashomon serve`, run only once the port is open. Shutdown stops the job
+runner (interrupted jobs go back to queued) and closes the backend.
 Run a single process per jobs database: the job queue lives in this process.
 """
 
@@ -105,16 +107,30 @@ class BodyLimitMiddleware:
                 await problem_response(self._problem(seen))(scope, receive, send)
 
 
+def mark_serving(app: FastAPI) -> None:
+    """The server accepts connections now: jobs left by a previous process may run."""
+    app.state.serving.set()
+
+
+async def _resume_when(serving: asyncio.Event, jobs: JobManager) -> None:
+    await serving.wait()
+    jobs.resume()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     llm: StructuredLLM | None = None,
     queue_limit: int | None = None,
+    resume_when_serving: bool = False,
 ) -> FastAPI:
     """The app. `llm` injects a ready model (tests; the caller then owns and closes it);
-    otherwise one is built from `settings` at startup and closed at shutdown."""
+    otherwise one is built from `settings` at startup and closed at shutdown.
+    `resume_when_serving`: jobs left by a previous process run only once `mark_serving(app)`
+    is called (`rashomon serve` calls it when the port is open), not during startup."""
     settings = settings or get_settings()
     metrics = Metrics()
+    serving = asyncio.Event()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -135,7 +151,7 @@ def create_app(
             "Concurrent job slots.",
             lambda: settings.max_concurrent_jobs,
         )
-        await jobs.start()
+        await jobs.start(resume=not resume_when_serving)
         app.state.rashomon = AppState(
             settings=settings, llm=the_llm, store=store, jobs=jobs, metrics=metrics
         )
@@ -145,9 +161,11 @@ def create_app(
             the_llm.backend.model,
             settings.jobs_db_path,
         )
+        resume = asyncio.create_task(_resume_when(serving, jobs), name="rashomon-resume")
         try:
             yield
         finally:
+            resume.cancel()
             app.state.rashomon = None
             await jobs.stop()
             store.close()
@@ -165,6 +183,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.serving = serving
     app.state.rashomon = None
 
     def on_backend_error(exc: BackendError) -> None:

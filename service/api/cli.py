@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
+from typing import TYPE_CHECKING
 
 from service.cli_common import add_backend_options, settings_from_args
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,21 +37,38 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=_run_serve)
 
 
-def _run_serve(args: argparse.Namespace) -> int:
+def serving_server(app: FastAPI, config: uvicorn.Config) -> uvicorn.Server:
+    """A uvicorn server that calls `mark_serving(app)` once its port is open, so jobs left by
+    a previous process start only after the server answers (not during startup)."""
     import uvicorn
 
+    from service.api.app import mark_serving
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                mark_serving(app)
+
+    return _Server(config)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
     from service.api.app import create_app
 
     settings = settings_from_args(args)
     if args.fake_latency is not None:
         settings = settings.model_copy(update={"fake_latency_s": args.fake_latency})
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings, resume_when_serving=True)
+    config = uvicorn.Config(
+        app,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
         timeout_graceful_shutdown=5,  # SSE streams would otherwise hold shutdown open
         proxy_headers=False,
     )
-    return 0
+    server = serving_server(app, config)
+    server.run()
+    return 0 if server.started else 3

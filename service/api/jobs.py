@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from service.api.metrics import Metrics
-from service.api.problems import problem_for
+from service.api.problems import limit_problem, problem_for
 from service.config import Settings
 from service.errors import BackendError
 from service.llm.structured import StructuredLLM
@@ -58,6 +58,21 @@ CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def interrupted_problem(attempts: int, max_attempts: int) -> dict[str, Any]:
+    """The error of a job given up after `attempts` starts that never finished."""
+    return limit_problem(
+        500,
+        "job-interrupted",
+        "Job interrupted too often",
+        f"the job was started {attempts} times and the server stopped before it finished each "
+        "time; it is not run again (it may be what stalls or stops the server). Check its "
+        "articles and resubmit, or raise the setting",
+        limit="max_job_attempts",
+        value=max_attempts,
+        setting="RASHOMON_MAX_JOB_ATTEMPTS",
+    ).body
 
 
 @dataclass
@@ -142,10 +157,39 @@ class JobStore:
     def requeue(self, job_id: str) -> None:
         self._exec("UPDATE jobs SET status='queued', started_at=NULL WHERE id=?", (job_id,))
 
-    def recover(self) -> list[str]:
-        """Jobs to run after a restart: running-when-killed ones go back to queued."""
-        self._exec("UPDATE jobs SET status='queued', started_at=NULL WHERE status='running'")
-        return [r[0] for r in self._exec("SELECT id FROM jobs WHERE status='queued' ORDER BY seq")]
+    def recover(self, max_attempts: int) -> tuple[list[str], list[str]]:
+        """After a restart: (jobs to run, jobs failed now). A job that was running or requeued
+        by a shutdown and has already been started `max_attempts` times is marked failed (it
+        may be what stalled or killed the server); the others go back to queued."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                given_up = [
+                    (r[0], int(r[1]))
+                    for r in db.execute(
+                        "SELECT id, attempts FROM jobs WHERE status IN ('queued', 'running') "
+                        "AND attempts >= ? ORDER BY seq",
+                        (max_attempts,),
+                    ).fetchall()
+                ]
+                for job_id, attempts in given_up:
+                    db.execute(
+                        "UPDATE jobs SET status='failed', finished_at=?, error=? WHERE id=?",
+                        (_now(), json.dumps(interrupted_problem(attempts, max_attempts)), job_id),
+                    )
+                db.execute(
+                    "UPDATE jobs SET status='queued', started_at=NULL WHERE status='running'"
+                )
+                queued = [
+                    r[0]
+                    for r in db.execute("SELECT id FROM jobs WHERE status='queued' ORDER BY seq")
+                ]
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return queued, [job_id for job_id, _ in given_up]
 
     def count(self, status: str) -> int:
         return int(self._exec("SELECT COUNT(*) FROM jobs WHERE status=?", (status,))[0][0])
@@ -195,18 +239,40 @@ class JobManager:
         self._live: dict[str, _Live] = {}
         self._running: dict[str, asyncio.Task[None]] = {}
         self._dispatcher: asyncio.Task[None] | None = None
+        self._recovered: list[str] = []
         self._closing = False
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> list[str]:
-        resumed = self.store.recover()
-        for job_id in resumed:
+    async def start(self, *, resume: bool = True) -> list[str]:
+        """Start taking jobs. The jobs a previous process left queued or running are recovered
+        from the store now (those already started `max_job_attempts` times are marked failed);
+        with `resume` they are queued at once, otherwise when `resume()` is called (e.g. once
+        the server accepts connections). Returns the recovered ids, in arrival order."""
+        recovered, given_up = self.store.recover(self.settings.max_job_attempts)
+        for job_id in given_up:
+            log.warning(
+                "job %s was started %d+ times without finishing: marked failed, not run again "
+                "(RASHOMON_MAX_JOB_ATTEMPTS)",
+                job_id,
+                self.settings.max_job_attempts,
+            )
+            self.metrics.observe_job("failed")
+        self._recovered = recovered
+        for job_id in recovered:  # known (pollable, subscribable) now, run from resume()
             self._live.setdefault(job_id, _Live())
+        self._dispatcher = asyncio.create_task(self._dispatch(), name="rashomon-jobs")
+        if resume:
+            self.resume()
+        return recovered
+
+    def resume(self) -> list[str]:
+        """Queue the jobs recovered at start (once; later calls do nothing)."""
+        resumed, self._recovered = self._recovered, []
+        for job_id in resumed:
             self._queue.put_nowait(job_id)
         if resumed:
             log.info("resuming %d queued job(s) from %s", len(resumed), self.store.path)
-        self._dispatcher = asyncio.create_task(self._dispatch(), name="rashomon-jobs")
         return resumed
 
     async def stop(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 
@@ -97,3 +98,96 @@ async def test_8_key_echoed_by_the_model_server_reaches_no_body_and_no_database(
     for path in api_settings.jobs_db_path.parent.glob("jobs.sqlite3*"):
         stored += path.read_bytes()
     assert SERVICE_KEY.encode() not in stored and SECRET.encode() not in stored
+
+
+# ---------------------------------------------------------------- 2: interrupted jobs
+
+
+def _leave_job(settings: Settings, job_id: str, status: str, attempts: int) -> None:
+    """Write a job row as a killed process would have left it."""
+    settings.jobs_db_path.parent.mkdir(parents=True, exist_ok=True)
+    JobStore(settings.jobs_db_path).close()  # creates the schema
+    with sqlite3.connect(settings.jobs_db_path) as db:
+        db.execute(
+            "INSERT INTO jobs (id, status, created_at, n_articles, articles, attempts) "
+            "VALUES (?,?,?,?,?,?)",
+            (job_id, status, "2024-01-01T00:00:00+00:00", 2, json.dumps(ARTICLES), attempts),
+        )
+
+
+async def test_2_a_job_interrupted_max_attempts_times_is_failed_not_rerun(
+    api_settings: Settings,
+) -> None:
+    from service.llm.fake import FakeBackend
+    from service.llm.fake_responder import fake_responder
+
+    _leave_job(api_settings, "stalls-the-server", "running", attempts=2)
+    _leave_job(api_settings, "killed-once", "running", attempts=1)
+    _leave_job(api_settings, "shut-down-twice", "queued", attempts=2)
+    backend = FakeBackend(responder=fake_responder)
+    async with running_app(api_settings, backend=backend) as client:
+        for job_id in ("stalls-the-server", "shut-down-twice"):
+            job = (await client.get(f"/v1/reconciliations/{job_id}")).json()
+            assert job["status"] == "failed", job
+            assert job["error"]["type"].endswith("job-interrupted")
+            assert job["error"]["setting"] == "RASHOMON_MAX_JOB_ATTEMPTS"
+            assert job["error"]["limit_value"] == 2
+        assert (await wait_done(client, "/v1/reconciliations/killed-once"))["status"] == "done"
+        calls = len(backend.requests)
+    # The limit is a setting.
+    _leave_job(api_settings, "patient", "running", attempts=2)
+    settings = api_settings.model_copy(update={"max_job_attempts": 3})
+    async with running_app(settings, backend=FakeBackend(responder=fake_responder)) as client:
+        assert (await wait_done(client, "/v1/reconciliations/patient"))["status"] == "done"
+    assert calls > 0
+
+
+async def test_2_recovered_jobs_wait_until_the_server_is_serving(api_settings: Settings) -> None:
+    from service.api.app import mark_serving
+
+    _leave_job(api_settings, "left-queued", "queued", attempts=0)
+    async with running_app(api_settings, resume_when_serving=True) as client:
+        await asyncio.sleep(0.1)
+        job = (await client.get("/v1/reconciliations/left-queued")).json()
+        assert job["status"] == "queued" and job["started_at"] is None
+        mark_serving(client.app)  # type: ignore[attr-defined]
+        assert (await wait_done(client, "/v1/reconciliations/left-queued"))["status"] == "done"
+
+
+async def test_2_rashomon_serve_resumes_jobs_only_after_the_port_is_open(
+    api_settings: Settings,
+) -> None:
+    import uvicorn
+
+    from service.api.app import create_app
+    from service.api.cli import serving_server
+    from service.llm.base import CompletionRequest, RawCompletion
+    from service.llm.factory import build_llm
+    from service.llm.fake import FakeBackend
+    from service.llm.fake_responder import fake_responder
+
+    server_started: list[bool] = []
+
+    class Recording(FakeBackend):
+        async def complete(self, request: CompletionRequest) -> RawCompletion:
+            server_started.append(server.started)
+            return await super().complete(request)
+
+    _leave_job(api_settings, "left-running", "running", attempts=1)
+    llm = build_llm(api_settings, Recording(responder=fake_responder))
+    app = create_app(api_settings, llm=llm, resume_when_serving=True)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = serving_server(app, config)
+    task = asyncio.create_task(server.serve())
+    store = JobStore(api_settings.jobs_db_path)
+    try:
+        for _ in range(1000):
+            row = store.get("left-running")
+            if row is not None and row.status == "done":
+                break
+            await asyncio.sleep(0.02)
+        assert server_started and all(server_started), server_started
+    finally:
+        store.close()
+        server.should_exit = True
+        await task
