@@ -17,13 +17,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import __version__
 from service.api.deps import AppState
+from service.api.guard import RequestGuard
 from service.api.jobs import JobManager, JobStore
 from service.api.metrics import Metrics, MetricsMiddleware
-from service.api.problems import limit_problem, problem_response
 from service.api.routes import accounts, health, reconciliations, viewer
 from service.api.routes import metrics as metrics_route
 from service.config import Settings, get_settings
@@ -49,62 +48,6 @@ def max_body_bytes(settings: Settings) -> int:
         settings.max_articles * settings.max_article_bytes * HTML_SIZE_FACTOR * JSON_OVERHEAD
         + 64 * 1024
     )
-
-
-class BodyLimitMiddleware:
-    """413 before a huge body is buffered (Content-Length, or counted while streaming)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    def _problem(self, size: int) -> dict[str, object]:
-        return limit_problem(
-            413,
-            "request-too-large",
-            "Request too large",
-            f"the request body is over {self.limit:,} bytes ({size:,} seen); the bound is "
-            "max_articles x max_article_bytes x 10 (HTML) x 2 (JSON escaping)",
-            limit="request_bytes",
-            value=self.limit,
-            setting="RASHOMON_MAX_ARTICLE_BYTES, RASHOMON_MAX_ARTICLES",
-        ).body
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await problem_response(self._problem(int(declared)))(scope, receive, send)
-            return
-        seen = 0
-        started = False
-
-        class _TooLarge(Exception):
-            pass
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await problem_response(self._problem(seen))(scope, receive, send)
 
 
 def mark_serving(app: FastAPI) -> None:
@@ -198,6 +141,6 @@ def create_app(
     app.include_router(metrics_route.router)
     app.include_router(viewer.router)
     app.mount("/static", StaticFiles(directory=viewer.STATIC_DIR), name="static")
-    app.add_middleware(BodyLimitMiddleware, limit=max_body_bytes(settings))
+    app.add_middleware(RequestGuard, settings=settings, limit=max_body_bytes(settings))
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

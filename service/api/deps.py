@@ -78,19 +78,32 @@ def require_api_key(
     """When settings.service_api_key is set, require `Authorization: Bearer <key>`.
 
     The comparison is constant-time; neither the expected nor the given key is ever logged or
-    echoed in a response."""
+    echoed in a response. (`service.api.guard` runs the same check before the body is read;
+    this dependency also declares the scheme in the OpenAPI spec.)"""
+    check_bearer(settings, credentials.credentials if credentials is not None else None)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value (None otherwise)."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def check_bearer(settings: Settings, token: str | None) -> None:
+    """Raise the 401 problem unless `token` is the configured key (or no key is configured)."""
     if settings.service_api_key is None:
         return
     expected = settings.service_api_key.get_secret_value().encode()
-    given = credentials.credentials.encode() if credentials is not None else b""
-    if credentials is None or not hmac.compare_digest(given, expected):
+    given = token.encode("utf-8", "surrogateescape") if token is not None else b""
+    if token is None or not hmac.compare_digest(given, expected):
         raise ApiProblem(
             401,
             "unauthorized",
             "Unauthorized",
             "this route needs `Authorization: Bearer <key>` with the key configured in "
             "RASHOMON_SERVICE_API_KEY"
-            if credentials is None
+            if token is None
             else "the bearer key is not valid",
             headers={"WWW-Authenticate": 'Bearer realm="rashomon"'},
         )

@@ -7,7 +7,9 @@ import json
 import sqlite3
 
 import pytest
+from pydantic import SecretStr
 
+from service.api.app import max_body_bytes
 from service.api.jobs import JobStore
 from service.config import Settings
 from tests.api.conftest import ARTICLES, running_app, wait_done
@@ -191,3 +193,80 @@ async def test_2_rashomon_serve_resumes_jobs_only_after_the_port_is_open(
         store.close()
         server.should_exit = True
         await task
+
+
+# ---------------------------------------------------------------- 4: key first, bounded body
+
+
+class CountingBody:
+    """A streamed (chunked, no Content-Length) request body that counts what was read."""
+
+    def __init__(self, chunks: int, size: int = 64 * 1024) -> None:
+        self.chunks, self.size, self.read = chunks, size, 0
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        for _ in range(self.chunks):
+            self.read += 1
+            yield b" " * self.size
+
+
+async def test_4_the_key_is_checked_before_the_body_is_read(api_settings: Settings) -> None:
+    settings = api_settings.model_copy(update={"service_api_key": SecretStr("k-123")})
+    async with running_app(settings) as client:
+        body = CountingBody(chunks=50)
+        r = await client.post(
+            "/v1/reconciliations", content=body, headers={"content-type": "application/json"}
+        )
+        assert_problem(r, 401)
+        assert body.read == 0
+        r = await client.post(
+            "/v1/accounts",
+            json={"article": ARTICLES[0]},
+            headers={"Authorization": "Bearer wrong"},
+        )
+        assert_problem(r, 401)
+        r = await client.post(
+            "/v1/accounts", json={"article": ARTICLES[0]}, headers={"Authorization": "Bearer k-123"}
+        )
+        assert r.status_code == 200, r.text
+        assert (await client.get("/healthz")).status_code == 200  # still public
+
+
+async def test_4_a_chunked_body_over_the_limit_is_413_and_not_buffered(
+    api_settings: Settings,
+) -> None:
+    settings = api_settings.model_copy(update={"max_article_bytes": 1000, "max_articles": 1})
+    async with running_app(settings) as client:
+        limit = max_body_bytes(settings)  # 1000 x 1 x 10 x 2 + 64 KiB
+        body = CountingBody(chunks=200, size=16 * 1024)  # 3.2 MB, no Content-Length
+        r = await client.post(
+            "/v1/reconciliations", content=body, headers={"content-type": "application/json"}
+        )
+        problem = assert_problem(r, 413)
+        assert problem["limit"] == "request_bytes" and problem["limit_value"] == limit
+        assert body.read * 16 * 1024 <= limit + 16 * 1024  # stopped at the limit
+        # Under the limit, a chunked body is read whole and parsed as usual.
+        payload = json.dumps({"article": ARTICLES[0]}).encode()
+
+        async def chunked():  # type: ignore[no-untyped-def]
+            for i in range(0, len(payload), 50):
+                yield payload[i : i + 50]
+
+        r = await client.post(
+            "/v1/accounts", content=chunked(), headers={"content-type": "application/json"}
+        )
+        assert r.status_code == 200, r.text
+
+
+# ---------------------------------------------------------------- 9: smaller items
+
+
+async def test_9_invalid_utf8_is_422(client) -> None:
+    r = await client.post(
+        "/v1/accounts",
+        content=b'{"article": {"text": "Paris \xff\xfe said no."}}',
+        headers={"content-type": "application/json"},
+    )
+    body = assert_problem(r, 422)
+    assert body["errors"][0]["loc"] == ["body"]
+    assert "UTF-8" in body["detail"] and "0xff" in body["detail"]
