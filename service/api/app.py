@@ -16,13 +16,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from service import __version__
 from service.api.deps import AppState
 from service.api.guard import RequestGuard
 from service.api.jobs import JobManager, JobStore
 from service.api.metrics import Metrics, MetricsMiddleware
+from service.api.openapi import install_openapi
 from service.api.routes import accounts, health, reconciliations, viewer
 from service.api.routes import metrics as metrics_route
 from service.config import Settings, get_settings
@@ -140,7 +140,8 @@ def create_app(
     app.include_router(accounts.router)
     app.include_router(metrics_route.router)
     app.include_router(viewer.router)
-    app.mount("/static", StaticFiles(directory=viewer.STATIC_DIR), name="static")
+    app.mount("/static", viewer.ViewerStaticFiles(directory=viewer.STATIC_DIR), name="static")
     app.add_middleware(RequestGuard, settings=settings, limit=max_body_bytes(settings))
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_openapi(app, settings)
     return app

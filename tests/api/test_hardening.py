@@ -270,3 +270,43 @@ async def test_9_invalid_utf8_is_422(client) -> None:
     body = assert_problem(r, 422)
     assert body["errors"][0]["loc"] == ["body"]
     assert "UTF-8" in body["detail"] and "0xff" in body["detail"]
+
+
+async def test_9_openapi_lists_400_401_413_and_declares_bearer_only_with_a_key(
+    api_settings: Settings,
+) -> None:
+    protected = ("/v1/reconciliations", "/v1/reconciliations/{job_id}", "/v1/accounts", "/metrics")
+    async with running_app(api_settings) as client:  # no key configured
+        spec = (await client.get("/openapi.json")).json()
+        assert "securitySchemes" not in spec.get("components", {})
+        for path in protected:
+            for op in spec["paths"][path].values():
+                assert "security" not in op and "401" not in op["responses"], path
+        for path in ("/v1/reconciliations", "/v1/accounts"):
+            assert {"400", "413", "422"} <= set(spec["paths"][path]["post"]["responses"])
+        # 400 is real: JSON nested too deeply for the parser
+        r = await client.post(
+            "/v1/accounts",
+            content=b"[" * 100_000 + b"]" * 100_000,
+            headers={"content-type": "application/json"},
+        )
+        assert_problem(r, 400)
+    keyed = api_settings.model_copy(update={"service_api_key": SecretStr("k-123")})
+    async with running_app(keyed) as client:
+        spec = (await client.get("/openapi.json", headers={"Authorization": "Bearer k-123"})).json()
+        assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        for path in protected:
+            for op in spec["paths"][path].values():
+                assert op["security"] == [{"HTTPBearer": []}], path
+                assert "401" in op["responses"], path
+        for path in ("/healthz", "/readyz"):
+            assert "401" not in spec["paths"][path]["get"]["responses"]
+
+
+async def test_9_static_index_html_gets_the_viewer_csp(client) -> None:
+    page = await client.get("/")
+    for path in ("/static/index.html", "/static/viewer.js"):
+        r = await client.get(path)
+        assert r.status_code == 200, path
+        assert r.headers["content-security-policy"] == page.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
