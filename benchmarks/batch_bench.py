@@ -77,7 +77,7 @@ def main() -> None:
     calls = FakeBackend(responder=fake_responder)
     asyncio.run(timed(events[:1], StructuredLLM(calls), 1, settings))
     print(
-        f"{args.events} events, {len(calls.requests)} model calls per event, "
+        f"{args.events} events, {calls.calls} model calls per event, "
         f"fake latency {args.latency * 1000:.0f} ms/call"
     )
     base = 0.0

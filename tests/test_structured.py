@@ -109,3 +109,17 @@ def test_model_schema_is_self_contained_and_forbids_unknown_fields() -> None:
     assert claim["additionalProperties"] is False
     assert set(claim["properties"]["kind"]["enum"]) >= {"reported_fact", "denial", "opinion"}
     assert "description" in claim["properties"]["statement"]
+
+
+async def test_issue10_9_fake_backend_keeps_a_bounded_record_of_requests() -> None:
+    from service.llm.base import CompletionRequest, Message
+
+    backend = FakeBackend(responder=lambda r: {"a": 1}, keep_requests=5)
+    for i in range(50):
+        request = CompletionRequest(
+            messages=(Message("user", f"call {i}"),), schema_name="X", json_schema={}
+        )
+        await backend.complete(request)
+    assert backend.calls == 50 and len(backend.requests) == 5
+    assert backend.requests[-1].messages[0].content == "call 49"
+    assert FakeBackend().requests.maxlen == 1000

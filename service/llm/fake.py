@@ -1,7 +1,9 @@
 """A real, in-process backend for tests, demos and load scripts.
 
 `FakeBackend` answers from a queue of scripted outputs (strings, dicts, pydantic models,
-`RawCompletion`s or exceptions to raise) and records every request it receives. When the
+`RawCompletion`s or exceptions to raise) and records the requests it receives (the last
+`keep_requests`, 1000 by default, so a long-running `serve --backend fake` does not grow;
+`calls` counts them all). When the
 queue is empty it asks an optional `responder(request) -> str | dict`; with neither it raises,
 so a test never silently gets an answer it did not script.
 """
@@ -32,12 +34,14 @@ class FakeBackend:
         responder: Responder | None = None,
         model: str = "fake-model",
         latency_s: float = 0.0,
+        keep_requests: int = 1000,
     ) -> None:
         self._queue: deque[Scripted] = deque(outputs)
         self._responder = responder
         self._model = model
         self.latency_s = latency_s
-        self.requests: list[CompletionRequest] = []
+        self.requests: deque[CompletionRequest] = deque(maxlen=keep_requests)
+        self.calls = 0
         self.closed = False
 
     @property
@@ -61,6 +65,7 @@ class FakeBackend:
 
     async def complete(self, request: CompletionRequest) -> RawCompletion:
         self.requests.append(request)
+        self.calls += 1
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
         if self._queue:
@@ -69,7 +74,7 @@ class FakeBackend:
             item = self._responder(request)
         else:
             raise BackendError(
-                f"no scripted output left for request #{len(self.requests)} "
+                f"no scripted output left for request #{self.calls} "
                 f"(schema {request.schema_name}); push more outputs or pass a responder",
                 backend="fake",
             )
