@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         description="A job started this many times without finishing (the server stopped or "
         "was killed each time) is marked failed at the next start instead of run again.",
     )
+    jobs_keep_days: float = Field(
+        30.0, ge=0, description="Finished jobs older than this are deleted (0: keep forever)."
+    )
+    jobs_keep_max: int = Field(
+        1000, ge=0, description="At most this many finished jobs are kept, newest first (0: all)."
+    )
 
     @field_validator("base_url")
     @classmethod

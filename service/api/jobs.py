@@ -7,6 +7,9 @@
   the rest wait in a FIFO queue whose length is bounded (`queue_limit`, else 429).
 - Progress events are kept in memory and fanned out to SSE subscribers; they are not persisted
   (a restarted job starts its progress again).
+- A job already started `max_job_attempts` times is failed at recovery, not run again; finished
+  jobs are pruned at start and every PRUNE_EVERY finished jobs (`jobs_keep_days`,
+  `jobs_keep_max`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +39,7 @@ from service.schemas import ArticleIn
 log = logging.getLogger("rashomon.api.jobs")
 
 JobState = Literal["queued", "running", "done", "failed"]
+PRUNE_EVERY = 20  # finished jobs between two prunings of the store
 FINAL: frozenset[str] = frozenset({"done", "failed"})
 
 _SCHEMA = """
@@ -100,6 +104,7 @@ class JobStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file only
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -191,6 +196,29 @@ class JobStore:
                 raise
         return queued, [job_id for job_id, _ in given_up]
 
+    def prune(self, *, keep_days: float, keep_max: int) -> int:
+        """Delete finished (done/failed) jobs older than `keep_days` or beyond the newest
+        `keep_max` (0 disables either bound). Queued and running jobs are never touched.
+        Returns how many were deleted."""
+        deleted = 0
+        with self._lock:
+            if keep_days > 0:
+                cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat()
+                deleted += self._db.execute(
+                    "DELETE FROM jobs WHERE status IN ('done', 'failed') AND finished_at < ?",
+                    (cutoff,),
+                ).rowcount
+            if keep_max > 0:
+                deleted += self._db.execute(
+                    "DELETE FROM jobs WHERE status IN ('done', 'failed') AND seq NOT IN "
+                    "(SELECT seq FROM jobs WHERE status IN ('done', 'failed') "
+                    "ORDER BY seq DESC LIMIT ?)",
+                    (keep_max,),
+                ).rowcount
+            if deleted:
+                self._db.execute("PRAGMA incremental_vacuum")
+        return deleted
+
     def count(self, status: str) -> int:
         return int(self._exec("SELECT COUNT(*) FROM jobs WHERE status=?", (status,))[0][0])
 
@@ -240,6 +268,7 @@ class JobManager:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._dispatcher: asyncio.Task[None] | None = None
         self._recovered: list[str] = []
+        self._finished = 0
         self._closing = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -259,6 +288,7 @@ class JobManager:
             )
             self.metrics.observe_job("failed")
         self._recovered = recovered
+        self._prune()
         for job_id in recovered:  # known (pollable, subscribable) now, run from resume()
             self._live.setdefault(job_id, _Live())
         self._dispatcher = asyncio.create_task(self._dispatch(), name="rashomon-jobs")
@@ -414,6 +444,21 @@ class JobManager:
             self._live.pop(job_id, None)
             self._running.pop(job_id, None)
             self.slots.release()
+            self._finished += 1
+            if self._finished % PRUNE_EVERY == 0:
+                self._prune()
+
+    def _prune(self) -> None:
+        """Keep the jobs database bounded (RASHOMON_JOBS_KEEP_DAYS / RASHOMON_JOBS_KEEP_MAX)."""
+        try:
+            deleted = self.store.prune(
+                keep_days=self.settings.jobs_keep_days, keep_max=self.settings.jobs_keep_max
+            )
+        except sqlite3.Error:
+            log.warning("pruning finished jobs failed", exc_info=True)
+            return
+        if deleted:
+            log.info("pruned %d finished job(s) from %s", deleted, self.store.path)
 
     def _fail(self, job_id: str, exc: Exception) -> None:
         """Record the job as failed with `exc`'s problem body and tell its subscribers."""

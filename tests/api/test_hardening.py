@@ -310,3 +310,46 @@ async def test_9_static_index_html_gets_the_viewer_csp(client) -> None:
         assert r.status_code == 200, path
         assert r.headers["content-security-policy"] == page.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def _finished_job(db: sqlite3.Connection, job_id: str, status: str, days_ago: float) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    when = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+    db.execute(
+        "INSERT INTO jobs (id, status, created_at, finished_at, n_articles, articles, result) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (job_id, status, when, when if status in ("done", "failed") else None, 2, "[]", "x" * 1000),
+    )
+
+
+def test_9_finished_jobs_are_pruned_by_age_and_count(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:
+        for i in range(5):
+            _finished_job(db, f"old-{i}", "done", days_ago=40 + i)
+        for i in range(3):
+            _finished_job(db, f"new-{i}", "failed" if i else "done", days_ago=1 - i * 0.1)
+        _finished_job(db, "waiting", "queued", days_ago=60)
+    assert store.prune(keep_days=30, keep_max=2) == 6
+    assert [store.get(j) is not None for j in ("new-0", "new-1", "new-2", "waiting")] == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert store.prune(keep_days=0, keep_max=0) == 0  # 0 disables both bounds
+    store.close()
+
+
+async def test_9_the_service_prunes_its_jobs_database(api_settings: Settings) -> None:
+    JobStore(api_settings.jobs_db_path).close()
+    with sqlite3.connect(api_settings.jobs_db_path) as db:
+        for i in range(30):
+            _finished_job(db, f"job-{i}", "done", days_ago=0)
+    settings = api_settings.model_copy(update={"jobs_keep_max": 10})
+    async with running_app(settings) as client:
+        assert (await client.get("/v1/reconciliations/job-29")).status_code == 200
+        assert (await client.get("/v1/reconciliations/job-0")).status_code == 404
+        store: JobStore = client.app.state.rashomon.store  # type: ignore[attr-defined]
+        assert store.count("done") == 10
