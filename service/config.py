@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     jobs_keep_max: int = Field(
         1000, ge=0, description="At most this many finished jobs are kept, newest first (0: all)."
     )
+    request_time_budget_s: float = Field(
+        3600.0,
+        ge=0,
+        description="Wall-time budget of one reconciliation job or /v1/accounts call; over it "
+        "the work is cancelled and answered 504 (0: no budget).",
+    )
 
     @field_validator("base_url")
     @classmethod

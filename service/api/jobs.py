@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from service.api.metrics import Metrics
-from service.api.problems import limit_problem, problem_for
+from service.api.problems import limit_problem, problem_for, time_budget_problem
 from service.config import Settings
 from service.errors import BackendError
 from service.llm.structured import StructuredLLM
@@ -408,10 +408,17 @@ class JobManager:
                 live.progress = data
                 self._publish(job_id, Event("progress", data))
 
+            budget = self.settings.request_time_budget_s
             try:
-                result = await reconcile(
-                    row.articles(), llm=self.llm, settings=self.settings, progress=on_progress
-                )
+                async with asyncio.timeout(budget or None) as deadline:
+                    result = await reconcile(
+                        row.articles(), llm=self.llm, settings=self.settings, progress=on_progress
+                    )
+            except TimeoutError as exc:
+                if not deadline.expired():
+                    self._fail(job_id, exc)
+                else:
+                    self._fail(job_id, time_budget_problem(budget))
             except asyncio.CancelledError:
                 self.store.requeue(job_id)  # shutdown mid-run: resume on the next start
                 raise

@@ -91,13 +91,27 @@ def limit_problem(
     detail: str,
     *,
     limit: str,
-    value: int,
+    value: int | float,
     setting: str,
     **extra: Any,
 ) -> ApiProblem:
     """A limit was exceeded: say which limit, its value and the setting that raises it."""
     return ApiProblem(
         status, slug, title, detail, limit=limit, limit_value=value, setting=setting, **extra
+    )
+
+
+def time_budget_problem(budget_s: float) -> ApiProblem:
+    """504: the work of one request ran past RASHOMON_REQUEST_TIME_BUDGET_S and was stopped."""
+    return limit_problem(
+        504,
+        "time-budget",
+        "Time budget exceeded",
+        f"the work took longer than its budget of {budget_s:g} s and was stopped; send fewer "
+        "or shorter articles, or raise the setting",
+        limit="request_time_budget_s",
+        value=budget_s,
+        setting="RASHOMON_REQUEST_TIME_BUDGET_S",
     )
 
 

@@ -353,3 +353,30 @@ async def test_9_the_service_prunes_its_jobs_database(api_settings: Settings) ->
         assert (await client.get("/v1/reconciliations/job-0")).status_code == 404
         store: JobStore = client.app.state.rashomon.store  # type: ignore[attr-defined]
         assert store.count("done") == 10
+
+
+# ---------------------------------------------------------------- limits: per-request time budget
+
+
+async def test_limits_request_time_budget_stops_a_job_and_an_account_call(
+    api_settings: Settings,
+) -> None:
+    from tests.api.conftest import GatedBackend
+
+    settings = api_settings.model_copy(update={"request_time_budget_s": 0.3})
+    backend = GatedBackend()  # never answers
+    async with running_app(settings, backend=backend) as client:
+        r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
+        job = await wait_done(client, r.headers["location"], limit_s=10)
+        assert job["status"] == "failed"
+        assert job["error"]["status"] == 504 and job["error"]["type"].endswith("time-budget")
+        assert job["error"]["setting"] == "RASHOMON_REQUEST_TIME_BUDGET_S"
+        assert job["error"]["limit_value"] == 0.3
+        body = assert_problem(await client.post("/v1/accounts", json={"article": ARTICLES[0]}), 504)
+        assert body["limit"] == "request_time_budget_s"
+        # The slot was given back: the next request runs once the model answers.
+        backend.gate.set()
+        r = await client.post("/v1/accounts", json={"article": ARTICLES[0]})
+        assert r.status_code == 200, r.text
+        spec = (await client.get("/openapi.json")).json()
+        assert "504" in spec["paths"]["/v1/accounts"]["post"]["responses"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Body
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Body
 from service.api.deps import Authorized, JobsDep, LLMDep, SettingsDep
 from service.api.examples import seed_request
 from service.api.models import AccountRequest, AccountResponse
-from service.api.problems import PROBLEM_JSON, Problem
+from service.api.problems import PROBLEM_JSON, Problem, time_budget_problem
 from service.api.routes.reconciliations import ERROR_RESPONSES, check_queue
 from service.api.validation import check_articles
 from service.pipeline.reconcile import account
@@ -49,6 +50,13 @@ async def create_account(
 ) -> AccountResponse:
     source = (await check_articles([body.article], settings, ("body", "article")))[0]
     check_queue(jobs, settings)
+    budget = settings.request_time_budget_s
     async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
-        result, warnings = await account(body.article, llm=llm, settings=settings)
+        try:
+            async with asyncio.timeout(budget or None) as deadline:
+                result, warnings = await account(body.article, llm=llm, settings=settings)
+        except TimeoutError as e:
+            if deadline.expired():
+                raise time_budget_problem(budget) from None
+            raise e
     return AccountResponse(source=source, account=result, warnings=warnings)

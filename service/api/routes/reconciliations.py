@@ -32,6 +32,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         429: "Job queue full (Retry-After)",
         502: "The model backend failed (names the backend)",
         503: "The model backend is unavailable (names the backend)",
+        504: "The work ran past RASHOMON_REQUEST_TIME_BUDGET_S and was stopped",
     }.items()
 }
 
