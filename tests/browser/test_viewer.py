@@ -158,18 +158,34 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
             for cite in cites:
                 assert cite["text"] is not None, f"citation target #{cite['id']} missing"
                 assert cite["text"] == claims[cite["claim"]]["evidence"][0]["text"], cite
-            # Disputes table and omissions come from the same result.
-            n_disputed = sum(1 for g in rec["groups"] if g["status"] == "disputed")
-            if n_disputed:
-                assert page.locator("#disputes-table tbody tr").count() == sum(
-                    len(g["sides"]) for g in rec["groups"] if g["status"] == "disputed"
-                )
-            # Hover text names the asserter.
-            title = page.locator("#sources mark.ev").first.get_attribute("title") or ""
-            assert "asserted by" in title
+            # Disputes as "X says …", one entry per side.
+            n_sides = sum(len(g["sides"]) for g in rec["groups"] if g["status"] == "disputed")
+            assert page.locator("#dispute-list .side").count() == n_sides
+            assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
+            # Who asserts a claim is visible text next to the highlight, not only a tooltip,
+            # and the highlight takes keyboard focus and is described by that text.
+            first = page.locator("#sources mark.ev").first
+            assert first.get_attribute("tabindex") == "0"
+            label = page.locator("#" + (first.get_attribute("aria-describedby") or "missing"))
+            assert label.locator(".who").first.inner_text().strip()
+            assert label.is_visible()
             # Text from the request is shown as text, never parsed as markup.
-            assert page.locator("#source-S2 h3 b").count() == 0
-            assert "AFP <b>wire</b>" in page.locator("#source-S2 h3").inner_text()
+            assert page.locator("#source-S2 h4 b").count() == 0
+            assert "AFP <b>wire</b>" in page.locator("#source-S2 h4").inner_text()
+            # The form folds away after a run; progress ends at 100 and is announced politely.
+            assert page.evaluate("document.getElementById('input-panel').open") is False
+            assert page.get_attribute("#progress", "aria-valuenow") == "100"
+            assert page.get_attribute("#status-text", "aria-live") == "polite"
+            assert page.get_attribute("#problem", "role") == "alert"
+            assert "Job" not in page.inner_text("#status-text")
+            # Every form control has a label (not a placeholder).
+            unlabelled = page.evaluate(
+                """() => [...document.querySelectorAll('input, textarea, select')]
+                    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+                    .map(e => e.id || e.name)"""
+            )
+            assert unlabelled == []
+            assert page.locator("[placeholder]").count() == 0
             assert not errors, errors
 
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
@@ -177,5 +193,81 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
             page.locator("#sources").screenshot(
                 path=str(SCREENSHOT.with_name("viewer-sources.png"))
             )
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def saved_result(tmp_path: Path) -> Path:
+    from service.cli import main
+
+    out = tmp_path / "rec"
+    code = main(
+        [
+            "reconcile",
+            *map(str, SEEDS),
+            "--out",
+            str(out),
+            "--backend",
+            "fake",
+            "--no-cache",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    return out / "reconciliation.json"
+
+
+@pytest.mark.parametrize("how", ["picker", "drop"])
+def test_viewer_opens_a_saved_reconciliation(server: str, saved_result: Path, how: str) -> None:
+    assert sync_playwright is not None
+    rec = json.loads(saved_result.read_text(encoding="utf-8"))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server + "/")
+            if how == "picker":
+                page.set_input_files("#result-file", str(saved_result))
+            else:
+                page.evaluate(
+                    """text => {
+                        const dt = new DataTransfer();
+                        dt.items.add(new File([text], 'reconciliation.json', {type: 'application/json'}));
+                        for (const type of ['dragenter', 'dragover', 'drop']) {
+                            document.body.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+                        }
+                    }""",
+                    saved_result.read_text(encoding="utf-8"),
+                )
+            page.wait_for_selector("#result:not([hidden])", timeout=10_000)
+            assert page.locator("#sources article.source").count() == len(rec["sources"])
+            assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
+            assert "reconciliation.json" in page.inner_text("#result-meta")
+            # 390 px: nothing wider than the screen.
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert not errors, errors
+            if how == "picker":
+                SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT.with_name("viewer-390.png")))
+        finally:
+            browser.close()
+
+
+def test_viewer_rejects_a_json_that_is_not_a_result(server: str, tmp_path: Path) -> None:
+    assert sync_playwright is not None
+    bad = tmp_path / "other.json"
+    bad.write_text('{"hello": 1}', encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/")
+            page.set_input_files("#result-file", str(bad))
+            page.wait_for_selector("#problem:not([hidden])", timeout=10_000)
+            assert "not a reconciliation" in page.inner_text("#problem")
+            assert page.locator("#result").is_hidden()
         finally:
             browser.close()
