@@ -54,6 +54,8 @@ def serving_server(app: FastAPI, config: uvicorn.Config) -> uvicorn.Server:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
     from service.api.app import create_app
 
     settings = settings_from_args(args)

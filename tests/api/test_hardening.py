@@ -380,3 +380,49 @@ async def test_limits_request_time_budget_stops_a_job_and_an_account_call(
         assert r.status_code == 200, r.text
         spec = (await client.get("/openapi.json")).json()
         assert "504" in spec["paths"]["/v1/accounts"]["post"]["responses"]
+
+
+def test_2_rashomon_serve_starts_and_runs_a_left_job_after_opening_the_port(
+    api_settings: Settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    _leave_job(api_settings, "left-by-a-crash", "running", attempts=1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "RASHOMON_DB_PATH": str(api_settings.jobs_db_path),
+        "RASHOMON_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    env.pop("RASHOMON_SERVICE_API_KEY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--backend", "fake", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/v1/reconciliations/left-by-a-crash")
+                status = r.json()["status"]
+                if status == "done":
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        assert status == "done", (status, proc.poll())
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err, err.decode()[-2000:]
