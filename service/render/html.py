@@ -494,12 +494,17 @@ def highlight(source: Source, account: SourceAccount) -> Markup:
             out.append(str(escape(text[pos:upto])))
             pos = upto
 
+    pending: list[str] = []  # claim labels wait until the outermost highlight closes
+
     def close() -> None:
         end, m = stack.pop()
         emit(end)
         out.append("</mark>")
         if m is not None and m.claims:
-            out.append(_labels(source, m, end))
+            pending.append(_labels(source, m, end))
+        if len(stack) == 1:
+            out.extend(pending)
+            pending.clear()
 
     for m in ordered:
         while len(stack) > 1 and stack[-1][0] <= m.start:
