@@ -71,7 +71,9 @@ class Settings(BaseSettings):
     sentences_per_call: int = Field(
         1, ge=1, le=64, description="Sentences analysed per model call (1 suits small models)."
     )
-    pairs_per_call: int = Field(1, ge=1, le=64)
+    pairs_per_call: int = Field(
+        6, ge=1, le=64, description="Claim pairs judged per model call in the alignment step."
+    )
     max_alignment_pairs: int = Field(120, ge=0)
     max_summary_points: int = Field(14, ge=1)
     summary_mode: Literal["model", "template"] = Field(
@@ -83,6 +85,18 @@ class Settings(BaseSettings):
     # --- input limits --------------------------------------------------------------------
     max_article_bytes: int = Field(200_000, ge=1000)
     max_articles: int = Field(12, ge=1)
+    max_sentences_per_article: int = Field(
+        500,
+        ge=0,
+        description="HTTP: an article with more sentence units than this gets 413 (each "
+        "sentence costs model calls; 0: no limit).",
+    )
+    max_sentences_per_request: int = Field(
+        2000,
+        ge=0,
+        description="HTTP: a request whose articles have more sentence units in all gets 413 "
+        "(0: no limit).",
+    )
 
     # --- cache ---------------------------------------------------------------------------
     cache_enabled: bool = True

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from service.api.problems import ApiProblem, limit_problem, validation_problem
 from service.config import Settings
@@ -81,7 +81,46 @@ async def check_articles(
                 raise _invalid(at(i), str(e), "input_error") from e
         return out
 
-    return await asyncio.to_thread(prepare)
+    sources = await asyncio.to_thread(prepare)
+    check_sentences(sources, settings, at)
+    return sources
+
+
+def check_sentences(
+    sources: Sequence[Source], settings: Settings, at: Callable[[int], Loc]
+) -> None:
+    """413 when an article, or the request, has more sentence units than the model work the
+    service accepts per request (each sentence is at least one model call)."""
+    per_article = settings.max_sentences_per_article
+    for i, source in enumerate(sources):
+        n = len(source.sentences)
+        if per_article and n > per_article:
+            raise limit_problem(
+                413,
+                "too-many-sentences",
+                "Article too long",
+                f"{_field(at(i))}: {n:,} sentences, over the limit of {per_article:,} per "
+                "article; shorten it or raise the setting",
+                limit="max_sentences_per_article",
+                value=per_article,
+                setting="RASHOMON_MAX_SENTENCES_PER_ARTICLE",
+                actual=n,
+                field=_field(at(i)),
+            )
+    per_request = settings.max_sentences_per_request
+    total = sum(len(s.sentences) for s in sources)
+    if per_request and total > per_request:
+        raise limit_problem(
+            413,
+            "too-many-sentences",
+            "Request too long",
+            f"the articles have {total:,} sentences in all, over the limit of {per_request:,} "
+            "per request; send fewer or shorter articles, or raise the setting",
+            limit="max_sentences_per_request",
+            value=per_request,
+            setting="RASHOMON_MAX_SENTENCES_PER_REQUEST",
+            actual=total,
+        )
 
 
 def _invalid(loc: Loc, msg: str, kind: str) -> ApiProblem:

@@ -426,3 +426,30 @@ def test_2_rashomon_serve_starts_and_runs_a_left_job_after_opening_the_port(
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert b"Traceback" not in err, err.decode()[-2000:]
+
+
+# ---------------------------------------------------------------- limits: sentences (6)
+
+
+async def test_limits_an_article_of_3000_short_sentences_is_413_before_any_model_call(
+    api_settings: Settings,
+) -> None:
+    from service.llm.fake import FakeBackend
+    from service.llm.fake_responder import fake_responder
+
+    backend = FakeBackend(responder=fake_responder)
+    async with running_app(api_settings, backend=backend) as client:
+        long = {"text": "The minister spoke. " * 3000}
+        r = await client.post("/v1/accounts", json={"article": long})
+        body = assert_problem(r, 413)
+        assert body["limit"] == "max_sentences_per_article" and body["limit_value"] == 500
+        assert body["setting"] == "RASHOMON_MAX_SENTENCES_PER_ARTICLE"
+        assert body["field"] == "body.article.text" and body["actual"] >= 2900
+        r = await client.post("/v1/reconciliations", json={"articles": [ARTICLES[0], long]})
+        assert assert_problem(r, 413)["field"] == "body.articles[1].text"
+        assert backend.calls == 0
+    settings = api_settings.model_copy(update={"max_sentences_per_request": 4})
+    async with running_app(settings) as client:
+        r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
+        body = assert_problem(r, 413)
+        assert body["limit"] == "max_sentences_per_request" and body["actual"] > 4
