@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from service import __version__
 from service.api.deps import AppState
+from service.api.docs import install_docs
 from service.api.guard import RequestGuard
 from service.api.jobs import JobManager, JobStore
 from service.api.metrics import Metrics, MetricsMiddleware
@@ -121,7 +122,7 @@ def create_app(
         summary="What each outlet reports, where they agree, where they contradict each "
         "other, and who says what.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc: service.api.docs, from packaged assets
         redoc_url=None,
     )
     app.state.settings = settings
@@ -144,4 +145,5 @@ def create_app(
     app.add_middleware(RequestGuard, settings=settings, limit=max_body_bytes(settings))
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_openapi(app, settings)
+    install_docs(app)
     return app
