@@ -126,6 +126,14 @@ class Settings(BaseSettings):
     jobs_keep_max: int = Field(
         1000, ge=0, description="At most this many finished jobs are kept, newest first (0: all)."
     )
+    body_read_timeout_s: float = Field(
+        60.0, gt=0, description="A request body not fully received within this gets 408."
+    )
+    max_connections: int = Field(
+        256,
+        ge=1,
+        description="rashomon serve: concurrent connections and requests beyond this get 503.",
+    )
     request_time_budget_s: float = Field(
         3600.0,
         ge=0,

@@ -70,6 +70,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         timeout_graceful_shutdown=5,  # SSE streams would otherwise hold shutdown open
         proxy_headers=False,
+        limit_concurrency=settings.max_connections,  # beyond it: 503
+        timeout_keep_alive=5,  # idle keep-alive connections are closed
     )
     server = serving_server(app, config)
     server.run()

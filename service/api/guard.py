@@ -8,12 +8,15 @@ runs any dependency, so neither the key check nor a size limit could otherwise c
 2. A declared `Content-Length` over the limit gets 413 at once; otherwise the body is read as
    it streams (chunked bodies too) and the request gets 413 as soon as it passes the limit, so
    at most `limit` bytes are ever buffered.
-3. A JSON body that is not valid UTF-8 gets 422 (not FastAPI's 400), naming the byte offset.
+3. A body not received within `body_read_timeout_s` gets 408 (a slow client holds no slot).
+4. A JSON body that is not valid UTF-8 gets 422 (not FastAPI's 400), naming the byte offset.
 
 The checked body is then handed to the app unchanged.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,6 +51,18 @@ class RequestGuard:
             setting="RASHOMON_MAX_ARTICLE_BYTES, RASHOMON_MAX_ARTICLES",
         )
 
+    def _too_slow(self, size: int) -> ApiProblem:
+        timeout = self.settings.body_read_timeout_s
+        return limit_problem(
+            408,
+            "request-timeout",
+            "Request body too slow",
+            f"the request body was not received within {timeout:g} s ({size:,} bytes arrived)",
+            limit="body_read_timeout_s",
+            value=timeout,
+            setting="RASHOMON_BODY_READ_TIMEOUT_S",
+        )
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -72,16 +87,22 @@ class RequestGuard:
             await problem_response(self._too_large(int(declared), True).body)(scope, receive, send)
             return
         body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return  # the client went away before sending its body
-            body += message.get("body", b"")
-            if len(body) > self.limit:
-                await problem_response(self._too_large(len(body), False).body)(scope, receive, send)
-                return
-            if not message.get("more_body", False):
-                break
+        try:
+            async with asyncio.timeout(self.settings.body_read_timeout_s):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return  # the client went away before sending its body
+                    body += message.get("body", b"")
+                    if len(body) > self.limit:
+                        too_large = self._too_large(len(body), False)
+                        await problem_response(too_large.body)(scope, receive, send)
+                        return
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            await problem_response(self._too_slow(len(body)).body)(scope, receive, send)
+            return
 
         content_type = headers.get(b"content-type", b"").lower()
         if not content_type or b"json" in content_type:

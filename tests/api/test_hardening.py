@@ -453,3 +453,46 @@ async def test_limits_an_article_of_3000_short_sentences_is_413_before_any_model
         r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
         body = assert_problem(r, 413)
         assert body["limit"] == "max_sentences_per_request" and body["actual"] > 4
+
+
+# ---------------------------------------------------------------- 9: read timeout, connections
+
+
+async def test_9_a_body_that_trickles_in_gets_408(api_settings: Settings) -> None:
+    settings = api_settings.model_copy(update={"body_read_timeout_s": 0.2})
+
+    async def slow():  # type: ignore[no-untyped-def]
+        yield b'{"article": '
+        await asyncio.sleep(2)
+        yield b"{}}"
+
+    async with running_app(settings) as client:
+        r = await client.post(
+            "/v1/accounts", content=slow(), headers={"content-type": "application/json"}
+        )
+        body = assert_problem(r, 408)
+        assert body["setting"] == "RASHOMON_BODY_READ_TIMEOUT_S"
+
+
+def test_9_serve_limits_connections_and_idle_keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.api.cli as serve_cli
+    from service.cli import build_parser
+
+    seen = {}
+
+    class NoServer:
+        started = True
+
+        def run(self) -> None:
+            pass
+
+    def capture(app, config):  # type: ignore[no-untyped-def]
+        seen["config"] = config
+        return NoServer()
+
+    monkeypatch.setattr(serve_cli, "serving_server", capture)
+    monkeypatch.setenv("RASHOMON_MAX_CONNECTIONS", "17")
+    args = build_parser().parse_args(["serve", "--backend", "fake", "--port", "8123"])
+    assert serve_cli._run_serve(args) == 0
+    assert seen["config"].limit_concurrency == 17
+    assert seen["config"].timeout_keep_alive == 5
