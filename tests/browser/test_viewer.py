@@ -271,3 +271,32 @@ def test_viewer_rejects_a_json_that_is_not_a_result(server: str, tmp_path: Path)
             assert page.locator("#result").is_hidden()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [("/docs", ".swagger-ui .info"), ("/redoc", "redoc-wrapper, .api-content, h1")],
+)
+def test_api_docs_render_with_no_outside_requests(server: str, path: str, ready: str) -> None:
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            outside: list[str] = []
+            # Scripts, styles, fonts and data must come from this server. (ReDoc's footer
+            # logo is an image on its own CDN: decorative, and simply missing offline.)
+            page.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith((server, "data:", "blob:")) or r.resource_type == "image"
+                    else outside.append(r.url)
+                ),
+            )
+            page.goto(server + path)
+            page.wait_for_selector(ready, timeout=20_000)
+            assert "Rashomon" in page.inner_text("body")
+            assert outside == []
+        finally:
+            browser.close()
