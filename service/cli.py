@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from service import __version__
-from service.cli_common import ProgressPrinter, add_backend_options, settings_from_args
+from service.cli_common import (
+    RunProgress,
+    add_backend_options,
+    format_duration,
+    settings_from_args,
+)
 from service.errors import BackendError, ConfigError, InputError, RashomonError
 
 EXIT_INPUT, EXIT_CONFIG, EXIT_BACKEND = 2, 3, 4
@@ -33,7 +40,19 @@ def _add_reconcile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         default=[],
         help="outlet name for each file, in order (repeat the flag)",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="each step's counts on stderr; -vv adds debug logs",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result (reconciliation.json) on stdout; the one-line report goes to stderr",
+    )
     add_backend_options(p)
     p.set_defaults(func=_run_reconcile)
 
@@ -41,22 +60,36 @@ def _add_reconcile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 def _run_reconcile(args: argparse.Namespace) -> int:
     from service.runner import reconcile_files
 
-    settings = settings_from_args(args)
-    rec = asyncio.run(
-        reconcile_files(
-            args.files,
-            settings,
-            outlets=args.outlet,
-            progress=ProgressPrinter(quiet=args.quiet),
-            out_dir=args.out,
+    if args.verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if args.verbose > 1 else logging.INFO,
+            format="%(levelname)s %(name)s: %(message)s",
         )
-    )
+    settings = settings_from_args(args)
+    progress = RunProgress(len(args.files), quiet=args.quiet, verbose=args.verbose)
+    started = time.monotonic()
+    try:
+        rec = asyncio.run(
+            reconcile_files(
+                args.files, settings, outlets=args.outlet, progress=progress, out_dir=args.out
+            )
+        )
+    finally:
+        progress.close()
     n_disputes = sum(1 for g in rec.groups if g.status.value == "disputed")
-    print(
+    report = (
         f"wrote {args.out / 'reconciliation.json'}, .md and .html: "
         f"{len(rec.sources)} sources, {len(rec.all_claims())} claims, {n_disputes} disputes, "
         f"{len(rec.summary.sentences)} summary sentences, {len(rec.warnings)} warnings"
     )
+    if args.verbose:
+        report += f" ({format_duration(time.monotonic() - started)})"
+    if args.json:
+        print(rec.model_dump_json(indent=2))
+        if not args.quiet:
+            print(report, file=sys.stderr)
+    else:
+        print(report)
     return 0
 
 
@@ -100,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rashomon: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `rashomon reconcile --json … | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except RashomonError as e:
         if os.environ.get("RASHOMON_DEBUG"):
             raise

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +93,128 @@ class ProgressPrinter:
             self._last = key
             self.stream.write(line + "\n")
         self.stream.flush()
+
+
+# --------------------------------------------------------------------------- one bar for a run
+
+# Each step reports its own done/total; a run's overall fraction gives each step a share of
+# the bar. Reading the articles is most of the model calls; then comparing claim pairs, the
+# double-check of disagreements, and the summary.
+STEP_SHARES: dict[str, tuple[float, float]] = {
+    "accounts": (0.0, 0.70),
+    "alignment": (0.70, 0.18),
+    "alignment-check": (0.88, 0.04),
+    "summary": (0.92, 0.08),
+}
+STEP_NAMES = {
+    "accounts": "reading the articles",
+    "alignment": "comparing claims",
+    "alignment-check": "double-checking disagreements",
+    "summary": "writing the summary",
+}
+
+
+class OverallProgress:
+    """Folds the per-step progress events of one reconcile into a single fraction (0..1) that
+    never goes backwards."""
+
+    def __init__(self, n_sources: int) -> None:
+        self.n_sources = n_sources
+        self.accounts: dict[str, float] = {}
+        self.fraction = 0.0
+
+    def update(self, p: Progress) -> float:
+        part = p.done / p.total if p.total else 1.0
+        if p.step == "accounts":
+            self.accounts[p.source_id or "_"] = part
+            n = max(self.n_sources, len(self.accounts), 1)
+            f = STEP_SHARES["accounts"][1] * sum(self.accounts.values()) / n
+        elif p.step in STEP_SHARES:
+            start, share = STEP_SHARES[p.step]
+            f = start + share * part
+        else:
+            f = self.fraction
+        self.fraction = max(self.fraction, min(f, 1.0))
+        return self.fraction
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{sec:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+class RunProgress:
+    """Progress of one `rashomon reconcile` on stderr: a tqdm bar across all steps with the
+    elapsed time and an ETA on a terminal; otherwise a plain line per step and every 10%.
+    `verbose` adds each step's own counts; `quiet` prints nothing."""
+
+    def __init__(
+        self, n_sources: int, stream: Any = None, *, quiet: bool = False, verbose: int = 0
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.quiet = quiet
+        self.verbose = verbose
+        self.overall = OverallProgress(n_sources)
+        self.started = time.monotonic()
+        self._last: tuple[str, int] | None = None
+        self._bar: Any = None
+
+    def eta(self) -> float | None:
+        f = self.overall.fraction
+        elapsed = time.monotonic() - self.started
+        if f < 0.02 or f >= 1.0 or elapsed < 1.0:
+            return None
+        return elapsed * (1.0 - f) / f
+
+    def __call__(self, p: Progress) -> None:
+        if self.quiet:
+            return
+        fraction = self.overall.update(p)
+        name = STEP_NAMES.get(p.step, p.step)
+        if self.verbose:
+            where = f" {p.source_id}" if p.source_id else ""
+            self._write(f"  {p.step}{where}: {p.done}/{p.total}")
+        if self.tty:
+            bar = self._tqdm()
+            bar.set_description_str(name, refresh=False)
+            bar.update(round(fraction * 100, 1) - bar.n)
+            return
+        key = (p.step, int(fraction * 10))
+        if key == self._last:
+            return
+        self._last = key
+        eta = self.eta()
+        left = f", about {format_duration(eta)} left" if eta is not None else ""
+        elapsed = format_duration(time.monotonic() - self.started)
+        self._write(f"{name}: {fraction * 100:.0f}% ({elapsed} elapsed{left})")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def _tqdm(self) -> Any:
+        if self._bar is None:
+            tqdm: Any = importlib.import_module("tqdm").tqdm  # no type stubs
+            self._bar = tqdm(
+                total=100,
+                file=self.stream,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} elapsed, ETA {remaining}",
+                dynamic_ncols=True,
+                leave=True,
+            )
+        return self._bar
+
+    def _write(self, line: str) -> None:
+        if self._bar is not None:
+            self._bar.write(line, file=self.stream)
+        else:
+            self.stream.write(line + "\n")
+            self.stream.flush()
