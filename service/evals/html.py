@@ -1,4 +1,4 @@
-"""eval.html: one self-contained file (inline CSS, no scripts, no external assets)."""
+"""eval.html: one self-contained file (inline CSS and SVG, no scripts, no external assets)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,125 @@ th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{background:#e6f4e6;border:1px solid #8c8}.bad{background:#fde8e8;border:1px solid #d88}
 .warn{background:#fff4d6;border:1px solid #db5}details{margin:.3em 0}code{font-size:90%}
 ul.checks li.failed{color:#b00020}small{color:#666}
+svg.chart{width:100%;max-width:860px;height:auto;display:block;margin:.6em 0}
+svg.chart text{font:12px system-ui,sans-serif;fill:#222}svg.chart .muted{fill:#666}
 """
+
+# The chart: one row per metric (mean over the cases), the pipeline's value as a bar, its
+# threshold as a vertical tick, the baseline's value as a hollow diamond. Pass/below is
+# written out in each row, so nothing rests on colour alone.
+_W, _LABEL, _PLOT, _ROW, _TOP = 860, 230, 460, 28, 34
+
+
+def _chart_rows(
+    report: EvalReport,
+) -> list[tuple[str, float, float | None, float | None, int, int]]:
+    """(metric, pipeline mean, threshold, baseline mean, cases below, cases checked)."""
+    rows = []
+    for r in report.comparison:
+        if r.pipeline is None or not -1e-9 <= r.pipeline <= 1.0 + 1e-9:
+            continue  # counts and costs are not on the 0..1 scale
+        informative = any(
+            s.informative for c in report.cases for s in c.pipeline if s.name == r.metric
+        )
+        if informative:
+            continue
+        baseline = r.baseline if r.baseline is not None and 0.0 <= r.baseline <= 1.0 else None
+        verdicts = [s.passed for c in report.cases for s in c.pipeline if s.name == r.metric]
+        checked = [v for v in verdicts if v is not None]
+        rows.append(
+            (
+                r.metric,
+                r.pipeline,
+                report.thresholds.get(r.metric),
+                baseline,
+                sum(1 for v in checked if not v),
+                len(checked),
+            )
+        )
+    return rows
+
+
+def metrics_chart(report: EvalReport) -> str:
+    """Inline SVG: metrics against thresholds, pipeline against baseline ("" when none)."""
+    rows = _chart_rows(report)
+    if not rows:
+        return ""
+    e = escape
+    height = _TOP + _ROW * len(rows) + 30
+    x0 = _LABEL
+
+    def x(v: float) -> float:
+        return round(x0 + _PLOT * max(0.0, min(1.0, v)), 1)
+
+    below = sum(1 for row in rows if row[4])
+    summary = (
+        f"{len(rows)} metrics, mean over {len(report.cases)} case(s); "
+        f"{below} below their threshold in at least one case."
+    )
+    out = [
+        f"<svg class='chart' viewBox='0 0 {_W} {height}' role='img' "
+        f"aria-labelledby='chart-title chart-desc'>",
+        "<title id='chart-title'>Metrics against thresholds, pipeline against baseline</title>",
+        f"<desc id='chart-desc'>{e(summary)}</desc>",
+    ]
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        out.append(
+            f"<line x1='{x(tick)}' y1='{_TOP - 6}' x2='{x(tick)}' "
+            f"y2='{_TOP + _ROW * len(rows)}' stroke='#e5e5e5'/>"
+            f"<text x='{x(tick)}' y='{_TOP - 10}' text-anchor='middle' class='muted'>"
+            f"{tick:g}</text>"
+        )
+    for i, (name, value, threshold, baseline, n_below, n_checked) in enumerate(rows):
+        y = _TOP + i * _ROW
+        ok = n_below == 0 and (threshold is None or value >= threshold - 1e-9)
+        colour = "#2f7d32" if ok else "#b00020"
+        if threshold is None:
+            verdict = "no threshold"
+        elif ok:
+            verdict = f"pass ≥ {threshold:.2f}"
+        elif n_checked > 1:
+            verdict = f"BELOW {threshold:.2f} in {n_below}/{n_checked} cases"
+        else:
+            verdict = f"BELOW {threshold:.2f}"
+        label = f"{name}: pipeline {value:.3f}" + (
+            f", baseline {baseline:.3f}" if baseline is not None else ""
+        )
+        out.append(f"<g><title>{e(label + '; ' + verdict)}</title>")
+        out.append(
+            f"<text x='{x0 - 8}' y='{y + 17}' text-anchor='end'>{e(name)}</text>"
+            f"<rect x='{x0}' y='{y + 6}' width='{_PLOT}' height='14' fill='#f3f3f3'/>"
+            f"<rect x='{x0}' y='{y + 6}' width='{round(x(value) - x0, 1)}' height='14' "
+            f"fill='{colour}'" + ("" if ok else " fill-opacity='.85'") + "/>"
+        )
+        if threshold is not None:
+            tx = x(threshold)
+            out.append(
+                f"<line x1='{tx}' y1='{y + 2}' x2='{tx}' y2='{y + 24}' stroke='#111' "
+                "stroke-width='2'/>"
+            )
+        if baseline is not None:
+            bx, by = x(baseline), y + 13
+            out.append(
+                f"<path d='M{bx} {by - 7} L{bx + 7} {by} L{bx} {by + 7} L{bx - 7} {by} Z' "
+                "fill='#fff' stroke='#1d4ed8' stroke-width='2'/>"
+            )
+        out.append(
+            f"<text x='{x0 + _PLOT + 10}' y='{y + 17}'>{value:.2f} "
+            f"<tspan class='muted'>{e(verdict)}</tspan></text></g>"
+        )
+    ly = _TOP + _ROW * len(rows) + 18
+    out.append(
+        f"<rect x='{x0}' y='{ly - 10}' width='14' height='10' fill='#2f7d32'/>"
+        f"<text x='{x0 + 20}' y='{ly}'>pipeline (mean)</text>"
+        f"<line x1='{x0 + 150}' y1='{ly - 12}' x2='{x0 + 150}' y2='{ly + 2}' stroke='#111' "
+        f"stroke-width='2'/><text x='{x0 + 158}' y='{ly}'>threshold</text>"
+        f"<path d='M{x0 + 250} {ly - 11} L{x0 + 256} {ly - 5} L{x0 + 250} {ly + 1} "
+        f"L{x0 + 244} {ly - 5} Z' fill='#fff' stroke='#1d4ed8' stroke-width='2'/>"
+        f"<text x='{x0 + 262}' y='{ly}'>baseline (mean)</text>"
+    )
+    out.append("</svg>")
+    return "".join(out)
 
 
 def _status(s: Score) -> tuple[str, str]:
@@ -69,6 +187,10 @@ def render_html(report: EvalReport) -> str:
         h.append(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>")
     h.append("</tbody></table>")
 
+    chart = metrics_chart(report)
+    if chart:
+        h.append("<h2 id='chart'>Metrics against thresholds</h2>")
+        h.append(chart)
     h.append(
         "<h2 id='comparison'>Pipeline vs baseline</h2><small>Mean over cases; n/a where "
         "a metric does not apply (per-source scorers do not apply to the baseline).</small>"
