@@ -300,3 +300,27 @@ def test_api_docs_render_with_no_outside_requests(server: str, path: str, ready:
             assert outside == []
         finally:
             browser.close()
+
+
+def test_viewer_loads_files_and_the_server_names_the_outlets(server: str) -> None:
+    """Files loaded with the picker go up with their file name as `origin`; the server names
+    the outlets: AFP from the copyright line, 'Source 1' for an unreadable file name."""
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(server + "/")
+            page.set_input_files("#files", [str(p) for p in SEEDS[:2]])
+            page.wait_for_function(
+                "[...document.querySelectorAll('#articles textarea')].every(t => t.value.trim())"
+            )
+            assert page.locator("#articles fieldset.article").count() == 2
+            assert page.input_value("#articles fieldset.article >> nth=0 >> [name=outlet]") == ""
+            page.click("#run")
+            page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+            names = page.locator("#sources article.source h4").all_inner_texts()
+            assert names == ["Source 1", "AFP"]
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        finally:
+            browser.close()
