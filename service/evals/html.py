@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-from service.evals.report import EvalReport, fmt, fmt_diff, judge_banner
+from service.evals.report import CaseResult, EvalReport, fmt, fmt_diff, judge_banner
 from service.evals.scorers import Score
 
 _CSS = """
@@ -18,6 +19,9 @@ th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .warn{background:#fff4d6;border:1px solid #db5}details{margin:.3em 0}code{font-size:90%}
 ul.checks li.failed{color:#b00020}small{color:#666}
 svg.chart{width:100%;max-width:860px;height:auto;display:block;margin:.6em 0}
+table.grid{width:auto}table.grid caption{text-align:left;font-weight:bold}table.grid td{text-align:center;white-space:nowrap}
+.g-found{background:#e6f4e6}.g-wrong{background:#fff4d6}.g-missed{background:#fde8e8}
+.g-none{color:#999}
 svg.chart text{font:12px system-ui,sans-serif;fill:#222}svg.chart .muted{fill:#666}
 """
 
@@ -136,6 +140,67 @@ def metrics_chart(report: EvalReport) -> str:
     )
     out.append("</svg>")
     return "".join(out)
+
+
+_FACT_AT_SOURCE = re.compile(r"^(?P<fact>[A-Za-z]+\d+)@(?P<source>[A-Za-z]+\d+)$")
+_GRID_CELLS = {
+    "found": ("✓ found", "g-found"),
+    "wrong": ("≠ wrong asserter", "g-wrong"),
+    "missed": ("✗ missed", "g-missed"),
+}
+
+
+def fact_grid(case: CaseResult) -> str:
+    """Gold facts × sources: found, found with the wrong asserter, or missed. Read from the
+    per-(fact, source) checks of fact_recall and attribution_accuracy (items 'F01@S1');
+    "" when the case has none."""
+    recall = case.score("pipeline", "fact_recall")
+    if recall is None or recall.status != "ok":
+        return ""
+    cells: dict[tuple[str, str], tuple[str, str]] = {}
+    for check in recall.details:
+        m = _FACT_AT_SOURCE.match(check.item)
+        if m and check.passed is not None:
+            state = "found" if check.passed else "missed"
+            cells[(m["fact"], m["source"])] = (state, check.explanation)
+    attribution = case.score("pipeline", "attribution_accuracy")
+    for check in attribution.details if attribution else []:
+        m = _FACT_AT_SOURCE.match(check.item)
+        key = (m["fact"], m["source"]) if m else None
+        if key in cells and check.passed is False and cells[key][0] == "found":
+            cells[key] = ("wrong", check.explanation)
+    if not cells:
+        return ""
+    facts = sorted({f for f, _ in cells}, key=_natural)
+    sources = sorted({s for _, s in cells}, key=_natural)
+    e = escape
+    counts = {k: sum(1 for v in cells.values() if v[0] == k) for k in _GRID_CELLS}
+    h = [
+        "<p>"
+        + ", ".join(f"{n} {_GRID_CELLS[k][0].split(' ', 1)[1]}" for k, n in counts.items())
+        + " (hover a cell for the check).</p>"
+        "<table class='grid'><caption>Gold facts × sources</caption>"
+        "<thead><tr><th scope='col'>fact</th>"
+        + "".join(f"<th scope='col'>{e(src)}</th>" for src in sources)
+        + "</tr></thead><tbody>"
+    ]
+    for fact in facts:
+        row = [f"<tr><th scope='row'>{e(fact)}</th>"]
+        for src in sources:
+            cell = cells.get((fact, src))
+            if cell is None:
+                row.append("<td class='g-none'>· not in source</td>")
+            else:
+                label, cls = _GRID_CELLS[cell[0]]
+                row.append(f"<td class='{cls}' title='{e(cell[1], quote=True)}'>{label}</td>")
+        h.append("".join(row) + "</tr>")
+    h.append("</tbody></table>")
+    return "".join(h)
+
+
+def _natural(key: str) -> tuple[str, int]:
+    m = re.match(r"([A-Za-z]*)(\d+)", key)
+    return (m[1], int(m[2])) if m else (key, 0)
 
 
 def _status(s: Score) -> tuple[str, str]:
@@ -297,6 +362,9 @@ def render_html(report: EvalReport) -> str:
                 f"<td>{e(s.explanation)}</td></tr>"
             )
         h.append("</tbody></table>")
+        grid = fact_grid(case)
+        if grid:
+            h.append(f"<h3>Gold facts found per source ({e(case.case_id)})</h3>{grid}")
         for subject, scores in (("pipeline", case.pipeline), ("baseline", case.baseline)):
             for s in scores:
                 if not s.details:

@@ -84,3 +84,39 @@ def test_no_chart_without_metrics() -> None:
     report = _report([], {})
     assert metrics_chart(report) == ""
     assert "id='chart'" not in render_html(report)
+
+
+def test_fact_grid_found_wrong_asserter_missed() -> None:
+    from service.evals.html import fact_grid
+    from service.evals.scorers import Check
+
+    case = _case("a", 0.5, 1.0)
+    case.pipeline[0].details = [
+        Check(item="F01@S1", passed=True, explanation="F01 (S1) found as S1.C1"),
+        Check(item="F01@S2", passed=False, explanation="F01 (S2) not found"),
+        Check(item="F02@S1", passed=True, explanation="F02 (S1) found as S1.C2"),
+        Check(item="F10@S2", passed=True, explanation="F10 (S2) found <as> S2.C9"),
+    ]
+    case.pipeline.append(
+        Score(
+            name="attribution_accuracy",
+            value=0.5,
+            explanation="x",
+            details=[
+                Check(item="F01@S1", passed=True, explanation="ok"),
+                Check(item="F02@S1", passed=False, explanation="asserter 'x' does not match"),
+            ],
+        )
+    )
+    grid = fact_grid(case)
+    rows = re.findall(r"<tr><th scope='row'>(\w+)</th>(.*?)</tr>", grid)
+    assert [r[0] for r in rows] == ["F01", "F02", "F10"]  # natural order, not F01 F10 F02
+    cells = {fact: re.findall(r">([^<]+)</td>", tds) for fact, tds in rows}
+    assert cells == {
+        "F01": ["✓ found", "✗ missed"],
+        "F02": ["≠ wrong asserter", "· not in source"],
+        "F10": ["· not in source", "✓ found"],
+    }
+    assert "2 found, 1 wrong asserter, 1 missed" in grid
+    assert "&lt;as&gt;" in grid  # explanations are escaped
+    assert fact_grid(_case("b", 0.5, 1.0)) == ""  # no per-source checks: no grid
