@@ -272,3 +272,22 @@ def test_reconcile_cli_writes_the_html(tmp_path: Path) -> None:
     assert code == 0
     page = (out / "reconciliation.html").read_text(encoding="utf-8")
     assert "The articles, side by side" in page
+
+
+def test_label_names_the_speaker_when_the_schema_has_one() -> None:
+    from service.render.html import who_asserts
+
+    ministry = Asserter(name="Russian defence ministry", kind=AsserterKind.institution)
+    outlet = Asserter(name="the outlet", kind=AsserterKind.outlet)
+    shoigu = Asserter(name="Shoigu", kind=AsserterKind.person)
+    claim = SimpleNamespace(asserter=ministry, speaker=shoigu)
+    assert who_asserts(claim, "AFP") == "Shoigu, via Russian defence ministry"  # type: ignore[arg-type]
+    claim = SimpleNamespace(asserter=outlet, speaker=shoigu)
+    assert who_asserts(claim, "AFP") == "Shoigu"  # type: ignore[arg-type]
+    claim = SimpleNamespace(asserter=outlet, speaker=None)
+    assert who_asserts(claim, "AFP") == "AFP, in its own voice"  # type: ignore[arg-type]
+    claim = SimpleNamespace(
+        asserter=ministry,
+        speaker=Asserter(name="Russian Defense Ministry", kind=AsserterKind.institution),
+    )
+    assert who_asserts(claim, "AFP") == "Russian defence ministry"  # type: ignore[arg-type]

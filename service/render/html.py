@@ -545,13 +545,28 @@ def _labels(source: Source, m: _Mark, end: int) -> str:
     parts = []
     for c in m.claims:
         kind = c.kind.value
-        own = _is_outlet_voice(c.asserter.name, c.asserter.kind)
-        who = f"{source.outlet}, in its own voice" if own else c.asserter.name
         parts.append(
             f'<span class="tag kind-{kind}">'
             f'<span class="shape" aria-hidden="true">{KIND_SHAPES.get(kind, "•")}</span> '
             f'<span class="cid">{escape(c.claim_id)}</span> '
             f"{escape(KIND_LABELS.get(kind, kind))}: "
-            f'<span class="who">{escape(who)}</span></span>'
+            f'<span class="who">{escape(who_asserts(c, source.outlet))}</span></span>'
         )
     return f'<span class="tags" id="{label_id}">{"".join(parts)}</span>'
+
+
+def who_asserts(claim: Claim, outlet: str) -> str:
+    """Who the claim is credited to, in words: the asserter, or the outlet's own voice; with
+    the speaker of the reported words when the schema carries one and it differs
+    ("Shoigu, via Russian defence ministry")."""
+    own = _is_outlet_voice(claim.asserter.name, claim.asserter.kind)
+    who = f"{outlet}, in its own voice" if own else claim.asserter.name
+    speaker = getattr(claim, "speaker", None)  # newer schemas: who said the words
+    name = getattr(speaker, "name", None)
+    if (
+        isinstance(name, str)
+        and name.strip()
+        and _party_key(name) != _party_key(claim.asserter.name)
+    ):
+        return name if own else f"{name}, via {claim.asserter.name}"
+    return who

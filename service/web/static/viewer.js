@@ -658,11 +658,22 @@
       text);
   }
 
+  // Who the claim is credited to; with the speaker of the reported words when the result
+  // carries one and it differs ("Shoigu, via Russian defence ministry").
+  function whoAsserts(c, outletName) {
+    const own = isOutletVoice(c.asserter.name, c.asserter.kind);
+    const speaker = c.speaker && c.speaker.name ? c.speaker.name : null;
+    if (speaker && partyKey(speaker) !== partyKey(c.asserter.name)) {
+      return own ? speaker : `${speaker}, via ${c.asserter.name}`;
+    }
+    return own ? `${outletName}, in its own voice` : c.asserter.name;
+  }
+
   function tags(src, m, labelId) {
     const box = el("span", { class: "tags", id: labelId });
     for (const c of m.claims) {
       const [label, shape] = KINDS[c.kind] || [c.kind, "•"];
-      const who = isOutletVoice(c.asserter.name, c.asserter.kind) ? `${src.outlet}, in its own voice` : c.asserter.name;
+      const who = whoAsserts(c, src.outlet);
       box.append(el("span", { class: `tag kind-${c.kind}` },
         el("span", { class: "shape", "aria-hidden": "true" }, shape), " ",
         el("span", { class: "cid" }, c.claim_id), ` ${label}: `,
