@@ -35,6 +35,7 @@ from service.llm.structured import StructuredLLM
 from service.pipeline.progress import Progress
 from service.pipeline.reconcile import reconcile
 from service.schemas import ArticleIn
+from service.storage import open_db
 
 log = logging.getLogger("rashomon.api.jobs")
 
@@ -42,7 +43,10 @@ JobState = Literal["queued", "running", "done", "failed"]
 PRUNE_EVERY = 20  # finished jobs between two prunings of the store
 FINAL: frozenset[str] = frozenset({"done", "failed"})
 
-_SCHEMA = """
+# Numbered migrations (service.storage): append, never edit. Migration 1 is the schema of the
+# releases before versioning, so their files are adopted as they are.
+MIGRATIONS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS jobs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -57,7 +61,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
-"""
+""",
+)
 
 
 def _now() -> str:
@@ -100,14 +105,16 @@ class JobStore:
     """Thin synchronous SQLite access (each statement is short; WAL; one connection + lock)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file only
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_db(
+            path,
+            MIGRATIONS,
+            # auto_vacuum takes effect on a new file only (set before the first table).
+            pragmas=("auto_vacuum=INCREMENTAL", "journal_mode=WAL", "synchronous=NORMAL"),
+            check_same_thread=False,
+            autocommit=True,
+        )
 
     def close(self) -> None:
         with self._lock:

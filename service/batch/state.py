@@ -9,13 +9,17 @@ in line with it at the start of every run (`sync_done`).
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Literal
 
+from service.storage import open_db
+
 Status = Literal["pending", "done", "failed"]
 
-_SCHEMA = """
+# Numbered migrations (service.storage): append, never edit. Migration 1 is the schema of the
+# releases before versioning, so their output directories resume as they are.
+MIGRATIONS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -32,18 +36,16 @@ CREATE TABLE IF NOT EXISTS batches (
     status TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
-"""
+""",
+)
 
 
 class StateStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._conn = sqlite3.connect(path, timeout=30)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(_SCHEMA)
-        self._conn.commit()
+        self._conn = open_db(
+            path, MIGRATIONS, pragmas=("journal_mode=WAL", "synchronous=FULL"), timeout=30
+        )
 
     def add(self, event_id: str, name: str, grouping: str) -> None:
         self._conn.execute(

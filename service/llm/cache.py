@@ -11,14 +11,17 @@ and `forget` for a stored answer that fails them.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from pathlib import Path
 
 from service.llm.base import Backend, CompletionRequest, RawCompletion, sha256_json
 from service.schemas import Usage
+from service.storage import open_db
 
-_SCHEMA = """
+# Numbered migrations (service.storage): append, never edit. Migration 1 is the schema of the
+# releases before versioning, so their caches are adopted as they are.
+MIGRATIONS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS responses (
     key TEXT PRIMARY KEY,
     text TEXT NOT NULL,
@@ -28,19 +31,15 @@ CREATE TABLE IF NOT EXISTS responses (
     model TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (datetime('now'))
 )
-"""
+""",
+)
 
 
 class ResponseCache:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(_SCHEMA)
-            self._conn.commit()
+        self._conn = open_db(path, MIGRATIONS, check_same_thread=False, timeout=30)
 
     @staticmethod
     def key(identity: str, request: CompletionRequest) -> str:
