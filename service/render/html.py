@@ -147,6 +147,7 @@ class View:
     title: str
     headlines: list[tuple[str, str]]
     lead: str | None
+    lead_refs: list[Ref]
     standfirst: str
     coverage: list[Coverage]
     disputes: list[Dispute]
@@ -210,8 +211,9 @@ def build_view(rec: Reconciliation) -> View:
 
     sentences = list(rec.summary.sentences)
     lead: str | None = None
+    lead_refs: list[Ref] = []
     if sentences and str(sentences[0].kind.value) == "lead":
-        lead = sentences[0].text
+        lead, lead_refs = sentences[0].text, refs(sentences[0].claim_ids)
         sentences = sentences[1:]
 
     coverage = _coverage(rec, labels)
@@ -252,6 +254,7 @@ def build_view(rec: Reconciliation) -> View:
         title=title,
         headlines=[(labels.get(s.source_id, s.outlet), s.title) for s in rec.sources if s.title],
         lead=lead,
+        lead_refs=lead_refs,
         standfirst=standfirst,
         coverage=coverage,
         disputes=disputes,

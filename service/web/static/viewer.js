@@ -418,12 +418,21 @@
     const groups = Object.fromEntries(rec.groups.map((g) => [g.group_id, g]));
     const hrefOf = (c) => (c && c.evidence.length ? `#${spanId(c.source_id, c.evidence[0].start, c.evidence[0].end)}` : "#");
 
-    // Lead, standfirst and headlines.
+    const numbers = {};
+    const citeLink = (cid) => {
+      const c = claims[cid];
+      if (!(cid in numbers)) numbers[cid] = Object.keys(numbers).length + 1;
+      const label = c ? `citation ${numbers[cid]}: ${cid}, ${outlet(c.source_id)}, ${c.asserter.name}` : cid;
+      return el("a", { class: "cite", href: hrefOf(c), "aria-label": label, title: c ? `${cid} · ${outlet(c.source_id)} · ${c.asserter.name}: ${c.statement}` : cid, "data-claim": cid }, `[${numbers[cid]}]`);
+    };
+
+    // Lead (the summary's first sentence when its kind is "lead"), standfirst and headlines.
     let sentences = rec.summary.sentences;
     const lead = $("#lead");
     lead.hidden = true;
+    lead.replaceChildren();
     if (sentences.length && sentences[0].kind === "lead") {
-      lead.textContent = sentences[0].text;
+      lead.append(sentences[0].text, ...sentences[0].claim_ids.map(citeLink));
       lead.hidden = false;
       sentences = sentences.slice(1);
     }
@@ -514,14 +523,7 @@
     grid.replaceChildren();
     for (const acc of rec.accounts) if (sources[acc.source_id]) grid.append(renderSource(sources[acc.source_id], acc, outlet(acc.source_id)));
 
-    // Full summary with citations, numbered in order of first use.
-    const numbers = {};
-    const citeLink = (cid) => {
-      const c = claims[cid];
-      if (!(cid in numbers)) numbers[cid] = Object.keys(numbers).length + 1;
-      const label = c ? `citation ${numbers[cid]}: ${cid}, ${outlet(c.source_id)}, ${c.asserter.name}` : cid;
-      return el("a", { class: "cite", href: hrefOf(c), "aria-label": label, title: c ? `${cid} · ${outlet(c.source_id)} · ${c.asserter.name}: ${c.statement}` : cid, "data-claim": cid }, `[${numbers[cid]}]`);
-    };
+    // Full summary with citations (numbered in order of first use, the lead's first).
     const summary = $("#summary");
     summary.replaceChildren();
     for (const s of sentences) {
