@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     cache_enabled: bool = True
     cache_dir: Path = Field(default_factory=default_cache_dir)
 
+    # --- batch ---------------------------------------------------------------------------
+    ray_cpus_per_actor: float = Field(
+        0.25,
+        gt=0,
+        description="rashomon batch --engine ray: CPUs Ray reserves for each reconciling actor "
+        "(the work is mostly waiting on the model server).",
+    )
+
     # --- HTTP service --------------------------------------------------------------------
     service_api_key: SecretStr | None = Field(
         None, description="When set, every route but health requires `Authorization: Bearer`."

@@ -2,13 +2,15 @@
 
 Design: every pending event runs the ordinary `reconcile` at once, over a `ParkingBackend`.
 A call whose answer is in the run's response cache (`DIR/batch_cache.sqlite3`, keyed like
-`service.llm.cache`) is answered at once; any other call is *parked* on a future. When every
-event is either finished or parked (the pipeline has nothing else to await), the parked
-requests form one round: they are written as JSONL (custom_id = cache key), uploaded
-(`files.create(purpose="batch")`), submitted (`batches.create`), polled, and the output file is
-downloaded; each answer is stored in the cache and wakes its parked call, and the pipelines
-continue to their next dependent calls, which make the next round. Identical requests from
-different events share one line. Rounds = the pipeline's depth (about one per article for the
+`service.llm.cache`) is answered at once; any other call is *parked* on a future and handed to
+a `Batcher`. The batcher sends what is waiting as one batch when it reaches the Batch API's
+size limit, or on time: once no new call has been parked for `idle_s` (the pipelines have
+nothing else to ask: a round is complete) or the oldest has waited `max_wait_s`. A batch is
+written as JSONL (custom_id = cache key, body = `OpenAIBackend.request_body`), uploaded
+(`files.create(purpose="batch")`), submitted (`batches.create`), polled, and its output file
+is downloaded; each answer is stored in the cache and wakes its parked call, and the pipelines
+continue to their next dependent calls, which make the next batch. Identical requests from
+different events share one line. Batches = the pipeline's depth (about one per article for the
 accounts step, then alignment, summary, plus re-asks), not the number of events.
 
 Crash safety: answers are in the cache as soon as a round's output is downloaded, and each
@@ -22,17 +24,18 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from service.batch.runner import BatchOptions, Recorder, describe
+from service.batch.engine import BatchOptions, Recorder, describe
 from service.batch.state import StateStore
 from service.config import Settings
 from service.datasets import Event
 from service.errors import BackendError, ConfigError
 from service.llm.base import CompletionRequest, RawCompletion
 from service.llm.cache import ResponseCache
+from service.llm.factory import build_llm, build_openai_backend
 from service.llm.openai_backend import OpenAIBackend
-from service.llm.structured import StructuredLLM
 from service.pipeline.reconcile import reconcile
 from service.schemas import Usage
 
@@ -40,15 +43,81 @@ MAX_LINES_PER_BATCH = 50_000  # the Batch API's per-batch request limit
 _TERMINAL = {"completed", "failed", "expired", "cancelled"}
 
 
-class ParkingBackend:
-    """A Backend that answers from the cache or parks the call until the round's batch is in."""
+class Batcher:
+    """Collects parked requests and sends them in batches: at once when `size` are waiting,
+    otherwise on time, once none has been added for `idle_s` or the oldest has waited
+    `max_wait_s` (inspect_ai's batcher flushes on size and on time likewise). Each batch goes
+    to `send` in a task of its own; `send` must settle every request it is given."""
 
-    def __init__(self, wire: OpenAIBackend, cache: ResponseCache) -> None:
+    def __init__(
+        self,
+        send: Callable[[dict[str, CompletionRequest]], Coroutine[Any, Any, None]],
+        *,
+        size: int = MAX_LINES_PER_BATCH,
+        idle_s: float = 0.2,
+        max_wait_s: float = 60.0,
+    ) -> None:
+        self._send = send
+        self.size = size
+        self.idle_s = idle_s
+        self.max_wait_s = max_wait_s
+        self._pending: dict[str, CompletionRequest] = {}
+        self._first = self._last = 0.0
+        self._timer: asyncio.Task[None] | None = None
+        self._sending: set[asyncio.Task[None]] = set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def add(self, key: str, request: CompletionRequest) -> None:
+        now = time.monotonic()
+        if not self._pending:
+            self._first = now
+        self._last = now
+        self._pending[key] = request
+        if len(self._pending) >= self.size:
+            self.flush()
+        elif self._timer is None or self._timer.done():
+            self._timer = asyncio.create_task(self._on_time(), name="rashomon-batcher")
+
+    async def _on_time(self) -> None:
+        # The deadline is recomputed after every sleep: a pipeline computing between two
+        # calls blocks the loop, and its next call (added when it yields) restarts the wait.
+        while self._pending:
+            due = min(self._last + self.idle_s, self._first + self.max_wait_s)
+            delay = due - time.monotonic()
+            if delay <= 0:
+                self.flush()
+                return
+            await asyncio.sleep(delay)
+
+    def flush(self) -> None:
+        """Send what is waiting now."""
+        batch, self._pending = self._pending, {}
+        if batch:
+            task = asyncio.create_task(self._send(batch), name="rashomon-batch")
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def aclose(self) -> None:
+        """Stop the timer and any batch still in flight (none once every call is answered)."""
+        tasks = [t for t in (self._timer, *self._sending) if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class ParkingBackend:
+    """A Backend that answers from the cache or parks the call in the batcher until the
+    batch carrying it is in. Identical requests wait on one future."""
+
+    def __init__(self, wire: OpenAIBackend, cache: ResponseCache, batcher: Batcher) -> None:
         self.wire = wire
         self.cache = cache
-        self.parked: dict[str, tuple[CompletionRequest, asyncio.Future[RawCompletion]]] = {}
+        self.batcher = batcher
+        self.waiting: dict[str, asyncio.Future[RawCompletion]] = {}
         self.fresh: dict[str, RawCompletion] = {}  # answered in this process (tokens count)
-        self.tick = 0
 
     @property
     def name(self) -> str:
@@ -66,47 +135,35 @@ class ParkingBackend:
         return ResponseCache.key(self.cache_identity, request)
 
     async def complete(self, request: CompletionRequest) -> RawCompletion:
-        self.tick += 1
         key = self.key(request)
         if key in self.fresh:
             return self.fresh[key]
-        hit = self.cache.get(key)  # synchronous on purpose: a hit never yields (see _settle)
+        hit = self.cache.get(key)
         if hit is not None:
             return hit
-        if key not in self.parked:
-            self.parked[key] = (request, asyncio.get_running_loop().create_future())
-        future = self.parked[key][1]
-        try:
-            return await asyncio.shield(future)
-        finally:
-            self.tick += 1
+        future = self.waiting.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self.waiting[key] = future
+            self.batcher.add(key, request)
+        return await asyncio.shield(future)
 
-    def body(self, request: CompletionRequest) -> dict[str, Any]:
-        return {
-            "model": self.wire.model,
-            "messages": self.wire._messages(request),
-            "response_format": self.wire._response_format(request),
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-        }
+    def resolve(self, key: str, answer: RawCompletion | BackendError) -> None:
+        """Wake the calls waiting for `key` with its answer or error."""
+        future = self.waiting.pop(key, None)
+        if future is None or future.done():
+            return
+        if isinstance(answer, BackendError):
+            future.set_exception(answer)
+        else:
+            self.fresh[key] = answer
+            future.set_result(answer)
 
     async def check(self) -> None:
         return None
 
     async def aclose(self) -> None:
         return None
-
-
-async def _settle(backend: ParkingBackend, tasks: list[asyncio.Task[None]]) -> None:
-    """Return once every task is finished or parked. The pipeline awaits nothing but model
-    calls (and gathers of them), and cache hits do not yield, so a few idle loop turns in a
-    row with no call started or answered and no task finished mean nothing can move."""
-    idle, last = 0, (-1, -1)
-    while idle < 20:
-        await asyncio.sleep(0)
-        state = (backend.tick, sum(t.done() for t in tasks))
-        idle = idle + 1 if state == last else 0
-        last = state
 
 
 def _completion(body: dict[str, Any], fallback_model: str) -> RawCompletion:
@@ -191,97 +248,103 @@ async def _collect(
     return answers
 
 
-async def run_batch_api(
-    todo: list[Event],
-    settings: Settings,
-    options: BatchOptions,
-    recorder: Recorder,
-    store: StateStore,
-    *,
-    client: Any = None,
-) -> None:
-    if settings.backend != "openai":
-        raise ConfigError(
-            "--via batch-api needs the openai backend (--backend openai with "
-            "RASHOMON_API_KEY, or --base-url of a server with /v1/batches)"
-        )
-    wire = OpenAIBackend(
-        base_url=settings.base_url,
-        model=settings.model or "",
-        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-        structured_mode=settings.structured_mode,
-        timeout_s=settings.request_timeout_s,
-        client=client,
-    )
-    batch_client = BatchClient(wire._client, options.poll_interval_s)
-    cache = ResponseCache(options.out_dir / "batch_cache.sqlite3")
-    backend = ParkingBackend(wire, cache)
-    llm = StructuredLLM(
-        backend, reask_budget=settings.reask_budget, temperature=settings.temperature
-    )
-    try:
-        # Batches submitted by a run that was killed: wait for them, keep their answers.
-        for batch_id, _keys in store.open_batches():
-            await _collect(batch_client, batch_id, backend, store)
+class BatchApiEngine:
+    """`--via batch-api`: reconcile every event at once, its model calls sent in batches."""
 
-        async def one(event: Event) -> None:
-            recorder.started(event)
-            try:
-                rec = await reconcile(event.articles, llm=llm, settings=settings)
-            except Exception as exc:
-                recorder.failed(event, describe(exc))
-            else:
-                recorder.done(event, rec)
+    def __init__(
+        self,
+        settings: Settings,
+        options: BatchOptions,
+        store: StateStore,
+        *,
+        client: Any = None,
+        idle_s: float = 0.2,
+        max_wait_s: float = 60.0,
+    ) -> None:
+        if settings.backend != "openai":
+            raise ConfigError(
+                "--via batch-api needs the openai backend (--backend openai with "
+                "RASHOMON_API_KEY, or --base-url of a server with /v1/batches)"
+            )
+        self.settings = settings
+        self.options = options
+        self.store = store
+        self.client = client  # an `openai.AsyncOpenAI` (tests); else the backend makes one
+        self.idle_s = idle_s
+        self.max_wait_s = max_wait_s
+        self.rounds = 0
 
-        tasks = [asyncio.create_task(one(e)) for e in todo]
-        rounds = 0
-        while not all(t.done() for t in tasks):
-            await _settle(backend, tasks)
-            if not backend.parked:
-                if all(t.done() for t in tasks):
-                    break
-                continue
-            rounds += 1
-            parked, backend.parked = backend.parked, {}
-            keys = list(parked)
-            started = time.monotonic()
-            for n in range(0, len(keys), MAX_LINES_PER_BATCH):
-                chunk = keys[n : n + MAX_LINES_PER_BATCH]
-                lines = [
-                    {
-                        "custom_id": k,
-                        "method": "POST",
-                        "url": "/v1/chat/completions",
-                        "body": backend.body(parked[k][0]),
-                    }
-                    for k in chunk
-                ]
+    async def run(self, todo: list[Event], recorder: Recorder) -> None:
+        settings = self.settings
+        wire = build_openai_backend(settings, client=self.client)
+        batch_client = BatchClient(wire.client, self.options.poll_interval_s)
+        cache = ResponseCache(self.options.out_dir / "batch_cache.sqlite3")
+
+        async def send(batch: dict[str, CompletionRequest]) -> None:
+            await self._send(batch, wire, backend, batch_client)  # `backend` is bound below
+
+        batcher = Batcher(send, idle_s=self.idle_s, max_wait_s=self.max_wait_s)
+        backend = ParkingBackend(wire, cache, batcher)
+        llm = build_llm(settings, backend)
+        try:
+            # Batches submitted by a run that was killed: wait for them, keep their answers.
+            for batch_id, _keys in self.store.open_batches():
+                await _collect(batch_client, batch_id, backend, self.store)
+
+            async def one(event: Event) -> None:
+                recorder.started(event)
                 try:
-                    batch_id, file_id = await batch_client.submit(lines)
-                    store.add_batch(batch_id, file_id, chunk)
-                    answers = await _collect(batch_client, batch_id, backend, store)
-                except Exception as exc:  # the whole batch failed: fail its calls, go on
-                    error = BackendError(
-                        f"batch submission failed: {describe(exc)}", backend=backend.name
-                    )
-                    answers = {k: error for k in chunk}
-                for k in chunk:
-                    future = parked[k][1]
-                    answer = answers.get(k) or BackendError(
-                        "the batch returned no answer for this request", backend=backend.name
-                    )
-                    if isinstance(answer, BaseException):
-                        future.set_exception(answer)
-                    else:
-                        backend.fresh[k] = answer
-                        future.set_result(answer)
-            if not options.quiet:
-                print(
-                    f"batch-api: round {rounds}: {len(keys)} requests answered in "
-                    f"{time.monotonic() - started:.1f}s",
-                    file=options.progress_stream or sys.stderr,
-                )
-        await asyncio.gather(*tasks)
-    finally:
-        cache.close()
-        await wire.aclose()
+                    rec = await reconcile(event.articles, llm=llm, settings=settings)
+                except Exception as exc:
+                    recorder.failed(event, describe(exc))
+                else:
+                    recorder.done(event, rec)
+
+            await asyncio.gather(*(one(e) for e in todo))
+        finally:
+            await batcher.aclose()
+            cache.close()
+            await wire.aclose()
+
+    async def _send(
+        self,
+        batch: dict[str, CompletionRequest],
+        wire: OpenAIBackend,
+        backend: ParkingBackend,
+        batch_client: BatchClient,
+    ) -> None:
+        """Submit one batch, wait for it, and settle each of its requests (always: an error
+        of the whole batch fails its calls, and the run goes on)."""
+        self.rounds += 1
+        started = time.monotonic()
+        keys = list(batch)
+        try:
+            lines = [
+                {
+                    "custom_id": k,
+                    "method": "POST",
+                    "url": "/v1/chat/completions",
+                    "body": wire.request_body(batch[k]),
+                }
+                for k in keys
+            ]
+            batch_id, file_id = await batch_client.submit(lines)
+            self.store.add_batch(batch_id, file_id, keys)
+            answers = await _collect(batch_client, batch_id, backend, self.store)
+        except Exception as exc:
+            error = BackendError(f"batch submission failed: {describe(exc)}", backend=backend.name)
+            answers = {k: error for k in keys}
+        for k in keys:
+            backend.resolve(
+                k,
+                answers.get(k)
+                or BackendError(
+                    "the batch returned no answer for this request", backend=backend.name
+                ),
+            )
+        if not self.options.quiet:
+            print(
+                f"batch-api: round {self.rounds}: {len(keys)} requests answered in "
+                f"{time.monotonic() - started:.1f}s",
+                file=self.options.progress_stream or sys.stderr,
+            )

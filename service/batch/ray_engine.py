@@ -8,7 +8,9 @@ as the local engine: a driver crash loses only in-flight events, which `--resume
 Local by default (`ray.init()` starts a local instance); set `RAY_ADDRESS=ray://head:10001`
 (or `auto` on a cluster node) to run on a cluster. Workers need this package installed and
 must reach the model server: use an HTTP backend (`--backend openai --base-url ...`); the
-embedded backend would start one llama.cpp server per actor.
+embedded backend would start one llama.cpp server per actor. CPUs reserved per actor:
+`RASHOMON_RAY_CPUS_PER_ACTOR` (Settings.ray_cpus_per_actor). An actor closes its backend when
+Ray Data retires it (Ray deletes the callable, which calls `__del__`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import json
 import os
 from typing import Any
 
-from service.batch.runner import BatchOptions, Recorder, describe
+from service.batch.engine import BatchOptions, Recorder, describe
 from service.config import Settings
 from service.datasets import Event
 from service.errors import ConfigError
@@ -31,8 +33,9 @@ class ReconcileActor:
         from service.llm.factory import build_llm
 
         self.settings = Settings.model_validate_json(settings_json)
-        self.llm = build_llm(self.settings)
         self.loop = asyncio.new_event_loop()
+        self.llm = build_llm(self.settings)
+        self.closed = False
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
         from service.pipeline.reconcile import reconcile
@@ -46,6 +49,20 @@ class ReconcileActor:
             return {"event_id": event.event_id, "ok": False, "payload": describe(exc)}
         return {"event_id": event.event_id, "ok": True, "payload": rec.model_dump_json()}
 
+    def close(self) -> None:
+        """Close the model backend (its HTTP client, its cache) and the loop; idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.loop.run_until_complete(self.llm.backend.aclose())
+        finally:
+            self.loop.close()
+
+    def __del__(self) -> None:
+        if not getattr(self, "closed", True):  # __init__ may have failed half-way
+            self.close()
+
 
 def _settings_json(settings: Settings) -> str:
     # model_dump masks secrets: pass the real key to the workers explicitly.
@@ -53,6 +70,19 @@ def _settings_json(settings: Settings) -> str:
     if settings.api_key is not None:
         data["api_key"] = settings.api_key.get_secret_value()
     return json.dumps(data)
+
+
+class RayEngine:
+    """`--engine ray`: events as rows of a Ray Data pipeline over `ReconcileActor`s."""
+
+    def __init__(self, settings: Settings, options: BatchOptions) -> None:
+        self.settings = settings
+        self.options = options
+
+    async def run(self, todo: list[Event], recorder: Recorder) -> None:
+        # Ray's driver API blocks; the recorder must stay in this thread (SQLite), so it runs
+        # here, as the only work of the loop.
+        run_ray(todo, self.settings, self.options, recorder)
 
 
 def run_ray(
@@ -81,7 +111,7 @@ def run_ray(
         actor,
         fn_constructor_kwargs={"settings_json": _settings_json(settings)},
         compute=ray.data.ActorPoolStrategy(size=max(1, options.concurrency)),
-        num_cpus=float(os.environ.get("RASHOMON_RAY_CPUS_PER_ACTOR", "0.25")),
+        num_cpus=settings.ray_cpus_per_actor,
     )
     for row in ds.iter_rows():
         event = by_id[str(row["event_id"])]

@@ -5,6 +5,8 @@ The pipeline never sees which server it talks to; it gets a `StructuredLLM` over
 
 from __future__ import annotations
 
+import openai
+
 from service.config import Settings
 from service.errors import ConfigError
 from service.llm.base import Backend
@@ -14,6 +16,28 @@ from service.llm.openai_backend import OpenAIBackend
 from service.llm.structured import StructuredLLM
 
 
+def build_openai_backend(
+    settings: Settings, *, client: openai.AsyncOpenAI | None = None
+) -> OpenAIBackend:
+    """The OpenAI-compatible backend the settings describe (no cache around it). `client`
+    replaces the SDK client the backend would make (tests, the Batch API's fakes)."""
+    if not settings.base_url and not settings.api_key:
+        raise ConfigError(
+            "the openai backend needs RASHOMON_BASE_URL (any OpenAI-compatible server) "
+            "or RASHOMON_API_KEY (api.openai.com)"
+        )
+    return OpenAIBackend(
+        base_url=settings.base_url,
+        model=settings.model or "",
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        structured_mode=settings.structured_mode,
+        timeout_s=settings.request_timeout_s,
+        transport_retries=settings.transport_retries,
+        max_concurrency=settings.max_concurrency,
+        client=client,
+    )
+
+
 def build_backend(settings: Settings) -> Backend:
     backend: Backend
     if settings.backend == "fake":
@@ -21,20 +45,7 @@ def build_backend(settings: Settings) -> Backend:
 
         backend = FakeBackend(responder=fake_responder, latency_s=settings.fake_latency_s)
     elif settings.backend == "openai":
-        if not settings.base_url and not settings.api_key:
-            raise ConfigError(
-                "the openai backend needs RASHOMON_BASE_URL (any OpenAI-compatible server) "
-                "or RASHOMON_API_KEY (api.openai.com)"
-            )
-        backend = OpenAIBackend(
-            base_url=settings.base_url,
-            model=settings.model or "",
-            api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-            structured_mode=settings.structured_mode,
-            timeout_s=settings.request_timeout_s,
-            transport_retries=settings.transport_retries,
-            max_concurrency=settings.max_concurrency,
-        )
+        backend = build_openai_backend(settings)
     else:
         from service.llm.embedded import get_or_start
 

@@ -192,6 +192,23 @@ class OpenAIBackend:
     def cache_identity(self) -> str:
         return self._cache_identity or f"{self._base_url}|{self._model}"
 
+    @property
+    def client(self) -> openai.AsyncOpenAI:
+        """The SDK client (the Batch API engine uploads and polls through it)."""
+        return self._client
+
+    def request_body(self, request: CompletionRequest) -> dict[str, Any]:
+        """The chat-completions body for `request` in this server's structured-output wire
+        format: what `complete` sends, and a line of an OpenAI Batch API input file."""
+        # Plain dicts: response_format carries server-specific shapes the SDK types don't know.
+        return {
+            "model": self._model,
+            "messages": self._messages(request),
+            "response_format": self._response_format(request),
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+        }
+
     def _response_format(self, request: CompletionRequest) -> dict[str, Any]:
         mode = "json_schema" if self._mode == "auto" else self._mode
         if mode == "json_schema":
@@ -276,15 +293,7 @@ class OpenAIBackend:
         raise AssertionError("unreachable: tenacity either returns or reraises")
 
     async def _complete_once(self, request: CompletionRequest) -> RawCompletion:
-        # Plain dicts: response_format carries server-specific shapes the SDK types don't know.
-        params: dict[str, Any] = {
-            "model": self._model,
-            "messages": self._messages(request),
-            "response_format": self._response_format(request),
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-        }
-        response = await self._client.chat.completions.create(**params)
+        response = await self._client.chat.completions.create(**self.request_body(request))
         if not response.choices:
             raise BackendError(
                 f"{self._shown_url} returned no choices: is this an OpenAI-compatible server?",
