@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RashomonError as e:
         if os.environ.get("RASHOMON_DEBUG"):
             raise
-        print(f"rashomon: error: {e}", file=sys.stderr)
+        print(f"rashomon: error: {one_line(str(e))}", file=sys.stderr)
         if isinstance(e, InputError):
             return EXIT_INPUT
         if isinstance(e, ConfigError):
@@ -147,6 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(e, BackendError):
             return EXIT_BACKEND
         return 1
+
+
+def one_line(message: str) -> str:
+    """A message that lists problems on lines of their own (invalid labels), as one line."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else message
+    return f"{lines[0]} {'; '.join(lines[1:])}"
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ from service.config import Settings
 from service.pipeline.progress import Progress
 
 
-def add_backend_options(parser: argparse.ArgumentParser) -> None:
+def add_backend_options(parser: argparse.ArgumentParser, *, fake_latency: bool = False) -> None:
+    """The backend options of every subcommand; `fake_latency` adds --fake-latency (the
+    long-running ones: serve, batch)."""
     g = parser.add_argument_group("backend (defaults from RASHOMON_* environment variables)")
     g.add_argument(
         "--backend",
@@ -46,6 +48,24 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         "--no-cache", action="store_true", help="do not read or write the response cache"
     )
     g.add_argument("--cache-dir", type=Path)
+    if fake_latency:
+        g.add_argument(
+            "--fake-latency",
+            type=_seconds,
+            default=None,
+            metavar="S",
+            help="seconds per call of --backend fake (demos, load tests)",
+        )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -65,6 +85,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["backend"] = "openai"
     if args.no_cache:
         overrides["cache_enabled"] = False
+    if getattr(args, "fake_latency", None) is not None:
+        overrides["fake_latency_s"] = args.fake_latency
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 

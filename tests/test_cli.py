@@ -110,3 +110,50 @@ def test_unreachable_server_is_a_backend_error_naming_the_url(
     err = capsys.readouterr().err
     assert code == 4
     assert "127.0.0.1:9" in err and "is the server running" in err
+
+
+def test_invalid_labels_are_a_one_line_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    (seeds / "articles").mkdir(parents=True)
+    (seeds / "articles" / "001.txt").write_text(SEEDS[0].read_text(encoding="utf-8"))
+    (seeds / "labels.yaml").write_text("case: x\nfacts: [{id: F01, confidence: high}]\n")
+    code = main(
+        [
+            "eval",
+            "--cases",
+            "seeds",
+            "--seeds-dir",
+            str(seeds),
+            "--out",
+            str(tmp_path / "eval"),
+            "--backend",
+            "fake",
+            "--no-baseline",
+            "--quiet",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_INPUT
+    assert err.startswith("rashomon: error: ") and "labels.yaml: invalid labels: " in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_fake_latency_is_one_backend_option_of_serve_and_batch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from service.cli import build_parser
+    from service.cli_common import settings_from_args
+
+    parser = build_parser()
+    for argv in (
+        ["serve", "--backend", "fake", "--fake-latency", "0.02"],
+        ["batch", "in.jsonl", "--out", "o", "--backend", "fake", "--fake-latency", "0.02"],
+    ):
+        assert settings_from_args(parser.parse_args(argv)).fake_latency_s == 0.02
+    reconcile = parser.parse_args(["reconcile", "a.txt", "--backend", "fake"])
+    assert settings_from_args(reconcile).fake_latency_s == 0.0  # not an option of reconcile
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--fake-latency", "-1"])
+    assert "must be 0 or more seconds" in capsys.readouterr().err

@@ -27,13 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
-    p.add_argument(
-        "--fake-latency",
-        type=float,
-        default=None,
-        help="seconds per call of the fake backend (demos, load tests)",
-    )
-    add_backend_options(p)
+    add_backend_options(p, fake_latency=True)
     p.set_defaults(func=_run_serve)
 
 
@@ -59,8 +53,6 @@ def _run_serve(args: argparse.Namespace) -> int:
     from service.api.app import create_app
 
     settings = settings_from_args(args)
-    if args.fake_latency is not None:
-        settings = settings.model_copy(update={"fake_latency_s": args.fake_latency})
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings, resume_when_serving=True)
     config = uvicorn.Config(

@@ -25,9 +25,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from service.api.metrics import Metrics
+from service.api.models import JobStatus
 from service.api.problems import limit_problem, problem_for, time_budget_problem
 from service.config import Settings
 from service.errors import BackendError
@@ -39,7 +40,6 @@ from service.storage import open_db
 
 log = logging.getLogger("rashomon.api.jobs")
 
-JobState = Literal["queued", "running", "done", "failed"]
 PRUNE_EVERY = 20  # finished jobs between two prunings of the store
 FINAL: frozenset[str] = frozenset({"done", "failed"})
 
@@ -87,7 +87,7 @@ def interrupted_problem(attempts: int, max_attempts: int) -> dict[str, Any]:
 @dataclass
 class JobRow:
     id: str
-    status: JobState
+    status: JobStatus
     created_at: str
     started_at: str | None
     finished_at: str | None

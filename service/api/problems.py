@@ -8,6 +8,7 @@ body. Bodies never carry a traceback, the request body or a key.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -160,7 +161,8 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     )
 
 
-def _loc(parts: tuple[int | str, ...] | list[int | str]) -> str:
+def field_path(parts: Sequence[int | str]) -> str:
+    """A field location as a path: ("articles", 0, "text") -> "articles[0].text"."""
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
@@ -172,7 +174,7 @@ def validation_problem(errors: list[dict[str, Any]]) -> dict[str, Any]:
     items = [
         {
             "loc": list(e.get("loc", ())),
-            "field": _loc(list(e.get("loc", ()))),
+            "field": field_path(list(e.get("loc", ()))),
             "msg": e.get("msg", ""),
             "type": e.get("type", ""),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from service.api.problems import ApiProblem, limit_problem, validation_problem
+from service.api.problems import ApiProblem, field_path, limit_problem, validation_problem
 from service.config import Settings
 from service.errors import InputError
 from service.pipeline.sources import prepare_sources
@@ -29,13 +29,6 @@ def check_count(articles: Sequence[ArticleIn], settings: Settings) -> None:
             setting="RASHOMON_MAX_ARTICLES",
             actual=len(articles),
         )
-
-
-def _field(loc: Loc) -> str:
-    out = ""
-    for p in loc:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
 
 
 async def check_articles(
@@ -62,14 +55,14 @@ async def check_articles(
                 413,
                 "article-too-large",
                 "Article too large",
-                f"{_field(at(i))}: article is {size:,} bytes, over the limit of {limit:,} bytes"
+                f"{field_path(at(i))}: article is {size:,} bytes, over the limit of {limit:,} bytes"
                 + (f" (HTML may be {HTML_SIZE_FACTOR}x the text limit)" if html else "")
                 + "; shorten it or raise the setting",
                 limit="max_article_bytes",
                 value=settings.max_article_bytes,
                 setting="RASHOMON_MAX_ARTICLE_BYTES",
                 actual=size,
-                field=_field(at(i)),
+                field=field_path(at(i)),
             )
 
     def prepare() -> list[Source]:
@@ -99,13 +92,13 @@ def check_sentences(
                 413,
                 "too-many-sentences",
                 "Article too long",
-                f"{_field(at(i))}: {n:,} sentences, over the limit of {per_article:,} per "
+                f"{field_path(at(i))}: {n:,} sentences, over the limit of {per_article:,} per "
                 "article; shorten it or raise the setting",
                 limit="max_sentences_per_article",
                 value=per_article,
                 setting="RASHOMON_MAX_SENTENCES_PER_ARTICLE",
                 actual=n,
-                field=_field(at(i)),
+                field=field_path(at(i)),
             )
     per_request = settings.max_sentences_per_request
     total = sum(len(s.sentences) for s in sources)

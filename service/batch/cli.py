@@ -97,21 +97,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="ray: run events as a Ray Data pipeline (pip install 'ray[data]'; "
         "RAY_ADDRESS selects a cluster)",
     )
-    p.add_argument(
-        "--fake-latency",
-        type=float,
-        default=None,
-        help="seconds per call of --backend fake (demos, load tests)",
-    )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    add_backend_options(p)
+    add_backend_options(p, fake_latency=True)
     p.set_defaults(func=run_cli)
 
 
 def run_cli(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    if args.fake_latency is not None:
-        settings = settings.model_copy(update={"fake_latency_s": args.fake_latency})
     input_options = InputOptions(
         format=args.format,
         fields=parse_fields(args.field),

@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from service.errors import InputError
 from service.schemas import AsserterKind
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +45,9 @@ DEFAULT_JUDGE_PAIRS = REPO_ROOT / "evals" / "judge_pairs.yaml"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-class LabelsError(ValueError):
-    """A labels or judge-pairs file is malformed or inconsistent with its articles."""
+class LabelsError(InputError, ValueError):
+    """A labels or judge-pairs file is malformed or inconsistent with its articles (an input
+    error: the CLI prints it, with the list of problems, instead of a traceback)."""
 
 
 # --------------------------------------------------------------------------- models

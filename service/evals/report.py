@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from service.errors import InputError
 from service.evals.judge import JudgeAgreement
 from service.evals.scorers import Score
+from service.render.markdown import table_cell
 from service.schemas import PromptRef, StepRecord
 
 REPORT_VERSION = "1"
@@ -271,10 +272,6 @@ def judge_banner(report: EvalReport) -> str:
 # --------------------------------------------------------------------------- markdown
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
 def _status(s: Score) -> str:
     if s.status != "ok":
         return s.status
@@ -314,8 +311,8 @@ def render_markdown(report: EvalReport) -> str:
         out += ["| pair | gold | judge | fact | candidate |", "|---|---|---|---|---|"]
         for dis in report.judge.agreement.disagreements:
             out.append(
-                f"| {dis.pair_id} | {dis.gold} | {dis.judge} | {_cell(dis.fact)} | "
-                f"{_cell(dis.candidate)} |"
+                f"| {dis.pair_id} | {dis.gold} | {dis.judge} | {table_cell(dis.fact)} | "
+                f"{table_cell(dis.candidate)} |"
             )
         out.append("")
     out += [
@@ -372,16 +369,16 @@ def render_markdown(report: EvalReport) -> str:
             bval = fmt(b.value, s.name) if b and b.status == "ok" else "n/a"
             out.append(
                 f"| {s.name} | {fmt(s.value, s.name) if s.status == 'ok' else 'n/a'} | "
-                f"{bval} | {_status(s)} | {_cell(s.explanation)} |"
+                f"{bval} | {_status(s)} | {table_cell(s.explanation)} |"
             )
         failed = [(s, c) for s in case.pipeline for c in s.details if c.passed is False]
         if failed:
             out += ["", "Failed checks (pipeline):", ""]
-            out += [f"- {s.name}: {_cell(c.explanation)}" for s, c in failed]
+            out += [f"- {s.name}: {table_cell(c.explanation)}" for s, c in failed]
         bfailed = [(s, c) for s in case.baseline for c in s.details if c.passed is False]
         if bfailed:
             out += ["", "Failed checks (baseline):", ""]
-            out += [f"- {s.name}: {_cell(c.explanation)}" for s, c in bfailed]
+            out += [f"- {s.name}: {table_cell(c.explanation)}" for s, c in bfailed]
     out += [
         "",
         "## Cost",

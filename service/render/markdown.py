@@ -5,7 +5,8 @@ from __future__ import annotations
 from service.schemas import GroupStatus, Reconciliation
 
 
-def _cell(text: str) -> str:
+def table_cell(text: str) -> str:
+    """`text` as one Markdown table cell: whitespace collapsed, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
 
 
@@ -18,8 +19,8 @@ def render_markdown(rec: Reconciliation) -> str:
     out.append("|---|---|---|---|")
     for s in rec.sources:
         out.append(
-            f"| {s.source_id} | {_cell(s.outlet)} | {_cell(s.title or '')} | "
-            f"{_cell(s.origin or '')} |"
+            f"| {s.source_id} | {table_cell(s.outlet)} | {table_cell(s.title or '')} | "
+            f"{table_cell(s.origin or '')} |"
         )
 
     out += ["", "## Neutral summary", ""]
@@ -41,9 +42,9 @@ def render_markdown(rec: Reconciliation) -> str:
         out.append("|---|---|---|---|---|")
         for g in disputed:
             for k, side in enumerate(g.sides):
-                point = _cell(g.point) if k == 0 else ""
+                point = table_cell(g.point) if k == 0 else ""
                 out.append(
-                    f"| {point} | {_cell(side.version)} | {_cell(', '.join(side.holders))} | "
+                    f"| {point} | {table_cell(side.version)} | {table_cell(', '.join(side.holders))} | "
                     f"{', '.join(outlets[s] for s in side.source_ids)} | "
                     f"{', '.join(side.claim_ids)} |"
                 )
@@ -51,7 +52,7 @@ def render_markdown(rec: Reconciliation) -> str:
     agreed = [g for g in rec.groups if g.status is GroupStatus.agreed]
     out += ["", "## Agreed across sources", ""]
     out += [
-        f"- {_cell(g.point)} ({', '.join(outlets[s] for s in g.source_ids)}; "
+        f"- {table_cell(g.point)} ({', '.join(outlets[s] for s in g.source_ids)}; "
         f"{', '.join(g.claim_ids)})"
         for g in agreed
     ] or ["_None found._"]
@@ -62,31 +63,31 @@ def render_markdown(rec: Reconciliation) -> str:
         out.append("| claim | kind | asserted by | statement | evidence |")
         out.append("|---|---|---|---|---|")
         for c in account.claims:
-            evidence = _cell(c.evidence[0].text)[:160] if c.evidence else ""
+            evidence = table_cell(c.evidence[0].text)[:160] if c.evidence else ""
             out.append(
-                f"| {c.claim_id} | {c.kind.value} | {_cell(c.asserter.name)} | "
-                f"{_cell(c.statement)} | {evidence} |"
+                f"| {c.claim_id} | {c.kind.value} | {table_cell(c.asserter.name)} | "
+                f"{table_cell(c.statement)} | {evidence} |"
             )
         if account.editorial:
             out += ["", "Editorial voice (the outlet's own judgement, not reported fact):", ""]
-            out += [f"- {c.claim_id}: {_cell(c.statement)}" for c in account.editorial]
+            out += [f"- {c.claim_id}: {table_cell(c.statement)}" for c in account.editorial]
         if account.quotes:
             out += ["", "Quotes (verbatim, character offsets into the article):", ""]
             out += [
                 f"- {q.quote_id} [{q.start}:{q.end}] {q.speaker or 'unattributed'}: "
-                f"“{_cell(q.text)}”"
+                f"“{table_cell(q.text)}”"
                 for q in account.quotes
             ]
         if account.omits:
             omitted = [g for g in rec.groups if g.group_id in set(account.omits)]
             out += ["", "Reported elsewhere, not here:", ""]
-            out += [f"- {g.group_id}: {_cell(g.point)}" for g in omitted]
+            out += [f"- {g.group_id}: {table_cell(g.point)}" for g in omitted]
         out.append("")
 
     if rec.warnings:
         out += ["## Warnings", ""]
         out += [
-            f"- [{w.step}{' ' + w.source_id if w.source_id else ''}] {_cell(w.message)}"
+            f"- [{w.step}{' ' + w.source_id if w.source_id else ''}] {table_cell(w.message)}"
             for w in rec.warnings
         ]
         out.append("")
