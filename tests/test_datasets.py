@@ -20,9 +20,10 @@ from service.datasets import (
 )
 from service.errors import InputError
 from service.schemas import ArticleIn
+from tests.shared_data import SHARED_DATASETS, require_shared
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "datasets"
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+REAL = SHARED_DATASETS
 
 # The two BASIL triplets in the fixtures (2010 one first: events are ordered by date).
 FILIBUSTER = "ae243a95-b2c2-410c-9e2b-b083b4b8eb48"
@@ -270,8 +271,9 @@ def test_neus_crlf_and_unicode_separators(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- real data
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason=f"real data sets not present at {REAL}")
 def test_real_datasets_load_fully() -> None:
+    require_shared("basil")
+    require_shared("neus")
     basil, stats = load_basil_with_stats(REAL / "basil")
     assert len(basil) == 20
     assert all(len(e.articles) == 3 for e in basil)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from service.text.sentences import numbered, split_sentences
+from tests.shared_data import require_shared
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "articles"
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"  # ../shared beside the clone
 
 
 def _texts(text: str) -> list[str]:
@@ -126,10 +126,10 @@ def test_seed_001_afp() -> None:
     )
 
 
-@pytest.mark.skipif(not (DATASETS / "basil").is_dir(), reason="BASIL slice not present")
 def test_basil_offsets_and_agreement() -> None:
+    basil = require_shared("basil")
     total = agree = 0
-    for path in sorted((DATASETS / "basil" / "articles").glob("*/*.json"))[:30]:
+    for path in sorted((basil / "articles").glob("*/*.json"))[:30]:
         doc = json.loads(path.read_text(encoding="utf-8"))
         paras = doc["body-paragraphs"]
         text = "\n".join(" ".join(s.strip() for s in p) for p in paras)
@@ -143,9 +143,8 @@ def test_basil_offsets_and_agreement() -> None:
     assert agree / total > 0.8
 
 
-@pytest.mark.skipif(not (DATASETS / "neus").is_dir(), reason="NeuS slice not present")
 def test_neus_offsets() -> None:
-    lines = (DATASETS / "neus" / "test.source").read_text(encoding="utf-8").splitlines()
+    lines = require_shared("neus", "test.source").read_text(encoding="utf-8").splitlines()
     for line in lines[:10]:
         for article in line.split(" [SEP] "):
             _assert_offsets(article)

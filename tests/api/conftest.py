@@ -41,13 +41,20 @@ ARTICLES = [
 
 
 class GatedBackend(FakeBackend):
-    """The fake backend, but every call waits until `gate` is set (keeps jobs queued)."""
+    """The fake backend, but every call waits until `gate` is set (keeps jobs queued).
+    `called` is set by the first call: a job is then running (await it instead of sleeping)."""
 
     def __init__(self) -> None:
         super().__init__(responder=fake_responder)
         self.gate = asyncio.Event()
+        self.called = asyncio.Event()
+
+    async def running(self, limit_s: float = 10) -> None:
+        """Return once a job has reached the model (it is marked running before that)."""
+        await asyncio.wait_for(self.called.wait(), limit_s)
 
     async def complete(self, request: CompletionRequest) -> RawCompletion:
+        self.called.set()
         await self.gate.wait()
         return await super().complete(request)
 

@@ -139,7 +139,7 @@ async def test_bounded_concurrency_and_queue_limit(api_settings: Settings) -> No
     backend = GatedBackend()
     async with running_app(settings, backend=backend, queue_limit=2) as client:
         first = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
-        await asyncio.sleep(0.05)
+        await backend.running()
         assert (await client.get(first.headers["location"])).json()["status"] == "running"
         queued = [
             await client.post("/v1/reconciliations", json={"articles": ARTICLES}) for _ in range(2)
@@ -163,12 +163,13 @@ async def test_bounded_concurrency_and_queue_limit(api_settings: Settings) -> No
 
 async def test_restart_resumes_queued_and_running_jobs(api_settings: Settings) -> None:
     settings = api_settings.model_copy(update={"max_concurrent_jobs": 1})
-    async with running_app(settings, backend=GatedBackend()) as client:
+    gated = GatedBackend()
+    async with running_app(settings, backend=gated) as client:
         ids = []
         for _ in range(2):  # one running (blocked), one queued
             r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
             ids.append(r.json()["id"])
-        await asyncio.sleep(0.05)
+        await gated.running()
         assert (await client.get(f"/v1/reconciliations/{ids[0]}")).json()["status"] == "running"
     # The process "dies" with a job marked running: simulate a kill by writing the row back.
     with sqlite3.connect(settings.jobs_db_path) as db:

@@ -13,6 +13,7 @@ from service.batch.inputs import InputOptions, detect_format, load_dump, parse_f
 from service.datasets import load_basil
 from service.errors import ConfigError
 from service.schemas import ArticleIn
+from tests.shared_data import require_shared
 
 from .helpers import article, write_jsonl
 
@@ -213,7 +214,7 @@ def test_warc_manifest_clustering_and_bad_records(tmp_path: Path) -> None:
 
 
 def test_similarity_grouping_on_basil_recovers_the_triplets() -> None:
-    events = load_basil(Path("/work/shared/datasets/basil"))
+    events = load_basil(require_shared("basil"))
     truth = {a.text: e.event_id for e in events for a in e.articles}
     articles = [a for e in events for a in e.articles]
     groups = group_by_similarity(articles)
