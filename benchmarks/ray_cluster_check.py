@@ -5,9 +5,9 @@
 1. `ray start --head --block` and `ray start --address 127.0.0.2:PORT --block` (one worker
    node), each in a session of its own under `nice -n 19`, both on 127.0.0.2 (loopback; see
    HOST), with a temporary directory, free ports and a token (Ray's token authentication)
-   of their own. Each node has `--num-cpus 2` (logical) and every actor takes 1 CPU
-   (`RASHOMON_RAY_CPUS_PER_ACTOR=1`), so with `--concurrency 2` Ray places one actor on each
-   node (and a replacement fits on the head).
+   of their own. Each node has `--num-cpus 2` (logical; the head `--head-cpus`) and every
+   actor takes 1 CPU (`RASHOMON_RAY_CPUS_PER_ACTOR=1`), so with `--concurrency 2` Ray places
+   one actor on each node (and, unless `--head-cpus 1`, a replacement fits on the head).
 2. `rashomon batch DUMP --out OUT --engine ray --backend fake --fake-latency L --concurrency 2`
    with `RAY_ADDRESS=127.0.0.2:PORT`, over `--events` synthetic two-article events (JSONL).
 3. Once `--kill-at` of the events are in results.jsonl, SIGKILL every process of the worker
@@ -168,6 +168,12 @@ def main() -> int:
         default=0.25,
         help="fraction done at the kill (0: no kill, a baseline)",
     )
+    parser.add_argument(
+        "--head-cpus",
+        type=int,
+        default=2,
+        help="logical CPUs of the head (1: no room for the lost node's actor)",
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds for the batch")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
@@ -185,13 +191,14 @@ def main() -> int:
     token.write_text(secrets.token_hex(32))
     token.chmod(0o600)
     env |= {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)}
-    common = ["--node-ip-address", HOST, "--num-cpus", "2"]
+    common = ["--node-ip-address", HOST]
     common += ["--object-store-memory", str(200 * 1024 * 1024), "--disable-usage-stats"]
     head_args = ["--head", "--port", str(gcs_port), "--temp-dir", str(work / "ray")]
     head_args += ["--include-dashboard", "false", "--dashboard-port", str(free_port())]
     head_args += ["--dashboard-agent-listen-port", str(free_port()), *common]
+    head_args += ["--num-cpus", str(args.head_cpus)]
     worker_args = ["--address", address, "--dashboard-agent-listen-port", str(free_port())]
-    worker_args += common
+    worker_args += [*common, "--num-cpus", "2"]
 
     started = time.monotonic()
     result: dict[str, object] = {}
