@@ -258,9 +258,16 @@ def run_config(base: str, key: str | None, args: argparse.Namespace, tally: Tall
                     timeout=args.timeout,
                 )
         except requests.RequestException as exc:
+            took = time.perf_counter() - started
             tally.cases[bucket] += 1
-            tally.slowest.append((time.perf_counter() - started, f"{what} -> no answer"))
-            tally.fail(bucket, f"{what}: no answer: {exc!r}")
+            tally.slowest.append((took, f"{what} -> no answer"))
+            # Far past the timeout: this process was stopped or starved too, not just the server.
+            paused = (
+                f" (after {took:.0f} s: were these processes paused?)"
+                if took > 2 * args.timeout
+                else ""
+            )
+            tally.fail(bucket, f"{what}: no answer{paused}: {exc!r}")
             return
         took = time.perf_counter() - started
         tally.slowest.append((took, f"{what} -> {response.status_code}"))
