@@ -33,12 +33,7 @@ def add_backend_options(parser: argparse.ArgumentParser, *, fake_latency: bool =
     g.add_argument(
         "--structured-mode", choices=["auto", "json_schema", "json_object_schema", "json_object"]
     )
-    g.add_argument(
-        "--sentences-per-call",
-        type=int,
-        help="sentences per model call (1 suits small models; a strong model can take 8-16)",
-    )
-    g.add_argument("--pairs-per-call", type=int)
+    g.add_argument("--pairs-per-call", type=int, help="claim pairs judged per model call")
     g.add_argument(
         "--summary-mode",
         choices=["model", "template"],
@@ -76,7 +71,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "api_key": args.api_key,
         "model_path": args.model_path,
         "structured_mode": args.structured_mode,
-        "sentences_per_call": args.sentences_per_call,
         "pairs_per_call": args.pairs_per_call,
         "summary_mode": args.summary_mode,
         "cache_dir": args.cache_dir,

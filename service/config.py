@@ -68,18 +68,17 @@ class Settings(BaseSettings):
     )
 
     # --- pipeline shape ------------------------------------------------------------------
-    sentences_per_call: int = Field(
-        1, ge=1, le=64, description="Sentences analysed per model call (1 suits small models)."
-    )
     pairs_per_call: int = Field(
-        6, ge=1, le=64, description="Claim pairs judged per model call in the alignment step."
+        8, ge=1, le=64, description="Claim pairs judged per model call in the alignment step."
     )
     max_alignment_pairs: int = Field(120, ge=0)
     max_summary_points: int = Field(14, ge=1)
     summary_mode: Literal["model", "template"] = Field(
-        "model",
-        description="model: the model writes each summary sentence (checked, template fallback); "
-        "template: deterministic attributed sentences built from the claims, no model calls.",
+        "template",
+        description="template (default): the summary is built from the claims' own words, "
+        "quoted and attributed, with no model call. model: the model also merges the "
+        "consensus points into sentences (checked; template fallback). The embedded 1.5B model "
+        "fails those checks more often than not, so template is the default.",
     )
 
     # --- input limits --------------------------------------------------------------------

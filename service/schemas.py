@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class StrictModel(BaseModel):
@@ -69,7 +69,10 @@ class Quote(StrictModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str = Field(description="Exactly source.text[start:end].")
-    speaker: str | None = None
+    speaker: str | None = Field(None, description="Who spoke the words, as the article names them.")
+    via: str | None = Field(
+        None, description="The channel that reported them, if named (e.g. a ministry statement)."
+    )
 
 
 class Claim(StrictModel):
@@ -77,7 +80,14 @@ class Claim(StrictModel):
     source_id: str
     statement: str = Field(description="The claim restated briefly (not a quotation).")
     kind: ClaimKind
-    asserter: Asserter
+    asserter: Asserter = Field(
+        description="Who the outlet credits as the origin of the information: the named channel, "
+        "a body or unnamed source speaking for itself, or the outlet's own voice."
+    )
+    speaker: Asserter | None = Field(
+        None, description="Who said the reported words, when the claim is reported speech."
+    )
+    cue: str | None = Field(None, description="The reporting words ('said', 'according to').")
     sentence_ids: list[int]
     evidence: list[Span] = Field(description="The article sentences the claim rests on.")
     quote_ids: list[str] = Field(default_factory=list)
@@ -133,6 +143,7 @@ class ClaimGroup(StrictModel):
 
 
 class SummaryKind(StrEnum):
+    lead = "lead"  # the event and its central disagreement, first
     consensus = "consensus"
     attributed = "attributed"
     disputed = "disputed"
@@ -146,6 +157,16 @@ class SummarySentence(StrictModel):
     source_ids: list[str]
     group_id: str | None = None
     written_by: str = Field(description="'model' or 'template' (deterministic fallback).")
+
+
+class PairJudgment(StrictModel):
+    """One claim pair the alignment step considered, and how its relation was decided."""
+
+    a: str
+    b: str
+    relation: str = Field(description="same, contradict or different.")
+    score: float = Field(description="Candidate score (word and entity overlap).")
+    decided_by: str = Field(description="'model', or the rule that decided it.")
 
 
 class Summary(StrictModel):
@@ -216,6 +237,9 @@ class Reconciliation(StrictModel):
     summary: Summary
     steps: list[StepRecord]
     warnings: list[RunWarning] = Field(default_factory=list)
+    pairs: list[PairJudgment] = Field(
+        default_factory=list, description="Every claim pair alignment considered (audit trail)."
+    )
 
     def all_claims(self) -> list[Claim]:
         return [c for a in self.accounts for c in (*a.claims, *a.editorial)]

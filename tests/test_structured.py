@@ -6,7 +6,7 @@ from service.errors import BackendError, InvalidOutputError, TruncatedOutputErro
 from service.llm.base import RawCompletion
 from service.llm.fake import FakeBackend
 from service.llm.structured import StructuredLLM, model_schema
-from service.pipeline.drafts import PairBatch, SentenceBatch
+from service.pipeline.drafts import PairBatch
 from service.prompts import load_prompt
 from service.schemas import Usage
 
@@ -102,13 +102,13 @@ async def test_fake_backend_without_script_raises_a_backend_error() -> None:
 
 
 def test_model_schema_is_self_contained_and_forbids_unknown_fields() -> None:
-    schema = model_schema(SentenceBatch)
+    schema = model_schema(PairBatch)
     text = str(schema)
     assert "$ref" not in text and "$defs" not in text
-    claim = schema["properties"]["sentences"]["items"]["properties"]["claims"]["items"]
-    assert claim["additionalProperties"] is False
-    assert set(claim["properties"]["kind"]["enum"]) >= {"reported_fact", "denial", "opinion"}
-    assert "description" in claim["properties"]["statement"]
+    judgment = schema["properties"]["judgments"]["items"]
+    assert judgment["additionalProperties"] is False
+    assert set(judgment["properties"]["relation"]["enum"]) == {"same", "contradict", "different"}
+    assert "description" in judgment["properties"]["pair_id"]
 
 
 async def test_issue10_9_fake_backend_keeps_a_bounded_record_of_requests() -> None:

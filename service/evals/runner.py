@@ -104,6 +104,7 @@ LABEL_SCORES = (
     "attribution_accuracy",
     "dispute_recall",
     "dispute_precision",
+    "candidate_recall",
     "omission_recall",
     "omission_precision",
 )
@@ -200,12 +201,16 @@ async def run_case(
         scores.append(sc.fact_recall(case, matches))
         scores.append(sc.attribution_accuracy(case, rec, matches))
         scores += sc.dispute_scores(case, rec, matches)
+        scores.append(sc.candidate_recall(case, rec, matches))
         scores += sc.omission_scores(case, rec, matches)
     else:
         scores += [sc.skipped(n, _no_labels_reason(case), judged=True) for n in LABEL_SCORES]
     sentences = [s.text for s in rec.summary.sentences]
     with _SummaryK(judge, options.summary_k):
-        scores += await _summary_scores(case, sentences, judge)
+        summary_scores = await _summary_scores(case, sentences, judge)
+    scores += summary_scores
+    if case.labels is not None:
+        scores.append(sc.stage_losses(case, rec, matches, summary_scores))
     scores.append(sc.cost(rec.steps))
     result.pipeline = _ordered(scores)
 
@@ -341,7 +346,6 @@ async def run_eval(
         datasets=list(options.datasets),
         limit=options.limit,
         settings={
-            "sentences_per_call": settings.sentences_per_call,
             "pairs_per_call": settings.pairs_per_call,
             "max_alignment_pairs": settings.max_alignment_pairs,
             "max_summary_points": settings.max_summary_points,

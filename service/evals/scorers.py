@@ -6,6 +6,7 @@ score in a case returns status "skipped" with the reason. Metric definitions: do
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -434,6 +435,158 @@ def dispute_scores(case: Case, rec: Reconciliation, matches: FactMatches) -> lis
     return scores
 
 
+# --------------------------------------------------------------------------- 4b candidate stage
+
+
+def gold_pairs(case: Case) -> list[tuple[str, str, str]]:
+    """(kind, fact a, fact b): 'same' for a consensus fact reported by two or more sources,
+    'conflict' for each labelled pair of disputed facts."""
+    assert case.labels is not None
+    out = [
+        ("same", f.id, f.id)
+        for f in case.labels.facts
+        if f.status is FactStatus.consensus and len(set(f.source_ids)) > 1
+    ]
+    out += [("conflict", a, b) for a, b in _gold_disputes(case)]
+    return out
+
+
+def candidate_recall(case: Case, rec: Reconciliation, matches: FactMatches) -> Score:
+    """Did alignment consider the pair at all? A gold pair whose claims were both extracted
+    must be among the pairs alignment considered (rec.pairs), whatever it then decided."""
+    considered = {frozenset((p.a, p.b)): p for p in rec.pairs}
+    source_of = {c.claim_id: c.source_id for c in rec.all_claims()}
+    checks: list[Check] = []
+    for kind, fa, fb in gold_pairs(case):
+        ca, cb = matches.claims_of(fa), matches.claims_of(fb)
+        item = f"{fa}~{fb}" if kind == "same" else f"{fa}<>{fb}"
+        options = [
+            (x, y)
+            for x in sorted(ca)
+            for y in sorted(cb)
+            if x != y and (kind == "conflict" or source_of[x] != source_of[y])
+        ]
+        if not options:
+            checks.append(
+                Check(
+                    item=item,
+                    passed=None,
+                    explanation=f"{item} ({kind}): claims not extracted for both sides (not counted)",
+                )
+            )
+            continue
+        hit = next((considered[frozenset(o)] for o in options if frozenset(o) in considered), None)
+        checks.append(
+            Check(
+                item=item,
+                passed=hit is not None,
+                explanation=(
+                    f"{item} ({kind}): {hit.a} ~ {hit.b} considered, judged {hit.relation} "
+                    f"({hit.decided_by})"
+                    if hit
+                    else f"{item} ({kind}): none of {len(options)} claim pairs was considered"
+                ),
+            )
+        )
+    counted = [c for c in checks if c.passed is not None]
+    if not counted:
+        return skipped("candidate_recall", "no gold pair had both sides extracted", judged=True)
+    ok_n = sum(bool(c.passed) for c in counted)
+    return Score(
+        name="candidate_recall",
+        value=_ratio(ok_n, len(counted)),
+        judged=True,
+        explanation=f"{ok_n}/{len(counted)} gold same/conflict pairs with both sides extracted "
+        "reached the alignment decision",
+        details=checks,
+    )
+
+
+def stage_losses(
+    case: Case, rec: Reconciliation, matches: FactMatches, summary: Sequence[Score]
+) -> Score:
+    """For each gold fact, the first stage where it was lost: not extracted, wrong asserter,
+    never paired, mislabelled, or not summarized (consensus facts only). Informative."""
+    assert case.labels is not None
+    outlets = tuple(s.outlet for s in rec.sources) + tuple(s.outlet for s in case.labels.sources)
+    considered = {frozenset((p.a, p.b)): p for p in rec.pairs}
+    group_of = {c: g for g in rec.groups for c in g.claim_ids}
+    covered: set[str] = set()
+    for score in summary:
+        if score.name == "consensus_coverage":
+            covered = {c.item for c in score.details if c.passed}
+    counts: dict[str, float] = defaultdict(float)
+    checks: list[Check] = []
+    for fact in case.labels.facts:
+        stage = "ok"
+        why = ""
+        for gold_sid in sorted(set(fact.source_ids)):
+            claim = matches.found.get((fact.id, gold_sid))
+            if claim is None:
+                stage, why = "not extracted", f"no claim of {gold_sid} states it"
+                break
+            gold = [r for r in fact.reported_by if r.source == gold_sid]
+            if not any(
+                names_match(
+                    claim.asserter.name,
+                    r.asserter,
+                    predicted_kind=claim.asserter.kind.value,
+                    gold_kind=r.asserter_kind.value,
+                    outlets=outlets,
+                )
+                for r in gold
+            ):
+                stage = "wrong asserter"
+                why = f"{claim.claim_id} credits {claim.asserter.name!r}"
+                break
+        if stage == "ok":
+            partners = [b for k, a, b in gold_pairs(case) if a == fact.id] + [
+                a for k, a, b in gold_pairs(case) if b == fact.id and k == "conflict"
+            ]
+            for other in partners:
+                mine, theirs = matches.claims_of(fact.id), matches.claims_of(other)
+                pairs = [considered.get(frozenset((x, y))) for x in mine for y in theirs if x != y]
+                judged = [p for p in pairs if p is not None]
+                if not judged:
+                    stage, why = "never paired", f"with {other}"
+                    break
+                wanted = "same" if other == fact.id else "contradict"
+                right = [p for p in judged if p.relation == wanted]
+                together = any(
+                    x in group_of and y in group_of and group_of[x] is group_of[y]
+                    for x in mine
+                    for y in theirs
+                    if x != y
+                )
+                if not right or (wanted == "same" and not together):
+                    rel = ", ".join(sorted({p.relation for p in judged}))
+                    stage, why = "mislabelled", f"with {other}: judged {rel}, gold {wanted}"
+                    break
+        if stage == "ok" and fact.status is FactStatus.consensus and fact.id not in covered:
+            stage, why = "not summarized", "no summary sentence states it"
+        counts[stage] += 1
+        checks.append(
+            Check(
+                item=fact.id,
+                passed=stage == "ok",
+                explanation=f"{fact.id} ({fact.status.value}): {stage}"
+                + (f": {why}" if why else ""),
+            )
+        )
+    total = len(checks)
+    lost = ", ".join(f"{k} {int(v)}" for k, v in sorted(counts.items()) if k != "ok")
+    return Score(
+        name="stage_losses",
+        value=_ratio(int(counts.get("ok", 0)), total),
+        judged=True,
+        informative=True,
+        explanation=f"{int(counts.get('ok', 0))}/{total} gold facts survive every stage; lost: "
+        f"{lost or 'none'}",
+        parts={k: v for k, v in counts.items()},
+        details=checks,
+    )
+
+
 # --------------------------------------------------------------------------- 6 omissions
 
 
@@ -851,9 +1004,14 @@ def basil_quote_attribution(case: Case, rec: Reconciliation) -> Score:
         covering: list[tuple[str, str | None]] = (
             [(q.quote_id, q.speaker) for q in acc.quotes if q.start < end and start < q.end]
             + [
-                (c.claim_id, c.asserter.name)
+                # BASIL labels who *spoke*: a claim credits them as its asserter or, for a
+                # person reported in the outlet's voice, as its speaker.
+                (c.claim_id, who)
                 for c in (*acc.claims, *acc.editorial)
                 if any(e.start <= start and end <= e.end for e in c.evidence)
+                for who in dict.fromkeys(
+                    [c.asserter.name, *([c.speaker.name] if c.speaker else [])]
+                )
             ]
             if start >= 0
             else []

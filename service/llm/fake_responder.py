@@ -1,6 +1,6 @@
 """A deterministic stand-in for a model, used by `--backend fake` (demos, API and batch tests,
 load scripts). It reads the request the pipeline built and answers with schema-valid JSON using
-crude rules (the sentence itself as the claim, lexical overlap for alignment). It is not an
+crude rules (lexical overlap for alignment, the claims strung together for a summary). It is not an
 extractor: its output shows that the plumbing works, never what a model would say."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 
 from service.llm.base import CompletionRequest
 from service.pipeline.similarity import overlap
-from service.text.attribution import guess_asserter
 
 _NUMBERED = re.compile(r"^\[(\S+?)\] (.*)$", re.MULTILINE)
 _DENIAL = re.compile(r"\b(den(y|ied|ies)|neither|rejected|no information)\b", re.IGNORECASE)
@@ -28,14 +27,18 @@ def _after_data(text: str) -> str:
     return text.rsplit("</data>", 1)[-1]
 
 
+def _first_user(request: CompletionRequest) -> str:
+    return next(m.content for m in request.messages if m.role == "user")
+
+
 def fake_responder(request: CompletionRequest) -> dict[str, Any]:
-    user = _last_user(request)
+    # The request as first asked (a re-ask's last message only says what was wrong).
+    user = _first_user(request)
     name = request.schema_name
-    if name == "SentenceBatch":
-        lines = _numbered_lines(user.split("</data>")[0])
-        wanted = [int(i) for i in re.findall(r"\[(\d+)\]", _after_data(user))]
-        wanted = list(dict.fromkeys(wanted))
-        return {"sentences": [_sentence(i, lines.get(str(i), "")) for i in wanted]}
+    if name == "PairRelations":
+        claims = _numbered_lines(user.split("</data>")[0])
+        pairs = re.findall(r"Pair (\d+): \[(\S+?)\] vs \[(\S+?)\]", user)
+        return {"relations": [_relation(claims, a, b) for _n, a, b in pairs]}
     if name == "PairBatch":
         claims = _numbered_lines(user.split("</data>")[0])
         judgments = []
@@ -50,7 +53,8 @@ def fake_responder(request: CompletionRequest) -> dict[str, Any]:
             parts.append(
                 f"{asserted.removeprefix('asserted by ')} reports that {statement.rstrip('.')}"
             )
-        return {"text": "; ".join(parts) + ".", "claim_ids": list(claims)}
+        text = "; ".join(parts)[:400].rstrip() + "."
+        return {"text": text, "claim_ids": list(claims)}
     if name == "BaselineSummary":
         bodies = re.findall(r"<data[^>]*>\n(.*?)\n</data>", user, re.DOTALL)
         return {"summary": " ".join(b.strip().split("\n")[0] for b in bodies)}
@@ -60,22 +64,6 @@ def fake_responder(request: CompletionRequest) -> dict[str, Any]:
         same = a and b and overlap(a.group(1), b.group(1)) >= 0.5
         return {"answer": "yes" if same else "no"}
     raise ValueError(f"fake responder has no rule for schema {name}")
-
-
-def _sentence(sentence_id: int, text: str) -> dict[str, Any]:
-    words = text.split()
-    if len(words) < 4:
-        return {"sentence_id": sentence_id, "claims": []}
-    guess = guess_asserter(text)
-    claim = {
-        "statement": " ".join(words[:25]),
-        "kind": "denial"
-        if _DENIAL.search(text)
-        else ("attributed_claim" if guess else "reported_fact"),
-        "asserter": guess.name if guess else "the outlet",
-        "asserter_kind": guess.kind.value if guess else "outlet",
-    }
-    return {"sentence_id": sentence_id, "claims": [claim]}
 
 
 def _relation(claims: dict[str, str], a: str, b: str) -> str:

@@ -111,12 +111,15 @@ class StructuredLLM:
         meter: StepMeter,
         max_tokens: int = 512,
         validate: Validator[T] | None = None,
+        reask_budget: int | None = None,
     ) -> T:
+        """`reask_budget` lowers the configured budget for one call (never raises it)."""
+        budget = self.reask_budget if reask_budget is None else min(reask_budget, self.reask_budget)
         messages: list[Message] = list(prompt.messages)
         json_schema = model_schema(schema)
         meter.calls += 1
         meter.prompt = meter.prompt or prompt.ref
-        for attempt in range(self.reask_budget + 1):
+        for attempt in range(budget + 1):
             request = CompletionRequest(
                 messages=tuple(messages),
                 schema_name=schema.__name__,
@@ -137,10 +140,9 @@ class StructuredLLM:
                     await store.remember(request, raw)  # only answers that passed validation
                 return value
             problem = _describe(error)
-            if attempt == self.reask_budget:
+            if attempt == budget:
                 raise InvalidOutputError(
-                    f"{prompt.ref.name}: answer still invalid after "
-                    f"{self.reask_budget} re-asks: {problem}",
+                    f"{prompt.ref.name}: answer still invalid after {budget} re-asks: {problem}",
                     backend=self.backend.name,
                 ) from error
             messages += [
@@ -173,7 +175,7 @@ class StructuredLLM:
             raise TruncatedOutputError(
                 f"{prompt.ref.name}: answer cut off at max_tokens={request.max_tokens} "
                 f"after {len(raw.text)} characters; the step asks for too much in one "
-                "call (lower sentences_per_call/pairs_per_call)",
+                "call (lower pairs_per_call)",
                 backend=self.backend.name,
             )
         try:

@@ -1,11 +1,22 @@
-"""Step 1: the per-source account.
+"""Step 1: the per-source account, decided by code.
 
-The model is asked about a few numbered sentences at a time (one, for a small local model), with
-the whole numbered article as a shared prefix. It answers with sentence ids and short
-paraphrases; evidence spans and quotes are built in code from the sentence offsets and
-quotation-mark detection, so every quote is a verbatim slice of the article by construction.
-A pattern-based attribution guess ("X told AFP", "according to X") is offered to the model as a
-hint and used to correct an answer that credits the outlet with a claim the sentence attributes.
+Each analysable sentence is read through its reported-speech frames (`service.text.speech`,
+a dependency parse): a frame gives who speaks, through which channel, and the span of what is
+reported. Claims are built from those frames, so every claim's evidence and every quote is a
+verbatim slice of the article by construction, and attribution never depends on a small
+model's guess. No model call is made in this step.
+
+Who a claim is credited to (`asserter`) is its *sourcing*, the party the outlet names as the
+origin of the information:
+- the channel when one is named ("..., the ministry said"; "according to X"; "X told AFP");
+- otherwise the speaker, when the speaker is a body or an unnamed source ("Moscow said",
+  "officials said", "a source close to X");
+- otherwise the outlet itself, reporting on its own authority what a named person said or
+  did ("Putin has acknowledged ..."). The person is then kept as the claim's `speaker`, and the
+  statement keeps the reporting frame ("Putin acknowledged: ..."), so it is never read as the
+  outlet asserting the content.
+Sentences with no frame are the outlet's own voice: a reported fact, or an opinion when it
+carries an editorial marker (certainty, prediction, loaded characterisation).
 """
 
 from __future__ import annotations
@@ -14,11 +25,7 @@ import asyncio
 import re
 from collections.abc import Sequence
 
-from service.errors import InvalidOutputError, TruncatedOutputError
-from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import ClaimDraft, SentenceBatch, sentence_batch_for
 from service.pipeline.progress import Progress, ProgressCallback
-from service.prompts import defuse, fence, load_prompt
 from service.schemas import (
     Asserter,
     AsserterKind,
@@ -30,21 +37,18 @@ from service.schemas import (
     SourceAccount,
     Span,
 )
-from service.text.attribution import guess_asserter
 from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
+from service.text.injection import addressed_to_model
 from service.text.quotes import find_quotes
+from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
 
 OUTLET_VOICE = "the outlet"
-_ANONYMOUS_BACKREF = re.compile(r"^(the|that|this) (source|official|officials)$", re.IGNORECASE)
-
-
-def numbered_article(source: Source) -> str:
-    lines = (f"[{i}] {' '.join(s.text.split())}" for i, s in enumerate(source.sentences, 1))
-    return fence(source.source_id, "\n".join(lines))
+MAX_CLAIMS_PER_SENTENCE = 4
+MAX_STATEMENT_WORDS = 80
 
 
 def analysable(source: Source) -> list[int]:
-    """Sentence ids worth a model call: not boilerplate, not a bare fragment."""
+    """Sentence ids that can carry claims: not boilerplate, a caption, a headline or a fragment."""
     ids = []
     for i, span in enumerate(source.sentences, 1):
         text = span.text.strip()
@@ -56,120 +60,77 @@ def analysable(source: Source) -> list[int]:
     return ids
 
 
-def _batches(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
-def _request_text(source: Source, batch: list[int]) -> str:
-    if len(batch) > 1:
-        wanted = ", ".join(f"[{i}]" for i in batch)
-        return f"List the claims of sentences {wanted}, one entry per sentence, in order."
-    i = batch[0]
-    sentence = defuse(" ".join(source.sentences[i - 1].text.split()))
-    guess = guess_asserter(sentence)
-    hint = (
-        f'\nA wording pattern ("{guess.cue}") suggests the asserter is "{guess.name}"; '
-        "check it against the sentence."
-        if guess
-        else ""
-    )
-    return f"Sentence [{i}]: {sentence}{hint}\nList the claims of sentence [{i}]."
-
-
 async def build_account(
     source: Source,
-    llm: StructuredLLM,
-    meter: StepMeter,
     *,
-    sentences_per_call: int,
     warnings: list[RunWarning],
     progress: ProgressCallback,
 ) -> SourceAccount:
-    template = load_prompt("account_sentences")
-    article = numbered_article(source)
-    batches = _batches(analysable(source), sentences_per_call)
-    done = 0
-
-    async def ask(batch: list[int]) -> SentenceBatch | None:
-        nonlocal done
-
-        def validate(answer: SentenceBatch) -> None:
-            got = [s.sentence_id for s in answer.sentences]
-            if sorted(got) != sorted(batch):
-                raise ValueError(f"answer for sentence ids {batch} exactly, got {got}")
-
-        prompt = template.render(
-            outlet=source.outlet, article=article, request=_request_text(source, batch)
-        )
-        try:
-            return await llm.complete(
-                prompt,
-                sentence_batch_for(tuple(batch)),
-                meter=meter,
-                max_tokens=160 * len(batch) + 64,
-                validate=validate,
-            )
-        except (InvalidOutputError, TruncatedOutputError) as e:
+    # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
+    speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
+    wanted = set(analysable(source))
+    for sid in sorted(wanted):
+        why = addressed_to_model(source.sentences[sid - 1].text)
+        if why is not None:
+            wanted.discard(sid)
+            line = " ".join(source.sentences[sid - 1].text.split())[:120]
             warnings.append(
                 RunWarning(
                     step="accounts",
                     source_id=source.source_id,
-                    message=f"sentences {batch} dropped: {e}",
+                    message=f"sentence {sid} set aside: it reads as an instruction to a language "
+                    f"model ({why}), not as reporting: {line!r}",
                 )
             )
-            return None
-        finally:
-            done += len(batch)
-            progress(Progress("accounts", done, sum(map(len, batches)), source.source_id))
+    skipped_long = [s.sentence_id for s in speech if s.sentence_id in wanted and s.too_long]
+    if skipped_long:
+        warnings.append(
+            RunWarning(
+                step="accounts",
+                source_id=source.source_id,
+                message=f"sentences {skipped_long[:10]} are too long to parse for attribution "
+                "(run-on text without punctuation?); they are kept in the outlet's voice",
+            )
+        )
+    account = assemble_account(source, [s for s in speech if s.sentence_id in wanted])
+    progress(Progress("accounts", len(source.sentences), len(source.sentences), source.source_id))
+    return account
 
-    answers = await asyncio.gather(*(ask(b) for b in batches))
-    drafts: dict[int, list[ClaimDraft]] = {}
-    for answer in answers:
-        for sentence in answer.sentences if answer else ():
-            drafts[sentence.sentence_id] = list(sentence.claims)
-    return assemble_account(source, drafts)
 
-
-def assemble_account(source: Source, drafts: dict[int, list[ClaimDraft]]) -> SourceAccount:
-    """Turn the model's per-sentence drafts into grounded claims and quotes (pure, testable)."""
-    quotes: list[Quote] = []
+def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> SourceAccount:
+    """Claims and quotes from the sentences' frames (pure, testable)."""
     claims: list[Claim] = []
-    seen_statements: set[str] = set()
-    last_anonymous: str | None = None
-    for sentence_id in sorted(drafts):
-        span = source.sentences[sentence_id - 1]
-        sentence_quotes = _quotes_in(source, span, start_index=len(quotes) + 1)
-        for draft in drafts[sentence_id]:
-            key = " ".join(draft.statement.lower().split())
-            if key in seen_statements:
-                continue  # small models repeat themselves; one claim per statement
-            seen_statements.add(key)
-            asserter, kind = _attribute(draft, span.text, last_anonymous)
-            if asserter.kind is AsserterKind.anonymous_source:
-                last_anonymous = asserter.name
-            claim_quotes = [
-                q.model_copy(
-                    update={
-                        "speaker": None if asserter.kind is AsserterKind.outlet else asserter.name
-                    }
-                )
+    quotes: list[Quote] = []
+    seen: set[str] = set()
+    for s in speech:
+        span = source.sentences[s.sentence_id - 1]
+        drafts = _sentence_claims(source, span, s)
+        sentence_quotes = _quotes(source, span, s, start_index=len(quotes) + 1)
+        quotes += sentence_quotes
+        for statement, kind, asserter, speaker, cue in drafts[:MAX_CLAIMS_PER_SENTENCE]:
+            key = " ".join(statement.lower().split())
+            if key in seen:
+                continue  # one claim per statement
+            seen.add(key)
+            mine = [
+                q.quote_id
                 for q in sentence_quotes
+                if speaker is None or q.speaker in {None, speaker.name}
             ]
             claims.append(
                 Claim(
                     claim_id=f"{source.source_id}.C{len(claims) + 1}",
                     source_id=source.source_id,
-                    statement=draft.statement.strip(),
+                    statement=statement,
                     kind=kind,
                     asserter=asserter,
-                    sentence_ids=[sentence_id],
+                    speaker=speaker,
+                    cue=cue,
+                    sentence_ids=[s.sentence_id],
                     evidence=[span],
-                    quote_ids=[q.quote_id for q in claim_quotes],
+                    quote_ids=mine,
                 )
             )
-            for q in claim_quotes:
-                if q.quote_id not in {x.quote_id for x in quotes}:
-                    quotes.append(q)
     return SourceAccount(
         source_id=source.source_id,
         outlet=source.outlet,
@@ -179,9 +140,100 @@ def assemble_account(source: Source, drafts: dict[int, list[ClaimDraft]]) -> Sou
     )
 
 
-def _quotes_in(source: Source, span: Span, *, start_index: int) -> list[Quote]:
+_Draft = tuple[str, ClaimKind, Asserter, Asserter | None, str | None]
+
+
+def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Draft]:
+    sentence = " ".join(span.text.split())
+    out: list[_Draft] = []
+    for frame in s.frames:
+        out.append(_frame_claim(frame, span.text))
+    if not s.frames and s.carried is not None:
+        # A quotation with no cue continues the previous quotation's speaker.
+        out.append(_frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False))
+    elif s.outlet_text and (not s.frames or len(s.outlet_text.split()) >= 6):
+        marker = editorial_marker(span.text)
+        kind = ClaimKind.opinion if marker else ClaimKind.reported_fact
+        out.append((_clip(s.outlet_text), kind, _outlet(), None, None))
+    return out
+
+
+def _frame_claim(frame: Frame, sentence: str) -> _Draft:
+    if frame.via is None and frame.speaker.kind is AsserterKind.person and not frame.refers_back:
+        # The outlet reporting, on its own authority, what a named person said: the whole
+        # sentence is the claim ("Regarding the attack, Shoigu told Lecornu that ...").
+        denial = frame.denial or is_denial_text(frame.text)
+        kind = ClaimKind.denial if denial else ClaimKind.attributed_claim
+        return _clip(sentence), kind, _outlet(), _asserter(frame.speaker), frame.cue
+    if not frame.clausal and frame.via is None:
+        # "French officials rejected the offer": the outlet describing an act, in its own voice.
+        who = _asserter(frame.speaker)
+        statement = _clip(f"{frame.speaker.name} {frame.cue} {frame.text}")
+        if editorial_marker(sentence):
+            return statement, ClaimKind.opinion, _outlet(), who, frame.cue
+        kind = ClaimKind.denial if frame.denial else ClaimKind.reported_fact
+        return statement, kind, _outlet(), who, frame.cue
+    return _frame_claim_from(
+        frame.speaker,
+        frame.via,
+        frame.text,
+        frame.cue,
+        denial=frame.denial or is_denial_text(frame.text),
+    )
+
+
+def _frame_claim_from(
+    speaker: Party, via: Party | None, content: str, cue: str, *, denial: bool
+) -> _Draft:
+    who = _asserter(speaker)
+    if via is not None:
+        asserter = _asserter(via)
+    elif speaker.kind is AsserterKind.person:
+        asserter = _outlet()
+    else:
+        asserter = who
+    statement = content
+    if asserter.name != who.name and not _names(speaker.name, content):
+        verb = cue if re.fullmatch(r"[a-z]+ed|said|told \w+|says|denies", cue) else "said"
+        verb = "said" if verb in {"quoted", "reported"} else verb
+        statement = f"{speaker.name} {verb}: {content}"
+    if denial and not re.search(r"\b(den|reject|dismiss|neither|no |not |never)", statement, re.I):
+        statement = f"{cue} that {statement}"
+    kind = ClaimKind.denial if denial else ClaimKind.attributed_claim
+    return _clip(statement), kind, asserter, who, cue
+
+
+def _asserter(party: Party) -> Asserter:
+    return Asserter(name=party.name, kind=party.kind)
+
+
+def _outlet() -> Asserter:
+    return Asserter(name=OUTLET_VOICE, kind=AsserterKind.outlet)
+
+
+def _names(name: str, text: str) -> bool:
+    last = name.split()[-1].lower() if name.split() else ""
+    return bool(last) and last in text.lower()
+
+
+def _clip(text: str) -> str:
+    words = text.split()
+    if len(words) <= MAX_STATEMENT_WORDS:
+        return " ".join(words)
+    return " ".join(words[:MAX_STATEMENT_WORDS]) + " …"
+
+
+def _quotes(source: Source, span: Span, s: SentenceSpeech, *, start_index: int) -> list[Quote]:
     found = []
     for offset, (start, end) in enumerate(find_quotes(source.text, span.start, span.end)):
+        frame = _covering(s.frames, start)
+        if frame is not None:
+            speaker: Party | None = frame.speaker
+            via = frame.via
+            if via is not None and start <= frame.speaker_at < end:
+                speaker, via = via, None  # the channel's own words quote the speaker
+        else:
+            speaker, via = s.carried, s.carried_via
         found.append(
             Quote(
                 quote_id=f"{source.source_id}.Q{start_index + offset}",
@@ -189,32 +241,19 @@ def _quotes_in(source: Source, span: Span, *, start_index: int) -> list[Quote]:
                 start=start,
                 end=end,
                 text=source.text[start:end],
+                speaker=speaker.name if speaker else None,
+                via=via.name if via else None,
             )
         )
     return found
 
 
-def _attribute(
-    draft: ClaimDraft, sentence: str, last_anonymous: str | None
-) -> tuple[Asserter, ClaimKind]:
-    name, kind, claim_kind = draft.asserter.strip(), draft.asserter_kind, draft.kind
-    if kind is AsserterKind.outlet or name.lower() in {"the outlet", "outlet", "the article"}:
-        name, kind = OUTLET_VOICE, AsserterKind.outlet
-        guess = guess_asserter(sentence)
-        # The model often credits the outlet with what the sentence attributes to someone.
-        if guess is not None and claim_kind in (ClaimKind.reported_fact, ClaimKind.background):
-            name, kind, claim_kind = guess.name, guess.kind, ClaimKind.attributed_claim
-    if _ANONYMOUS_BACKREF.match(name) and last_anonymous:
-        name, kind = last_anonymous, AsserterKind.anonymous_source
-    if kind is not AsserterKind.outlet and claim_kind is ClaimKind.reported_fact:
-        claim_kind = ClaimKind.attributed_claim
-    if (
-        kind is AsserterKind.outlet
-        and claim_kind is ClaimKind.reported_fact
-        and (editorial_marker(draft.statement) or editorial_marker(sentence))
-    ):
-        claim_kind = ClaimKind.opinion
-    return Asserter(name=name, kind=kind), claim_kind
+def _covering(frames: Sequence[Frame], at: int) -> Frame | None:
+    inside = [f for f in frames if f.content_start - 1 <= at < f.content_end + 1]
+    if inside:
+        return min(inside, key=lambda f: f.content_end - f.content_start)
+    plain = [f for f in frames if not f.refers_back]
+    return plain[0] if plain else None
 
 
 def account_claims(accounts: Sequence[SourceAccount]) -> list[Claim]:

@@ -11,22 +11,41 @@ over same edges alone.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import Relation, pair_batch_for
+from service.pipeline.drafts import Relation, pair_relations_for
 from service.pipeline.progress import Progress, ProgressCallback
-from service.pipeline.similarity import overlap
+from service.pipeline.similarity import content_words, overlap
 from service.prompts import fence, load_prompt
-from service.schemas import Claim, ClaimGroup, ClaimKind, GroupStatus, RunWarning, Side, Source
-from service.text.attribution import kind_hint
+from service.schemas import (
+    Claim,
+    ClaimGroup,
+    ClaimKind,
+    GroupStatus,
+    PairJudgment,
+    RunWarning,
+    Side,
+    Source,
+)
+from service.text.speech import is_denial_text
 
-CANDIDATES_PER_CLAIM = 3
-MIN_OVERLAP = 0.12
+CANDIDATES_PER_CLAIM = 6
+MIN_OVERLAP = 0.08
+SAME_BY_RULE = 0.6  # near-identical wording: the same point without asking
+SAME_NEEDS = 0.15  # the least word overlap at which the model's "same" is believed
+DISPUTE_BY_RULE = 0.3  # a denial this close to another party's claim answers it
+_CONFLICT_CUE = re.compile(
+    r"\b(?:conflicting|contradictory|differing|diverging|competing|contrasting)\s+"
+    r"(?:versions|reports|accounts|claims|statements|readings|interpretations)\b|"
+    r"\b(?:versions|accounts)\s+(?:differ|diverge|conflict)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -38,17 +57,46 @@ class Edge:
     note: str = ""
 
 
+def _holder(c: Claim) -> str:
+    who = c.speaker or c.asserter
+    return who.name.strip().lower()
+
+
 def _same_holder(a: Claim, b: Claim) -> bool:
-    return a.asserter.name.strip().lower() == b.asserter.name.strip().lower()
+    return _holder(a) == _holder(b) or (
+        a.asserter.name.strip().lower() == b.asserter.name.strip().lower()
+        and a.asserter.kind.value != "outlet"
+    )
 
 
 def candidate_pairs(
     claims: Sequence[Claim], limit: int | None = None, context: dict[str, str] | None = None
 ) -> list[tuple[Claim, Claim, float]]:
-    """Each claim's closest claims by lexical overlap, best first (all of them, or the best
-    `limit`). `context` extends a claim's text for matching (a denial's preceding sentences:
-    "denied such a conversation took place")."""
+    """Each claim's closest claims, best first (all of them, or the best `limit`).
+
+    Closeness is word overlap weighted by rarity in this event (a TF-IDF-style weight: words
+    every claim shares, like the event's main actors, count little). Pairs inside one source
+    are kept when different parties hold them (a dispute can sit inside one article that
+    reports both sides). `context` extends a claim's text (a denial's preceding sentences:
+    "denied such a conversation took place"); it can only raise a pair's score.
+    Cost: O(n^2) set operations over n claims (a few thousand pairs for a typical event)."""
     context = context or {}
+    words = {c.claim_id: content_words(_text(c)) for c in claims}
+    wider = {
+        c.claim_id: content_words(context[c.claim_id]) for c in claims if c.claim_id in context
+    }
+    df: Counter[str] = Counter(w for ws in words.values() for w in ws)
+    n = max(1, len(claims))
+    idf = {w: math.log(1 + n / f) for w, f in df.items()}  # smoothed: small events too
+
+    def weighted(a: frozenset[str], b: frozenset[str]) -> float:
+        if not a or not b:
+            return 0.0
+        wa, wb = sum(idf.get(w, 1.0) for w in a), sum(idf.get(w, 1.0) for w in b)
+        inter = sum(idf.get(w, 1.0) for w in a & b)
+        union = sum(idf.get(w, 1.0) for w in a | b)
+        return 0.5 * inter / min(wa, wb) + 0.5 * inter / union
+
     best: dict[tuple[str, str], tuple[Claim, Claim, float]] = {}
     for claim in claims:
         scored = []
@@ -56,32 +104,42 @@ def candidate_pairs(
             if other.claim_id == claim.claim_id:
                 continue
             same_source = other.source_id == claim.source_id
-            if same_source and _same_holder(other, claim):
+            if same_source and (
+                _same_holder(other, claim)
+                or (
+                    other.sentence_ids == claim.sentence_ids
+                    and not (_is_denial(claim) or _is_denial(other))
+                )
+            ):
                 continue
-            score = overlap(
-                context.get(claim.claim_id, _text(claim)), context.get(other.claim_id, _text(other))
+            a, b = words[claim.claim_id], words[other.claim_id]
+            score = max(
+                weighted(a, b),
+                weighted(wider.get(claim.claim_id, a), b),
+                weighted(a, wider.get(other.claim_id, b)),
             )
             if same_source:
                 score *= 0.8  # prefer cross-source pairs; in-source ones only when close
             if score >= MIN_OVERLAP:
                 scored.append((score, other))
         scored.sort(key=lambda item: -item[0])
-        k = CANDIDATES_PER_CLAIM + (2 if _is_denial(claim) else 0)
+        k = CANDIDATES_PER_CLAIM + (3 if _is_denial(claim) else 0)
+        k += len(claim.statement.split()) // 25  # a long sentence reports several points
         for score, other in scored[:k]:
-            a, b = sorted((claim, other), key=lambda c: c.claim_id)
-            best[(a.claim_id, b.claim_id)] = (a, b, score)
+            a_, b_ = sorted((claim, other), key=lambda c: c.claim_id)
+            best[(a_.claim_id, b_.claim_id)] = (a_, b_, score)
     ranked = sorted(best.values(), key=lambda item: -item[2])
     return ranked if limit is None else ranked[:limit]
 
 
 def _text(claim: Claim) -> str:
-    return f"{claim.statement} {claim.evidence[0].text if claim.evidence else ''}"
+    return claim.statement
 
 
 def _is_denial(claim: Claim) -> bool:
     # The claim's own statement, not its whole sentence: one sentence often carries a claim
     # and, after "but", its denial.
-    return claim.kind is ClaimKind.denial or kind_hint(claim.statement) == "denial"
+    return claim.kind is ClaimKind.denial or is_denial_text(claim.statement)
 
 
 def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[str, str]:
@@ -96,6 +154,36 @@ def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[s
         first = min(claim.sentence_ids)
         before = " ".join(s.text for s in sentences[max(0, first - 3) : first - 1])
         out[claim.claim_id] = f"{_text(claim)} {before}"
+    return out
+
+
+def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> set[tuple[str, str]]:
+    """Pairs an article itself presents as conflicting: after "there have been conflicting
+    reports ...", parallel claims ("X sources pointed to A." / "Y sources pointed to B.") of
+    different parties in the next sentences are the two versions."""
+    out: set[tuple[str, str]] = set()
+    by_sentence: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_sentence[(c.source_id, c.sentence_ids[0])].append(c)
+    for source in sources:
+        for i, span in enumerate(source.sentences, 1):
+            if not _CONFLICT_CUE.search(span.text):
+                continue
+            following = [
+                c
+                for j in range(i, i + 4)
+                for c in by_sentence.get((source.source_id, j), [])
+                if c.speaker is not None and c.cue
+            ]
+            for x in following:
+                for y in following:
+                    if (
+                        x.claim_id < y.claim_id
+                        and x.sentence_ids != y.sentence_ids
+                        and x.cue == y.cue
+                        and not _same_holder(x, y)
+                    ):
+                        out.add((x.claim_id, y.claim_id))
     return out
 
 
@@ -115,7 +203,28 @@ def contradiction_cue(a: Claim, b: Claim) -> str | None:
 
 def claim_line(claim: Claim) -> str:
     # Compact: this listing is the shared prefix of every pair call (read once, then cached).
-    return f"[{claim.claim_id}] {claim.asserter.name}; {claim.kind.value}; {claim.statement}"
+    who = claim.speaker.name if claim.speaker else claim.asserter.name
+    words = claim.statement.split()
+    text = " ".join(words[:LISTING_WORDS]) + (" …" if len(words) > LISTING_WORDS else "")
+    return f"[{claim.claim_id}] {who}: {text}"
+
+
+LISTING_WORDS = 30  # the listing is read once per event; long clauses are cut
+
+
+def _rule(
+    a: Claim, b: Claim, score: float, announced: set[tuple[str, str]]
+) -> tuple[Relation, str] | None:
+    """The relation when code can decide it, with the rule's name; None: ask the model."""
+    if (a.claim_id, b.claim_id) in announced or (b.claim_id, a.claim_id) in announced:
+        return Relation.contradict, "rule: the article presents them as conflicting versions"
+    denial_a, denial_b = _is_denial(a), _is_denial(b)
+    if denial_a != denial_b and not _same_holder(a, b) and score >= DISPUTE_BY_RULE:
+        return Relation.contradict, "rule: one party denies what another asserts"
+    na, nb = set(_NUMBER.findall(a.statement)), set(_NUMBER.findall(b.statement))
+    if score >= SAME_BY_RULE and denial_a == denial_b and (not na or not nb or na == nb):
+        return Relation.same, "rule: near-identical wording"
+    return None
 
 
 async def align(
@@ -128,53 +237,96 @@ async def align(
     pairs_per_call: int,
     warnings: list[RunWarning],
     progress: ProgressCallback,
-) -> list[ClaimGroup]:
+) -> tuple[list[ClaimGroup], list[PairJudgment]]:
     comparable = [c for c in claims if c.kind is not ClaimKind.opinion]
+    by_id = {c.claim_id: c for c in comparable}
     context = denial_context(comparable, sources)
     ranked = candidate_pairs(comparable, context=context) if len(sources) > 1 else []
-    pairs = ranked[:max_pairs]
-    if len(ranked) > max_pairs:
+    announced = announced_conflicts(comparable, sources)
+    listed = {(a.claim_id, b.claim_id) for a, b, _ in ranked}
+    for x, y in sorted(announced):
+        if (x, y) not in listed and (y, x) not in listed:
+            ranked.append((by_id[x], by_id[y], overlap(_text(by_id[x]), _text(by_id[y]))))
+    decided: list[tuple[Claim, Claim, float, Relation, str]] = []
+    ask: list[tuple[Claim, Claim, float]] = []
+    for a, b, score in ranked:
+        rule = _rule(a, b, score, announced)
+        if rule is not None:
+            decided.append((a, b, score, *rule))
+        else:
+            ask.append((a, b, score))
+    if len(ask) > max_pairs:
         warnings.append(
             RunWarning(
                 step="alignment",
-                message=f"{len(ranked)} candidate claim pairs, only the {max_pairs} closest by word "
-                "overlap were compared; raise RASHOMON_MAX_ALIGNMENT_PAIRS to compare more",
+                message=f"{len(ask)} claim pairs needed the model, only the {max_pairs} closest by "
+                "word overlap were compared; raise RASHOMON_MAX_ALIGNMENT_PAIRS to compare more",
             )
         )
+        ask = ask[:max_pairs]
     outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
     listing = fence("claims", outlets + "\n" + "\n".join(claim_line(c) for c in comparable))
     labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
-
-    first = await labeller.label([(a, b) for a, b, _ in pairs], step="alignment")
-    # A contradiction is what the reader is told about, so it must survive being asked again
-    # with the two claims swapped (small models flip with position); otherwise the pair keeps
-    # the second answer, and an unanswered re-check counts as "same point, not contradicted".
-    disputed = [i for i, r in enumerate(first) if r is Relation.contradict]
-    second = await labeller.label(
-        [(pairs[i][1], pairs[i][0]) for i in disputed], step="alignment-check"
-    )
-    final = list(first)
-    notes = [""] * len(pairs)
-    for i, again in zip(disputed, second, strict=True):
-        final[i] = again if again is not None else Relation.same
-        if final[i] is Relation.contradict:
-            a, b, _ = pairs[i]
-            cue = contradiction_cue(a, b)
-            notes[i] = f"confirmed both orders; {cue}" if cue else "no contradiction cue"
-            if cue is None:
-                final[i] = Relation.same
-        else:
-            notes[i] = "contradiction not confirmed in swapped order"
-    for i, (a, b, _) in enumerate(pairs):
-        # "Same point" where one party denies what another asserts is the dispute itself.
-        if final[i] is Relation.same and _is_denial(a) != _is_denial(b) and not _same_holder(a, b):
-            final[i], notes[i] = Relation.contradict, "same point, and one side denies it"
-    edges = [
-        Edge(a.claim_id, b.claim_id, relation, score, note)
-        for (a, b, score), relation, note in zip(pairs, final, notes, strict=True)
-        if relation is not None
+    answers = await labeller.label([(a, b) for a, b, _ in ask], step="alignment")
+    for (a, b, score), relation in zip(ask, answers, strict=True):
+        if relation is None:
+            continue
+        note = "model"
+        if relation is Relation.contradict and contradiction_cue(a, b) is None:
+            # Without a denial or conflicting numbers a small model's "contradict" means
+            # "related": counting it as agreement would chain unrelated claims together.
+            relation, note = Relation.different, "model said contradict, but neither side denies"
+        elif relation is Relation.same and score < SAME_NEEDS:
+            # A small model calls loosely related claims "same"; with little wording in common
+            # such a link chains unrelated points into one group.
+            relation, note = Relation.different, "model said same, but they share little wording"
+        elif (
+            relation is Relation.same and _is_denial(a) != _is_denial(b) and not _same_holder(a, b)
+        ):
+            # "Same point" where one party denies what another asserts is the dispute itself.
+            relation, note = Relation.contradict, "model: same point, and one side denies it"
+        decided.append((a, b, score, relation, note))
+    decided = _one_answer_per_denial(decided)
+    edges = [Edge(a.claim_id, b.claim_id, rel, score, note) for a, b, score, rel, note in decided]
+    records = [
+        PairJudgment(
+            a=a.claim_id, b=b.claim_id, relation=rel.value, score=round(score, 3), decided_by=note
+        )
+        for a, b, score, rel, note in decided
     ]
-    return build_groups(comparable, edges)
+    return build_groups(comparable, edges), records
+
+
+DENIAL_TARGETS = 3  # a denial answers one point (reported by a few outlets, say)
+
+
+def _one_answer_per_denial(
+    decided: list[tuple[Claim, Claim, float, Relation, str]],
+) -> list[tuple[Claim, Claim, float, Relation, str]]:
+    """A denial answers a claim: keep its closest contradictions only. Without this, one
+    broad denial ("Paris denied the talks") contradicts every claim about the event."""
+    kept: dict[str, int] = defaultdict(int)
+    out = []
+    order = sorted(
+        range(len(decided)),
+        key=lambda i: (not decided[i][4].startswith("rule: the article"), -decided[i][2]),
+    )
+    demoted: set[int] = set()
+    for i in order:
+        a, b, _score, rel, _note = decided[i]
+        if rel is not Relation.contradict:
+            continue
+        denials = [c.claim_id for c in (a, b) if _is_denial(c)]
+        if denials and all(kept[d] >= DENIAL_TARGETS for d in denials):
+            demoted.add(i)
+            continue
+        for d in denials:
+            kept[d] += 1
+    for i, (a, b, score, rel, note) in enumerate(decided):
+        if i in demoted:
+            rel, note = Relation.different, f"{note}; not among the denial's closest claims"
+        out.append((a, b, score, rel, note))
+    return out
 
 
 class _PairLabeller:
@@ -207,16 +359,16 @@ class _PairLabeller:
             request = "\n".join(
                 f"Pair {n}: [{a.claim_id}] vs [{b.claim_id}]" for n, (a, b) in numbered.items()
             )
-            request += "\nGive one judgment per pair, using the pair numbers."
+            request += f"\nAnswer with {len(numbered)} relations, one per pair, in this order."
             try:
                 answer = await self.llm.complete(
                     self.template.render(claims=self.listing, request=request),
-                    pair_batch_for(tuple(numbered)),
+                    pair_relations_for(len(numbered)),
                     meter=self.meter,
-                    max_tokens=40 * len(numbered) + 32,
+                    max_tokens=8 * len(numbered) + 24,
                 )
-                for judgment in answer.judgments:
-                    results[judgment.pair_id - 1] = judgment.relation
+                for n, relation in zip(numbered, answer.relations, strict=True):
+                    results[n - 1] = relation
             except (InvalidOutputError, TruncatedOutputError) as e:
                 self.warnings.append(RunWarning(step=step, message=f"pairs skipped: {e}"))
             finally:
@@ -256,14 +408,16 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
     point = _UnionFind(ids)
     agree = _UnionFind(ids)
     n_sources = len({c.source_id for c in claims})
-    max_size = max(3, 2 * n_sources)
+    max_size = max(4, 3 * n_sources)
     size = dict.fromkeys(ids, 1)
     linked: list[Edge] = []
-    # Strongest links first, and no group past 2 claims per source on average: transitive
+    # Strongest links first, and no group past 3 claims per source on average: transitive
     # chaining (A~B, B~C, C~D ...) would otherwise snowball unrelated claims into one "point".
     # A cap per source was tried and scored worse on the seed eval (see the git log); with
     # three or more sources one source can still fill most of a group.
-    for e in sorted(edges, key=lambda e: -e.score):
+    # Contradictions first: they are what the reader is told about, and a group filled up by
+    # "same" links first could no longer take the other side of a dispute.
+    for e in sorted(edges, key=lambda e: (e.relation is not Relation.contradict, -e.score)):
         if e.relation is Relation.different or e.a not in by_id or e.b not in by_id:
             continue
         ra, rb = point.find(e.a), point.find(e.b)
@@ -308,7 +462,9 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
 
 
 def _side(claims: Sequence[Claim]) -> Side:
-    holders = list(dict.fromkeys(c.asserter.name for c in claims))
+    # Who holds a version: the speaker, and the channel or outlet that carries it.
+    names = [n for c in claims for n in (c.speaker.name if c.speaker else None, c.asserter.name)]
+    holders = list(dict.fromkeys(n for n in names if n))
     return Side(
         version=claims[0].statement,
         claim_ids=[c.claim_id for c in claims],

@@ -30,24 +30,16 @@ async def reconcile(
     sources, warnings = prepare_sources(articles, settings)
     accounts_meter = llm.meter("accounts")
     accounts: list[SourceAccount] = []
-    # Articles one after another, sentences concurrently: a local server keeps one article's
-    # prefix cached, so interleaving articles would make every call re-read its article.
+    # Attribution is decided by code (a dependency parse), one article at a time.
     for source in sources:
         with accounts_meter.timed():
-            source_account = await build_account(
-                source,
-                llm,
-                accounts_meter,
-                sentences_per_call=settings.sentences_per_call,
-                warnings=warnings,
-                progress=progress,
-            )
+            source_account = await build_account(source, warnings=warnings, progress=progress)
         accounts.append(source_account)
     claims = [c for a in accounts for c in a.claims]
 
     align_meter = llm.meter("alignment")
     with align_meter.timed():
-        groups = await align(
+        groups, pairs = await align(
             sources,
             claims,
             llm,
@@ -82,6 +74,7 @@ async def reconcile(
         summary=summary,
         steps=[m.record() for m in (accounts_meter, align_meter, summary_meter)],
         warnings=warnings,
+        pairs=pairs,
     )
     problems = integrity_problems(result)
     if problems:
@@ -130,12 +123,5 @@ async def account(
     sources, warnings = prepare_sources([article], settings)
     meter: StepMeter = llm.meter("accounts")
     with meter.timed():
-        result = await build_account(
-            sources[0],
-            llm,
-            meter,
-            sentences_per_call=settings.sentences_per_call,
-            warnings=warnings,
-            progress=progress,
-        )
+        result = await build_account(sources[0], warnings=warnings, progress=progress)
     return result, warnings

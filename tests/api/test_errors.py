@@ -111,9 +111,11 @@ async def test_request_body_too_large_413(api_settings: Settings) -> None:
         (BackendError("bad gateway answer", backend="fake"), 502),
     ],
 )
-async def test_account_backend_errors(api_settings: Settings, exc, status) -> None:
+async def test_backend_errors_are_problems(api_settings: Settings, exc, status) -> None:
+    # Accounts need no model (attribution is decided by code); a synchronous reconciliation
+    # of two related articles does (alignment), so it meets the failing backend.
     async with running_app(api_settings, backend=FailingBackend(exc)) as client:
-        r = await client.post("/v1/accounts", json={"article": ARTICLES[0]})
+        r = await client.post("/v1/reconciliations?wait=true", json={"articles": ARTICLES})
         body = assert_problem(r, status)
         assert body["backend"] == "fake"
         metrics = (await client.get("/metrics")).text
@@ -126,7 +128,7 @@ async def test_account_backend_errors(api_settings: Settings, exc, status) -> No
 async def test_unexpected_exception_is_a_problem_500(api_settings: Settings) -> None:
     backend = FailingBackend(RuntimeError("secret internal state"))
     async with running_app(api_settings, backend=backend, raise_app_exceptions=False) as client:
-        r = await client.post("/v1/accounts", json={"article": ARTICLES[0]})
+        r = await client.post("/v1/reconciliations?wait=true", json={"articles": ARTICLES})
         body = assert_problem(r, 500)
         assert "secret internal state" not in r.text
         assert body["type"].endswith("internal")

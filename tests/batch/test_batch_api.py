@@ -47,7 +47,9 @@ def test_batch_api_rounds_results_and_failures(tmp_path: Path) -> None:
     rec = lines[0]["reconciliation"]
     assert isinstance(rec, dict) and rec["model"] == "gpt-test"
     # one batch per pipeline round, each shared by all events (not one batch per event)
-    assert 3 <= len(api.batches) <= 8
+    # One round per step that asks the model: alignment (accounts and the default summary
+    # need none), plus the rounds that retry failures.
+    assert 1 <= len(api.batches) <= 8
     assert summary.prompt_tokens > 0
     assert all("simulated server error" in str(f["reason"]) for f in failures(tmp_path / "out"))
 

@@ -37,7 +37,7 @@ def test_reports_written(tmp_path: Path) -> None:
     report = EvalReport.model_validate_json((out / "eval.json").read_text())
     assert report.backend == "fake" and report.passed
     assert {p.name for p in report.prompts} >= {
-        "account_sentences",
+        "align_pairs",
         "judge_same_fact",
         "baseline_summary",
     }

@@ -1,0 +1,181 @@
+"""Reported-speech frames from the dependency parse: who speaks, through which channel, what.
+
+Sentences are written for these tests (general reporting grammar), not copied from the seeds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.pipeline.accounts import assemble_account
+from service.pipeline.sources import sentence_units
+from service.schemas import AsserterKind, ClaimKind, Source
+from service.text.speech import MAX_TOKENS, SentenceSpeech, analyse_article, pos_tags
+
+
+def _speech(text: str) -> tuple[list[SentenceSpeech], str]:
+    return analyse_article(text, sentence_units(text)), text
+
+
+def _main(text: str) -> tuple[str, str | None, str]:
+    speech, _full = _speech(text)
+    frame = speech[-1].frames[0]
+    return frame.speaker.name, frame.via.name if frame.via else None, frame.text
+
+
+def test_inverted_quotation_is_the_speakers() -> None:
+    name, via, content = _main(
+        '"The dam will hold through the winter," the regional water authority said on Monday.'
+    )
+    assert name == "regional water authority"
+    assert via is None
+    assert content.startswith("The dam will hold")
+
+
+def test_a_nested_speaker_speaks_through_the_outer_channel() -> None:
+    name, via, content = _main(
+        "Garcia said that the plant had no licence to export, the trade ministry said."
+    )
+    assert (name, via) == ("Garcia", "trade ministry")
+    assert "no licence" in content
+
+
+def test_according_to_is_a_channel_for_the_speaker_inside_it() -> None:
+    name, via, _ = _main("According to the club's statement, Okafor said he would stay.")
+    assert (name, via) == ("Okafor", "club")
+
+
+def test_according_to_alone_is_the_speaker() -> None:
+    name, via, content = _main("The bridge will reopen in May, according to city engineers.")
+    assert (name, via) == ("city engineers", None)
+    assert content == "The bridge will reopen in May"
+
+
+def test_a_response_clause_is_split_from_the_claim_it_answers() -> None:
+    speech, _ = _speech(
+        "The union said that the company had agreed to a wage rise, a claim that the company "
+        "immediately denied."
+    )
+    frames = speech[0].frames
+    assert [f.speaker.name for f in frames] == ["union", "company"]
+    assert frames[1].refers_back and frames[1].denial
+    assert "claim" not in frames[0].text  # the denial is not part of what the union said
+
+
+def test_mid_sentence_attribution_covers_the_clause_after_it() -> None:
+    speech, _ = _speech(
+        "The talks were useful, two diplomats told Reuters, but no date was set for a new round."
+    )
+    frames = speech[0].frames
+    assert [f.speaker.name for f in frames] == ["two diplomats", "two diplomats"]
+    assert frames[1].text.startswith("no date was set")
+    assert frames[0].speaker.kind is AsserterKind.anonymous_source
+
+
+def test_pronouns_and_descriptions_resolve_to_the_named_person() -> None:
+    speech, _ = _speech(
+        "Texas Gov. Rick Perry spoke in Austin on Tuesday. Perry said the state would appeal. "
+        "He added that the ruling was wrong. The governor said that he expected to win."
+    )
+    speakers = [s.frames[0].speaker for s in speech if s.frames]
+    assert [p.name for p in speakers] == ["Rick Perry", "Rick Perry", "Rick Perry"]
+    assert speakers[1].mention == "He"
+    assert speakers[2].mention == "The governor"
+
+
+def test_the_source_is_the_last_source_introduced() -> None:
+    speech, _ = _speech(
+        "A source close to the coach said the player was injured. "
+        '"He will miss the final," the source told AFP.'
+    )
+    assert speech[1].frames[0].speaker.name == "a source close to the coach"
+
+
+def test_a_quotation_without_a_cue_continues_the_previous_speaker() -> None:
+    speech, _ = _speech(
+        '"We will rebuild," Mayor Anna Berg said. "It will take years, not months."'
+    )
+    assert speech[1].frames == []
+    assert speech[1].carried is not None and speech[1].carried.name == "Anna Berg"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The coach hopes to win the cup next season.",
+        "The minister tried to warn the president against invading.",
+        "Prices rose sharply in the second quarter.",
+    ],
+)
+def test_no_frame_without_reported_speech(sentence: str) -> None:
+    speech, _ = _speech(sentence)
+    assert speech[0].frames == []
+    assert speech[0].outlet_text
+
+
+def test_a_run_on_sentence_is_not_parsed() -> None:
+    text = " ".join(["word"] * (MAX_TOKENS + 50)) + "."
+    speech, _ = _speech(text)
+    assert speech[0].too_long and speech[0].frames == []
+
+
+def test_pos_tags_are_coarse() -> None:
+    assert ("quickly", "ADV") in pos_tags("The board quickly approved the plan.")
+
+
+def _account(text: str) -> list[tuple[str, str, str | None, str]]:
+    spans = sentence_units(text)
+    source = Source(source_id="S1", outlet="Wire", text=text, sentences=spans)
+    account = assemble_account(source, analyse_article(text, spans))
+    return [
+        (c.asserter.name, c.kind.value, c.speaker.name if c.speaker else None, c.statement)
+        for c in (*account.claims, *account.editorial)
+    ]
+
+
+def test_sourcing_rules() -> None:
+    claims = _account(
+        "The ministry said the border would stay closed. "
+        "Ruiz said that the vote was delayed, the electoral board said. "
+        "Mayor Jan Novak said the council would resign. "
+        "The plan can only lead to disaster."
+    )
+    # A body speaks for itself; a named person via a channel is credited to the channel; a
+    # person with no channel is the outlet's report of what they said; editorializing is opinion.
+    assert claims[0][:3] == ("ministry", ClaimKind.attributed_claim.value, "ministry")
+    assert claims[1][:3] == ("electoral board", ClaimKind.attributed_claim.value, "Ruiz")
+    assert claims[2][0] == "the outlet" and claims[2][2] == "Jan Novak"
+    assert "Novak said" in claims[2][3]  # the statement keeps who said it
+    assert claims[3][:2] == ("the outlet", ClaimKind.opinion.value)
+
+
+async def test_a_huge_unpunctuated_article_neither_stalls_nor_hangs_the_event_loop() -> None:
+    # Issue 10, defect 1: 197 KB without sentence punctuation used to block the event loop
+    # for minutes in a quadratic cue search. Now the parse is capped per sentence and runs in
+    # a worker thread, so other tasks keep running while the account is built.
+    import asyncio
+
+    from service.pipeline.accounts import build_account
+    from service.pipeline.progress import no_progress
+    from service.schemas import RunWarning
+
+    text = " ".join(f"word{i % 50} said" for i in range(40_000))  # ~400 KB, no full stop
+    spans = sentence_units(text)
+    source = Source(source_id="S1", outlet="X", text=text, sentences=spans)
+    ticks = 0
+    done = asyncio.Event()
+
+    async def heartbeat() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    beat = asyncio.create_task(heartbeat())
+    warnings: list[RunWarning] = []
+    account = await build_account(source, warnings=warnings, progress=no_progress)
+    done.set()
+    await beat
+    assert ticks >= 1  # the loop was free while the article was analysed
+    assert any("too long to parse" in w.message for w in warnings)
+    assert all(c.asserter.name == "the outlet" for c in account.claims)
