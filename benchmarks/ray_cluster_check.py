@@ -18,7 +18,8 @@
    duplicated (more than one line).
 
 Prints those counts, the actors that were on the worker node when it was killed, the batch's
-exit code and wall time. Exit code 0 only if the batch finished with every event done, nothing
+exit code and wall time, and how long the batch process was stopped (state T) by another
+program, if it was (a run that times out for that reason says so). Exit code 0 only if the batch finished with every event done, nothing
 lost or duplicated, and the worker node really ran an actor. Both nodes are stopped at the end
 (the sessions this script started; nothing else is touched).
 """
@@ -86,6 +87,15 @@ def session_pids(sid: int) -> list[tuple[int, str]]:
                 cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
                 found.append((int(entry.name), cmd.strip()))
     return found
+
+
+def _state(pid: int) -> str:
+    """The one-letter state of process `pid` (T: stopped), or "" when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2 :].split()[0]
 
 
 def kill_session(proc: subprocess.Popen[bytes], sig: int, wait_s: float) -> None:
@@ -239,6 +249,11 @@ def main() -> int:
         f"(cluster start {result.get('cluster_start_s', 0.0):.1f} s)"
     )
     print(f"done {done}  failed {failed_only}  lost {lost}  duplicated {duplicated}")
+    if result.get("stopped_s"):
+        print(
+            f"the batch process was stopped (SIGSTOP, by another program) for about "
+            f"{result['stopped_s']:.0f} s of the run"
+        )
     tail = str(result.get("stdout", "")).strip().splitlines()[-6:]
     for line in tail:
         print(f"  | {line}")
@@ -278,6 +293,7 @@ def run_and_kill(
         info: dict[str, object] = {"worker_actors": 0, "killed_at_done": None}
         target = max(1, int(args.kill_at * args.events))
         deadline = started + args.timeout
+        stopped_s = 0.0
         while batch.poll() is None and time.monotonic() < deadline:
             if info["killed_at_done"] is None and args.kill_at > 0:
                 done = count_lines(out / "results.jsonl")
@@ -286,7 +302,10 @@ def run_and_kill(
                     info["worker_actors"] = sum(c.startswith("ray::MapWorker") for c in titles)
                     kill_session(worker, signal.SIGKILL, 10)
                     info["killed_at_done"] = done
+            if _state(batch.pid) == "T":  # stopped by someone else (SIGSTOP): not Ray's doing
+                stopped_s += 0.2
             time.sleep(0.2)
+        info["stopped_s"] = stopped_s
         if batch.poll() is None:
             kill_session(batch, signal.SIGKILL, 10)
             info["rc"] = "timeout"
