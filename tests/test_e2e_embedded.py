@@ -57,9 +57,12 @@ def test_reconcile_seeds_on_the_embedded_model(
     assert len(rec.summary.sentences) >= 3
     for s in rec.summary.sentences:
         assert s.claim_ids and set(s.claim_ids) <= ids
-    # Provenance: each step names its prompt version and hash, and real tokens were spent
-    # (or, on a warm cache, served from it).
+    # Provenance: each step that asks the model names its prompt version and hash, and real
+    # tokens were spent (or, on a warm cache, served from it). Attribution is decided by code.
+    assert rec.steps[0].step == "accounts" and rec.steps[0].calls == 0
+    assert rec.steps[1].calls > 0 and rec.pairs
     for step in rec.steps:
-        assert step.prompt is not None and len(step.prompt.sha256) == 64
-        assert step.usage.total_tokens > 0 or step.cache_hits == step.attempts
+        if step.calls:
+            assert step.prompt is not None and len(step.prompt.sha256) == 64
+            assert step.usage.total_tokens > 0 or step.cache_hits == step.attempts
     assert "## Disputes" in (out / "reconciliation.md").read_text()

@@ -69,7 +69,7 @@ async def build_account(
     # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
     speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
     wanted = set(analysable(source))
-    for sid in sorted(wanted):
+    for sid in range(1, len(source.sentences) + 1):
         why = addressed_to_model(source.sentences[sid - 1].text)
         if why is not None:
             wanted.discard(sid)

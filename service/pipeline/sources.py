@@ -47,6 +47,12 @@ def prepare_sources(
         title = article.title or detect_title(sentences)
         if not sentences:
             raise InputError("no sentences found in the text", source=_label(article, index))
+        if not any(_is_prose(span.text) for span in sentences):
+            raise InputError(
+                "no article text found, only headings or navigation (e.g. 'Home News Sport'); "
+                "pass the article's page or its text",
+                source=_label(article, index),
+            )
         sources.append(
             Source(
                 source_id=source_id,
@@ -60,6 +66,13 @@ def prepare_sources(
             )
         )
     return sources, warnings
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence of running text: four or more words, two of them lower-case (a menu or a
+    run of headings is Title Case)."""
+    words = text.split()
+    return len(words) >= 4 and sum(w[:1].islower() for w in words) >= 2
 
 
 def _label(article: ArticleIn, index: int) -> str:
