@@ -578,3 +578,34 @@ def test_summary_points_keep_disputes_first_but_stay_in_reading_order() -> None:
     points = summary_points(groups, claims)
     assert [g.group_id for g in select_groups(points, 1)] == ["G3"]
     assert [g.group_id for g in select_groups(points, 5)] == ["G1", "G3"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Home News Sport Weather",
+        "<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a> "
+        "<a href='/s'>Sport</a></nav></body></html>",
+    ],
+)
+def test_navigation_only_input_is_not_an_article(settings: Settings, text: str) -> None:
+    # Issue 10, item 9: a page of menu links used to be accepted as an article.
+    with pytest.raises(InputError, match="no article text found|no sentences|no text"):
+        prepare_sources([ArticleIn(text=text, origin="menu.html"), B], settings)
+
+
+def test_a_dispute_keeps_two_sides_even_when_a_third_claim_agrees_with_both() -> None:
+    claims = [
+        _claim("S1.C1", "S1", "talks were agreed", "Moscow", ClaimKind.attributed_claim),
+        _claim("S2.C1", "S2", "no talks were agreed", "Paris", ClaimKind.denial),
+        _claim("S2.C2", "S2", "the ministers spoke about talks", "AFP", ClaimKind.reported_fact),
+    ]
+    edges = [
+        Edge("S1.C1", "S2.C1", Relation.contradict, 0.5),
+        Edge("S1.C1", "S2.C2", Relation.same, 0.4),
+        Edge("S2.C1", "S2.C2", Relation.same, 0.3),  # would fold both versions into one side
+    ]
+    (group,) = build_groups(claims, edges)
+    assert group.status is GroupStatus.disputed
+    sides = [set(side.claim_ids) for side in group.sides]
+    assert len(sides) == 2 and not any({"S1.C1", "S2.C1"} <= side for side in sides)

@@ -411,6 +411,7 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
     max_size = max(4, 3 * n_sources)
     size = dict.fromkeys(ids, 1)
     linked: list[Edge] = []
+    opposed: list[Edge] = []
     # Strongest links first, and no group past 3 claims per source on average: transitive
     # chaining (A~B, B~C, C~D ...) would otherwise snowball unrelated claims into one "point".
     # A cap per source was tried and scored worse on the seed eval (see the git log); with
@@ -426,9 +427,24 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
         if ra != rb:
             point.union(e.a, e.b)
             size[point.find(e.a)] = size[ra] + size[rb]
-        linked.append(e)
         if e.relation is Relation.same:
-            agree.union(e.a, e.b)
+            # Agreeing with both sides of a contradiction would fold the two versions into
+            # one: such a link joins the point, not a side.
+            sa, sb = agree.find(e.a), agree.find(e.b)
+            if any({agree.find(x.a), agree.find(x.b)} == {sa, sb} for x in opposed):
+                e = Edge(
+                    e.a,
+                    e.b,
+                    Relation.same,
+                    e.score,
+                    (e.note + "; " if e.note else "")
+                    + "not merged into one side: they oppose each other",
+                )
+            else:
+                agree.union(e.a, e.b)
+        else:
+            opposed.append(e)
+        linked.append(e)
     groups: list[ClaimGroup] = []
     for members in point.components(ids).values():
         member_set = set(members)

@@ -20,7 +20,6 @@ from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.drafts import SummarySentenceDraft, summary_draft_for
 from service.pipeline.progress import Progress, ProgressCallback
-from service.pipeline.similarity import overlap
 from service.prompts import fence, load_prompt
 from service.schemas import (
     AsserterKind,
@@ -208,17 +207,18 @@ def lead_points(
         # News puts the event first: the agreed point that the articles raise earliest.
         return min(int(c.rsplit(".C", 1)[-1]) for c in g.claim_ids)
 
-    def tightness(g: ClaimGroup) -> float:
-        # Claims that share their wording are surely about the same thing.
-        texts = [claims[c].statement for c in g.claim_ids if c in claims]
-        pairs = [(a, b) for i, a in enumerate(texts) for b in texts[i + 1 :]]
-        return max((overlap(a, b) for a, b in pairs), default=0.0)
+    def lead_claim(g: ClaimGroup) -> tuple[int, int]:
+        # The earliest claim in the outlet's own voice: a news lead states the event.
+        plain = [
+            claims[c]
+            for c in g.claim_ids
+            if c in claims and claims[c].asserter.kind is AsserterKind.outlet
+        ]
+        if not plain:
+            return (1, 10**6)
+        return (0, min(c.sentence_ids[0] for c in plain))
 
-    event = min(
-        agreed,
-        key=lambda g: (-len(g.source_ids), -round(tightness(g), 1), position(g)),
-        default=None,
-    )
+    event = min(agreed, key=lambda g: (lead_claim(g), -len(g.source_ids)), default=None)
     central = min(
         disputed, key=lambda g: (-len(g.source_ids), position(g), -len(g.claim_ids)), default=None
     )
