@@ -20,7 +20,7 @@ from service.evals.attribution import (
 )
 from service.evals.dataset import Case, gold_to_pipeline, pipeline_source_ids
 from service.evals.judge import Judge, Verdict, cut_candidates, top_k
-from service.evals.labels import Fact, FactStatus
+from service.evals.labels import Fact, FactStatus, Report
 from service.pipeline.similarity import content_words, overlap
 from service.schemas import Claim, GroupStatus, Reconciliation, StepRecord
 
@@ -53,6 +53,24 @@ def skipped(name: str, reason: str, *, judged: bool = False) -> Score:
 
 def _ratio(ok: int, total: int) -> float:
     return ok / total if total else 0.0
+
+
+def ratio_score(
+    name: str, checks: list[Check], explanation: str, *, skip: str, judged: bool = True
+) -> Score:
+    """The share of counted checks that passed (checks with passed=None are listed, not
+    counted); skipped with `skip` when none counts. `explanation` takes {ok} and {n}."""
+    counted = [c for c in checks if c.passed is not None]
+    if not counted:
+        return skipped(name, skip, judged=judged)
+    ok_n = sum(bool(c.passed) for c in counted)
+    return Score(
+        name=name,
+        value=_ratio(ok_n, len(counted)),
+        judged=judged,
+        explanation=explanation.format(ok=ok_n, n=len(counted)),
+        details=checks,
+    )
 
 
 def _short(text: str, n: int = 90) -> str:
@@ -236,6 +254,20 @@ def fact_recall(case: Case, matches: FactMatches) -> Score:
 # --------------------------------------------------------------------------- 3 attribution
 
 
+def credits_gold(claim: Claim, gold: Sequence[Report], outlets: tuple[str, ...]) -> bool:
+    """Whether the claim's asserter matches one of the gold asserters of its source."""
+    return any(
+        names_match(
+            claim.asserter.name,
+            r.asserter,
+            predicted_kind=claim.asserter.kind.value,
+            gold_kind=r.asserter_kind.value,
+            outlets=outlets,
+        )
+        for r in gold
+    )
+
+
 def attribution_accuracy(case: Case, rec: Reconciliation, matches: FactMatches) -> Score:
     assert case.labels is not None
     outlets = tuple(s.outlet for s in rec.sources) + tuple(s.outlet for s in case.labels.sources)
@@ -245,16 +277,7 @@ def attribution_accuracy(case: Case, rec: Reconciliation, matches: FactMatches) 
             continue
         fact = case.labels.fact(fact_id)
         gold = [r for r in fact.reported_by if r.source == gold_sid]
-        ok = any(
-            names_match(
-                claim.asserter.name,
-                r.asserter,
-                predicted_kind=claim.asserter.kind.value,
-                gold_kind=r.asserter_kind.value,
-                outlets=outlets,
-            )
-            for r in gold
-        )
+        ok = credits_gold(claim, gold, outlets)
         golds = " or ".join(repr(r.asserter) for r in gold)
         checks.append(
             Check(
@@ -267,16 +290,11 @@ def attribution_accuracy(case: Case, rec: Reconciliation, matches: FactMatches) 
                 ),
             )
         )
-    if not checks:
-        return skipped("attribution_accuracy", "no gold fact was matched to a claim", judged=True)
-    ok_n = sum(bool(c.passed) for c in checks)
-    return Score(
-        name="attribution_accuracy",
-        value=_ratio(ok_n, len(checks)),
-        judged=True,
-        explanation=f"{ok_n}/{len(checks)} matched claims credit the gold asserter "
-        "(normalised token match)",
-        details=checks,
+    return ratio_score(
+        "attribution_accuracy",
+        checks,
+        "{ok}/{n} matched claims credit the gold asserter (normalised token match)",
+        skip="no gold fact was matched to a claim",
     )
 
 
@@ -488,17 +506,12 @@ def candidate_recall(case: Case, rec: Reconciliation, matches: FactMatches) -> S
                 ),
             )
         )
-    counted = [c for c in checks if c.passed is not None]
-    if not counted:
-        return skipped("candidate_recall", "no gold pair had both sides extracted", judged=True)
-    ok_n = sum(bool(c.passed) for c in counted)
-    return Score(
-        name="candidate_recall",
-        value=_ratio(ok_n, len(counted)),
-        judged=True,
-        explanation=f"{ok_n}/{len(counted)} gold same/conflict pairs with both sides extracted "
-        "reached the alignment decision",
-        details=checks,
+    return ratio_score(
+        "candidate_recall",
+        checks,
+        "{ok}/{n} gold same/conflict pairs with both sides extracted reached the alignment "
+        "decision",
+        skip="no gold pair had both sides extracted",
     )
 
 
@@ -526,16 +539,7 @@ def stage_losses(
                 stage, why = "not extracted", f"no claim of {gold_sid} states it"
                 break
             gold = [r for r in fact.reported_by if r.source == gold_sid]
-            if not any(
-                names_match(
-                    claim.asserter.name,
-                    r.asserter,
-                    predicted_kind=claim.asserter.kind.value,
-                    gold_kind=r.asserter_kind.value,
-                    outlets=outlets,
-                )
-                for r in gold
-            ):
+            if not credits_gold(claim, gold, outlets):
                 stage = "wrong asserter"
                 why = f"{claim.claim_id} credits {claim.asserter.name!r}"
                 break

@@ -69,10 +69,10 @@ def prepare_sources(
 
 
 def _is_prose(text: str) -> bool:
-    """A sentence of running text: four or more words, two of them lower-case (a menu or a
+    """A sentence of running text: three or more words, two of them lower-case (a menu or a
     run of headings is Title Case)."""
     words = text.split()
-    return len(words) >= 4 and sum(w[:1].islower() for w in words) >= 2
+    return len(words) >= 3 and sum(w[:1].islower() for w in words) >= 2
 
 
 def _label(article: ArticleIn, index: int) -> str:

@@ -20,6 +20,7 @@ from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.drafts import SummarySentenceDraft, summary_draft_for
 from service.pipeline.progress import Progress, ProgressCallback
+from service.pipeline.similarity import overlap
 from service.prompts import fence, load_prompt
 from service.schemas import (
     AsserterKind,
@@ -152,6 +153,7 @@ _KINDS = {
     GroupStatus.single_source: SummaryKind.attributed,
 }
 AGREED_PER_SENTENCE = 3  # consensus points merged into one sentence
+EVENT_OVERLAP = 0.3  # the least word overlap for an agreed point to lead as "the event"
 SUMMARY_REASKS = 1  # a sentence that fails its checks twice gets the template
 
 
@@ -218,7 +220,21 @@ def lead_points(
             return (1, 10**6)
         return (0, min(c.sentence_ids[0] for c in plain))
 
-    event = min(agreed, key=lambda g: (lead_claim(g), -len(g.source_ids)), default=None)
+    def tight(g: ClaimGroup) -> bool:
+        # Only a point the outlets word alike is safe to state as "the event": a small
+        # model's "same" can join claims that merely share a topic.
+        texts = [(claims[c].source_id, claims[c].statement) for c in g.claim_ids if c in claims]
+        return any(
+            sa != sb and overlap(a, b) >= EVENT_OVERLAP
+            for i, (sa, a) in enumerate(texts)
+            for sb, b in texts[i + 1 :]
+        )
+
+    event = min(
+        (g for g in agreed if tight(g)),
+        key=lambda g: (lead_claim(g), -len(g.source_ids)),
+        default=None,
+    )
     central = min(
         disputed, key=lambda g: (-len(g.source_ids), position(g), -len(g.claim_ids)), default=None
     )
@@ -238,9 +254,10 @@ def template_lead(
     if event is not None:
         members = [claims[c] for c in event.claim_ids]
         plain = [c for c in members if c.asserter.kind is AsserterKind.outlet and not c.speaker]
-        first = min(plain or members, key=lambda c: len(c.statement))
-        names = " and ".join(sorted({outlets[c.source_id] for c in members}))
-        parts.append(f"{names} report {_q(first.statement)}")
+        first = min(plain or members, key=lambda c: (c.sentence_ids[0], len(c.statement)))
+        others = sorted({outlets[c.source_id] for c in members} - {outlets[first.source_id]})
+        also = f" (also reported by {' and '.join(others)})" if others else ""
+        parts.append(f"{outlets[first.source_id]} reports {_q(first.statement)}{also}")
         cited.append(first.claim_id)
     if central is not None and len(central.sides) >= 2:
         sides = central.sides[:2]
@@ -252,6 +269,10 @@ def template_lead(
             f"the main disagreement is between {_who(ca, outlets)}: {_q(a.version)}, and "
             f"{_who(cb, outlets)}: {_q(b.version)}"
         )
+        if event is None:
+            parts[-1] = parts[-1].replace(
+                "the main disagreement is", "the outlets' main disagreement is", 1
+            )
         cited += [a.claim_ids[0], b.claim_ids[0]]
     if not parts:
         return None
