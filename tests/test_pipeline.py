@@ -590,7 +590,7 @@ def test_summary_points_keep_disputes_first_but_stay_in_reading_order() -> None:
 )
 def test_navigation_only_input_is_not_an_article(settings: Settings, text: str) -> None:
     # Issue 10, item 9: a page of menu links used to be accepted as an article.
-    with pytest.raises(InputError, match="no article text found|no sentences|no text"):
+    with pytest.raises(InputError, match=r"no article text found|no sentences|no text"):
         prepare_sources([ArticleIn(text=text, origin="menu.html"), B], settings)
 
 
