@@ -254,7 +254,3 @@ def _covering(frames: Sequence[Frame], at: int) -> Frame | None:
         return min(inside, key=lambda f: f.content_end - f.content_start)
     plain = [f for f in frames if not f.refers_back]
     return plain[0] if plain else None
-
-
-def account_claims(accounts: Sequence[SourceAccount]) -> list[Claim]:
-    return [c for a in accounts for c in a.claims]

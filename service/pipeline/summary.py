@@ -140,9 +140,7 @@ def template_sentence(
             text = f"{names} {'both ' if len(outlet_names) == 2 else ''}report {_q(point)}."
         cited = list(group.claim_ids)
     else:
-        first = claims[group.claim_ids[0]]
-        text = f"According to {_who(first, outlets)}, {_q(first.statement)}."
-        cited = [first.claim_id]
+        return _quoted(group, claims, outlets)
     # Built, not validated: the length limit is a constraint on the model, not on the template.
     return SummarySentenceDraft.model_construct(text=text[0].upper() + text[1:], claim_ids=cited)
 
@@ -278,11 +276,6 @@ def template_lead(
         return None
     text = "; ".join(parts) + "."
     return SummarySentenceDraft.model_construct(text=text[0].upper() + text[1:], claim_ids=cited)
-
-
-def _holder_text(side: Side) -> str:
-    named = [h for h in side.holders if h != "the outlet"]
-    return named[0] if named else "the outlet"
 
 
 async def summarize(

@@ -34,10 +34,10 @@ The parse runs once per article; every step is linear in the sentence length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.errors import ConfigError
 from service.schemas import AsserterKind, Span
@@ -132,9 +132,6 @@ class Frame:
     refers_back: bool = False  # the content is another frame's ("a claim that Paris denied")
     denial: bool = False
 
-    def content(self, text: str) -> str:
-        return text[self.content_start : self.content_end]
-
 
 @dataclass
 class SentenceSpeech:
@@ -161,7 +158,7 @@ def nlp() -> Language:
     except ImportError as e:  # pragma: no cover - a dependency
         raise ConfigError("spaCy is not installed: pip install -e . (it is a dependency)") from e
     try:
-        return spacy.load(SPACY_MODEL, exclude=["lemmatizer"] if False else [])
+        return spacy.load(SPACY_MODEL)
     except OSError as e:
         raise ConfigError(
             f"the spaCy model {SPACY_MODEL!r} is missing: pip install "
@@ -418,7 +415,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         obj = next((c for c in to.children if c.dep_ == "pobj"), None)
         if obj is None:
             return None
-        party = _party(obj, doc, memory, according=True)
+        party = _party(obj, doc, memory)
         if party is None:
             return None
         lo, hi = tok.left_edge.i, max(obj.right_edge.i, to.i)
@@ -596,7 +593,7 @@ def _phrase(head: Token) -> list[Token]:
     return toks
 
 
-def _party(head: Token, doc: Doc, memory: _Memory, *, according: bool = False) -> Party | None:
+def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
     if head.lemma_.lower() in {"statement", "report", "communique", "account"}:
         owner = next((c for c in head.children if c.dep_ == "poss"), None)
         if owner is not None:
@@ -775,28 +772,6 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
         memory.last_speaker, memory.last_via = speech.carried, speech.carried_via
     else:
         memory.last_speaker = memory.last_via = None
-
-
-def iter_frames(speech: Sequence[SentenceSpeech]) -> Iterator[tuple[int, Frame]]:
-    for s in speech:
-        for f in s.frames:
-            yield s.sentence_id, f
-
-
-def describe_frames(text: str, speech: Sequence[SentenceSpeech]) -> list[dict[str, Any]]:
-    """A plain view of the frames (debugging and docs)."""
-    return [
-        {
-            "sentence": sid,
-            "speaker": f.speaker.name,
-            "kind": f.speaker.kind.value,
-            "via": f.via.name if f.via else None,
-            "cue": f.cue,
-            "content": f.content(text),
-            "refers_back": f.refers_back,
-        }
-        for sid, f in iter_frames(speech)
-    ]
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:
