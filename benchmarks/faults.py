@@ -49,8 +49,8 @@ from service.batch.inputs import Dump
 from service.batch.runner import BatchOptions, RunSummary, run_batch
 from service.config import Settings
 from service.llm.base import CompletionRequest, Message
-from service.llm.factory import build_llm
 from service.llm.fake_responder import fake_responder
+from service.llm.lifecycle import open_llm
 
 KEY = "sk-bench-0123456789abcdefKEY"
 FAULTS = ("429", "500", "503", "hang", "drop", "truncated", "schema")
@@ -225,7 +225,6 @@ async def _run(
         max_concurrency=args.concurrency,
         cache_enabled=False,
     )
-    llm = build_llm(settings)
     options = BatchOptions(
         out_dir=out,
         concurrency=args.concurrency,
@@ -236,10 +235,8 @@ async def _run(
     )
     requests_before = server.requests
     started = time.perf_counter()
-    try:
+    async with open_llm(settings) as llm:
         summary = await run_batch(Dump("synthetic", events, []), settings, options, llm=llm)
-    finally:
-        await llm.backend.aclose()
     wall = time.perf_counter() - started
     lost, duplicated, key_leaks = _audit(out, events, summary)
     return Outcome(

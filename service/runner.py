@@ -1,5 +1,5 @@
-"""Glue used by the CLI doors: build the LLM from settings, run the pipeline, write outputs,
-and always close the backend (which stops an embedded server this process started)."""
+"""Glue used by the CLI doors: open the LLM (`open_llm` closes what it builds, which stops an
+embedded server this process started), run the pipeline, write outputs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from service.config import Settings
 from service.errors import InputError
-from service.llm.factory import build_llm
+from service.llm.lifecycle import open_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import ProgressCallback, no_progress
 from service.pipeline.reconcile import reconcile
@@ -59,13 +59,8 @@ async def reconcile_files(
     llm: StructuredLLM | None = None,
 ) -> Reconciliation:
     articles = load_files(paths, settings, outlets)  # bad input fails before a model starts
-    owned = llm is None
-    llm = llm or build_llm(settings)
-    try:
-        rec = await reconcile(articles, llm=llm, settings=settings, progress=progress)
-    finally:
-        if owned:
-            await llm.backend.aclose()
+    async with open_llm(settings, llm) as model:
+        rec = await reconcile(articles, llm=model, settings=settings, progress=progress)
     if out_dir is not None:
         write_outputs(rec, out_dir)
     return rec

@@ -1,7 +1,7 @@
 """The FastAPI application factory: `create_app(settings)`.
 
-Startup (lifespan) builds the LLM once, in a worker thread (the embedded backend starts a
-llama.cpp server, which blocks) and opens the job store. Jobs left queued or running by a
+Startup (lifespan) opens the LLM once (`open_llm`: built in a worker thread, since the embedded
+backend starts a llama.cpp server, which blocks) and opens the job store. Jobs left queued or running by a
 previous process are recovered (those started RASHOMON_MAX_JOB_ATTEMPTS times are marked
 failed) and, under `rashomon serve`, run only once the port is open. Shutdown stops the job
 runner (interrupted jobs go back to queued) and closes the backend.
@@ -28,7 +28,7 @@ from service.api.routes import accounts, health, reconciliations, viewer
 from service.api.routes import metrics as metrics_route
 from service.config import Settings, get_settings
 from service.errors import BackendError
-from service.llm.factory import build_llm
+from service.llm.lifecycle import open_llm
 from service.llm.structured import StructuredLLM
 from service.text.ingest import HTML_SIZE_FACTOR
 
@@ -78,43 +78,42 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = llm is None
-        the_llm = llm if llm is not None else await asyncio.to_thread(build_llm, settings)
-        store = JobStore(settings.jobs_db_path)
-        jobs = JobManager(
-            store,
-            settings=settings,
-            llm=the_llm,
-            metrics=metrics,
-            queue_limit=queue_limit or default_queue_limit(settings),
-        )
-        metrics.gauge("rashomon_jobs_queued", "Jobs waiting for a slot.", lambda: jobs.queue_depth)
-        metrics.gauge("rashomon_jobs_running", "Jobs running now.", lambda: jobs.running)
-        metrics.gauge(
-            "rashomon_jobs_max_concurrent",
-            "Concurrent job slots.",
-            lambda: settings.max_concurrent_jobs,
-        )
-        await jobs.start(resume=not resume_when_serving)
-        app.state.rashomon = AppState(
-            settings=settings, llm=the_llm, store=store, jobs=jobs, metrics=metrics
-        )
-        log.info(
-            "rashomon API ready: backend %s, model %s, jobs in %s",
-            the_llm.backend.name,
-            the_llm.backend.model,
-            settings.jobs_db_path,
-        )
-        resume = asyncio.create_task(_resume_when(serving, jobs), name="rashomon-resume")
-        try:
-            yield
-        finally:
-            resume.cancel()
-            app.state.rashomon = None
-            await jobs.stop()
-            store.close()
-            if owned:
-                await the_llm.backend.aclose()
+        async with open_llm(settings, llm) as the_llm:
+            store = JobStore(settings.jobs_db_path)
+            jobs = JobManager(
+                store,
+                settings=settings,
+                llm=the_llm,
+                metrics=metrics,
+                queue_limit=queue_limit or default_queue_limit(settings),
+            )
+            metrics.gauge(
+                "rashomon_jobs_queued", "Jobs waiting for a slot.", lambda: jobs.queue_depth
+            )
+            metrics.gauge("rashomon_jobs_running", "Jobs running now.", lambda: jobs.running)
+            metrics.gauge(
+                "rashomon_jobs_max_concurrent",
+                "Concurrent job slots.",
+                lambda: settings.max_concurrent_jobs,
+            )
+            await jobs.start(resume=not resume_when_serving)
+            app.state.rashomon = AppState(
+                settings=settings, llm=the_llm, store=store, jobs=jobs, metrics=metrics
+            )
+            log.info(
+                "rashomon API ready: backend %s, model %s, jobs in %s",
+                the_llm.backend.name,
+                the_llm.backend.model,
+                settings.jobs_db_path,
+            )
+            resume = asyncio.create_task(_resume_when(serving, jobs), name="rashomon-resume")
+            try:
+                yield
+            finally:
+                resume.cancel()
+                app.state.rashomon = None
+                await jobs.stop()
+                store.close()
 
     app = FastAPI(
         title="Rashomon",

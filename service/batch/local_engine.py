@@ -7,7 +7,7 @@ import asyncio
 from service.batch.engine import BatchOptions, Recorder, describe
 from service.config import Settings
 from service.datasets import Event
-from service.llm.factory import build_llm
+from service.llm.lifecycle import open_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.reconcile import reconcile
 
@@ -15,7 +15,7 @@ from service.pipeline.reconcile import reconcile
 class LocalEngine:
     """`options.concurrency` workers pull events lazily (a million-event dump never holds a
     million coroutines) and reconcile each with the one pipeline function. `llm` overrides the
-    backend built from the settings (tests); a backend built here is closed here."""
+    model built from the settings (tests; its caller closes it), see `open_llm`."""
 
     def __init__(
         self, settings: Settings, options: BatchOptions, llm: StructuredLLM | None = None
@@ -25,12 +25,10 @@ class LocalEngine:
         self.llm = llm
 
     async def run(self, todo: list[Event], recorder: Recorder) -> None:
-        owned = self.llm is None
-        llm = self.llm or build_llm(self.settings)
         n = max(1, self.options.concurrency)
         queue = iter(todo)
 
-        async def worker() -> None:
+        async def worker(llm: StructuredLLM) -> None:
             for event in queue:
                 recorder.started(event)
                 try:
@@ -40,8 +38,5 @@ class LocalEngine:
                 else:
                     recorder.done(event, rec)
 
-        try:
-            await asyncio.gather(*(worker() for _ in range(n)))
-        finally:
-            if owned:
-                await llm.backend.aclose()
+        async with open_llm(self.settings, self.llm) as llm:
+            await asyncio.gather(*(worker(llm) for _ in range(n)))

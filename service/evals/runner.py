@@ -1,5 +1,5 @@
 """Runs the eval: cases -> pipeline (`reconcile`, the CLI's function) + naive baseline ->
-scorers -> report files. One `build_llm(settings)` serves pipeline, baseline and judge."""
+scorers -> report files. One `open_llm(settings)` serves pipeline, baseline and judge."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from service.evals.report import (
     render_junit,
     render_markdown,
 )
-from service.llm.factory import build_llm
+from service.llm.lifecycle import open_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback, no_progress
 from service.pipeline.reconcile import reconcile
@@ -304,12 +304,10 @@ async def run_eval(
         datasets_dir=options.datasets_dir,
     )
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    owned = llm is None
-    llm = llm or build_llm(settings)
-    judge = Judge(llm, max_calls=options.max_judge_calls, top_k=options.top_k)
     results: list[CaseResult] = []
     steps: list[StepRecord] = []
-    try:
+    async with open_llm(settings, llm) as llm:
+        judge = Judge(llm, max_calls=options.max_judge_calls, top_k=options.top_k)
         judge_check = await _judge_agreement(judge, options.judge_pairs, log)
         for n, case in enumerate(cases, 1):
             progress(Progress("eval", n - 1, len(cases), case.case_id))
@@ -325,9 +323,6 @@ async def run_eval(
             results.append(result)
             steps += case_steps
             progress(Progress("eval", n, len(cases), case.case_id))
-    finally:
-        if owned:
-            await llm.backend.aclose()
     steps.append(judge.meter.record())
     all_steps = _sum_steps(steps)
     prompts: dict[tuple[str, int, str], PromptRef] = {}
