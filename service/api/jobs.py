@@ -34,14 +34,16 @@ from service.config import Settings
 from service.errors import BackendError
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import Progress
-from service.pipeline.reconcile import reconcile
-from service.schemas import ArticleIn
+from service.pipeline.reconcile import reconcile_sources
+from service.pipeline.sources import prepare_sources
+from service.schemas import ArticleIn, RunWarning, Source
 from service.storage import open_db
 
 log = logging.getLogger("rashomon.api.jobs")
 
 PRUNE_EVERY = 20  # finished jobs between two prunings of the store
 FINAL: frozenset[str] = frozenset({"done", "failed"})
+Prepared = tuple[list[Source], list[RunWarning]]  # what `prepare_sources` returns
 
 # Numbered migrations (service.storage): append, never edit. Migration 1 is the schema of the
 # releases before versioning, so their files are adopted as they are.
@@ -245,6 +247,9 @@ class _Live:
     progress: dict[str, Any] | None = None
     subscribers: list[asyncio.Queue[Event]] = field(default_factory=list)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
+    # The articles as the request check prepared them, so the job does not ingest them again;
+    # None for a job recovered from the store (it prepares its articles when it runs).
+    prepared: Prepared | None = None
 
 
 class QueueFull(Exception):
@@ -339,11 +344,12 @@ class JobManager:
 
     # ------------------------------------------------------------------ submission
 
-    def submit(self, articles: Sequence[ArticleIn]) -> JobRow:
+    def submit(self, articles: Sequence[ArticleIn], prepared: Prepared | None = None) -> JobRow:
+        """Queue a job. `prepared`: what `prepare_sources` made of `articles`, if known."""
         if self._queue.qsize() >= self.queue_limit:
             raise QueueFull(self._queue.qsize(), self.queue_limit)
         row = self.store.create(articles)
-        self._live[row.id] = _Live()
+        self._live[row.id] = _Live(prepared=prepared)
         self._queue.put_nowait(row.id)
         return row
 
@@ -418,8 +424,13 @@ class JobManager:
             budget = self.settings.request_time_budget_s
             try:
                 async with asyncio.timeout(budget or None) as deadline:
-                    result = await reconcile(
-                        row.articles(), llm=self.llm, settings=self.settings, progress=on_progress
+                    sources, warnings = await self._prepared(live, row)
+                    result = await reconcile_sources(
+                        sources,
+                        warnings,
+                        llm=self.llm,
+                        settings=self.settings,
+                        progress=on_progress,
                     )
             except TimeoutError as exc:
                 if not deadline.expired():
@@ -461,6 +472,14 @@ class JobManager:
             self._finished += 1
             if self._finished % PRUNE_EVERY == 0:
                 self._prune()
+
+    async def _prepared(self, live: _Live, row: JobRow) -> Prepared:
+        """The job's prepared articles: those of the request check, else (a recovered job)
+        prepared now, in a worker thread like the request check."""
+        prepared, live.prepared = live.prepared, None  # the pipeline extends the warnings
+        if prepared is None:
+            prepared = await asyncio.to_thread(prepare_sources, row.articles(), self.settings)
+        return prepared
 
     def _prune(self) -> None:
         """Keep the jobs database bounded (RASHOMON_JOBS_KEEP_DAYS / RASHOMON_JOBS_KEEP_MAX)."""

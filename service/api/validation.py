@@ -10,7 +10,7 @@ from service.api.problems import ApiProblem, field_path, limit_problem, validati
 from service.config import Settings
 from service.errors import InputError
 from service.pipeline.sources import prepare_sources
-from service.schemas import ArticleIn, Source
+from service.schemas import ArticleIn, RunWarning, Source
 from service.text.ingest import HTML_SIZE_FACTOR, looks_like_html
 
 Loc = tuple[str | int, ...]
@@ -33,8 +33,9 @@ def check_count(articles: Sequence[ArticleIn], settings: Settings) -> None:
 
 async def check_articles(
     articles: Sequence[ArticleIn], settings: Settings, loc: Loc
-) -> list[Source]:
-    """Limits, emptiness and ingestibility of each article; returns each one's `Source`.
+) -> tuple[list[Source], list[RunWarning]]:
+    """Limits, emptiness and ingestibility of each article; returns what `prepare_sources`
+    makes of them, so the pipeline runs on these and never ingests the request again.
 
     `loc` is the field path of the list (or of the single article when `loc` ends with a
     field name and one article is given)."""
@@ -65,7 +66,8 @@ async def check_articles(
                 field=field_path(at(i)),
             )
 
-    def prepare() -> list[Source]:
+    def one_by_one() -> list[Source]:
+        """Each article prepared alone: the field path of the first one at fault."""
         out: list[Source] = []
         for i, article in enumerate(articles):
             try:
@@ -74,9 +76,24 @@ async def check_articles(
                 raise _invalid(at(i), str(e), "input_error") from e
         return out
 
-    sources = await asyncio.to_thread(prepare)
-    check_sentences(sources, settings, at)
-    return sources
+    def prepare() -> tuple[list[Source], list[RunWarning]]:
+        try:
+            prepared = prepare_sources(articles, settings)
+        except InputError as e:
+            # Only a rejected request is read a second time, to name the article at fault.
+            one_by_one()
+            raise _invalid(loc, str(e), "input_error") from e
+        sources = prepared[0]
+        if len(sources) == len(articles):
+            check_sentences(sources, settings, at)
+        else:
+            # Duplicates were left out, so sources no longer line up with the request's
+            # articles: the limits count (and name) every article sent, read one by one.
+            check_sentences(one_by_one(), settings, at)
+        return prepared
+
+    # Ingesting (HTML extraction, sentence splitting) is CPU work: off the event loop.
+    return await asyncio.to_thread(prepare)
 
 
 def check_sentences(

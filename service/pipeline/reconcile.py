@@ -13,7 +13,7 @@ from service.pipeline.alignment import align, omissions
 from service.pipeline.progress import ProgressCallback, no_progress
 from service.pipeline.sources import prepare_sources
 from service.pipeline.summary import summarize
-from service.schemas import ArticleIn, Reconciliation, RunWarning, SourceAccount
+from service.schemas import ArticleIn, Reconciliation, RunWarning, Source, SourceAccount
 
 
 class IntegrityError(RashomonError):
@@ -28,6 +28,19 @@ async def reconcile(
     progress: ProgressCallback = no_progress,
 ) -> Reconciliation:
     sources, warnings = prepare_sources(articles, settings)
+    return await reconcile_sources(sources, warnings, llm=llm, settings=settings, progress=progress)
+
+
+async def reconcile_sources(
+    sources: list[Source],
+    warnings: list[RunWarning],
+    *,
+    llm: StructuredLLM,
+    settings: Settings,
+    progress: ProgressCallback = no_progress,
+) -> Reconciliation:
+    """`reconcile` of articles already prepared by `prepare_sources` (the HTTP API prepares
+    them once, in a worker thread, when it checks a request). `warnings` is extended."""
     accounts_meter = llm.meter("accounts")
     accounts: list[SourceAccount] = []
     # Attribution is decided by code (a dependency parse), one article at a time.
@@ -113,15 +126,14 @@ def integrity_problems(result: Reconciliation) -> list[str]:
 
 
 async def account(
-    article: ArticleIn,
+    source: Source,
+    warnings: list[RunWarning],
     *,
     llm: StructuredLLM,
-    settings: Settings,
     progress: ProgressCallback = no_progress,
-) -> tuple[SourceAccount, list[RunWarning]]:
-    """The per-source account of one article (same step 1 as `reconcile`)."""
-    sources, warnings = prepare_sources([article], settings)
+) -> SourceAccount:
+    """The per-source account of one article prepared by `prepare_sources` (same step 1 as
+    `reconcile`); `warnings` is extended."""
     meter: StepMeter = llm.meter("accounts")
     with meter.timed():
-        result = await build_account(sources[0], warnings=warnings, progress=progress)
-    return result, warnings
+        return await build_account(source, warnings=warnings, progress=progress)

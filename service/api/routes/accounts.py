@@ -48,15 +48,15 @@ async def create_account(
     llm: LLMDep,
     jobs: JobsDep,
 ) -> AccountResponse:
-    source = (await check_articles([body.article], settings, ("body", "article")))[0]
+    sources, warnings = await check_articles([body.article], settings, ("body", "article"))
     check_queue(jobs, settings)
     budget = settings.request_time_budget_s
     async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
         try:
             async with asyncio.timeout(budget or None) as deadline:
-                result, warnings = await account(body.article, llm=llm, settings=settings)
+                result = await account(sources[0], warnings, llm=llm)
         except TimeoutError as e:
             if deadline.expired():
                 raise time_budget_problem(budget) from None
             raise e
-    return AccountResponse(source=source, account=result, warnings=warnings)
+    return AccountResponse(source=sources[0], account=result, warnings=warnings)

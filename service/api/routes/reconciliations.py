@@ -138,9 +138,9 @@ async def create_reconciliation(
         ),
     ] = None,
 ) -> Response:
-    await check_articles(body.articles, settings, ("body", "articles"))
+    prepared = await check_articles(body.articles, settings, ("body", "articles"))
     try:
-        row = jobs.submit(body.articles)
+        row = jobs.submit(body.articles, prepared)
     except QueueFull as e:
         raise _queue_full(e.depth, e.limit, settings) from e
     location = f"/v1/reconciliations/{row.id}"
