@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.api.jobs import JobManager, JobStore
 from service.api.metrics import Metrics
-from service.api.problems import ApiProblem
+from service.api.problems import ApiProblem, queue_full_problem
 from service.config import Settings
 from service.llm.structured import StructuredLLM
 
@@ -56,6 +56,15 @@ def get_llm(state: StateDep) -> StructuredLLM:
 
 def get_jobs(state: StateDep) -> JobManager:
     return state.jobs
+
+
+def check_queue(jobs: JobManager) -> None:
+    """429 when the job queue is full: work that shares the job slots (/v1/accounts) is
+    refused like a job would be. Called after the request's own checks (413/422 come first)."""
+    if jobs.queue_depth >= jobs.queue_limit:
+        raise queue_full_problem(
+            jobs.queue_depth, jobs.queue_limit, jobs.settings.max_concurrent_jobs
+        )
 
 
 def get_metrics(request: Request) -> Metrics:

@@ -60,6 +60,20 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
+# The problems a data route may answer with, for its OpenAPI `responses`.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": desc, "content": {PROBLEM_JSON: {}}}
+    for status, desc in {
+        413: "Too many articles, or an article too large (names the limit and its setting)",
+        422: "Malformed JSON, unknown field, empty or unusable article (names the field path)",
+        429: "Job queue full (Retry-After)",
+        502: "The model backend failed (names the backend)",
+        503: "The model backend is unavailable (names the backend)",
+        504: "The work ran past RASHOMON_REQUEST_TIME_BUDGET_S and was stopped",
+    }.items()
+}
+
+
 class ApiProblem(Exception):
     """Raise from a route to answer with a problem body."""
 
@@ -99,6 +113,20 @@ def limit_problem(
     """A limit was exceeded: say which limit, its value and the setting that raises it."""
     return ApiProblem(
         status, slug, title, detail, limit=limit, limit_value=value, setting=setting, **extra
+    )
+
+
+def queue_full_problem(depth: int, limit: int, running: int) -> ApiProblem:
+    """429: `depth` jobs already wait (the limit is `limit`) behind `running` job slots."""
+    return limit_problem(
+        429,
+        "queue-full",
+        "Too many queued jobs",
+        f"{depth} jobs are already waiting (limit {limit}) behind {running} running; retry later",
+        limit="max_queued_jobs",
+        value=limit,
+        setting="RASHOMON_MAX_QUEUED_JOBS",
+        headers={"Retry-After": "5"},
     )
 
 

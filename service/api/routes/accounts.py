@@ -7,11 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from service.api.deps import Authorized, JobsDep, LLMDep, SettingsDep
+from service.api.deps import Authorized, JobsDep, LLMDep, SettingsDep, check_queue
 from service.api.examples import seed_request
 from service.api.models import AccountRequest, AccountResponse
-from service.api.problems import PROBLEM_JSON, Problem, time_budget_problem
-from service.api.routes.reconciliations import ERROR_RESPONSES, check_queue
+from service.api.problems import ERROR_RESPONSES, PROBLEM_JSON, Problem, time_budget_problem
 from service.api.validation import check_articles
 from service.pipeline.reconcile import account
 
@@ -49,7 +48,7 @@ async def create_account(
     jobs: JobsDep,
 ) -> AccountResponse:
     sources, warnings = await check_articles([body.article], settings, ("body", "article"))
-    check_queue(jobs, settings)
+    check_queue(jobs)
     budget = settings.request_time_budget_s
     async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
         try:

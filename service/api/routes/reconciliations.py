@@ -15,26 +15,20 @@ from service.api.deps import Authorized, JobsDep, SettingsDep
 from service.api.examples import seed_request
 from service.api.jobs import FINAL, Event, JobManager, JobRow, QueueFull
 from service.api.models import JobView, ReconcileRequest
-from service.api.problems import PROBLEM_JSON, ApiProblem, Problem, limit_problem, problem_response
+from service.api.problems import (
+    ERROR_RESPONSES,
+    PROBLEM_JSON,
+    ApiProblem,
+    Problem,
+    problem_response,
+    queue_full_problem,
+)
 from service.api.validation import check_articles
-from service.config import Settings
 from service.schemas import Reconciliation
 
 router = APIRouter(prefix="/v1", tags=["reconciliations"], dependencies=[Authorized])
 
 KEEPALIVE_S = 15.0
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": desc, "content": {PROBLEM_JSON: {}}}
-    for status, desc in {
-        413: "Too many articles, or an article too large (names the limit and its setting)",
-        422: "Malformed JSON, unknown field, empty or unusable article (names the field path)",
-        429: "Job queue full (Retry-After)",
-        502: "The model backend failed (names the backend)",
-        503: "The model backend is unavailable (names the backend)",
-        504: "The work ran past RASHOMON_REQUEST_TIME_BUDGET_S and was stopped",
-    }.items()
-}
 
 _EXAMPLES = {
     "seeds": {"summary": "The two seed articles", "value": seed_request()},
@@ -55,26 +49,6 @@ _EXAMPLES = {
         },
     },
 }
-
-
-def check_queue(jobs: JobManager, settings: Settings) -> None:
-    if jobs.queue_depth >= jobs.queue_limit:
-        raise _queue_full(jobs.queue_depth, jobs.queue_limit, settings)
-
-
-def _queue_full(depth: int, limit: int, settings: Settings) -> ApiProblem:
-    setting = "RASHOMON_MAX_QUEUED_JOBS"
-    return limit_problem(
-        429,
-        "queue-full",
-        "Too many queued jobs",
-        f"{depth} jobs are already waiting (limit {limit}) behind "
-        f"{settings.max_concurrent_jobs} running; retry later",
-        limit="max_queued_jobs",
-        value=limit,
-        setting=setting,
-        headers={"Retry-After": "5"},
-    )
 
 
 def _links(job_id: str) -> dict[str, str]:
@@ -142,7 +116,7 @@ async def create_reconciliation(
     try:
         row = jobs.submit(body.articles, prepared)
     except QueueFull as e:
-        raise _queue_full(e.depth, e.limit, settings) from e
+        raise queue_full_problem(e.depth, e.limit, settings.max_concurrent_jobs) from e
     location = f"/v1/reconciliations/{row.id}"
     sync = wait if wait is not None else len(body.articles) <= settings.sync_max_articles
     if sync:
