@@ -48,9 +48,10 @@ from benchmarks.batch_bench import synthetic_events
 from service.batch.inputs import Dump
 from service.batch.runner import BatchOptions, RunSummary, run_batch
 from service.config import Settings
-from service.llm.base import CompletionRequest, Message
+from service.llm.base import CompletionRequest
 from service.llm.fake_responder import fake_responder
 from service.llm.lifecycle import open_llm
+from service.messages import Message
 
 KEY = "sk-bench-0123456789abcdefKEY"
 FAULTS = ("429", "500", "503", "hang", "drop", "truncated", "schema")

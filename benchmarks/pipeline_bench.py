@@ -19,9 +19,10 @@ import uuid
 from pathlib import Path
 
 from service.config import Settings
-from service.llm.base import CompletionRequest, Message
+from service.llm.base import CompletionRequest
 from service.llm.factory import build_backend
 from service.llm.structured import StructuredLLM
+from service.messages import Message
 from service.pipeline.reconcile import reconcile
 from service.runner import load_files
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from service.errors import ConfigError
-from service.llm.base import Message, Role
+from service.messages import Message, Role
 from service.schemas import PromptRef
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")

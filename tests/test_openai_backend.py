@@ -12,8 +12,9 @@ import openai
 import pytest
 
 from service.errors import BackendError, BackendUnavailableError
-from service.llm.base import CompletionRequest, Message
+from service.llm.base import CompletionRequest
 from service.llm.openai_backend import OpenAIBackend
+from service.messages import Message
 
 REQ = CompletionRequest(
     messages=(Message("user", "hi"),),

@@ -10,8 +10,9 @@ import pytest
 
 from service.api.jobs import JobStore
 from service.batch.state import StateStore
-from service.llm.base import CompletionRequest, Message, RawCompletion
+from service.llm.base import CompletionRequest, RawCompletion
 from service.llm.cache import ResponseCache
+from service.messages import Message
 from service.storage import migrate, open_db, user_version
 
 # The schemas written by the releases before versioning (user_version 0), verbatim.

@@ -112,7 +112,8 @@ def test_model_schema_is_self_contained_and_forbids_unknown_fields() -> None:
 
 
 async def test_issue10_9_fake_backend_keeps_a_bounded_record_of_requests() -> None:
-    from service.llm.base import CompletionRequest, Message
+    from service.llm.base import CompletionRequest
+    from service.messages import Message
 
     backend = FakeBackend(responder=lambda r: {"a": 1}, keep_requests=5)
     for i in range(50):

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from service.errors import InvalidOutputError, TruncatedOutputError
-from service.llm.base import AnswerStore, Backend, CompletionRequest, Message, RawCompletion
+from service.llm.base import AnswerStore, Backend, CompletionRequest, RawCompletion
+from service.messages import Message
 from service.prompts import RenderedPrompt
 from service.schemas import PromptRef, StepRecord, Usage
 
