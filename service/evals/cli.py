@@ -121,8 +121,13 @@ def _run(args: argparse.Namespace) -> int:
         command="rashomon " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     printer = ProgressPrinter(quiet=args.quiet)
-    log = (lambda _line: None) if args.quiet else printer_log
-    report = asyncio.run(run_eval(options, settings, progress=printer, log=log))
+    # Without --quiet the runner's default log (a line per step on stderr) is the one used.
+    run = (
+        run_eval(options, settings, progress=printer, log=_silent)
+        if args.quiet
+        else run_eval(options, settings, progress=printer)
+    )
+    report = asyncio.run(run)
     print(
         f"wrote {args.out}/eval.json, eval.md, eval.html, junit.xml: {len(report.cases)} "
         f"case(s), {len(report.failures)} threshold failure(s), {report.judge.calls} judge "
@@ -135,5 +140,5 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if report.passed else EXIT_THRESHOLD
 
 
-def printer_log(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+def _silent(_line: str) -> None:
+    return None
