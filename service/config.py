@@ -21,6 +21,14 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "rashomon"
 
 
+# The source checkout this package runs from: the defaults of the data paths below (an
+# installed wheel has no seeds/ or evals/ beside it; set the paths then).
+CHECKOUT_DIR = Path(__file__).resolve().parents[1]
+CHECKOUT_SEEDS_DIR = CHECKOUT_DIR / "seeds"
+CHECKOUT_EVALS_DIR = CHECKOUT_DIR / "evals"
+CHECKOUT_DATASETS_DIR = CHECKOUT_DIR.parent / "shared" / "datasets"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RASHOMON_", env_file=".env", extra="ignore", validate_default=True
@@ -100,6 +108,22 @@ class Settings(BaseSettings):
     # --- cache ---------------------------------------------------------------------------
     cache_enabled: bool = True
     cache_dir: Path = Field(default_factory=default_cache_dir)
+
+    # --- data outside the package --------------------------------------------------------
+    seeds_dir: Path = Field(
+        CHECKOUT_SEEDS_DIR,
+        description="The seed case: articles/*.txt, labels.yaml, labels.schema.json (rashomon "
+        "eval, rashomon labels).",
+    )
+    evals_dir: Path = Field(
+        CHECKOUT_EVALS_DIR,
+        description="thresholds.yaml and judge_pairs.yaml, the defaults of rashomon eval "
+        "--thresholds and --judge-pairs.",
+    )
+    datasets_dir: Path = Field(
+        CHECKOUT_DATASETS_DIR,
+        description="Holding basil/ and neus/ (rashomon eval --cases basil,neus).",
+    )
 
     # --- batch ---------------------------------------------------------------------------
     ray_cpus_per_actor: float = Field(

@@ -4,10 +4,13 @@ when the package is installed without the repository's seeds."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "seeds" / "articles"
+from service.config import CHECKOUT_SEEDS_DIR
+
+# Built at import (route and model examples), before any Settings exist: the checkout's seeds,
+# not RASHOMON_SEEDS_DIR.
+SEED_DIR = CHECKOUT_SEEDS_DIR / "articles"
 
 _FALLBACK = [
     {

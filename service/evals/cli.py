@@ -11,18 +11,13 @@ from typing import cast
 
 from service.cli_common import ProgressPrinter, add_backend_options, settings_from_args
 from service.errors import InputError
-from service.evals.dataset import (
-    DATASETS,
-    DEFAULT_DATASETS_DIR,
-    DEFAULT_SEEDS_DIR,
-    REPO_ROOT,
-    DatasetName,
-)
+from service.evals.dataset import DATASETS, DatasetName
 from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_TOP_K
-from service.evals.labels import DEFAULT_JUDGE_PAIRS
+from service.evals.labels import JUDGE_PAIRS_FILE
 from service.evals.runner import DEFAULT_SUMMARY_K, EvalOptions, run_eval
 
 EXIT_THRESHOLD = 1
+THRESHOLDS_FILE = "thresholds.yaml"  # in settings.evals_dir
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,14 +52,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--thresholds",
         type=Path,
-        default=REPO_ROOT / "evals" / "thresholds.yaml",
-        help="metric -> minimum (default evals/thresholds.yaml)",
+        help=f"metric -> minimum (default RASHOMON_EVALS_DIR/{THRESHOLDS_FILE})",
     )
     p.add_argument(
         "--judge-pairs",
         type=Path,
-        default=DEFAULT_JUDGE_PAIRS,
-        help="hand-judged pairs to check the judge on",
+        help=f"hand-judged pairs to check the judge on (default RASHOMON_EVALS_DIR/"
+        f"{JUDGE_PAIRS_FILE})",
     )
     p.add_argument(
         "--top-k",
@@ -85,9 +79,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=f"max judge model calls in the run (default {DEFAULT_MAX_CALLS})",
     )
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
-    p.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS_DIR)
+    p.add_argument("--seeds-dir", type=Path, help="the seed case (default RASHOMON_SEEDS_DIR)")
     p.add_argument(
-        "--datasets-dir", type=Path, default=DEFAULT_DATASETS_DIR, help="holding basil/ and neus/"
+        "--datasets-dir",
+        type=Path,
+        help="holding basil/ and neus/ (default RASHOMON_DATASETS_DIR)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_backend_options(p)
@@ -109,15 +105,15 @@ def _run(args: argparse.Namespace) -> int:
         out_dir=args.out,
         limit=args.limit,
         only=tuple(args.only),
-        thresholds_path=args.thresholds,
+        thresholds_path=args.thresholds or settings.evals_dir / THRESHOLDS_FILE,
         previous=args.baseline,
-        judge_pairs=args.judge_pairs,
+        judge_pairs=args.judge_pairs or settings.evals_dir / JUDGE_PAIRS_FILE,
         top_k=args.top_k,
         summary_k=args.summary_k,
         max_judge_calls=args.judge_budget,
         run_baseline=not args.no_baseline,
-        seeds_dir=args.seeds_dir,
-        datasets_dir=args.datasets_dir,
+        seeds_dir=args.seeds_dir or settings.seeds_dir,
+        datasets_dir=args.datasets_dir or settings.datasets_dir,
         command="rashomon " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     printer = ProgressPrinter(quiet=args.quiet)

@@ -12,16 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from service.config import Settings
+from service.config import CHECKOUT_DATASETS_DIR, CHECKOUT_DIR, CHECKOUT_SEEDS_DIR, Settings
 from service.datasets import BiasSpan, load_basil, load_neus
 from service.errors import InputError
 from service.evals.labels import CaseLabels, load_labels
 from service.schemas import ArticleIn, Reconciliation
 from service.text.ingest import read_article_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
-DEFAULT_DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
+# Library defaults (EvalOptions, load_cases); the CLI passes the settings' seeds_dir and
+# datasets_dir, so RASHOMON_SEEDS_DIR and RASHOMON_DATASETS_DIR apply there.
+REPO_ROOT = CHECKOUT_DIR
+DEFAULT_SEEDS_DIR = CHECKOUT_SEEDS_DIR
+DEFAULT_DATASETS_DIR = CHECKOUT_DATASETS_DIR
 
 DatasetName = Literal["seeds", "basil", "neus"]
 DATASETS: tuple[DatasetName, ...] = ("seeds", "basil", "neus")

@@ -35,13 +35,15 @@ from pydantic import (
     model_validator,
 )
 
+from service.config import CHECKOUT_EVALS_DIR, Settings
 from service.errors import InputError
 from service.schemas import AsserterKind
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_LABELS = REPO_ROOT / "seeds" / "labels.yaml"
-DEFAULT_SCHEMA = REPO_ROOT / "seeds" / "labels.schema.json"
-DEFAULT_JUDGE_PAIRS = REPO_ROOT / "evals" / "judge_pairs.yaml"
+LABELS_FILE = "labels.yaml"  # in settings.seeds_dir, like the schema
+SCHEMA_FILE = "labels.schema.json"
+JUDGE_PAIRS_FILE = "judge_pairs.yaml"  # in settings.evals_dir
+# The library default of EvalOptions.judge_pairs; the CLIs use settings.evals_dir.
+DEFAULT_JUDGE_PAIRS = CHECKOUT_EVALS_DIR / JUDGE_PAIRS_FILE
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -434,9 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--schema",
         nargs="?",
-        const=str(DEFAULT_SCHEMA),
+        const="",
         metavar="PATH",
-        help=f"write the labels JSON schema (default {DEFAULT_SCHEMA.relative_to(REPO_ROOT)})",
+        help=f"write the labels JSON schema (default RASHOMON_SEEDS_DIR/{SCHEMA_FILE})",
     )
     parser.add_argument(
         "--check", action="store_true", help="validate the seed labels and judge pairs"
@@ -445,19 +447,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.schema is None and not args.check:
         parser.print_help()
         return 2
+    settings = Settings()
     if args.schema is not None:
-        Path(args.schema).write_text(schema_text(), encoding="utf-8")
-        print(f"wrote {args.schema}")
+        schema_path = Path(args.schema) if args.schema else settings.seeds_dir / SCHEMA_FILE
+        schema_path.write_text(schema_text(), encoding="utf-8")
+        print(f"wrote {schema_path}")
     if args.check:
         try:
-            labels = load_labels(DEFAULT_LABELS)
-            pairs = load_judge_pairs(DEFAULT_JUDGE_PAIRS, labels)
+            labels = load_labels(settings.seeds_dir / LABELS_FILE)
+            pairs = load_judge_pairs(settings.evals_dir / JUDGE_PAIRS_FILE, labels)
         except LabelsError as exc:
             print(exc, file=sys.stderr)
             return 1
         print(
-            f"{DEFAULT_LABELS.name}: {len(labels.facts)} facts, {len(labels.quotes)} quotes, "
-            f"{len(labels.framing)} framing; {DEFAULT_JUDGE_PAIRS.name}: {len(pairs)} pairs"
+            f"{LABELS_FILE}: {len(labels.facts)} facts, {len(labels.quotes)} quotes, "
+            f"{len(labels.framing)} framing; {JUDGE_PAIRS_FILE}: {len(pairs)} pairs"
         )
     return 0
 
