@@ -29,3 +29,9 @@ def test_job_status_has_one_owner() -> None:
 
 def test_labels_errors_are_input_errors() -> None:
     assert issubclass(LabelsError, InputError) and issubclass(LabelsError, ValueError)
+
+
+def test_the_eval_log_has_one_owner() -> None:
+    from service.evals import cli
+
+    assert not hasattr(cli, "printer_log")  # the runner's default stderr log is the one
