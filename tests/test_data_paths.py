@@ -20,29 +20,28 @@ def test_defaults_are_the_checkout_folders() -> None:
     assert s.datasets_dir == REPO.parent / "shared" / "datasets"
 
 
-def _eval(tmp_path: Path) -> int:
+@pytest.mark.parametrize(
+    ("variable", "folder", "error"),
+    [
+        ("RASHOMON_SEEDS_DIR", "my-seeds", "no seed articles"),  # an empty seeds folder
+        ("RASHOMON_EVALS_DIR", "no-evals", "thresholds file not found"),
+    ],
+)
+def test_eval_reads_its_data_from_the_settings(
+    variable: str,
+    folder: str,
+    error: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "my-seeds" / "articles").mkdir(parents=True)
+    monkeypatch.setenv(variable, str(tmp_path / folder))
     out = str(tmp_path / "eval")
-    return main(["eval", "--out", out, "--backend", "fake", "--no-baseline", "--quiet"])
-
-
-def test_eval_reads_the_seeds_from_the_setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    elsewhere = tmp_path / "my-seeds"
-    (elsewhere / "articles").mkdir(parents=True)
-    monkeypatch.setenv("RASHOMON_SEEDS_DIR", str(elsewhere))
-    assert _eval(tmp_path) == EXIT_INPUT
+    code = main(["eval", "--out", out, "--backend", "fake", "--no-baseline", "--quiet"])
     err = capsys.readouterr().err
-    assert "no seed articles" in err and str(elsewhere / "articles") in err
-
-
-def test_eval_reads_the_thresholds_from_the_setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("RASHOMON_EVALS_DIR", str(tmp_path / "no-evals"))
-    assert _eval(tmp_path) == EXIT_INPUT
-    err = capsys.readouterr().err
-    assert "thresholds file not found" in err and str(tmp_path / "no-evals") in err
+    assert code == EXIT_INPUT
+    assert error in err and str(tmp_path / folder) in err
 
 
 def test_labels_check_reads_the_settings(
