@@ -18,9 +18,9 @@ from service.evals.dataset import (
     REPO_ROOT,
     DatasetName,
 )
-from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_TOP_K
+from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_SUMMARY_K, DEFAULT_TOP_K
 from service.evals.labels import DEFAULT_JUDGE_PAIRS
-from service.evals.runner import DEFAULT_SUMMARY_K, EvalOptions, run_eval
+from service.evals.runner import EvalOptions, run_eval
 
 EXIT_THRESHOLD = 1
 

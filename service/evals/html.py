@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from service.evals.report import CaseResult, EvalReport, fmt, fmt_diff, judge_banner
-from service.evals.scorers import Score
+from service.evals.scorers.score import Score
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from service.errors import InputError
 from service.evals.judge import JudgeAgreement
-from service.evals.scorers import Score
+from service.evals.scorers.score import Score
 from service.render.markdown import table_cell
 from service.schemas import PromptRef, StepRecord
 

@@ -1,5 +1,6 @@
 """Runs the eval: cases -> pipeline (`reconcile`, the CLI's function) + naive baseline ->
-scorers -> report files. One `build_llm(settings)` serves pipeline, baseline and judge."""
+scorers (evals/scorers/registry.py) -> report files. One `build_llm(settings)` serves
+pipeline, baseline and judge."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from typing import Any
 
 from service.config import Settings
 from service.errors import InputError, RashomonError
-from service.evals import scorers as sc
 from service.evals.baseline import baseline_summary
 from service.evals.dataset import (
     DEFAULT_DATASETS_DIR,
@@ -27,6 +27,7 @@ from service.evals.dataset import (
 from service.evals.html import render_html
 from service.evals.judge import (
     DEFAULT_MAX_CALLS,
+    DEFAULT_SUMMARY_K,
     DEFAULT_TOP_K,
     Judge,
     JudgeAgreement,
@@ -45,6 +46,9 @@ from service.evals.report import (
     render_junit,
     render_markdown,
 )
+from service.evals.scorers.context import ScoreContext
+from service.evals.scorers.registry import score_output
+from service.evals.scorers.score import Score
 from service.llm.factory import build_llm
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback, no_progress
@@ -52,7 +56,6 @@ from service.pipeline.reconcile import reconcile
 from service.render.markdown import render_markdown as render_reconciliation
 from service.schemas import PromptRef, StepRecord, Usage
 
-DEFAULT_SUMMARY_K = 2
 Log = Callable[[str], None]
 
 
@@ -94,67 +97,6 @@ def git_commit() -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-NOT_LABELLED = {
-    "seeds": None,
-    "basil": "BASIL has no hand-labelled facts (only bias spans)",
-    "neus": "NeuS has no hand-labelled facts (only a neutral roundup)",
-}
-LABEL_SCORES = (
-    "fact_recall",
-    "attribution_accuracy",
-    "dispute_recall",
-    "dispute_precision",
-    "candidate_recall",
-    "omission_recall",
-    "omission_precision",
-)
-SUMMARY_LABEL_SCORES = ("consensus_coverage", "disputed_attribution", "framing_leak_free")
-
-
-def _no_labels_reason(case: Case) -> str:
-    return case.labels_note or NOT_LABELLED.get(case.dataset) or "no gold labels"
-
-
-async def _summary_scores(case: Case, sentences: list[str], judge: Judge) -> list[sc.Score]:
-    """Summary scorers shared by pipeline and baseline (judge top-k = summary_k)."""
-    scores: list[sc.Score] = []
-    if case.labels is not None:
-        scores.append(await sc.consensus_coverage(case, sentences, judge))
-        scores.append(await sc.disputed_attribution(case, sentences, judge))
-        scores.append(await sc.framing_leak_free(case, sentences, judge))
-    else:
-        scores += [
-            sc.skipped(n, _no_labels_reason(case), judged=True) for n in SUMMARY_LABEL_SCORES
-        ]
-    if case.dataset == "basil":
-        scores.append(sc.basil_lexical_leak_free(case, sentences))
-    else:
-        scores.append(sc.skipped("basil_lexical_leak_free", "not a BASIL case"))
-    if case.dataset == "neus":
-        scores.append(await sc.neus_coverage(case, sentences, judge))
-    else:
-        scores.append(sc.skipped("neus_coverage", "not a NeuS case", judged=True))
-    return scores
-
-
-def _ordered(scores: list[sc.Score]) -> list[sc.Score]:
-    """Deterministic scorers first, then judge-based, then informative (cost)."""
-    return sorted(scores, key=lambda s: (s.informative, s.judged))
-
-
-class _SummaryK:
-    """Temporarily use summary_k as the judge's top-k (fewer calls on summary checks)."""
-
-    def __init__(self, judge: Judge, k: int) -> None:
-        self.judge, self.k, self.saved = judge, k, judge.top_k
-
-    def __enter__(self) -> None:
-        self.judge.top_k = self.k
-
-    def __exit__(self, *_: object) -> None:
-        self.judge.top_k = self.saved
-
-
 async def run_case(
     case: Case,
     *,
@@ -191,28 +133,11 @@ async def run_case(
     result.reconciliation_path = str(case_dir / "reconciliation.json")
 
     log(f"eval {case.case_id}: scoring pipeline output")
-    scores: list[sc.Score] = [sc.quote_grounding(rec), sc.citation_support(rec)]
-    if case.dataset == "basil":
-        scores.append(sc.basil_quote_attribution(case, rec))
-    else:
-        scores.append(sc.skipped("basil_quote_attribution", "not a BASIL case"))
-    if case.labels is not None:
-        matches = await sc.match_facts(case, rec, judge)
-        scores.append(sc.fact_recall(case, matches))
-        scores.append(sc.attribution_accuracy(case, rec, matches))
-        scores += sc.dispute_scores(case, rec, matches)
-        scores.append(sc.candidate_recall(case, rec, matches))
-        scores += sc.omission_scores(case, rec, matches)
-    else:
-        scores += [sc.skipped(n, _no_labels_reason(case), judged=True) for n in LABEL_SCORES]
-    sentences = [s.text for s in rec.summary.sentences]
-    with _SummaryK(judge, options.summary_k):
-        summary_scores = await _summary_scores(case, sentences, judge)
-    scores += summary_scores
-    if case.labels is not None:
-        scores.append(sc.stage_losses(case, rec, matches, summary_scores))
-    scores.append(sc.cost(rec.steps))
-    result.pipeline = _ordered(scores)
+    result.pipeline = await score_output(
+        ScoreContext.of_pipeline(
+            case, rec, judge, fact_k=options.top_k, summary_k=options.summary_k
+        )
+    )
 
     if options.run_baseline:
         log(f"eval {case.case_id}: baseline summary")
@@ -222,12 +147,13 @@ async def run_case(
         result.baseline_summary, result.baseline_error = text or None, error
         (case_dir / "baseline.txt").write_text(text or f"ERROR: {error}\n", "utf-8")
         if error:
-            result.baseline = [sc.Score(name="baseline", status="error", explanation=error)]
+            result.baseline = [Score(name="baseline", status="error", explanation=error)]
         else:
-            with _SummaryK(judge, options.summary_k):
-                b_scores = await _summary_scores(case, b_sentences, judge)
-            b_scores.append(sc.cost([meter.record()]))
-            result.baseline = _ordered(b_scores)
+            result.baseline = await score_output(
+                ScoreContext.of_baseline(
+                    case, b_sentences, [meter.record()], judge, summary_k=options.summary_k
+                )
+            )
     result.judge_calls = judge.calls - calls_before
     result.wall_time_s = round(time.perf_counter() - started, 3)
     log(f"eval {case.case_id}: done ({result.judge_calls} judge calls, {result.wall_time_s:.1f} s)")
@@ -306,7 +232,7 @@ async def run_eval(
     options.out_dir.mkdir(parents=True, exist_ok=True)
     owned = llm is None
     llm = llm or build_llm(settings)
-    judge = Judge(llm, max_calls=options.max_judge_calls, top_k=options.top_k)
+    judge = Judge(llm, max_calls=options.max_judge_calls)
     results: list[CaseResult] = []
     steps: list[StepRecord] = []
     try:
