@@ -19,6 +19,7 @@ from service.evals.scorers import (
 )
 from service.evals.scorers.context import ScoreContext, Scorer
 from service.evals.scorers.score import Score, skipped
+from service.pipeline.progress import Progress, ProgressCallback, no_progress
 
 SCORERS: tuple[Scorer, ...] = (
     grounding.quote_grounding,
@@ -44,14 +45,19 @@ def scorers_for(ctx: ScoreContext) -> list[Scorer]:
     return [s for s in SCORERS if ctx.reconciliation is not None or not s.pipeline_only]
 
 
-async def score_output(ctx: ScoreContext) -> list[Score]:
+async def score_output(
+    ctx: ScoreContext, *, progress: ProgressCallback = no_progress, step: str = "scoring"
+) -> list[Score]:
     """Run every scorer that can read this output; a scorer that does not apply to the case
     lists its scores as skipped with the reason. Returned deterministic scores first, then
-    judge-based, then informative ones (cost), each group in registry order."""
-    for s in scorers_for(ctx):
+    judge-based, then informative ones (cost), each group in registry order. `progress`
+    hears `step` done/total after each scorer."""
+    todo = scorers_for(ctx)
+    for n, s in enumerate(todo, 1):
         if s.applies(ctx.case):
             ctx.scores += await s(ctx)
         elif s.listed_when_skipped:
             reason = s.skip_reason(ctx.case)
             ctx.scores += [skipped(m, reason, judged=s.uses_judge) for m in s.metrics]
+        progress(Progress(step, n, len(todo), ctx.case.case_id))
     return sorted(ctx.scores, key=lambda sc: (sc.informative, sc.judged))
