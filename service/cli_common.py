@@ -7,7 +7,7 @@ import importlib
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from service.config import Settings
 from service.pipeline.progress import Progress
@@ -84,33 +84,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-class ProgressPrinter:
-    """Progress on stderr: one rewritten line on a terminal, plain lines otherwise."""
-
-    def __init__(self, stream: Any = None, *, quiet: bool = False) -> None:
-        self.stream = stream or sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.quiet = quiet
-        self._last: tuple[str, str | None, int] | None = None
-
-    def __call__(self, p: Progress) -> None:
-        if self.quiet:
-            return
-        where = f" {p.source_id}" if p.source_id else ""
-        line = f"{p.step}{where}: {p.done}/{p.total} ({p.percent:.0f}%)"
-        if self.tty:
-            end = "\n" if p.done >= p.total else ""
-            self.stream.write(f"\r\033[K{line}{end}")
-        else:
-            # Plain logs: every 10% and the last one, not a line per call.
-            key = (p.step, p.source_id, int(p.percent // 10))
-            if key == self._last and p.done < p.total:
-                return
-            self._last = key
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-
 # --------------------------------------------------------------------------- one bar for a run
 
 # Each step reports its own done/total; a run's overall fraction gives each step a share of
@@ -153,6 +126,20 @@ class OverallProgress:
         self.fraction = max(self.fraction, min(f, 1.0))
         return self.fraction
 
+    def label(self, p: Progress) -> str:
+        return STEP_NAMES.get(p.step, p.step)
+
+
+class Tracker(Protocol):
+    """Folds progress events into one fraction of a run (0..1, never backwards) and names
+    what an event is doing, for `RunProgress` to draw."""
+
+    fraction: float
+
+    def update(self, p: Progress) -> float: ...
+
+    def label(self, p: Progress) -> str: ...
+
 
 def format_duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
@@ -166,20 +153,27 @@ def format_duration(seconds: float) -> str:
 
 
 class RunProgress:
-    """Progress of one `rashomon reconcile` on stderr: a tqdm bar across all steps with the
-    elapsed time and an ETA on a terminal; otherwise a plain line per step and every 10%.
-    `verbose` adds each step's own counts; `quiet` prints nothing."""
+    """Progress of a run on stderr: a tqdm bar across all steps with the elapsed time and an
+    ETA on a terminal; otherwise a plain line per step and every 10%. `verbose` adds each
+    step's own counts; `quiet` prints nothing. One `rashomon reconcile` by default; `tracker`
+    folds other runs' events (the eval's: service/evals/progress.py)."""
 
     def __init__(
-        self, n_sources: int, stream: Any = None, *, quiet: bool = False, verbose: int = 0
+        self,
+        n_sources: int,
+        stream: Any = None,
+        *,
+        quiet: bool = False,
+        verbose: int = 0,
+        tracker: Tracker | None = None,
     ) -> None:
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.quiet = quiet
         self.verbose = verbose
-        self.overall = OverallProgress(n_sources)
+        self.overall: Tracker = tracker or OverallProgress(n_sources)
         self.started = time.monotonic()
-        self._last: tuple[str, int] | None = None
+        self._last: tuple[str, int] | None = None  # (label, tenth) of the last plain line
         self._bar: Any = None
 
     def eta(self) -> float | None:
@@ -193,23 +187,23 @@ class RunProgress:
         if self.quiet:
             return
         fraction = self.overall.update(p)
-        name = STEP_NAMES.get(p.step, p.step)
+        name = self.overall.label(p)
         if self.verbose:
             where = f" {p.source_id}" if p.source_id else ""
-            self._write(f"  {p.step}{where}: {p.done}/{p.total}")
+            self.write(f"  {p.step}{where}: {p.done}/{p.total}")
         if self.tty:
             bar = self._tqdm()
             bar.set_description_str(name, refresh=False)
             bar.update(round(fraction * 100, 1) - bar.n)
             return
-        key = (p.step, int(fraction * 10))
+        key = (name, int(fraction * 10))
         if key == self._last:
             return
         self._last = key
         eta = self.eta()
         left = f", about {format_duration(eta)} left" if eta is not None else ""
         elapsed = format_duration(time.monotonic() - self.started)
-        self._write(f"{name}: {fraction * 100:.0f}% ({elapsed} elapsed{left})")
+        self.write(f"{name}: {fraction * 100:.0f}% ({elapsed} elapsed{left})")
 
     def close(self) -> None:
         if self._bar is not None:
@@ -228,7 +222,8 @@ class RunProgress:
             )
         return self._bar
 
-    def _write(self, line: str) -> None:
+    def write(self, line: str) -> None:
+        """A line of its own, above the bar when there is one (log lines, verbose counts)."""
         if self._bar is not None:
             self._bar.write(line, file=self.stream)
         else:

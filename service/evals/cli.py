@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from service.cli_common import ProgressPrinter, add_backend_options, settings_from_args
+from service.cli_common import RunProgress, add_backend_options, settings_from_args
 from service.errors import InputError
 from service.evals.dataset import DATASETS, DatasetName
-from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_TOP_K
+from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_SUMMARY_K, DEFAULT_TOP_K
 from service.evals.labels import JUDGE_PAIRS_FILE
-from service.evals.runner import DEFAULT_SUMMARY_K, EvalOptions, run_eval
+from service.evals.progress import EvalTracker
+from service.evals.report import verdict
+from service.evals.runner import EvalOptions, run_eval
 
 EXIT_THRESHOLD = 1
 THRESHOLDS_FILE = "thresholds.yaml"  # in settings.evals_dir
@@ -26,7 +28,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="score the pipeline against labelled cases",
         description="Runs the pipeline (and a naive one-prompt baseline) on labelled cases, "
         "scores both, and writes OUT/eval.json, eval.md, eval.html, junit.xml and "
-        "OUT/cases/<case>/reconciliation.json. Exit code 1 when a threshold fails. "
+        "OUT/cases/<case>/reconciliation.json. Exit code 1 when a threshold fails or a case "
+        "fails to run; with --backend fake the thresholds are not checked. "
         "See docs/eval.md.",
     )
     p.add_argument(
@@ -79,13 +82,21 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=f"max judge model calls in the run (default {DEFAULT_MAX_CALLS})",
     )
     p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.add_argument(
+        "--enforce-thresholds",
+        action="store_true",
+        help="check the thresholds with --backend fake too (by default a fake run is a "
+        "plumbing check: its scores are reported, not held to the thresholds)",
+    )
     p.add_argument("--seeds-dir", type=Path, help="the seed case (default RASHOMON_SEEDS_DIR)")
     p.add_argument(
         "--datasets-dir",
         type=Path,
         help="holding basil/ and neus/ (default RASHOMON_DATASETS_DIR)",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress and no log lines on stderr"
+    )
     add_backend_options(p)
     p.set_defaults(func=_run)
 
@@ -112,29 +123,25 @@ def _run(args: argparse.Namespace) -> int:
         summary_k=args.summary_k,
         max_judge_calls=args.judge_budget,
         run_baseline=not args.no_baseline,
+        enforce_thresholds=args.enforce_thresholds,
         seeds_dir=args.seeds_dir or settings.seeds_dir,
         datasets_dir=args.datasets_dir or settings.datasets_dir,
         command="rashomon " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
-    printer = ProgressPrinter(quiet=args.quiet)
-    # Without --quiet the runner's default log (a line per step on stderr) is the one used.
-    run = (
-        run_eval(options, settings, progress=printer, log=_silent)
-        if args.quiet
-        else run_eval(options, settings, progress=printer)
-    )
-    report = asyncio.run(run)
+    # One bar over every case (with an ETA on a terminal, a line per step and 10% otherwise);
+    # log lines print above it.
+    progress = RunProgress(0, quiet=args.quiet, tracker=EvalTracker())
+    log = (lambda _line: None) if args.quiet else progress.write
+    try:
+        report = asyncio.run(run_eval(options, settings, progress=progress, log=log))
+    finally:
+        progress.close()
     print(
-        f"wrote {args.out}/eval.json, eval.md, eval.html, junit.xml: {len(report.cases)} "
-        f"case(s), {len(report.failures)} threshold failure(s), {report.judge.calls} judge "
-        f"calls; {'PASSED' if report.passed else 'FAILED'}"
+        f"wrote {args.out}/eval.json, eval.md, eval.html, junit.xml; {report.judge.calls} "
+        f"judge calls; {verdict(report)}"
     )
     if report.judge.agreement.status != "checked":
         print(f"warning: judge not checked ({report.judge.agreement.reason})", file=sys.stderr)
     for f in report.failures:
         print(f"FAIL {f.case_id} / {f.metric}: {f.explanation}", file=sys.stderr)
     return 0 if report.passed else EXIT_THRESHOLD
-
-
-def _silent(_line: str) -> None:
-    return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from service.evals.report import CaseResult, EvalReport, fmt, fmt_diff, judge_banner
-from service.evals.scorers import Score
+from service.evals.report import CaseResult, EvalReport, fmt, fmt_diff, judge_banner, verdict
+from service.evals.scorers.score import Score
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
@@ -51,7 +51,8 @@ def _chart_rows(
             (
                 r.metric,
                 r.pipeline,
-                report.thresholds.get(r.metric),
+                # Thresholds that were not applied are not drawn: no tick claims a verdict.
+                None if report.thresholds_not_applied else report.thresholds.get(r.metric),
                 baseline,
                 sum(1 for v in checked if not v),
                 len(checked),
@@ -73,9 +74,10 @@ def metrics_chart(report: EvalReport) -> str:
         return round(x0 + _PLOT * max(0.0, min(1.0, v)), 1)
 
     below = sum(1 for row in rows if row[4])
-    summary = (
-        f"{len(rows)} metrics, mean over {len(report.cases)} case(s); "
-        f"{below} below their threshold in at least one case."
+    summary = f"{len(rows)} metrics, mean over {len(report.cases)} case(s); " + (
+        "thresholds not checked."
+        if report.thresholds_not_applied
+        else f"{below} below their threshold in at least one case."
     )
     out = [
         f"<svg class='chart' viewBox='0 0 {_W} {height}' role='img' "
@@ -93,19 +95,21 @@ def metrics_chart(report: EvalReport) -> str:
     for i, (name, value, threshold, baseline, n_below, n_checked) in enumerate(rows):
         y = _TOP + i * _ROW
         ok = n_below == 0 and (threshold is None or value >= threshold - 1e-9)
-        colour = "#2f7d32" if ok else "#b00020"
-        if threshold is None:
-            verdict = "no threshold"
+        colour = "#6b7280" if report.thresholds_not_applied else "#2f7d32" if ok else "#b00020"
+        if report.thresholds_not_applied:
+            note = "threshold not checked"
+        elif threshold is None:
+            note = "no threshold"
         elif ok:
-            verdict = f"pass ≥ {threshold:.2f}"
+            note = f"pass ≥ {threshold:.2f}"
         elif n_checked > 1:
-            verdict = f"BELOW {threshold:.2f} in {n_below}/{n_checked} cases"
+            note = f"BELOW {threshold:.2f} in {n_below}/{n_checked} cases"
         else:
-            verdict = f"BELOW {threshold:.2f}"
+            note = f"BELOW {threshold:.2f}"
         label = f"{name}: pipeline {value:.3f}" + (
             f", baseline {baseline:.3f}" if baseline is not None else ""
         )
-        out.append(f"<g><title>{e(label + '; ' + verdict)}</title>")
+        out.append(f"<g><title>{e(label + '; ' + note)}</title>")
         out.append(
             f"<text x='{x0 - 8}' y='{y + 17}' text-anchor='end'>{e(name)}</text>"
             f"<rect x='{x0}' y='{y + 6}' width='{_PLOT}' height='14' fill='#f3f3f3'/>"
@@ -126,7 +130,7 @@ def metrics_chart(report: EvalReport) -> str:
             )
         out.append(
             f"<text x='{x0 + _PLOT + 10}' y='{y + 17}'>{value:.2f} "
-            f"<tspan class='muted'>{e(verdict)}</tspan></text></g>"
+            f"<tspan class='muted'>{e(note)}</tspan></text></g>"
         )
     ly = _TOP + _ROW * len(rows) + 18
     out.append(
@@ -225,8 +229,9 @@ def render_html(report: EvalReport) -> str:
         f"<style>{_CSS}</style></head><body>",
         "<h1>Rashomon eval</h1>",
     ]
-    verdict = "PASSED" if report.passed else f"FAILED ({len(report.failures)} threshold failures)"
-    h.append(f"<div class='banner {'ok' if report.passed else 'bad'}'>{e(verdict)}</div>")
+    # Not applying the thresholds is no pass: the banner says so in amber.
+    tone = "bad" if not report.passed else "warn" if report.thresholds_not_applied else "ok"
+    h.append(f"<div class='banner {tone}' id='verdict'>{e(verdict(report))}</div>")
     a = report.judge.agreement
     trusted = a.status == "checked" and (a.kappa or 0) >= 0.6
     h.append(

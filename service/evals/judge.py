@@ -7,8 +7,9 @@
   (A, B) and (B, A). The second order is asked only when the first says yes (a "no" already
   decides), so a "no" costs one call and a "yes" two. Yes-then-no answers are counted as
   `order_flips`.
-- Bounded cost: callers pre-filter candidates lexically (`top_k` by `overlap`), and the judge
-  stops answering after `max_calls` model calls (later questions are reported as unjudged).
+- Bounded cost: callers pre-filter candidates lexically (`top_k` by `overlap`, with their own
+  k: the judge holds no k, so one judge serves checks with different k), and the judge stops
+  answering after `max_calls` model calls (later questions are reported as unjudged).
 - A judge that cannot be checked is not trusted: `agreement` runs it on hand-judged pairs.
 """
 
@@ -27,7 +28,8 @@ from service.pipeline.drafts import JudgeVerdict
 from service.pipeline.similarity import overlap
 from service.prompts import load_prompt
 
-DEFAULT_TOP_K = 3
+DEFAULT_TOP_K = 3  # judge candidates per gold (fact, source)
+DEFAULT_SUMMARY_K = 2  # judge candidates per summary check: fewer calls, sentences are few
 DEFAULT_MAX_CALLS = 400
 MIN_OVERLAP = 0.12  # candidates sharing (almost) no content word are not worth a call
 RELATIVE_CUTOFF = 0.5  # nor are candidates scoring under half the best candidate's overlap
@@ -56,12 +58,16 @@ class Verdict(BaseModel):
     backward: str | None  # answer for (B, A); None when not asked
     note: str = ""
 
+    def describe(self) -> str:
+        if self.same is None:
+            return "not judged (judge budget spent or answer unusable)"
+        return f"judge {self.forward}/{self.backward or '-'}"
+
 
 @dataclass
 class Judge:
     llm: StructuredLLM
     max_calls: int = DEFAULT_MAX_CALLS
-    top_k: int = DEFAULT_TOP_K
     meter: StepMeter = field(init=False)
     order_flips: int = 0
     errors: int = 0
@@ -120,18 +126,6 @@ class Judge:
             )
         self._verdicts[key] = verdict
         return verdict
-
-    async def first_match(
-        self, fact: str, candidates: Sequence[T], text_of: Callable[[T], str]
-    ) -> tuple[T | None, list[tuple[T, Verdict]]]:
-        """Judge the top-k lexical candidates in order; return the first judged the same fact."""
-        tried: list[tuple[T, Verdict]] = []
-        for cand in top_k(fact, candidates, text_of, self.top_k):
-            verdict = await self.same_fact(fact, text_of(cand))
-            tried.append((cand, verdict))
-            if verdict.same:
-                return cand, tried
-        return None, tried
 
 
 def _one_line(text: str) -> str:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from service.errors import InputError
 from service.evals.judge import JudgeAgreement
-from service.evals.scorers import Score
+from service.evals.scorers.score import Score
 from service.render.markdown import table_cell
 from service.schemas import PromptRef, StepRecord
 
@@ -100,10 +100,35 @@ class EvalReport(BaseModel):
     failures: list[ThresholdFailure]
     diff: list[DiffRow] | None = None
     diff_against: str | None = None
-    passed: bool
+    passed: bool = Field(description="No failure: no case failed to run, no threshold failed.")
+    thresholds_not_applied: str | None = Field(
+        None,
+        description="Why the thresholds were not checked (a fake-backend plumbing run); "
+        "failures then list only cases that failed to run.",
+    )
 
 
 # --------------------------------------------------------------------------- thresholds
+
+FAKE_NOT_A_MODEL = (
+    "threshold checks not applied: the fake backend is not a model, so its scores measure the "
+    "plumbing, not quality"
+)
+
+
+def verdict(report: EvalReport) -> str:
+    """One line: PASSED / FAILED against the thresholds, or, when they were not applied,
+    PLUMBING OK (every case ran and was scored) / FAILED (a case failed to run)."""
+    n = len(report.cases)
+    if report.thresholds_not_applied is None:
+        word = "PASSED" if report.passed else "FAILED"
+        return f"{word}: {len(report.failures)} threshold failure(s), {n} case(s)"
+    if report.passed:
+        return f"PLUMBING OK: {n} case(s) ran and were scored; {report.thresholds_not_applied}"
+    return (
+        f"FAILED: {len(report.failures)} of {n} case(s) failed to run; "
+        f"{report.thresholds_not_applied}"
+    )
 
 
 def load_thresholds(path: Path | None) -> dict[str, float]:
@@ -284,10 +309,7 @@ def _status(s: Score) -> str:
 
 def render_markdown(report: EvalReport) -> str:
     out = ["# Rashomon eval", ""]
-    out.append(
-        f"{'PASSED' if report.passed else 'FAILED'}: {len(report.failures)} threshold "
-        f"failure(s), {len(report.cases)} case(s)."
-    )
+    out.append(f"{verdict(report)}.")
     out += [
         "",
         f"- backend `{report.backend}`, model `{report.model}`",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from service.evals.dataset import Case
 from service.evals.judge import Judge
 from service.evals.labels import CaseLabels
+from service.evals.scorers.context import ScoreContext, Scorer
+from service.evals.scorers.score import Score
 from service.llm.fake import FakeBackend
 from service.llm.fake_responder import fake_responder
 from service.llm.structured import StructuredLLM
@@ -391,3 +393,23 @@ def fake_llm(*outputs: object) -> tuple[StructuredLLM, FakeBackend]:
 
 def judge() -> Judge:
     return Judge(fake_llm()[0])
+
+
+def pipeline_ctx(c: Case, r: Reconciliation, j: Judge | None = None) -> ScoreContext:
+    return ScoreContext.of_pipeline(c, r, j or judge(), fact_k=3, summary_k=2)
+
+
+def summary_ctx(c: Case, sentences: list[str], j: Judge | None = None) -> ScoreContext:
+    return ScoreContext.of_baseline(c, sentences, [], j or judge(), summary_k=2)
+
+
+async def scores(scorer: Scorer, ctx: ScoreContext) -> dict[str, Score]:
+    """Run one scorer as the registry would (earlier results stay in ctx.scores)."""
+    out = await scorer(ctx)
+    ctx.scores += out
+    return {s.name: s for s in out}
+
+
+async def one(scorer: Scorer, ctx: ScoreContext) -> Score:
+    (score,) = (await scores(scorer, ctx)).values()
+    return score

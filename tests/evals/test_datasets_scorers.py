@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from service.datasets import BiasSpan
-from service.evals import scorers as sc
 from service.evals.dataset import Case
-from service.schemas import ArticleIn
+from service.evals.scorers import basil, neus
+from service.evals.scorers.score import Score
+from service.schemas import ArticleIn, Reconciliation
 from tests.evals import helpers as h
 
 TEXT = 'Critics slammed the reckless plan. "We will not retreat," Rick Perry said.'
@@ -53,7 +54,7 @@ def _basil_case() -> Case:
     )
 
 
-def _rec(speaker: str) -> object:
+def _rec(speaker: str) -> Reconciliation:
     from service.schemas import Quote
 
     rec = h.good()
@@ -74,20 +75,24 @@ def _rec(speaker: str) -> object:
     return rec.model_copy(update={"sources": sources, "accounts": [acc, rec.accounts[1]]})
 
 
-def test_basil_quote_attribution() -> None:
+async def test_basil_quote_attribution() -> None:
     c = _basil_case()
-    good = sc.basil_quote_attribution(c, _rec("Rick Perry"))  # type: ignore[arg-type]
-    bad = sc.basil_quote_attribution(c, _rec("critics"))  # type: ignore[arg-type]
+    good = await h.one(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("Rick Perry")))
+    bad = await h.one(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("critics")))
     assert good.value == 1.0
     assert bad.value == 0.0 and "misattributed" in bad.details[0].explanation
     assert len(good.details) == 1  # the other_anti category label is not a name
 
 
-def test_basil_lexical_leak() -> None:
+async def test_basil_lexical_leak() -> None:
     c = _basil_case()
-    assert sc.basil_lexical_leak_free(c, ["Officials discussed the plan."]).value == 1.0
-    assert sc.basil_lexical_leak_free(c, ['Critics called it a "reckless plan".']).value == 1.0
-    leaked = sc.basil_lexical_leak_free(c, ["The Reckless plan was adopted."])
+
+    async def leak_free(sentence: str) -> Score:
+        return await h.one(basil.basil_lexical_leak_free, h.summary_ctx(c, [sentence]))
+
+    assert (await leak_free("Officials discussed the plan.")).value == 1.0
+    assert (await leak_free('Critics called it a "reckless plan".')).value == 1.0
+    leaked = await leak_free("The Reckless plan was adopted.")
     assert leaked.value == 0.0 and "REPEATED" in leaked.details[0].explanation
 
 
@@ -95,7 +100,9 @@ async def test_neus_coverage() -> None:
     c = Case(
         case_id="n", dataset="neus", name="n", articles=[], reference_summary=f"{h.F01} {h.F04}"
     )
-    good = await sc.neus_coverage(c, [h.F01, h.F04], h.judge())
-    bad = await sc.neus_coverage(c, ["Markets rose sharply on oil news today."], h.judge())
+    good = await h.one(neus.neus_coverage, h.summary_ctx(c, [h.F01, h.F04]))
+    bad = await h.one(
+        neus.neus_coverage, h.summary_ctx(c, ["Markets rose sharply on oil news today."])
+    )
     assert good.value == 1.0
     assert bad.value == 0.0

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from service.evals.html import metrics_chart, render_html
 from service.evals.judge import JudgeAgreement
 from service.evals.report import CaseResult, EvalReport, JudgeInfo, apply_thresholds, comparison
-from service.evals.scorers import Score
+from service.evals.scorers.score import Score
 from service.schemas import PromptRef
 
 
@@ -88,7 +88,7 @@ def test_no_chart_without_metrics() -> None:
 
 def test_fact_grid_found_wrong_asserter_missed() -> None:
     from service.evals.html import fact_grid
-    from service.evals.scorers import Check
+    from service.evals.scorers.score import Check
 
     case = _case("a", 0.5, 1.0)
     case.pipeline[0].details = [

@@ -4,50 +4,53 @@ from __future__ import annotations
 
 import pytest
 
-from service.evals import scorers as sc
 from service.evals.attribution import names_match
+from service.evals.scorers import (
+    basil,
+    cost,
+    disputes,
+    facts,
+    grounding,
+    omissions,
+    summary,
+)
+from service.evals.scorers.score import Score
 from service.schemas import StepRecord, Usage
 from tests.evals import helpers as h
 
 
-def _val(score: sc.Score) -> float:
+def _val(score: Score) -> float:
     assert score.status == "ok", score.explanation
     assert score.value is not None
     return score.value
 
 
-def test_quote_grounding() -> None:
-    assert _val(sc.quote_grounding(h.good())) == 1.0
-    bad = sc.quote_grounding(h.bad())
+async def test_quote_grounding() -> None:
+    c = h.case()
+    assert _val(await h.one(grounding.quote_grounding, h.pipeline_ctx(c, h.good()))) == 1.0
+    bad = await h.one(grounding.quote_grounding, h.pipeline_ctx(c, h.bad()))
     assert _val(bad) < 1.0
     assert any("S1.Q1" in c.explanation for c in bad.details if c.passed is False)
 
 
 async def test_fact_recall_and_attribution() -> None:
     c = h.case()
-    good_m = await sc.match_facts(c, h.good(), h.judge())
-    bad_m = await sc.match_facts(c, h.bad(), h.judge())
-    assert _val(sc.fact_recall(c, good_m)) == 1.0
-    bad_recall = sc.fact_recall(c, bad_m)
+    good, bad = h.pipeline_ctx(c, h.good()), h.pipeline_ctx(c, h.bad())
+    assert _val(await h.one(facts.fact_recall, good)) == 1.0
+    bad_recall = await h.one(facts.fact_recall, bad)
     assert _val(bad_recall) <= 0.25
     assert set(bad_recall.parts) == {"S1", "S2"}
     assert any(ch.passed is False and "not found" in ch.explanation for ch in bad_recall.details)
-    assert _val(sc.attribution_accuracy(c, h.good(), good_m)) == 1.0
-    bad_attr = sc.attribution_accuracy(c, h.bad(), bad_m)
+    assert _val(await h.one(facts.attribution_accuracy, good)) == 1.0
+    bad_attr = await h.one(facts.attribution_accuracy, bad)
     assert _val(bad_attr) == 0.0
     assert "does not match" in bad_attr.details[0].explanation
 
 
 async def test_disputes() -> None:
     c = h.case()
-    good_scores = {
-        s.name: s
-        for s in sc.dispute_scores(c, h.good(), await sc.match_facts(c, h.good(), h.judge()))
-    }
-    bad_scores = {
-        s.name: s
-        for s in sc.dispute_scores(c, h.bad(), await sc.match_facts(c, h.bad(), h.judge()))
-    }
+    good_scores = await h.scores(disputes.disputes, h.pipeline_ctx(c, h.good()))
+    bad_scores = await h.scores(disputes.disputes, h.pipeline_ctx(c, h.bad()))
     assert _val(good_scores["dispute_recall"]) == 1.0
     assert _val(good_scores["dispute_precision"]) == 1.0
     assert _val(bad_scores["dispute_recall"]) == 0.0
@@ -57,14 +60,8 @@ async def test_disputes() -> None:
 
 async def test_omissions() -> None:
     c = h.case()
-    good_scores = {
-        s.name: s
-        for s in sc.omission_scores(c, h.good(), await sc.match_facts(c, h.good(), h.judge()))
-    }
-    bad_scores = {
-        s.name: s
-        for s in sc.omission_scores(c, h.bad(), await sc.match_facts(c, h.bad(), h.judge()))
-    }
+    good_scores = await h.scores(omissions.omissions, h.pipeline_ctx(c, h.good()))
+    bad_scores = await h.scores(omissions.omissions, h.pipeline_ctx(c, h.bad()))
     assert _val(good_scores["omission_recall"]) == 1.0
     assert _val(good_scores["omission_precision"]) == 1.0
     assert _val(bad_scores["omission_recall"]) == 0.0
@@ -74,24 +71,26 @@ async def test_summary_scorers() -> None:
     c = h.case()
     good_s = [s.text for s in h.good().summary.sentences]
     bad_s = [s.text for s in h.bad().summary.sentences]
-    assert _val(await sc.consensus_coverage(c, good_s, h.judge())) == 1.0
-    assert _val(await sc.consensus_coverage(c, bad_s, h.judge())) == 0.0
-    assert _val(await sc.disputed_attribution(c, good_s, h.judge())) == 1.0
-    bad_attr = await sc.disputed_attribution(c, bad_s, h.judge())
+    good, bad = h.summary_ctx(c, good_s), h.summary_ctx(c, bad_s)
+    assert _val(await h.one(summary.consensus_coverage, good)) == 1.0
+    assert _val(await h.one(summary.consensus_coverage, bad)) == 0.0
+    assert _val(await h.one(summary.disputed_attribution, good)) == 1.0
+    bad_attr = await h.one(summary.disputed_attribution, bad)
     assert _val(bad_attr) == 0.0
     assert "states it as fact" in bad_attr.details[0].explanation
-    assert _val(await sc.framing_leak_free(c, good_s, h.judge())) == 1.0
-    leak = await sc.framing_leak_free(c, bad_s, h.judge())
+    assert _val(await h.one(summary.framing_leak_free, good)) == 1.0
+    leak = await h.one(summary.framing_leak_free, bad)
     assert _val(leak) == 0.0
     assert "LEAKED" in leak.details[0].explanation
 
 
-def test_citation_support() -> None:
-    assert _val(sc.citation_support(h.good())) == 1.0
-    assert _val(sc.citation_support(h.bad())) == 0.0
+async def test_citation_support() -> None:
+    c = h.case()
+    assert _val(await h.one(grounding.citation_support, h.pipeline_ctx(c, h.good()))) == 1.0
+    assert _val(await h.one(grounding.citation_support, h.pipeline_ctx(c, h.bad()))) == 0.0
 
 
-def test_cost_is_informative() -> None:
+async def test_cost_is_informative() -> None:
     step = StepRecord(
         step="accounts",
         backend="fake",
@@ -100,15 +99,21 @@ def test_cost_is_informative() -> None:
         usage=Usage(prompt_tokens=10, completion_tokens=5),
         wall_time_s=1.5,
     )
-    score = sc.cost([step])
+    ctx = h.summary_ctx(h.case(), [])
+    ctx.steps = [step]
+    score = await h.one(cost.cost, ctx)
     assert score.informative and score.value == 15.0 and score.parts["accounts.wall_s"] == 1.5
 
 
-def test_scorers_skip_what_is_not_labelled() -> None:
+async def test_scorers_skip_what_is_not_labelled() -> None:
     c = h.case()
     c.bias_spans = []
-    assert sc.basil_quote_attribution(c, h.good()).status == "skipped"
-    assert sc.basil_lexical_leak_free(c, ["x"]).status == "skipped"
+    assert (await h.one(basil.basil_quote_attribution, h.pipeline_ctx(c, h.good()))).status == (
+        "skipped"
+    )
+    assert (await h.one(basil.basil_lexical_leak_free, h.summary_ctx(c, ["x"]))).status == (
+        "skipped"
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,16 +149,20 @@ async def test_framing_leak_repeating_the_outlets_wording_needs_no_judge() -> No
     # A judge that never sees a match: the leak must still be caught on the wording alone.
     blind = FakeBackend(responder=lambda request: {"answer": "no"})
     judge = Judge(StructuredLLM(blind, reask_budget=0))
-    leak = await sc.framing_leak_free(
-        c, ["Western sanctions can only lead to a nuclear war with Russia."], judge
+    leak = await h.one(
+        summary.framing_leak_free,
+        h.summary_ctx(c, ["Western sanctions can only lead to a nuclear war with Russia."], judge),
     )
     assert _val(leak) == 0.0
     assert "repeats the outlet's wording" in leak.details[0].explanation
-    attributed = await sc.framing_leak_free(
-        c, ["Outlet A said sanctions can only lead to a nuclear war with Russia."], judge
+    attributed = await h.one(
+        summary.framing_leak_free,
+        h.summary_ctx(
+            c, ["Outlet A said sanctions can only lead to a nuclear war with Russia."], judge
+        ),
     )
     assert _val(attributed) == 1.0
-    assert sc.repeats_wording("can only lead", ["It can only lead to war."]) is None  # too short
+    assert summary.repeats_wording("can only lead", ["It can only lead to war."]) is None
 
 
 def test_a_cue_word_that_belongs_to_the_claim_is_not_attribution() -> None:
