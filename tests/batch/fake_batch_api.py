@@ -1,12 +1,14 @@
 """A local fake of the OpenAI Batch endpoints (/v1/files, /v1/batches, /v1/files/{id}/content),
 served through httpx.MockTransport into a real `openai.AsyncOpenAI` client. Each request line is
-answered by the project's fake responder; lines whose messages contain FAILME get HTTP 500."""
+answered by the project's fake responder; lines whose messages contain FAILME get HTTP 500
+(`failme="error"`), a 200 whose answer is JSON that fits no step's schema (`"invalid"`: the
+`DEGRADED` text), or the responder's answer like any other line (`"answer"`)."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import openai
@@ -14,14 +16,20 @@ import openai
 from service.llm.base import CompletionRequest, Message
 from service.llm.fake_responder import fake_responder
 
+DEGRADED = '{"degraded": "an answer that fits no schema"}'
+
 
 class FakeBatchAPI:
-    def __init__(self, polls_before_done: int = 1) -> None:
+    def __init__(
+        self, polls_before_done: int = 1, failme: Literal["error", "invalid", "answer"] = "error"
+    ) -> None:
+        self.failme = failme
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.polls: dict[str, int] = {}
         self.polls_before_done = polls_before_done
         self.requests_seen = 0
+        self.failme_seen = 0  # of requests_seen, the lines whose messages contain FAILME
 
     def client(self) -> openai.AsyncOpenAI:
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
@@ -85,7 +93,9 @@ class FakeBatchAPI:
                 schema_name=body["response_format"]["json_schema"]["name"],
                 json_schema={},
             )
-            if any("FAILME" in m.content for m in request.messages):
+            failme = any("FAILME" in m.content for m in request.messages)
+            self.failme_seen += failme
+            if failme and self.failme == "error":
                 err.append(
                     {
                         "id": f"r{self.requests_seen}",
@@ -98,7 +108,8 @@ class FakeBatchAPI:
                     }
                 )
                 continue
-            content = json.dumps(fake_responder(request))
+            degrade = failme and self.failme == "invalid"
+            content = DEGRADED if degrade else json.dumps(fake_responder(request))
             out.append(
                 {
                     "id": f"r{self.requests_seen}",
