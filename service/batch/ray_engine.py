@@ -24,6 +24,7 @@ failed row instead of running it, and the driver records it like any failure.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 from typing import Any
@@ -151,7 +152,7 @@ def run_ray(
         raise ConfigError("--engine ray needs Ray: pip install 'ray[data]'") from exc
     if not ray.is_initialized():
         ray.init(
-            address=os.environ.get("RAY_ADDRESS"),
+            address=_ray_address(),
             include_dashboard=False,
             log_to_driver=False,
             ignore_reinit_error=True,
@@ -180,6 +181,20 @@ def run_ray(
                 recorder.failed(event, str(row["payload"]))
     finally:
         ray.kill(ledger)
+
+
+def _ray_address() -> str | None:
+    """Ray's own `RAY_ADDRESS`, checked: a `ray://` address connects through Ray Client, whose
+    gRPC package (`ray[client]`) the `ray[data]` extra does not install; without it
+    `ray.init` raises a plain ValueError, which would escape the CLI as a traceback."""
+    address = os.environ.get("RAY_ADDRESS") or None
+    if address and address.startswith("ray://") and importlib.util.find_spec("grpc") is None:
+        raise ConfigError(
+            f"RAY_ADDRESS={address} connects through Ray Client, which needs its extra: "
+            "pip install 'ray[client]' (or, on a node of the cluster, use the GCS address "
+            "host:port instead of ray://)"
+        )
+    return address
 
 
 def _start_ledger(ray: Any) -> Any:

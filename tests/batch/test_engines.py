@@ -7,6 +7,7 @@ import ast
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -280,3 +281,35 @@ def test_ray_actor_without_a_ledger_reconciles(tmp_path: Path) -> None:
     finally:
         actor.close()
     assert row["ok"] is True and row["event_id"] == event.event_id
+
+
+def test_a_ray_client_address_without_ray_client_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ray://` needs `ray[client]` (grpcio); without it the CLI says so, with the fix, instead
+    of Ray's bare ModuleNotFoundError from inside ray.init."""
+    import importlib.util
+
+    pytest.importorskip("ray")
+    from service.cli import EXIT_CONFIG, main
+
+    real_find_spec = importlib.util.find_spec
+
+    def no_grpc(name: str, *args: Any) -> Any:
+        return None if name == "grpc" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_grpc)
+    monkeypatch.setattr("ray.is_initialized", lambda: False)
+
+    def must_not_start(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("ray.init must not be reached")
+
+    monkeypatch.setattr("ray.init", must_not_start)
+    monkeypatch.setenv("RAY_ADDRESS", "ray://127.0.0.1:10001")
+    write_jsonl(tmp_path / "in.jsonl", 1)
+    args = ["batch", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out")]
+    code = main([*args, "--engine", "ray", "--backend", "fake", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == EXIT_CONFIG
+    assert "RAY_ADDRESS=ray://127.0.0.1:10001" in err and "pip install 'ray[client]'" in err
+    assert "Traceback" not in err
