@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import openai
+
 from service.batch.engine import BatchOptions, Recorder, describe
 from service.batch.state import StateStore
 from service.config import Settings
@@ -258,14 +260,18 @@ async def _collect(
                 raw = _completion(response["body"], backend.model)
             except (KeyError, IndexError, TypeError, ValueError) as exc:
                 answers[key] = BackendError(
-                    f"batch {batch_id}: malformed answer ({exc})", backend=backend.name
+                    f"batch {batch_id}: malformed answer ({backend.wire.safe_text(exc)})",
+                    backend=backend.name,
                 )
                 continue
             answers[key] = raw
         else:
+            # The server's text is not trusted (it may echo the key): redacted before it goes
+            # into failures.jsonl, the state store and the progress output.
             detail = error or (response.get("body") or {}).get("error") or response
             answers[key] = BackendError(
-                f"batch {batch_id}: request failed (HTTP {response.get('status_code')}): {detail}",
+                f"batch {batch_id}: request failed (HTTP {response.get('status_code')}): "
+                + backend.wire.safe_text(detail),
                 backend=backend.name,
             )
     return str(batch.status), answers
@@ -315,11 +321,7 @@ class BatchApiEngine:
         try:
             # Batches submitted by a run that was killed: wait for them, keep their answers.
             for batch_id, _keys in self.store.open_batches():
-                status, answers = await _collect(batch_client, batch_id, backend)
-                self.collected[batch_id] = status
-                for key, answer in answers.items():
-                    if isinstance(answer, RawCompletion):
-                        backend.offer(key, answer)
+                await self._reattach(batch_id, batch_client, backend)
 
             async def one(event: Event) -> None:
                 recorder.started(event)
@@ -337,6 +339,29 @@ class BatchApiEngine:
             await batcher.aclose()
             cache.close()
             await wire.aclose()
+
+    async def _reattach(
+        self, batch_id: str, batch_client: BatchClient, backend: ParkingBackend
+    ) -> None:
+        """Collect a batch of a killed run and offer its answers. A batch the API no longer
+        knows is closed (its requests are asked again); any other error stops the run with a
+        typed error, so a passing outage does not make this run pay for the batch twice."""
+        try:
+            status, answers = await _collect(batch_client, batch_id, backend)
+        except openai.NotFoundError:
+            self.collected[batch_id] = "gone"
+            return
+        except Exception as exc:
+            raise BackendError(
+                f"could not re-attach to batch {batch_id} of the interrupted run "
+                f"({backend.wire.safe_text(describe(exc))}): run --resume again once the "
+                "Batch API answers",
+                backend=backend.name,
+            ) from None
+        self.collected[batch_id] = status
+        for key, answer in answers.items():
+            if isinstance(answer, RawCompletion):
+                backend.offer(key, answer)
 
     async def _send(
         self,
@@ -365,7 +390,9 @@ class BatchApiEngine:
             status, answers = await _collect(batch_client, batch_id, backend)
             self.collected[batch_id] = status
         except Exception as exc:
-            error = BackendError(f"batch submission failed: {describe(exc)}", backend=backend.name)
+            error = BackendError(
+                f"batch submission failed: {wire.safe_text(describe(exc))}", backend=backend.name
+            )
             answers = {k: error for k in keys}
         for k in keys:
             backend.resolve(

@@ -24,6 +24,9 @@ class FakeBatchAPI:
         self, polls_before_done: int = 1, failme: Literal["error", "invalid", "answer"] = "error"
     ) -> None:
         self.failme = failme
+        self.error_message = "simulated server error"  # the text of a failed line's error
+        self.reject_uploads = False  # answer every upload 401 with `error_message`
+        self.retrieve_status = 200  # else answer every batch status poll with it
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.polls: dict[str, int] = {}
@@ -40,6 +43,8 @@ class FakeBatchAPI:
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if request.method == "POST" and path == "/v1/files":
+            if self.reject_uploads:
+                return httpx.Response(401, json={"error": {"message": self.error_message}})
             return self._upload(request)
         if request.method == "POST" and path == "/v1/batches":
             body = json.loads(request.content)
@@ -50,6 +55,12 @@ class FakeBatchAPI:
         match = re.fullmatch(r"/v1/batches/([\w-]+)", path)
         if request.method == "GET" and match:
             batch_id = match.group(1)
+            if self.retrieve_status != 200:
+                return httpx.Response(
+                    self.retrieve_status, json={"error": {"message": self.error_message}}
+                )
+            if batch_id not in self.batches:
+                return httpx.Response(404, json={"error": {"message": f"no batch {batch_id}"}})
             self.polls[batch_id] += 1
             batch = dict(self.batches[batch_id])
             if self.polls[batch_id] <= self.polls_before_done:
@@ -102,7 +113,7 @@ class FakeBatchAPI:
                         "custom_id": line["custom_id"],
                         "response": {
                             "status_code": 500,
-                            "body": {"error": {"message": "simulated server error"}},
+                            "body": {"error": {"message": self.error_message}},
                         },
                         "error": None,
                     }

@@ -8,9 +8,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+from pydantic import SecretStr
+
 from service.batch.inputs import InputOptions, load_dump
 from service.batch.runner import BatchOptions, RunSummary, run_batch
+from service.batch.state import StateStore
 from service.config import Settings
+from service.errors import BackendError
 
 from .fake_batch_api import DEGRADED, FakeBatchAPI
 from .helpers import failures, results, write_jsonl
@@ -136,3 +141,74 @@ def test_batch_api_resume_validates_the_answers_of_a_reattached_batch(tmp_path: 
     with sqlite3.connect(out / "state.sqlite3") as conn:
         still_open = conn.execute("SELECT COUNT(*) FROM batches WHERE status='submitted'")
         assert still_open.fetchone()[0] == 0  # closed once the run ended
+
+
+@pytest.mark.parametrize("where", ["line", "upload"])
+def test_batch_api_never_stores_the_servers_error_text_verbatim(tmp_path: Path, where: str) -> None:
+    """Issue 10, defect 8 on the batch-api path: a server that echoes the key, in a failed
+    line's error or in refusing the whole batch, must not put it in failures.jsonl, the state
+    store or the progress output."""
+    key = "sk-test-0123456789abcdef"
+    write_jsonl(tmp_path / "in.jsonl", 2, marker_every=2)  # event 0 fails server-side
+    api = FakeBatchAPI()
+    api.error_message = f"Incorrect API key provided: {key}. Authorization: Bearer {key}"
+    api.reject_uploads = where == "upload"  # then both events fail
+    dump = load_dump(tmp_path / "in.jsonl", InputOptions())
+    progress = io.StringIO()
+    options = BatchOptions(
+        out_dir=tmp_path / "out", via="batch-api", poll_interval_s=0.001, progress_stream=progress
+    )
+    settings = _settings(tmp_path).model_copy(update={"api_key": SecretStr(key)})
+    summary = asyncio.run(run_batch(dump, settings, options, batch_client=api.client()))
+    assert (summary.done, summary.failed) == ((1, 1) if where == "line" else (0, 2))
+    reasons = [str(f["reason"]) for f in failures(tmp_path / "out")]
+    assert reasons and all("Incorrect API key provided" in r for r in reasons)  # kept
+    assert all("[redacted]" in r for r in reasons)
+    for path in (tmp_path / "out").iterdir():
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), path.name
+    assert key not in progress.getvalue() and key not in str(summary.failed_reasons)
+
+
+def _open_batch(out: Path, batch_id: str) -> None:
+    """What a run killed right after submitting `batch_id` leaves in the state store."""
+    store = StateStore(out / "state.sqlite3")
+    try:
+        store.add_batch(batch_id, "file-x", ["k"])
+    finally:
+        store.close()
+
+
+def _batch_status(out: Path, batch_id: str) -> str:
+    with sqlite3.connect(out / "state.sqlite3") as conn:
+        row = conn.execute("SELECT status FROM batches WHERE batch_id=?", (batch_id,)).fetchone()
+    return str(row[0])
+
+
+def test_batch_api_resume_closes_a_batch_the_api_no_longer_knows(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in.jsonl", 4, marker_every=3)
+    api = FakeBatchAPI()
+    _run(tmp_path, api)
+    _open_batch(tmp_path / "out", "batch_expired_long_ago")  # the API answers 404
+    retry = _run(tmp_path, api, retry_failed=True)
+    assert retry.failed == 2  # the run went on (FAILME events fail again)
+    assert _batch_status(tmp_path / "out", "batch_expired_long_ago") == "gone"
+
+
+def test_batch_api_resume_stops_with_a_typed_error_while_the_api_is_down(tmp_path: Path) -> None:
+    key = "sk-test-0123456789abcdef"
+    write_jsonl(tmp_path / "in.jsonl", 4, marker_every=3)
+    api = FakeBatchAPI()
+    _run(tmp_path, api)
+    _open_batch(tmp_path / "out", "batch_1")
+    api.retrieve_status = 503
+    api.error_message = f"overloaded; your key {key}"
+    with pytest.raises(
+        BackendError, match=r"re-attach to batch batch_1 .*run --resume again"
+    ) as info:
+        _run(tmp_path, api, retry_failed=True)
+    assert key not in str(info.value) and "[redacted]" in str(info.value)
+    assert _batch_status(tmp_path / "out", "batch_1") == "submitted"  # kept for the next try
+    api.retrieve_status = 200
+    assert _run(tmp_path, api, retry_failed=True).failed == 2
+    assert _batch_status(tmp_path / "out", "batch_1") == "completed"
