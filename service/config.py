@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         description="rashomon batch --engine ray: CPUs Ray reserves for each reconciling actor "
         "(the work is mostly waiting on the model server).",
     )
+    ray_max_attempts: int = Field(
+        3,
+        ge=1,
+        description="rashomon batch --engine ray: an event whose actor process dies while running "
+        "it (a crash, out of memory, a lost node) is started again at most this many times in "
+        "all; then it is recorded as failed and the batch goes on.",
+    )
 
     # --- HTTP service --------------------------------------------------------------------
     service_api_key: SecretStr | None = Field(

@@ -8,14 +8,21 @@ size limit, or on time: once no new call has been parked for `idle_s` (the pipel
 nothing else to ask: a round is complete) or the oldest has waited `max_wait_s`. A batch is
 written as JSONL (custom_id = cache key, body = `OpenAIBackend.request_body`), uploaded
 (`files.create(purpose="batch")`), submitted (`batches.create`), polled, and its output file
-is downloaded; each answer is stored in the cache and wakes its parked call, and the pipelines
-continue to their next dependent calls, which make the next batch. Identical requests from
-different events share one line. Batches = the pipeline's depth (about one per article for the
-accounts step, then alignment, summary, plus re-asks), not the number of events.
+is downloaded; each answer wakes its parked call, and the pipelines continue to their next
+dependent calls, which make the next batch. Identical requests from different events share
+one line. Batches = the pipeline's depth (about one per article for the accounts step, then
+alignment, summary, plus re-asks), not the number of events.
 
-Crash safety: answers are in the cache as soon as a round's output is downloaded, and each
-submitted batch is recorded in the state store, so `--resume` re-attaches to a batch still
-running (no second payment) and replays finished rounds from the cache.
+Only valid answers are kept: a downloaded answer is not written to the cache here. The
+`ParkingBackend` is an `AnswerStore`, so the structured layer stores an answer only once it
+has parsed and passed the step's checks, and drops a stored one that no longer does, exactly
+as on the direct path (`service.llm.cache`); a degraded answer is re-asked, never replayed.
+
+Crash safety: each submitted batch is recorded in the state store and stays open until the
+run ends, so `--resume` after a crash re-attaches to every batch of the killed run (waiting
+for one still running, re-downloading a finished one: no second payment). Their answers are
+offered to the pipelines as fresh answers, validated like any other before they are cached;
+answers validated before the crash come from the cache.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
+
+import openai
 
 from service.batch.engine import BatchOptions, Recorder, describe
 from service.batch.state import StateStore
@@ -159,6 +168,24 @@ class ParkingBackend:
             self.fresh[key] = answer
             future.set_result(answer)
 
+    def offer(self, key: str, answer: RawCompletion) -> None:
+        """An answer downloaded by a run that was killed (a re-attached batch): served to the
+        call that asks for `key` as a fresh answer, so it is validated before it is cached."""
+        if key not in self.fresh and self.cache.get(key) is None:
+            self.fresh[key] = answer
+
+    async def remember(self, request: CompletionRequest, answer: RawCompletion) -> None:
+        """Store an answer that passed validation (`AnswerStore`: the caller vouches for it)."""
+        if answer.cached or answer.finish_reason == "length":
+            return
+        self.cache.put(self.key(request), answer)
+
+    async def forget(self, request: CompletionRequest) -> None:
+        """Drop a stored answer that failed today's checks, so the call is asked afresh."""
+        key = self.key(request)
+        self.fresh.pop(key, None)
+        self.cache.delete(key)
+
     async def check(self) -> None:
         return None
 
@@ -216,9 +243,10 @@ class BatchClient:
 
 
 async def _collect(
-    batch_client: BatchClient, batch_id: str, backend: ParkingBackend, store: StateStore
-) -> dict[str, RawCompletion | BackendError]:
-    """Wait for a batch; cache every good answer; return answers and per-line errors."""
+    batch_client: BatchClient, batch_id: str, backend: ParkingBackend
+) -> tuple[str, dict[str, RawCompletion | BackendError]]:
+    """Wait for a batch; return its final status and each line's answer or error. Nothing is
+    cached here: an answer is stored only once the structured layer has validated it."""
     batch = await batch_client.wait(batch_id)
     answers: dict[str, RawCompletion | BackendError] = {}
     for line in await batch_client.lines(
@@ -232,20 +260,21 @@ async def _collect(
                 raw = _completion(response["body"], backend.model)
             except (KeyError, IndexError, TypeError, ValueError) as exc:
                 answers[key] = BackendError(
-                    f"batch {batch_id}: malformed answer ({exc})", backend=backend.name
+                    f"batch {batch_id}: malformed answer ({backend.wire.safe_text(exc)})",
+                    backend=backend.name,
                 )
                 continue
-            if raw.finish_reason != "length":
-                backend.cache.put(key, raw)
             answers[key] = raw
         else:
+            # The server's text is not trusted (it may echo the key): redacted before it goes
+            # into failures.jsonl, the state store and the progress output.
             detail = error or (response.get("body") or {}).get("error") or response
             answers[key] = BackendError(
-                f"batch {batch_id}: request failed (HTTP {response.get('status_code')}): {detail}",
+                f"batch {batch_id}: request failed (HTTP {response.get('status_code')}): "
+                + backend.wire.safe_text(detail),
                 backend=backend.name,
             )
-    store.close_batch(batch_id, str(batch.status))
-    return answers
+    return str(batch.status), answers
 
 
 class BatchApiEngine:
@@ -273,6 +302,9 @@ class BatchApiEngine:
         self.idle_s = idle_s
         self.max_wait_s = max_wait_s
         self.rounds = 0
+        # Batches collected in this run, closed in the state store once the run has ended
+        # (until then a crash leaves them open, and --resume re-downloads their answers).
+        self.collected: dict[str, str] = {}
 
     async def run(self, todo: list[Event], recorder: Recorder) -> None:
         settings = self.settings
@@ -289,7 +321,7 @@ class BatchApiEngine:
         try:
             # Batches submitted by a run that was killed: wait for them, keep their answers.
             for batch_id, _keys in self.store.open_batches():
-                await _collect(batch_client, batch_id, backend, self.store)
+                await self._reattach(batch_id, batch_client, backend)
 
             async def one(event: Event) -> None:
                 recorder.started(event)
@@ -301,10 +333,35 @@ class BatchApiEngine:
                     recorder.done(event, rec)
 
             await asyncio.gather(*(one(e) for e in todo))
+            for batch_id, status in self.collected.items():
+                self.store.close_batch(batch_id, status)
         finally:
             await batcher.aclose()
             cache.close()
             await wire.aclose()
+
+    async def _reattach(
+        self, batch_id: str, batch_client: BatchClient, backend: ParkingBackend
+    ) -> None:
+        """Collect a batch of a killed run and offer its answers. A batch the API no longer
+        knows is closed (its requests are asked again); any other error stops the run with a
+        typed error, so a passing outage does not make this run pay for the batch twice."""
+        try:
+            status, answers = await _collect(batch_client, batch_id, backend)
+        except openai.NotFoundError:
+            self.collected[batch_id] = "gone"
+            return
+        except Exception as exc:
+            raise BackendError(
+                f"could not re-attach to batch {batch_id} of the interrupted run "
+                f"({backend.wire.safe_text(describe(exc))}): run --resume again once the "
+                "Batch API answers",
+                backend=backend.name,
+            ) from None
+        self.collected[batch_id] = status
+        for key, answer in answers.items():
+            if isinstance(answer, RawCompletion):
+                backend.offer(key, answer)
 
     async def _send(
         self,
@@ -330,9 +387,12 @@ class BatchApiEngine:
             ]
             batch_id, file_id = await batch_client.submit(lines)
             self.store.add_batch(batch_id, file_id, keys)
-            answers = await _collect(batch_client, batch_id, backend, self.store)
+            status, answers = await _collect(batch_client, batch_id, backend)
+            self.collected[batch_id] = status
         except Exception as exc:
-            error = BackendError(f"batch submission failed: {describe(exc)}", backend=backend.name)
+            error = BackendError(
+                f"batch submission failed: {wire.safe_text(describe(exc))}", backend=backend.name
+            )
             answers = {k: error for k in keys}
         for k in keys:
             backend.resolve(

@@ -161,14 +161,17 @@ class OpenAIBackend:
         self._secrets = (api_key,) if api_key else ()
         self._shown_url = _url_without_credentials(self._base_url)
 
-    def _safe(self, text: object) -> str:
+    def safe_text(self, text: object) -> str:
+        """Text from this server (an error body, an exception) made safe to show and store:
+        the configured key and anything shaped like a credential redacted, cut short. The Batch
+        API engine passes its per-line errors through here too."""
         return redact(str(text), self._secrets)
 
     def _scrub(self, exc: openai.OpenAIError) -> openai.OpenAIError:
         """Redact the SDK exception in place before it is chained (tracebacks print it)."""
-        exc.args = tuple(self._safe(a) for a in exc.args) or exc.args
+        exc.args = tuple(self.safe_text(a) for a in exc.args) or exc.args
         if isinstance(exc, openai.APIError):
-            exc.message = self._safe(exc.message)
+            exc.message = self.safe_text(exc.message)
             exc.body = None
         return exc
 
@@ -270,7 +273,7 @@ class OpenAIBackend:
         except openai.APIStatusError as e:
             if self._mode == "auto" and _rejects_response_format(e):
                 raise  # handled by complete(): fall back to another wire format
-            message = self._safe(e.message)
+            message = self.safe_text(e.message)
             if _is_retryable(e):
                 raise BackendUnavailableError(
                     f"HTTP {e.status_code} from {self._shown_url} after {self._retries + 1} "
@@ -283,12 +286,12 @@ class OpenAIBackend:
         except openai.APIConnectionError as e:
             raise BackendUnavailableError(
                 f"cannot reach {self._shown_url} after {self._retries + 1} attempts "
-                f"({self._safe(e)}): is the server running? check RASHOMON_BASE_URL",
+                f"({self.safe_text(e)}): is the server running? check RASHOMON_BASE_URL",
                 backend=self._name,
             ) from self._scrub(e)
         except openai.OpenAIError as e:
             raise BackendError(
-                f"{type(e).__name__}: {self._safe(e)}", backend=self._name
+                f"{type(e).__name__}: {self.safe_text(e)}", backend=self._name
             ) from self._scrub(e)
         raise AssertionError("unreachable: tenacity either returns or reraises")
 
@@ -316,7 +319,8 @@ class OpenAIBackend:
             await self._client.models.list()
         except openai.OpenAIError as e:
             raise BackendUnavailableError(
-                f"{self._shown_url} does not answer /models ({self._safe(e)})", backend=self._name
+                f"{self._shown_url} does not answer /models ({self.safe_text(e)})",
+                backend=self._name,
             ) from self._scrub(e)
 
     async def aclose(self) -> None:

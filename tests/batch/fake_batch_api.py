@@ -1,12 +1,14 @@
 """A local fake of the OpenAI Batch endpoints (/v1/files, /v1/batches, /v1/files/{id}/content),
 served through httpx.MockTransport into a real `openai.AsyncOpenAI` client. Each request line is
-answered by the project's fake responder; lines whose messages contain FAILME get HTTP 500."""
+answered by the project's fake responder; lines whose messages contain FAILME get HTTP 500
+(`failme="error"`), a 200 whose answer is JSON that fits no step's schema (`"invalid"`: the
+`DEGRADED` text), or the responder's answer like any other line (`"answer"`)."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import openai
@@ -14,14 +16,23 @@ import openai
 from service.llm.base import CompletionRequest, Message
 from service.llm.fake_responder import fake_responder
 
+DEGRADED = '{"degraded": "an answer that fits no schema"}'
+
 
 class FakeBatchAPI:
-    def __init__(self, polls_before_done: int = 1) -> None:
+    def __init__(
+        self, polls_before_done: int = 1, failme: Literal["error", "invalid", "answer"] = "error"
+    ) -> None:
+        self.failme = failme
+        self.error_message = "simulated server error"  # the text of a failed line's error
+        self.reject_uploads = False  # answer every upload 401 with `error_message`
+        self.retrieve_status = 200  # else answer every batch status poll with it
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.polls: dict[str, int] = {}
         self.polls_before_done = polls_before_done
         self.requests_seen = 0
+        self.failme_seen = 0  # of requests_seen, the lines whose messages contain FAILME
 
     def client(self) -> openai.AsyncOpenAI:
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
@@ -32,6 +43,8 @@ class FakeBatchAPI:
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if request.method == "POST" and path == "/v1/files":
+            if self.reject_uploads:
+                return httpx.Response(401, json={"error": {"message": self.error_message}})
             return self._upload(request)
         if request.method == "POST" and path == "/v1/batches":
             body = json.loads(request.content)
@@ -42,6 +55,12 @@ class FakeBatchAPI:
         match = re.fullmatch(r"/v1/batches/([\w-]+)", path)
         if request.method == "GET" and match:
             batch_id = match.group(1)
+            if self.retrieve_status != 200:
+                return httpx.Response(
+                    self.retrieve_status, json={"error": {"message": self.error_message}}
+                )
+            if batch_id not in self.batches:
+                return httpx.Response(404, json={"error": {"message": f"no batch {batch_id}"}})
             self.polls[batch_id] += 1
             batch = dict(self.batches[batch_id])
             if self.polls[batch_id] <= self.polls_before_done:
@@ -85,20 +104,23 @@ class FakeBatchAPI:
                 schema_name=body["response_format"]["json_schema"]["name"],
                 json_schema={},
             )
-            if any("FAILME" in m.content for m in request.messages):
+            failme = any("FAILME" in m.content for m in request.messages)
+            self.failme_seen += failme
+            if failme and self.failme == "error":
                 err.append(
                     {
                         "id": f"r{self.requests_seen}",
                         "custom_id": line["custom_id"],
                         "response": {
                             "status_code": 500,
-                            "body": {"error": {"message": "simulated server error"}},
+                            "body": {"error": {"message": self.error_message}},
                         },
                         "error": None,
                     }
                 )
                 continue
-            content = json.dumps(fake_responder(request))
+            degrade = failme and self.failme == "invalid"
+            content = DEGRADED if degrade else json.dumps(fake_responder(request))
             out.append(
                 {
                     "id": f"r{self.requests_seen}",

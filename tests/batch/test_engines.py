@@ -7,13 +7,21 @@ import ast
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from service.batch.batch_api import BatchApiEngine, Batcher, ParkingBackend
 from service.batch.engine import BatchEngine, BatchOptions
+from service.batch.inputs import InputOptions, load_dump
 from service.batch.local_engine import LocalEngine
-from service.batch.ray_engine import RayEngine, ReconcileActor, _settings_json
+from service.batch.ray_engine import (
+    AttemptLedger,
+    RayEngine,
+    ReconcileActor,
+    _settings_json,
+    gave_up,
+)
 from service.batch.state import StateStore
 from service.config import Settings
 from service.errors import BackendError
@@ -21,6 +29,8 @@ from service.llm.base import CompletionRequest, Message, RawCompletion
 from service.llm.cache import ResponseCache
 from service.llm.factory import build_openai_backend
 from service.llm.openai_backend import OpenAIBackend
+
+from .helpers import write_jsonl
 
 BATCH = Path(__file__).resolve().parents[2] / "service" / "batch"
 
@@ -237,3 +247,69 @@ def test_ray_cpus_per_actor_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> Non
     assert json.loads(_settings_json(Settings()))["ray_cpus_per_actor"] == 0.5
     monkeypatch.delenv("RASHOMON_RAY_CPUS_PER_ACTOR")
     assert Settings().ray_cpus_per_actor == 0.25
+
+
+def test_attempt_ledger_counts_only_starts_whose_actor_died() -> None:
+    ledger = AttemptLedger()
+    assert ledger.begin("a") == 1
+    assert ledger.begin("a") == 2  # started again before it ended: its actor died
+    assert ledger.begin("a") == 3
+    ledger.end("a")
+    assert ledger.begin("b") == 1
+    ledger.end("b")
+    assert ledger.begin("b") == 1  # finished, then re-run with its block: no death
+    assert ledger.begin("a") == 3  # the deaths so far still count
+
+
+def test_ray_max_attempts_is_a_setting_and_names_itself_in_the_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().ray_max_attempts == 3
+    monkeypatch.setenv("RASHOMON_RAY_MAX_ATTEMPTS", "5")
+    assert Settings().ray_max_attempts == 5
+    row = gave_up("e1", 1)
+    assert row["event_id"] == "e1" and row["ok"] is False
+    assert "after 1 attempt:" in row["payload"] and "RASHOMON_RAY_MAX_ATTEMPTS" in row["payload"]
+
+
+def test_ray_actor_without_a_ledger_reconciles(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in.jsonl", 1)
+    (event,) = load_dump(tmp_path / "in.jsonl", InputOptions()).events
+    actor = ReconcileActor(_settings_json(Settings(backend="fake", cache_enabled=False)))
+    try:
+        row = actor({"event": event.model_dump_json()})
+    finally:
+        actor.close()
+    assert row["ok"] is True and row["event_id"] == event.event_id
+
+
+def test_a_ray_client_address_without_ray_client_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ray://` needs `ray[client]` (grpcio); without it the CLI says so, with the fix, instead
+    of Ray's bare ModuleNotFoundError from inside ray.init."""
+    import importlib.util
+
+    pytest.importorskip("ray")
+    from service.cli import EXIT_CONFIG, main
+
+    real_find_spec = importlib.util.find_spec
+
+    def no_grpc(name: str, *args: Any) -> Any:
+        return None if name == "grpc" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_grpc)
+    monkeypatch.setattr("ray.is_initialized", lambda: False)
+
+    def must_not_start(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("ray.init must not be reached")
+
+    monkeypatch.setattr("ray.init", must_not_start)
+    monkeypatch.setenv("RAY_ADDRESS", "ray://127.0.0.1:10001")
+    write_jsonl(tmp_path / "in.jsonl", 1)
+    args = ["batch", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out")]
+    code = main([*args, "--engine", "ray", "--backend", "fake", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == EXIT_CONFIG
+    assert "RAY_ADDRESS=ray://127.0.0.1:10001" in err and "pip install 'ray[client]'" in err
+    assert "Traceback" not in err
