@@ -146,8 +146,18 @@ _Draft = tuple[str, ClaimKind, Asserter, Asserter | None, str | None]
 def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Draft]:
     sentence = " ".join(span.text.split())
     out: list[_Draft] = []
+    plain = [f for f in s.frames if not f.refers_back]
     for frame in s.frames:
-        out.append(_frame_claim(frame, span.text))
+        if len(plain) > 1 and frame is not plain[0] and _outlet_reports_person(frame):
+            # The same person's second statement in one sentence ("... and said: B"): its
+            # own claim, so that each can be compared with what other outlets report.
+            out.append(_person_claim(frame, f"{frame.speaker.name} {frame.cue}: {frame.text}"))
+            continue
+        whole = span.text
+        if len(plain) > 1 and _outlet_reports_person(frame):
+            # The first of several: the sentence up to the end of this statement.
+            whole = span.text[: max(0, frame.content_end - span.start)]
+        out.append(_frame_claim(frame, whole))
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
         out.append(_frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False))
@@ -158,13 +168,21 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
     return out
 
 
+def _outlet_reports_person(frame: Frame) -> bool:
+    return frame.via is None and frame.speaker.kind is AsserterKind.person and not frame.refers_back
+
+
+def _person_claim(frame: Frame, statement: str) -> _Draft:
+    denial = frame.denial or is_denial_text(frame.text)
+    kind = ClaimKind.denial if denial else ClaimKind.attributed_claim
+    return _clip(statement), kind, _outlet(), _asserter(frame.speaker), frame.cue
+
+
 def _frame_claim(frame: Frame, sentence: str) -> _Draft:
-    if frame.via is None and frame.speaker.kind is AsserterKind.person and not frame.refers_back:
+    if _outlet_reports_person(frame):
         # The outlet reporting, on its own authority, what a named person said: the whole
         # sentence is the claim ("Regarding the attack, Shoigu told Lecornu that ...").
-        denial = frame.denial or is_denial_text(frame.text)
-        kind = ClaimKind.denial if denial else ClaimKind.attributed_claim
-        return _clip(sentence), kind, _outlet(), _asserter(frame.speaker), frame.cue
+        return _person_claim(frame, sentence)
     if not frame.clausal and frame.via is None:
         # "French officials rejected the offer": the outlet describing an act, in its own voice.
         who = _asserter(frame.speaker)

@@ -20,8 +20,9 @@ _STOP = frozenset(
 
 # Words news copy uses interchangeably for one referent: demonyms and capitals stand for the
 # country ("Ukrainian involvement" ~ "a link to Ukraine", "Paris denied" ~ "France denied"),
-# and a few reporting nouns (talks/negotiations/dialogue; link/involvement). Generic, small,
-# and only used to pick candidate pairs and the eval's pre-filter, never to decide a relation.
+# and a few reporting nouns (talks/negotiations/dialogue; link/involvement; evidence/
+# information/proof). Generic and small: used to pick candidate pairs, to gate which pair
+# relations are believed (alignment), and as the eval's pre-filter.
 _SAME = {
     "russian": "russia",
     "moscow": "russia",
@@ -64,6 +65,8 @@ _SAME = {
     "conversation": "call",
     "telephone": "call",
     "phone": "call",
+    "information": "evidence",
+    "proof": "evidence",
     "killed": "dead",
     "died": "dead",
     "deaths": "dead",

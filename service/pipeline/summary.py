@@ -197,40 +197,46 @@ def merged_consensus(
 
 def lead_points(
     groups: Sequence[ClaimGroup], claims: dict[str, Claim]
-) -> tuple[ClaimGroup | None, ClaimGroup | None]:
-    """The event (the agreed point most sources share, earliest first) and the central
-    disagreement (the disputed point with the most sources, then claims)."""
-    agreed = [g for g in groups if g.status is GroupStatus.agreed]
+) -> tuple[list[str] | None, ClaimGroup | None]:
+    """The event (claim ids of the point most sources report alike, earliest first) and the
+    central disagreement (the disputed point with the most sources, then claims). The event
+    may be one side of a disputed point: outlets agree a call took place and one party then
+    denies what another says was discussed in it."""
     disputed = [g for g in groups if g.status is GroupStatus.disputed]
+    shared: list[list[str]] = [list(g.claim_ids) for g in groups if g.status is GroupStatus.agreed]
+    shared += [
+        list(side.claim_ids) for g in disputed for side in g.sides if len(side.source_ids) > 1
+    ]
 
     def position(g: ClaimGroup) -> int:
         # News puts the event first: the agreed point that the articles raise earliest.
         return min(int(c.rsplit(".C", 1)[-1]) for c in g.claim_ids)
 
-    def lead_claim(g: ClaimGroup) -> tuple[int, int]:
+    def lead_claim(ids: list[str]) -> tuple[int, int]:
         # The earliest claim in the outlet's own voice: a news lead states the event.
         plain = [
-            claims[c]
-            for c in g.claim_ids
-            if c in claims and claims[c].asserter.kind is AsserterKind.outlet
+            claims[c] for c in ids if c in claims and claims[c].asserter.kind is AsserterKind.outlet
         ]
         if not plain:
             return (1, 10**6)
         return (0, min(c.sentence_ids[0] for c in plain))
 
-    def tight(g: ClaimGroup) -> bool:
+    def tight(ids: list[str]) -> bool:
         # Only a point the outlets word alike is safe to state as "the event": a small
         # model's "same" can join claims that merely share a topic.
-        texts = [(claims[c].source_id, claims[c].statement) for c in g.claim_ids if c in claims]
+        texts = [(claims[c].source_id, claims[c].statement) for c in ids if c in claims]
         return any(
             sa != sb and overlap(a, b) >= EVENT_OVERLAP
             for i, (sa, a) in enumerate(texts)
             for sb, b in texts[i + 1 :]
         )
 
+    def n_sources(ids: list[str]) -> int:
+        return len({claims[c].source_id for c in ids if c in claims})
+
     event = min(
-        (g for g in agreed if tight(g)),
-        key=lambda g: (lead_claim(g), -len(g.source_ids)),
+        (ids for ids in shared if tight(ids)),
+        key=lambda ids: (lead_claim(ids), -n_sources(ids)),
         default=None,
     )
     central = min(
@@ -240,7 +246,7 @@ def lead_points(
 
 
 def template_lead(
-    event: ClaimGroup | None,
+    event: list[str] | None,
     central: ClaimGroup | None,
     claims: dict[str, Claim],
     outlets: dict[str, str],
@@ -250,7 +256,7 @@ def template_lead(
     parts: list[str] = []
     cited: list[str] = []
     if event is not None:
-        members = [claims[c] for c in event.claim_ids]
+        members = [claims[c] for c in event]
         plain = [c for c in members if c.asserter.kind is AsserterKind.outlet and not c.speaker]
         first = min(plain or members, key=lambda c: (c.sentence_ids[0], len(c.statement)))
         others = sorted({outlets[c.source_id] for c in members} - {outlets[first.source_id]})

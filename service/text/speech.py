@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -294,9 +294,19 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         start, end, text = o.start, o.end, o.text
         if o.backref and not main.backref:
             start, end, text = main.start, main.end, main.text
+        second = None if o.backref else _second_statement(o, doc)
+        if second is not None:
+            (start, end, text), (cue, cs, ce, ctext) = second
         frames.append(
             _frame(o, speaker, via, base, start, end, text, backref=o.backref, at=speaker_at)
         )
+        if second is not None:
+            frames.append(
+                replace(
+                    _frame(o, speaker, via, base, cs, ce, ctext, backref=False, at=speaker_at),
+                    cue=cue,
+                )
+            )
         if not o.backref and o.end <= o.tok.idx:
             # Rule 4: "A, officials told AFP, but B" -> B is the officials' account too.
             for c in o.tok.children:
@@ -333,6 +343,55 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         speech.outlet_part = (base, base + len(doc.text))
         speech.outlet_text = _without_frames(doc, [r.tok for r in raws if r.tok.i != root.i])
     return speech
+
+
+def _second_statement(
+    o: _Raw, doc: Doc
+) -> tuple[tuple[int, int, str], tuple[str, int, int, str]] | None:
+    """A second speech verb coordinated inside the content, with no subject of its own:
+    "X told Y that A had evidence and said: B" / "X acknowledged that A, but suggested B".
+    The parser hangs "said" off A's verb, yet X says B: two statements, split here so that
+    each can be compared on its own. Returns the first content (start, end, text) and the
+    second's (cue, start, end, text), offsets inside the sentence."""
+    head = o.head
+    if head is None or o.end <= o.tok.idx - doc[0].idx:
+        return None
+    off = doc[0].idx
+    for c in head.children:
+        if not (
+            c.dep_ == "conj"
+            and c.i > head.i
+            and c.lemma_.lower() in _SPEECH_LEMMAS
+            and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+        ):
+            continue
+        comp = _complement(c)
+        if comp is None:
+            continue
+        cut = {t.i for t in c.subtree}
+        cut |= {t.i for t in head.children if t.i < c.i and t.dep_ in {"cc", "punct"}}
+        first = sorted(i for i in o.ids if i not in cut and i < c.i)
+        later = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
+        colon = next((t for t in doc[c.i + 1 : comp.left_edge.i] if t.text == ":"), None)
+        if colon is not None:
+            # Direct speech after a colon runs on to the end (machine translation often
+            # drops the quotation marks, and the parser splits the speech into sentences).
+            later = [t for t in doc[colon.i + 1 :] if not t.is_space]
+        if not first or not later:
+            return None
+        fs, fe = _trim(
+            doc.text, doc[first[0]].idx - off, doc[first[-1]].idx - off + len(doc[first[-1]].text)
+        )
+        ls, le = _trim(doc.text, later[0].idx - off, later[-1].idx - off + len(later[-1].text))
+        if fe - fs < 10 or le - ls < 10:
+            return None
+        return (fs, fe, _words(doc, set(first))), (
+            _cue_text(c),
+            ls,
+            le,
+            _words(doc, {t.i for t in later}),
+        )
+    return None
 
 
 def _without_frames(doc: Doc, cues: list[Token]) -> str:
@@ -452,6 +511,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     cue = _cue_text(tok)
     if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in _BACKREF_NOUNS:
         ids = frozenset(t.i for t in doc)
+        told = _told_content(doc, tok.head)
+        if told is not None:
+            # "pushed the narrative that A, an idea that B denounced": B denounces A.
+            (start, end), text, told_ids = told
+            return _Raw(tok, party, cue, start, end, text, backref=True, ids=told_ids)
         return _Raw(tok, party, cue, 0, len(doc.text), doc.text, backref=True, ids=ids)
     head: Token | None = comp
     if (
@@ -488,6 +552,34 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     return _Raw(
         tok, party, cue, start, end, text, inherited=inherited, head=head, ids=ids, clausal=clausal
     )
+
+
+def _told_content(
+    doc: Doc, backref_noun: Token
+) -> tuple[tuple[int, int], str, frozenset[int]] | None:
+    """The "that" clause of another reporting noun before the back-reference ("the narrative
+    that A, an idea that ..."): what the back-reference points to. Offsets in the sentence."""
+    off = doc[0].idx
+    for n in doc[: backref_noun.left_edge.i]:
+        if n.lemma_.lower() not in _BACKREF_NOUNS or n.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for c in n.children:
+            if c.dep_ in {"acl", "ccomp", "relcl"} and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+            ):
+                toks = [
+                    t
+                    for t in c.subtree
+                    if t.i < backref_noun.left_edge.i and not (t.dep_ == "mark" and t.head.i == c.i)
+                ]
+                if len(toks) < 3:
+                    continue
+                start, end = _trim(
+                    doc.text, toks[0].idx - off, toks[-1].idx - off + len(toks[-1].text)
+                )
+                ids = frozenset(t.i for t in toks)
+                return (start, end), _words(doc, ids), ids
+    return None
 
 
 def _words(doc: Doc, ids: frozenset[int] | set[int]) -> str:
