@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import Field
+
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import BaselineSummary
 from service.prompts import fence, load_prompt
-from service.schemas import ArticleIn
+from service.schemas import ArticleIn, StrictModel
 from service.text.sentences import split_sentences
 
 MAX_TOKENS = 600
+
+
+class BaselineSummary(StrictModel):
+    summary: str = Field(min_length=1, description="A neutral summary of the articles.")
 
 
 def render_articles(articles: Sequence[ArticleIn]) -> str:

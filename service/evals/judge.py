@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.evals.labels import JudgePair
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import JudgeVerdict
 from service.pipeline.similarity import overlap
 from service.prompts import load_prompt
+from service.schemas import StrictModel
 
 DEFAULT_TOP_K = 3
 DEFAULT_MAX_CALLS = 400
@@ -33,6 +33,10 @@ MIN_OVERLAP = 0.12  # candidates sharing (almost) no content word are not worth 
 RELATIVE_CUTOFF = 0.5  # nor are candidates scoring under half the best candidate's overlap
 
 T = TypeVar("T")
+
+
+class JudgeVerdict(StrictModel):
+    answer: str = Field(pattern="^(yes|no)$", description="'yes' or 'no'.")
 
 
 def top_k(query: str, candidates: Sequence[T], text_of: Callable[[T], str], k: int) -> list[T]:

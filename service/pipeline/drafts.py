@@ -40,14 +40,6 @@ class SummarySentenceDraft(StrictModel):
     claim_ids: list[str] = Field(min_length=1, description="Ids of the claims the sentence uses.")
 
 
-class BaselineSummary(StrictModel):
-    summary: str = Field(min_length=1, description="A neutral summary of the articles.")
-
-
-class JudgeVerdict(StrictModel):
-    answer: str = Field(pattern="^(yes|no)$", description="'yes' or 'no'.")
-
-
 # --------------------------------------------------------------------------- constrained variants
 # The same schemas narrowed to the ids one call may use: ids become enums and list lengths are
 # fixed, so a grammar-constrained server cannot answer with an id that does not exist (the
