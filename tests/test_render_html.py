@@ -31,7 +31,9 @@ from service.schemas import (
     SummarySentence,
 )
 from tests import builders
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
+
+TEMPLATES = REPO / "service" / "render" / "templates"
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +214,16 @@ def test_no_external_urls(seed_rec: Reconciliation) -> None:
     assert all(u.startswith("#") for u in collected.urls), collected.urls
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert "@import" not in page and "url(" not in page
+
+
+def test_inlines_its_own_styles_then_the_shared_result_styles(seed_rec: Reconciliation) -> None:
+    page = render_html(seed_rec)
+    style = page[page.index("<style>") : page.index("</style>")]
+    own = (TEMPLATES / "reconciliation.css").read_text(encoding="utf-8")
+    shared = (TEMPLATES / "result.css").read_text(encoding="utf-8")
+    # page rules first: `.badge` (shared) must win over `.lead` (the page's) on a lead badge
+    assert own.strip() in style and shared.strip() in style
+    assert style.index(own.strip()) < style.index(shared.strip())
 
 
 def test_escapes_html_in_article_text_and_names() -> None:
