@@ -20,6 +20,7 @@ from service.llm.schema_instance import SchemaInstanceError, schema_instance
 from service.llm.structured import StructuredLLM, model_schema
 from service.pipeline.drafts import (
     PairBatch,
+    PairDraft,
     PairRelations,
     Relation,
     SummarySentenceDraft,
@@ -180,6 +181,23 @@ def test_the_judge_stub_says_yes_for_texts_sharing_most_words(second: str, answe
         messages=prompt.messages, schema_name="JudgeVerdict", json_schema=model_schema(JudgeVerdict)
     )
     assert fake_responder(request) == {"answer": answer}
+
+
+def test_the_alignment_stub_declines_a_reshaped_schema() -> None:
+    # Someone reshapes PairRelations (one object per pair, say): the stub's answer would no
+    # longer fit, so it steps aside and the generic answer follows the new shape.
+    class PairRelations(StrictModel):  # same name, so the registered stub is consulted
+        relations: list[PairDraft] = Field(min_length=2, max_length=2)
+
+    listing = ["[S1.C1] Moscow: talks", "[S2.C1] Paris: talks"]
+    request = _pairs_request(listing, [("S1.C1", "S2.C1"), ("S2.C1", "S1.C1")])
+    request = CompletionRequest(
+        messages=request.messages,
+        schema_name="PairRelations",
+        json_schema=model_schema(PairRelations),
+    )
+    answer = PairRelations.model_validate(fake_responder(request))
+    assert [d.relation for d in answer.relations] == [Relation.same, Relation.contradict]
 
 
 def test_the_llm_package_does_not_import_the_layers_above_it() -> None:

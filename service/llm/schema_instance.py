@@ -2,7 +2,7 @@
 
 The pipeline narrows every schema to the answers one call may give (ids become enums, list
 lengths are fixed), so the schema alone is enough to answer validly without reading the prompt.
-Same idea as pydantic-ai's `TestModel`: the smallest value that fits each keyword. Array items
+Same idea as pydantic-ai's `TestModel`: a small value that fits each keyword. Array items
 are numbered, and an enum or an alternation pattern picks the item's number modulo its
 choices, so a list of enum ids comes out in the order the schema lists them, each id once
 while they last.

@@ -3,8 +3,9 @@ schemas): crude lexical rules, so that `--backend fake` demos group claims plaus
 
 Each stub reads the request its own step built (the numbered claim listing `[id] text`, the
 pairs `[a] vs [b]`) and the narrowed schema (how many relations, which claim ids). When the
-request no longer looks like that, it returns None and the fake answers with a generic valid
-instance of the schema instead, so a prompt change never breaks the fake backend.
+request or the schema no longer looks like that (a changed prompt, a reshaped schema), it
+returns None and the fake answers with a generic valid instance of the schema instead, so such
+a change never breaks the fake backend.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ def _listing(user: str) -> dict[str, str]:
     return dict(_LISTED.findall(user.split("</data>", 1)[0]))
 
 
-def _property(request: CompletionRequest, name: str) -> dict[str, Any]:
-    prop: dict[str, Any] = request.json_schema.get("properties", {}).get(name, {})
-    return prop
+def _fields(request: CompletionRequest, *names: str) -> dict[str, Any] | None:
+    """The schema's properties when it asks for exactly `names`, else None (reshaped)."""
+    schema = request.json_schema
+    properties: dict[str, Any] = schema.get("properties", {})
+    return properties if sorted(schema.get("required", [])) == sorted(names) else None
 
 
 def relation(a: str, b: str) -> str:
@@ -45,23 +48,28 @@ def pair_relations(request: CompletionRequest) -> dict[str, Any] | None:
     user = first_user_text(request)
     claims = _listing(user)
     pairs = _PAIR.findall(user.split("</data>", 1)[-1])
-    wanted = _property(request, "relations").get("minItems", len(pairs))
-    if not pairs or len(pairs) != wanted:
+    fields = _fields(request, "relations")
+    if fields is None or not pairs:
         return None
-    return {"relations": [relation(claims.get(a, ""), claims.get(b, "")) for a, b in pairs]}
+    allowed = fields["relations"].get("items", {}).get("enum", [])
+    relations = [relation(claims.get(a, ""), claims.get(b, "")) for a, b in pairs]
+    if len(pairs) != fields["relations"].get("minItems") or not set(relations) <= set(allowed):
+        return None
+    return {"relations": relations}
 
 
 def summary_sentence(request: CompletionRequest) -> dict[str, Any] | None:
     """One sentence, "<who> reports that <statement>", over every claim the schema lets it
     cite (listing lines read `[id] outlet; who; statement`)."""
     claims = _listing(first_user_text(request))
-    ids = _property(request, "claim_ids").get("items", {}).get("enum") or list(claims)
+    fields = _fields(request, "text", "claim_ids")
+    ids = fields and fields["claim_ids"].get("items", {}).get("enum")
+    if not ids:
+        return None
     parts = []
     for cid in ids:
         if cid not in claims:
             return None
         _outlet, who, statement = [*claims[cid].split("; ", 2), "", ""][:3]
         parts.append(f"{who} reports that {statement.rstrip('.')}")
-    if not parts:
-        return None
     return {"text": "; ".join(parts)[:400].rstrip() + ".", "claim_ids": ids}

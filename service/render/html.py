@@ -33,7 +33,7 @@ from service.schemas import (
     SourceAccount,
 )
 
-__all__ = ["KIND_LABELS", "render_html"]
+__all__ = ["KIND_LABELS", "RESULT_CSS", "render_html"]
 
 TEMPLATE = "reconciliation.html.j2"
 # The result's styles, shared with the web viewer (which serves this file at /static/result.css).
