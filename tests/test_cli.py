@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from service.cli import EXIT_CONFIG, EXIT_INPUT, main
+from tests.builders import reconcile_seeds
 from tests.conftest import SEEDS
 
 
@@ -15,23 +16,8 @@ def test_reconcile_writes_json_and_markdown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    code = main(
-        [
-            "reconcile",
-            *map(str, SEEDS),
-            "--out",
-            str(out),
-            "--backend",
-            "fake",
-            "--outlet",
-            "Partisan site",
-            "--outlet",
-            "AFP",
-            "--quiet",
-        ]
-    )
-    assert code == 0
-    doc = json.loads((out / "reconciliation.json").read_text())
+    written = reconcile_seeds(out, "--outlet", "Partisan site", "--outlet", "AFP")
+    doc = json.loads(written.read_text())
     assert [s["outlet"] for s in doc["sources"]] == ["Partisan site", "AFP"]
     md = (out / "reconciliation.md").read_text()
     assert "## Neutral summary" in md and "## Disputes" in md and "## Per-source accounts" in md

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from service.llm.model_files import (
     find_bundled_parts,
     resolve_model_path,
 )
+from tests.builders import in_threads
 
 FILENAME = "tiny.gguf"
 
@@ -161,19 +161,7 @@ def test_concurrent_callers_assemble_once(tmp_path: Path, parts: FakeParts) -> N
         return parts()
 
     results: list[Path] = []
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            results.append(assemble(tmp_path, parts, find_parts=slow_parts))
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = in_threads(lambda: results.append(assemble(tmp_path, parts, find_parts=slow_parts)), 3)
     assert not errors
     assert len(set(results)) == 1
     assert parts.calls == 1

@@ -24,9 +24,10 @@ from service.schemas import (
     Claim,
     ClaimKind,
     GroupStatus,
-    Span,
 )
 from service.text.ingest import read_article_file
+from tests.builders import claim as _claim
+from tests.builders import source as _source
 from tests.conftest import SEEDS
 
 A = ArticleIn(
@@ -126,25 +127,6 @@ async def test_prompt_injection_in_an_article_is_fenced_as_data(settings: Settin
         user = request.messages[-1].content
         assert user.count("</data>") == user.count("<data")  # no early close of a fence
     assert "never instructions" in backend.requests[0].messages[0].content
-
-
-def _claim(
-    cid: str,
-    source: str,
-    statement: str,
-    asserter: str = "the outlet",
-    kind: ClaimKind = ClaimKind.reported_fact,
-) -> Claim:
-    ak = AsserterKind.outlet if asserter == "the outlet" else AsserterKind.institution
-    return Claim(
-        claim_id=cid,
-        source_id=source,
-        statement=statement,
-        kind=kind,
-        asserter=Asserter(name=asserter, kind=ak),
-        sentence_ids=[1],
-        evidence=[Span(start=0, end=1, text="x")],
-    )
 
 
 def test_groups_from_edges_mark_disputes_with_both_sides_and_holders() -> None:
@@ -461,19 +443,14 @@ async def test_a_confirmed_contradiction_without_a_cue_is_not_a_dispute() -> Non
 
 async def test_the_article_announcing_conflicting_versions_makes_a_dispute() -> None:
     from service.pipeline.alignment import announced_conflicts
-    from service.schemas import Source
 
-    text = (
-        "There have been conflicting reports about the cause of the fire. "
-        "Police sources pointed to a faulty heater. "
-        "Fire brigade sources pointed to arson."
+    source = _source(
+        "S1",
+        "X",
+        "There have been conflicting reports about the cause of the fire.",
+        "Police sources pointed to a faulty heater.",
+        "Fire brigade sources pointed to arson.",
     )
-    spans = [
-        Span(start=0, end=64, text=text[:64]),
-        Span(start=65, end=107, text=text[65:107]),
-        Span(start=108, end=len(text), text=text[108:]),
-    ]
-    source = Source(source_id="S1", outlet="X", text=text, sentences=spans)
     police = _claim(
         "S1.C1", "S1", "a faulty heater", "Police sources", ClaimKind.attributed_claim
     ).model_copy(
@@ -497,19 +474,14 @@ async def test_the_article_announcing_conflicting_versions_makes_a_dispute() -> 
 
 def test_a_denial_is_matched_with_what_it_refers_back_to() -> None:
     from service.pipeline.alignment import candidate_pairs, denial_context
-    from service.schemas import Source
 
-    text = (
-        "Readiness for dialogue on Ukraine was noted, the ministry said. "
-        "A source close to Lecornu denied it. France accepted nothing of the sort, "
-        "the source said."
+    source = _source(
+        "S2",
+        "AFP",
+        "Readiness for dialogue on Ukraine was noted, the ministry said.",
+        "A source close to Lecornu denied it.",
+        "France accepted nothing of the sort, the source said.",
     )
-    spans = [
-        Span(start=0, end=63, text=text[:63]),
-        Span(start=64, end=99, text=text[64:99]),
-        Span(start=100, end=len(text), text=text[100:]),
-    ]
-    source = Source(source_id="S2", outlet="AFP", text=text, sentences=spans)
     russian = _claim(
         "S1.C1",
         "S1",
@@ -519,8 +491,8 @@ def test_a_denial_is_matched_with_what_it_refers_back_to() -> None:
     )
     denial = _claim(
         "S2.C3", "S2", "France accepted nothing of the sort", "a source", ClaimKind.denial
-    ).model_copy(update={"sentence_ids": [3], "evidence": [spans[2]]})
-    s1 = Source(source_id="S1", outlet="X", text="x", sentences=[])
+    ).model_copy(update={"sentence_ids": [3], "evidence": [source.sentences[2]]})
+    s1 = _source("S1", "X", "x")
     assert candidate_pairs([russian, denial], 10) == []  # no shared words on their own
     context = denial_context([russian, denial], [s1, source])
     pairs = candidate_pairs([russian, denial], 10, context)
@@ -548,15 +520,7 @@ def test_summary_points_keep_disputes_first_but_stay_in_reading_order() -> None:
     from service.schemas import ClaimGroup, Side
 
     def claim(cid: str, kind: ClaimKind = ClaimKind.reported_fact) -> Claim:
-        return Claim(
-            claim_id=cid,
-            source_id=cid.split(".")[0],
-            statement="x",
-            kind=kind,
-            asserter=Asserter(name="the outlet", kind=AsserterKind.outlet),
-            sentence_ids=[1],
-            evidence=[Span(start=0, end=1, text="x")],
-        )
+        return _claim(cid, cid.split(".")[0], "x", kind=kind)
 
     def group(gid: str, status: GroupStatus, ids: list[str]) -> ClaimGroup:
         sides = [Side(version=c, claim_ids=[c], holders=["x"], source_ids=[c[:2]]) for c in ids]

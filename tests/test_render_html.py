@@ -24,14 +24,16 @@ from service.schemas import (
     Quote,
     Reconciliation,
     Side,
-    Source,
     SourceAccount,
     Span,
     Summary,
     SummaryKind,
     SummarySentence,
 )
-from tests.conftest import SEEDS
+from tests import builders
+from tests.conftest import REPO, SEEDS
+
+TEMPLATES = REPO / "service" / "render" / "templates"
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +46,14 @@ def seed_rec(tmp_path_factory: pytest.TempPathFactory) -> Reconciliation:
 def _tiny(
     text_a: str, text_b: str, *, outlet_a: str = "Wire A", lead: bool = False
 ) -> Reconciliation:
-    def claim(cid: str, sid: str, text: str, kind: ClaimKind, who: str, ak: AsserterKind) -> Claim:
-        return Claim(
-            claim_id=cid,
-            source_id=sid,
-            statement=f"{who} claim {cid}",
-            kind=kind,
-            asserter=Asserter(name=who, kind=ak),
-            sentence_ids=[0],
-            evidence=[Span(start=0, end=len(text), text=text)],
+    def claim(cid: str, text: str, kind: ClaimKind, who: str) -> Claim:
+        whole = Span(start=0, end=len(text), text=text)
+        return builders.claim(
+            cid, cid[:2], f"{who} claim {cid}", who, kind, evidence=whole, sentence_ids=[0]
         )
 
-    a = claim("S1.C1", "S1", text_a, ClaimKind.attributed_claim, "Moscow", AsserterKind.institution)
-    b = claim("S2.C1", "S2", text_b, ClaimKind.denial, "Paris", AsserterKind.institution)
+    a = claim("S1.C1", text_a, ClaimKind.attributed_claim, "Moscow")
+    b = claim("S2.C1", text_b, ClaimKind.denial, "Paris")
     sentences = [
         SummarySentence(
             text="Moscow and Paris <disagree> about the call.",
@@ -84,18 +81,8 @@ def _tiny(
         backend="fake",
         model="fake",
         sources=[
-            Source(
-                source_id="S1",
-                outlet=outlet_a,
-                text=text_a,
-                sentences=[Span(start=0, end=len(text_a), text=text_a)],
-            ),
-            Source(
-                source_id="S2",
-                outlet="Paper <B>",
-                text=text_b,
-                sentences=[Span(start=0, end=len(text_b), text=text_b)],
-            ),
+            builders.source("S1", outlet_a, text_a),
+            builders.source("S2", "Paper <B>", text_b),
         ],
         accounts=[
             SourceAccount(source_id="S1", outlet=outlet_a, claims=[a], editorial=[], quotes=[]),
@@ -227,6 +214,16 @@ def test_no_external_urls(seed_rec: Reconciliation) -> None:
     assert all(u.startswith("#") for u in collected.urls), collected.urls
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert "@import" not in page and "url(" not in page
+
+
+def test_inlines_its_own_styles_then_the_shared_result_styles(seed_rec: Reconciliation) -> None:
+    page = render_html(seed_rec)
+    style = page[page.index("<style>") : page.index("</style>")]
+    own = (TEMPLATES / "reconciliation.css").read_text(encoding="utf-8")
+    shared = (TEMPLATES / "result.css").read_text(encoding="utf-8")
+    # page rules first: `.badge` (shared) must win over `.lead` (the page's) on a lead badge
+    assert own.strip() in style and shared.strip() in style
+    assert style.index(own.strip()) < style.index(shared.strip())
 
 
 def test_escapes_html_in_article_text_and_names() -> None:

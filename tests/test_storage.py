@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from service.llm.base import CompletionRequest, RawCompletion
 from service.llm.cache import ResponseCache
 from service.messages import Message
 from service.storage import migrate, open_db, user_version
+from tests.builders import in_threads
 
 # The schemas written by the releases before versioning (user_version 0), verbatim.
 OLD_JOBS = """
@@ -211,18 +211,6 @@ def test_a_file_from_a_newer_release_is_opened_as_it_is(tmp_path: Path) -> None:
 
 def test_concurrent_opens_migrate_once(tmp_path: Path) -> None:
     path = tmp_path / "x.sqlite3"
-    errors: list[BaseException] = []
-
-    def opener() -> None:
-        try:
-            open_db(path, (V1, V2), timeout=30).close()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=opener) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = in_threads(lambda: open_db(path, (V1, V2), timeout=30).close(), 4)
     assert errors == []
     assert _version(path) == 2

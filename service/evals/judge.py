@@ -15,18 +15,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.evals.labels import JudgePair
+from service.llm.base import CompletionRequest
+from service.llm.fake_responder import first_user_text, register_stub
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.drafts import JudgeVerdict
 from service.pipeline.similarity import overlap
 from service.prompts import load_prompt
+from service.schemas import StrictModel
 
 DEFAULT_TOP_K = 3  # judge candidates per gold (fact, source)
 DEFAULT_SUMMARY_K = 2  # judge candidates per summary check: fewer calls, sentences are few
@@ -35,6 +38,26 @@ MIN_OVERLAP = 0.12  # candidates sharing (almost) no content word are not worth 
 RELATIVE_CUTOFF = 0.5  # nor are candidates scoring under half the best candidate's overlap
 
 T = TypeVar("T")
+
+
+class JudgeVerdict(StrictModel):
+    answer: str = Field(pattern="^(yes|no)$", description="'yes' or 'no'.")
+
+
+FAKE_SAME_AT = 0.5  # `--backend fake`: word overlap from which the fake judge says "yes"
+_TEXT = re.compile(r"^Text ([AB]): (.*)$", re.MULTILINE)
+
+
+def _fake_verdict(request: CompletionRequest) -> dict[str, Any] | None:
+    """`--backend fake`: "yes" when the two texts (`Text A: …`, `Text B: …` in the judge
+    prompt) share most of their words."""
+    texts = dict(_TEXT.findall(first_user_text(request)))
+    if set(texts) != {"A", "B"}:
+        return None
+    return {"answer": "yes" if overlap(texts["A"], texts["B"]) >= FAKE_SAME_AT else "no"}
+
+
+register_stub(JudgeVerdict, _fake_verdict)
 
 
 def top_k(query: str, candidates: Sequence[T], text_of: Callable[[T], str], k: int) -> list[T]:

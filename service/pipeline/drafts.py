@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model
 
+from service.llm.fake_responder import register_stub
+from service.pipeline import fake_answers
 from service.schemas import StrictModel
 
 
@@ -38,14 +40,6 @@ class PairRelations(StrictModel):
 class SummarySentenceDraft(StrictModel):
     text: str = Field(min_length=10, max_length=500, description="One neutral sentence.")
     claim_ids: list[str] = Field(min_length=1, description="Ids of the claims the sentence uses.")
-
-
-class BaselineSummary(StrictModel):
-    summary: str = Field(min_length=1, description="A neutral summary of the articles.")
-
-
-class JudgeVerdict(StrictModel):
-    answer: str = Field(pattern="^(yes|no)$", description="'yes' or 'no'.")
 
 
 # --------------------------------------------------------------------------- constrained variants
@@ -99,3 +93,9 @@ def summary_draft_for(claim_ids: tuple[str, ...]) -> type[SummarySentenceDraft]:
             Field(min_length=1, description="Ids of the claims the sentence uses."),
         ),
     )
+
+
+# What `--backend fake` answers (crude lexical stand-ins, in fake_answers.py); any other schema,
+# PairBatch included, gets a generic valid instance of its narrowed JSON schema.
+register_stub(PairRelations, fake_answers.pair_relations)
+register_stub(SummarySentenceDraft, fake_answers.summary_sentence)

@@ -33,9 +33,11 @@ from service.schemas import (
     SourceAccount,
 )
 
-__all__ = ["KIND_LABELS", "render_html"]
+__all__ = ["KIND_LABELS", "RESULT_CSS", "render_html"]
 
 TEMPLATE = "reconciliation.html.j2"
+# The result's styles, shared with the web viewer (which serves this file at /static/result.css).
+RESULT_CSS = "result.css"
 
 KIND_LABELS: dict[str, str] = {
     ClaimKind.reported_fact.value: "reported fact",
@@ -170,7 +172,8 @@ def render_html(rec: Reconciliation) -> str:
     template = _environment().get_template(TEMPLATE)
     return template.render(
         v=build_view(rec),
-        css=Markup(_asset("reconciliation.css")),
+        # The page's own rules, then the result's (shared with the web viewer): see result.css.
+        css=Markup(_asset("reconciliation.css") + "\n" + _asset(RESULT_CSS)),
         js=Markup(_asset("reconciliation.js")),
     )
 

@@ -305,7 +305,7 @@ async def test_9_openapi_lists_400_401_413_and_declares_bearer_only_with_a_key(
 
 async def test_9_static_index_html_gets_the_viewer_csp(client) -> None:
     page = await client.get("/")
-    for path in ("/static/index.html", "/static/viewer.js"):
+    for path in ("/static/index.html", "/static/viewer.js", "/static/result.css"):
         r = await client.get(path)
         assert r.status_code == 200, path
         assert r.headers["content-security-policy"] == page.headers["content-security-policy"]

@@ -122,6 +122,11 @@ async def test_viewer_page(client) -> None:
     assert "/static/viewer.js" in r.text
     js = await client.get("/static/viewer.js")
     assert js.status_code == 200 and "innerHTML" not in js.text
+    # the result's styles are shared with reconciliation.html, linked after the viewer's own
+    assert r.text.index("/static/viewer.css") < r.text.index("/static/result.css")
+    css = await client.get("/static/result.css")
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+    assert ".badge.lead" in css.text and "#input-panel" not in css.text
 
 
 def test_serve_subcommand_registered() -> None:

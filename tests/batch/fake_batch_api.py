@@ -102,7 +102,7 @@ class FakeBatchAPI:
             request = CompletionRequest(
                 messages=tuple(Message(m["role"], m["content"]) for m in body["messages"]),
                 schema_name=body["response_format"]["json_schema"]["name"],
-                json_schema={},
+                json_schema=body["response_format"]["json_schema"]["schema"],
             )
             failme = any("FAILME" in m.content for m in request.messages)
             self.failme_seen += failme

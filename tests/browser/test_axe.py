@@ -12,15 +12,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser.chromium import chromium_page
 from tests.browser.test_report_html import page_path
-from tests.browser.test_viewer import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REPO,
-    saved_result,
-    server,
-    sync_playwright,
-)
+from tests.browser.test_viewer import saved_result, server
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 __all__ = ["page_path", "saved_result", "server"]  # fixtures used below
@@ -54,30 +49,18 @@ def _serious(page: Any) -> list[str]:
 @skip_without_axe
 @pytest.mark.parametrize("width", [1440, 390])
 def test_axe_reconciliation_html(page_path: Path, width: int) -> None:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.goto(page_path.as_uri())
-            assert _serious(page) == []
-        finally:
-            browser.close()
+    with chromium_page(viewport={"width": width, "height": 900}) as page:
+        page.goto(page_path.as_uri())
+        assert _serious(page) == []
 
 
 @skip_without_axe
 @pytest.mark.parametrize("width", [1440, 390])
 def test_axe_viewer(server: str, saved_result: Path, width: int) -> None:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            # the viewer's CSP forbids injected scripts; the scan needs one
-            page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
-            page.goto(server + "/")
-            assert _serious(page) == []
-            page.set_input_files("#result-file", str(saved_result))
-            page.wait_for_selector("#result:not([hidden])", timeout=10_000)
-            assert _serious(page) == []
-        finally:
-            browser.close()
+    # the viewer's CSP forbids injected scripts; the scan needs one
+    with chromium_page(viewport={"width": width, "height": 900}, bypass_csp=True) as page:
+        page.goto(server + "/")
+        assert _serious(page) == []
+        page.set_input_files("#result-file", str(saved_result))
+        page.wait_for_selector("#result:not([hidden])", timeout=10_000)
+        assert _serious(page) == []

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import main
-from tests.browser.test_viewer import CHROMIUM_ARGS, REPO, SEEDS, _requirements, sync_playwright
+from tests.browser.chromium import chromium_page, requirements
+from tests.builders import reconcile_seeds
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 OUT = REPO / "test-output"
@@ -17,60 +18,40 @@ OUT = REPO / "test-output"
 
 @pytest.fixture(scope="module")
 def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    reason = _requirements()
+    reason = requirements()
     if reason:
         pytest.skip(reason)
-    out = tmp_path_factory.mktemp("rec")
-    code = main(
-        [
-            "reconcile",
-            *map(str, SEEDS),
-            "--out",
-            str(out),
-            "--backend",
-            "fake",
-            "--no-cache",
-            "--quiet",
-        ]
-    )
-    assert code == 0
-    return out / "reconciliation.html"
+    return reconcile_seeds(tmp_path_factory.mktemp("rec")).with_suffix(".html")
 
 
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
 def test_report_page_fits_and_loads_nothing(page_path: Path, width: int, height: int) -> None:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_path.as_uri())
-            assert [u for u in requests if not u.startswith("file://")] == []
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            assert page.locator(".outlet-row").count() == 2
-            # keyboard: tabbing reaches an evidence highlight
-            reached = False
-            for _ in range(200):
-                page.keyboard.press("Tab")
-                if page.evaluate("document.activeElement.tagName") == "MARK":
-                    reached = True
-                    break
-            assert reached
-            described = page.evaluate(
-                "document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
-                ".textContent"
-            )
-            assert ":" in described  # 'S1.C1 reported fact: ...' names who asserts it
-            # the label toggle hides and shows the asserter tags
-            page.check("#show-tags")
-            page.uncheck("#show-tags")
-            assert page.locator(".tags").first.is_hidden()
-            assert not errors, errors
-            OUT.mkdir(exist_ok=True)
-            page.screenshot(path=str(OUT / f"reconciliation-{width}.png"))
-        finally:
-            browser.close()
+    with chromium_page(viewport={"width": width, "height": height}) as page:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_path.as_uri())
+        assert [u for u in requests if not u.startswith("file://")] == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.locator(".outlet-row").count() == 2
+        # keyboard: tabbing reaches an evidence highlight
+        reached = False
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.tagName") == "MARK":
+                reached = True
+                break
+        assert reached
+        described = page.evaluate(
+            "document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
+            ".textContent"
+        )
+        assert ":" in described  # 'S1.C1 reported fact: ...' names who asserts it
+        # the label toggle hides and shows the asserter tags
+        page.check("#show-tags")
+        page.uncheck("#show-tags")
+        assert page.locator(".tags").first.is_hidden()
+        assert not errors, errors
+        OUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUT / f"reconciliation-{width}.png"))

@@ -15,36 +15,13 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = sorted((REPO / "seeds" / "articles").glob("*.txt"))
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser.chromium import chromium_page, requirements
+from tests.builders import reconcile_seeds
+from tests.conftest import REPO, SEEDS
+
 SCREENSHOT = REPO / "test-output" / "viewer.png"
 
 pytestmark = pytest.mark.browser
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-
-def _requirements() -> str | None:
-    if sync_playwright is None:
-        return "playwright is not installed (pip install playwright; no `playwright install`)"
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install -y chromium)"
-    if len(SEEDS) < 2:
-        return "seed articles missing"
-    return None
 
 
 def _free_port() -> int:
@@ -60,7 +37,7 @@ def _get(url: str) -> bytes:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    reason = _requirements()
+    reason = requirements()
     if reason:
         pytest.skip(reason)
     port = _free_port()
@@ -117,160 +94,124 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_viewer_renders_seed_reconciliation(server: str) -> None:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server + "/")
-            boxes = page.locator("#articles fieldset.article")
-            assert boxes.count() == 2
-            outlets = ["Outlet A", "AFP <b>wire</b>"]
-            for i, path in enumerate(SEEDS[:2]):
-                boxes.nth(i).locator("[name=outlet]").fill(outlets[i])
-                boxes.nth(i).locator("[name=text]").fill(path.read_text(encoding="utf-8"))
-            page.click("#run")
-            page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+    with chromium_page(viewport={"width": 1400, "height": 1000}) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/")
+        boxes = page.locator("#articles fieldset.article")
+        assert boxes.count() == 2
+        outlets = ["Outlet A", "AFP <b>wire</b>"]
+        for i, path in enumerate(SEEDS[:2]):
+            boxes.nth(i).locator("[name=outlet]").fill(outlets[i])
+            boxes.nth(i).locator("[name=text]").fill(path.read_text(encoding="utf-8"))
+        page.click("#run")
+        page.wait_for_selector("#result:not([hidden])", timeout=60_000)
 
-            job_id = page.input_value("#job-id")
-            job = json.loads(_get(f"{server}/v1/reconciliations/{job_id}"))
-            assert job["status"] == "done"
-            rec = job["result"]
-            claims = {
-                c["claim_id"]: c for a in rec["accounts"] for c in (*a["claims"], *a["editorial"])
-            }
+        job_id = page.input_value("#job-id")
+        job = json.loads(_get(f"{server}/v1/reconciliations/{job_id}"))
+        assert job["status"] == "done"
+        rec = job["result"]
+        claims = {
+            c["claim_id"]: c for a in rec["accounts"] for c in (*a["claims"], *a["editorial"])
+        }
 
-            assert page.locator("#sources mark.ev").count() > 0
-            assert page.locator("#sources .quote").count() > 0
-            assert page.locator("#sources article.source").count() == 2
-            cites = page.eval_on_selector_all(
-                "a.cite",
-                """links => links.map(a => {
-                    const id = a.getAttribute('href').slice(1);
-                    const t = document.getElementById(id);
-                    return {claim: a.dataset.claim, id, text: t ? t.textContent : null};
-                })""",
-            )
-            n_cited = sum(len(s["claim_ids"]) for s in rec["summary"]["sentences"])
-            assert len(cites) == n_cited > 0
-            for cite in cites:
-                assert cite["text"] is not None, f"citation target #{cite['id']} missing"
-                assert cite["text"] == claims[cite["claim"]]["evidence"][0]["text"], cite
-            # Disputes as "X says …", one entry per side.
-            n_sides = sum(len(g["sides"]) for g in rec["groups"] if g["status"] == "disputed")
-            assert page.locator("#dispute-list .side").count() == n_sides
-            assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
-            # Who asserts a claim is visible text next to the highlight, not only a tooltip,
-            # and the highlight takes keyboard focus and is described by that text.
-            first = page.locator("#sources mark.ev").first
-            assert first.get_attribute("tabindex") == "0"
-            label = page.locator("#" + (first.get_attribute("aria-describedby") or "missing"))
-            assert label.locator(".who").first.inner_text().strip()
-            assert label.is_visible()
-            # Text from the request is shown as text, never parsed as markup.
-            assert page.locator("#source-S2 h4 b").count() == 0
-            assert "AFP <b>wire</b>" in page.locator("#source-S2 h4").inner_text()
-            # The form folds away after a run; progress ends at 100 and is announced politely.
-            assert page.evaluate("document.getElementById('input-panel').open") is False
-            assert page.get_attribute("#progress", "aria-valuenow") == "100"
-            assert page.get_attribute("#status-text", "aria-live") == "polite"
-            assert page.get_attribute("#problem", "role") == "alert"
-            assert "Job" not in page.inner_text("#status-text")
-            # Every form control has a label (not a placeholder).
-            unlabelled = page.evaluate(
-                """() => [...document.querySelectorAll('input, textarea, select')]
-                    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
-                    .map(e => e.id || e.name)"""
-            )
-            assert unlabelled == []
-            assert page.locator("[placeholder]").count() == 0
-            assert not errors, errors
+        assert page.locator("#sources mark.ev").count() > 0
+        assert page.locator("#sources .quote").count() > 0
+        assert page.locator("#sources article.source").count() == 2
+        cites = page.eval_on_selector_all(
+            "a.cite",
+            """links => links.map(a => {
+                const id = a.getAttribute('href').slice(1);
+                const t = document.getElementById(id);
+                return {claim: a.dataset.claim, id, text: t ? t.textContent : null};
+            })""",
+        )
+        n_cited = sum(len(s["claim_ids"]) for s in rec["summary"]["sentences"])
+        assert len(cites) == n_cited > 0
+        for cite in cites:
+            assert cite["text"] is not None, f"citation target #{cite['id']} missing"
+            assert cite["text"] == claims[cite["claim"]]["evidence"][0]["text"], cite
+        # Disputes as "X says …", one entry per side.
+        n_sides = sum(len(g["sides"]) for g in rec["groups"] if g["status"] == "disputed")
+        assert page.locator("#dispute-list .side").count() == n_sides
+        assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
+        # Who asserts a claim is visible text next to the highlight, not only a tooltip,
+        # and the highlight takes keyboard focus and is described by that text.
+        first = page.locator("#sources mark.ev").first
+        assert first.get_attribute("tabindex") == "0"
+        label = page.locator("#" + (first.get_attribute("aria-describedby") or "missing"))
+        assert label.locator(".who").first.inner_text().strip()
+        assert label.is_visible()
+        # Text from the request is shown as text, never parsed as markup.
+        assert page.locator("#source-S2 h4 b").count() == 0
+        assert "AFP <b>wire</b>" in page.locator("#source-S2 h4").inner_text()
+        # The form folds away after a run; progress ends at 100 and is announced politely.
+        assert page.evaluate("document.getElementById('input-panel').open") is False
+        assert page.get_attribute("#progress", "aria-valuenow") == "100"
+        assert page.get_attribute("#status-text", "aria-live") == "polite"
+        assert page.get_attribute("#problem", "role") == "alert"
+        assert "Job" not in page.inner_text("#status-text")
+        # Every form control has a label (not a placeholder).
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll('input, textarea, select')]
+                .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+                .map(e => e.id || e.name)"""
+        )
+        assert unlabelled == []
+        assert page.locator("[placeholder]").count() == 0
+        assert not errors, errors
 
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
-            page.locator("#sources").screenshot(
-                path=str(SCREENSHOT.with_name("viewer-sources.png"))
-            )
-        finally:
-            browser.close()
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        page.locator("#sources").screenshot(path=str(SCREENSHOT.with_name("viewer-sources.png")))
 
 
 @pytest.fixture
 def saved_result(tmp_path: Path) -> Path:
-    from service.cli import main
-
-    out = tmp_path / "rec"
-    code = main(
-        [
-            "reconcile",
-            *map(str, SEEDS),
-            "--out",
-            str(out),
-            "--backend",
-            "fake",
-            "--no-cache",
-            "--quiet",
-        ]
-    )
-    assert code == 0
-    return out / "reconciliation.json"
+    return reconcile_seeds(tmp_path / "rec")
 
 
 @pytest.mark.parametrize("how", ["picker", "drop"])
 def test_viewer_opens_a_saved_reconciliation(server: str, saved_result: Path, how: str) -> None:
-    assert sync_playwright is not None
     rec = json.loads(saved_result.read_text(encoding="utf-8"))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server + "/")
-            if how == "picker":
-                page.set_input_files("#result-file", str(saved_result))
-            else:
-                page.evaluate(
-                    """text => {
-                        const dt = new DataTransfer();
-                        dt.items.add(new File([text], 'reconciliation.json', {type: 'application/json'}));
-                        for (const type of ['dragenter', 'dragover', 'drop']) {
-                            document.body.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
-                        }
-                    }""",
-                    saved_result.read_text(encoding="utf-8"),
-                )
-            page.wait_for_selector("#result:not([hidden])", timeout=10_000)
-            assert page.locator("#sources article.source").count() == len(rec["sources"])
-            assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
-            assert "reconciliation.json" in page.inner_text("#result-meta")
-            # 390 px: nothing wider than the screen.
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            assert not errors, errors
-            if how == "picker":
-                SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SCREENSHOT.with_name("viewer-390.png")))
-        finally:
-            browser.close()
+    with chromium_page(viewport={"width": 390, "height": 844}) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/")
+        if how == "picker":
+            page.set_input_files("#result-file", str(saved_result))
+        else:
+            page.evaluate(
+                """text => {
+                    const dt = new DataTransfer();
+                    dt.items.add(new File([text], 'reconciliation.json', {type: 'application/json'}));
+                    for (const type of ['dragenter', 'dragover', 'drop']) {
+                        document.body.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+                    }
+                }""",
+                saved_result.read_text(encoding="utf-8"),
+            )
+        page.wait_for_selector("#result:not([hidden])", timeout=10_000)
+        assert page.locator("#sources article.source").count() == len(rec["sources"])
+        assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
+        assert "reconciliation.json" in page.inner_text("#result-meta")
+        # 390 px: nothing wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not errors, errors
+        if how == "picker":
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT.with_name("viewer-390.png")))
 
 
 def test_viewer_rejects_a_json_that_is_not_a_result(server: str, tmp_path: Path) -> None:
-    assert sync_playwright is not None
     bad = tmp_path / "other.json"
     bad.write_text('{"hello": 1}', encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(server + "/")
-            page.set_input_files("#result-file", str(bad))
-            page.wait_for_selector("#problem:not([hidden])", timeout=10_000)
-            assert "not a reconciliation" in page.inner_text("#problem")
-            assert page.locator("#result").is_hidden()
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        page.goto(server + "/")
+        page.set_input_files("#result-file", str(bad))
+        page.wait_for_selector("#problem:not([hidden])", timeout=10_000)
+        assert "not a reconciliation" in page.inner_text("#problem")
+        assert page.locator("#result").is_hidden()
 
 
 @pytest.mark.parametrize(
@@ -278,49 +219,37 @@ def test_viewer_rejects_a_json_that_is_not_a_result(server: str, tmp_path: Path)
     [("/docs", ".swagger-ui .info"), ("/redoc", "redoc-wrapper, .api-content, h1")],
 )
 def test_api_docs_render_with_no_outside_requests(server: str, path: str, ready: str) -> None:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            outside: list[str] = []
-            # Scripts, styles, fonts and data must come from this server. (ReDoc's footer
-            # logo is an image on its own CDN: decorative, and simply missing offline.)
-            page.on(
-                "request",
-                lambda r: (
-                    None
-                    if r.url.startswith((server, "data:", "blob:")) or r.resource_type == "image"
-                    else outside.append(r.url)
-                ),
-            )
-            page.goto(server + path)
-            page.wait_for_selector(ready, timeout=20_000)
-            assert "Rashomon" in page.inner_text("body")
-            assert outside == []
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        outside: list[str] = []
+        # Scripts, styles, fonts and data must come from this server. (ReDoc's footer
+        # logo is an image on its own CDN: decorative, and simply missing offline.)
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith((server, "data:", "blob:")) or r.resource_type == "image"
+                else outside.append(r.url)
+            ),
+        )
+        page.goto(server + path)
+        page.wait_for_selector(ready, timeout=20_000)
+        assert "Rashomon" in page.inner_text("body")
+        assert outside == []
 
 
 def test_viewer_loads_files_and_the_server_names_the_outlets(server: str) -> None:
     """Files loaded with the picker go up with their file name as `origin`; the server names
     the outlets: AFP from the copyright line, 'Source 1' for an unreadable file name."""
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(server + "/")
-            page.set_input_files("#files", [str(p) for p in SEEDS[:2]])
-            page.wait_for_function(
-                "[...document.querySelectorAll('#articles textarea')].every(t => t.value.trim())"
-            )
-            assert page.locator("#articles fieldset.article").count() == 2
-            assert page.input_value("#articles fieldset.article >> nth=0 >> [name=outlet]") == ""
-            page.click("#run")
-            page.wait_for_selector("#result:not([hidden])", timeout=60_000)
-            names = page.locator("#sources article.source h4").all_inner_texts()
-            assert names == ["Source 1", "AFP"]
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        finally:
-            browser.close()
+    with chromium_page(viewport={"width": 390, "height": 844}) as page:
+        page.goto(server + "/")
+        page.set_input_files("#files", [str(p) for p in SEEDS[:2]])
+        page.wait_for_function(
+            "[...document.querySelectorAll('#articles textarea')].every(t => t.value.trim())"
+        )
+        assert page.locator("#articles fieldset.article").count() == 2
+        assert page.input_value("#articles fieldset.article >> nth=0 >> [name=outlet]") == ""
+        page.click("#run")
+        page.wait_for_selector("#result:not([hidden])", timeout=60_000)
+        names = page.locator("#sources article.source h4").all_inner_texts()
+        assert names == ["Source 1", "AFP"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -12,7 +12,6 @@ from service.llm.fake_responder import fake_responder
 from service.llm.structured import StructuredLLM
 from service.schemas import (
     ArticleIn,
-    Asserter,
     AsserterKind,
     Claim,
     ClaimGroup,
@@ -28,6 +27,7 @@ from service.schemas import (
     SummaryKind,
     SummarySentence,
 )
+from tests import builders
 
 TEXT1 = (
     "Shoigu and Lecornu spoke by phone on Wednesday. "
@@ -161,14 +161,15 @@ def claim(
     asserter: str,
     kind: AsserterKind = AsserterKind.outlet,
 ) -> Claim:
-    return Claim(
-        claim_id=cid,
-        source_id=cid.split(".")[0],
-        statement=statement,
-        kind=ClaimKind.reported_fact if kind is AsserterKind.outlet else ClaimKind.attributed_claim,
-        asserter=Asserter(name=asserter, kind=kind),
-        sentence_ids=[1],
-        evidence=[span(text, sentence)],
+    """A claim whose evidence is `sentence` in `text`."""
+    return builders.claim(
+        cid,
+        cid.split(".")[0],
+        statement,
+        asserter,
+        ClaimKind.reported_fact if kind is AsserterKind.outlet else ClaimKind.attributed_claim,
+        asserter_kind=kind,
+        evidence=span(text, sentence),
     )
 
 

@@ -10,7 +10,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import Scope
 
+from service.render.html import RESULT_CSS
+
 STATIC_DIR = Path(__file__).resolve().parents[2] / "web" / "static"
+# The result's styles live with reconciliation.html, which inlines them; the viewer links them.
+RESULT_CSS_PATH = Path(__file__).resolve().parents[2] / "render" / "templates" / RESULT_CSS
 
 # The page only ever loads its own script/style and talks to this origin; article text is
 # inserted with textContent, and the policy forbids inline script as a second line of defence.
@@ -28,6 +32,11 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 async def index() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html", headers=SECURITY_HEADERS)
+
+
+@router.get(f"/static/{RESULT_CSS}")
+async def result_css() -> FileResponse:
+    return FileResponse(RESULT_CSS_PATH, media_type="text/css", headers=SECURITY_HEADERS)
 
 
 class ViewerStaticFiles(StaticFiles):
