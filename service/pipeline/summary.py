@@ -264,20 +264,29 @@ def template_lead(
         parts.append(f"{outlets[first.source_id]} reports {_q(first.statement)}{also}")
         cited.append(first.claim_id)
     if central is not None and len(central.sides) >= 2:
-        sides = central.sides[:2]
-        firsts = [claims[side.claim_ids[0]] for side in sides]
-        order = sorted(range(2), key=lambda i: firsts[i].kind is ClaimKind.denial)
-        a, b = (sides[i] for i in order)
-        ca, cb = (firsts[i] for i in order)
-        parts.append(
-            f"the main disagreement is between {_who(ca, outlets)}: {_q(a.version)}, and "
-            f"{_who(cb, outlets)}: {_q(b.version)}"
-        )
-        if event is None:
+        # The event may itself be one side of the dispute: the disagreement is then between
+        # the other sides, or with the event as the outlets report it.
+        rest = [side for side in central.sides if event is None or side.claim_ids != event]
+        is_denial = {id(side): claims[side.claim_ids[0]].kind is ClaimKind.denial for side in rest}
+        rest.sort(key=lambda side: is_denial[id(side)])  # stable: claims first, denials last
+        if len(rest) >= 2:
+            a = rest[0]
+            b = next((side for side in rest[1:] if is_denial[id(side)]), rest[1])
+            ca, cb = claims[a.claim_ids[0]], claims[b.claim_ids[0]]
+            parts.append(
+                f"the main disagreement is between {_who(ca, outlets)}: {_q(a.version)}, and "
+                f"{_who(cb, outlets)}: {_q(b.version)}"
+            )
+            cited += [a.claim_ids[0], b.claim_ids[0]]
+        elif rest:
+            b = rest[0]
+            cb = claims[b.claim_ids[0]]
+            parts.append(f"{_who(cb, outlets)} disputes it: {_q(b.version)}")
+            cited.append(b.claim_ids[0])
+        if event is None and parts:
             parts[-1] = parts[-1].replace(
                 "the main disagreement is", "the outlets' main disagreement is", 1
             )
-        cited += [a.claim_ids[0], b.claim_ids[0]]
     if not parts:
         return None
     text = "; ".join(parts) + "."

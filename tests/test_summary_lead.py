@@ -1,0 +1,61 @@
+"""The summary's lead sentence: the event the outlets share, then the central disagreement."""
+
+from __future__ import annotations
+
+from service.pipeline.alignment import Edge, build_groups
+from service.pipeline.drafts import Relation
+from service.pipeline.summary import lead_points, template_lead
+from service.schemas import Claim, ClaimKind
+from tests.builders import claim
+
+OUTLETS = {"S1": "Wire A", "S2": "Paper B"}
+CALL_A = "The two ministers spoke by telephone on Wednesday"
+CALL_B = "The two ministers held a telephone call on Wednesday"
+OFFER = "Moscow proposed peace talks during the call"
+DENIAL = "Paris denied that any talks were proposed"
+
+
+def _claims() -> dict[str, Claim]:
+    cs = [
+        claim("S1.C1", "S1", CALL_A),
+        claim("S1.C2", "S1", OFFER, "Moscow", ClaimKind.attributed_claim),
+        claim("S2.C1", "S2", CALL_B),
+        claim("S2.C2", "S2", DENIAL, "Paris", ClaimKind.denial),
+    ]
+    return {c.claim_id: c for c in cs}
+
+
+def test_the_event_side_of_a_dispute_leads_and_the_other_sides_disagree() -> None:
+    claims = _claims()
+    edges = [
+        Edge("S1.C1", "S2.C1", Relation.same, 0.7),
+        Edge("S1.C1", "S2.C2", Relation.contradict, 0.4),
+        Edge("S1.C2", "S2.C2", Relation.contradict, 0.5),
+    ]
+    groups = build_groups(list(claims.values()), edges)
+    event, central = lead_points(groups, claims)
+    assert event is not None and set(event) == {"S1.C1", "S2.C1"}
+    lead = template_lead(event, central, claims, OUTLETS)
+    assert lead is not None
+    # The event is stated once, with both outlets; the disagreement is Moscow's offer against
+    # Paris's denial, not the event against itself.
+    assert lead.text.count("spoke by telephone") == 1
+    assert "also reported by Paper B" in lead.text
+    assert "main disagreement is between Moscow" in lead.text and "Paris" in lead.text
+    assert lead.text.index(OFFER) < lead.text.index(DENIAL)
+    assert lead.claim_ids == ["S1.C1", "S1.C2", "S2.C2"]
+
+
+def test_with_only_the_event_and_a_denial_the_lead_says_who_disputes_it() -> None:
+    claims = _claims()
+    del claims["S1.C2"]
+    edges = [
+        Edge("S1.C1", "S2.C1", Relation.same, 0.7),
+        Edge("S1.C1", "S2.C2", Relation.contradict, 0.4),
+    ]
+    groups = build_groups(list(claims.values()), edges)
+    event, central = lead_points(groups, claims)
+    lead = template_lead(event, central, claims, OUTLETS)
+    assert lead is not None
+    assert lead.text.count("spoke by telephone") == 1
+    assert f'Paris (as reported by Paper B) disputes it: "{DENIAL}"' in lead.text
