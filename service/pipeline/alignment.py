@@ -24,6 +24,7 @@ from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import content_words, overlap
 from service.prompts import fence, load_prompt
 from service.schemas import (
+    AsserterKind,
     Claim,
     ClaimGroup,
     ClaimKind,
@@ -143,6 +144,11 @@ def _text(claim: Claim) -> str:
     return claim.statement
 
 
+def _narration(claim: Claim) -> bool:
+    """The outlet's own account of events: no party credited, no one speaking."""
+    return claim.asserter.kind is AsserterKind.outlet and claim.speaker is None
+
+
 def _is_denial(claim: Claim) -> bool:
     # The claim's own statement, not its whole sentence: one sentence often carries a claim
     # and, after "but", its denial.
@@ -240,6 +246,10 @@ def _rule(
     if (a.claim_id, b.claim_id) in announced or (b.claim_id, a.claim_id) in announced:
         return Relation.contradict, "rule: the article presents them as conflicting versions"
     denial_a, denial_b = _is_denial(a), _is_denial(b)
+    if a.source_id == b.source_id and denial_a != denial_b and _narration(b if denial_a else a):
+        # An article does not report a denial of its own narration: a denial in it answers
+        # what some party is reported to say ("Moscow said ..., which Paris denied").
+        return Relation.different, "rule: a denial does not answer its own article's narration"
     if denial_a != denial_b and not _same_holder(a, b) and score >= DISPUTE_BY_RULE:
         return Relation.contradict, "rule: one party denies what another asserts"
     na, nb = set(_NUMBER.findall(a.statement)), set(_NUMBER.findall(b.statement))
