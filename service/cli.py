@@ -1,4 +1,4 @@
-"""`rashomon`: reconcile, eval, serve, batch. Errors print one line with the fix, never a
+"""`rashomon`: reconcile, eval, labels, serve, batch. Errors print one line with the fix, never a
 traceback (set RASHOMON_DEBUG=1 for one)."""
 
 from __future__ import annotations
@@ -99,7 +99,12 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 def _optional_registrars() -> list[Registrar]:
     """Subcommands living in their own modules (imported only to add their parsers)."""
     registrars: list[Registrar] = []
-    for module in ("service.evals.cli", "service.api.cli", "service.batch.cli"):
+    for module in (
+        "service.evals.cli",
+        "service.evals.labels_cli",
+        "service.api.cli",
+        "service.batch.cli",
+    ):
         try:
             mod = __import__(module, fromlist=["add_parser"])
         except ModuleNotFoundError as e:

@@ -47,10 +47,10 @@ def test_eval_reads_its_data_from_the_settings(
 def test_labels_check_reads_the_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert labels.main(["--check"]) == 0
+    assert main(["labels", "check"]) == 0
     assert "labels.yaml:" in capsys.readouterr().out
     monkeypatch.setenv("RASHOMON_SEEDS_DIR", str(tmp_path))
-    assert labels.main(["--check"]) == 1
+    assert main(["labels", "check"]) == EXIT_INPUT
     assert str(tmp_path) in capsys.readouterr().err
-    assert labels.main(["--schema"]) == 0
+    assert main(["labels", "schema"]) == 0
     assert (tmp_path / labels.SCHEMA_FILE).is_file()

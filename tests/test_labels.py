@@ -221,7 +221,7 @@ def test_missing_article_is_rejected(tmp_path: Path, raw: dict[str, Any]) -> Non
 def test_checked_in_schema_matches_models() -> None:
     checked_in = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert checked_in == export_json_schema(), (
-        "seeds/labels.schema.json is stale; run: python -m service.evals.labels --schema"
+        "seeds/labels.schema.json is stale; run: rashomon labels schema"
     )
 
 
@@ -241,3 +241,81 @@ def test_judge_pairs_reject_a_drifted_gold_statement(tmp_path: Path, labels: Cas
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(LabelsError, match="J01: fact text differs from the gold statement of F01"):
         load_judge_pairs(path, labels)
+
+
+# --------------------------------------------------------------------------- `rashomon labels`
+
+
+def test_labels_check_reports_the_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    from service.cli import main
+
+    assert (
+        main(["labels", "check", "--seeds-dir", str(SEEDS), "--judge-pairs", str(JUDGE_PAIRS)]) == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("labels.yaml: 30 facts, ") and "judge_pairs.yaml: 41 pairs" in out
+
+
+def test_broken_labels_are_one_error_line_and_exit_2(
+    tmp_path: Path, raw: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.cli import EXIT_INPUT, main
+
+    data = copy.deepcopy(raw)
+    _fact(data, "F09")["conflicts_with"] = []  # F09: disputed with none; F10: one-sided
+    shutil.copytree(ARTICLES, tmp_path / "articles")
+    (tmp_path / "labels.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    code = main(["labels", "check", "--seeds-dir", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == EXIT_INPUT and captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in captured.err
+    assert lines[0].startswith(f"rashomon: error: {tmp_path / 'labels.yaml'}: invalid labels: ")
+    assert "F09: status disputed requires a non-empty conflicts_with" in lines[0]
+    assert "F10: conflicts_with F09 is not symmetric" in lines[0]
+
+
+def test_broken_judge_pairs_are_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.cli import EXIT_INPUT, main
+
+    pairs = tmp_path / "judge_pairs.yaml"
+    pairs.write_text("description: x\nlabels: ../seeds/labels.yaml\ncriteria: [c]\npairs: []\n")
+    code = main(["labels", "check", "--seeds-dir", str(SEEDS), "--judge-pairs", str(pairs)])
+    err = capsys.readouterr().err
+    assert code == EXIT_INPUT and len(err.strip().splitlines()) == 1
+    assert f"{pairs}: invalid judge pairs: pairs: " in err
+
+
+def test_labels_schema_writes_the_checked_in_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.cli import EXIT_INPUT, main
+
+    out = tmp_path / "schema.json"
+    assert main(["labels", "schema", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == SCHEMA.read_text(encoding="utf-8")
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    assert main(["labels", "schema", "--out", str(tmp_path / "no" / "dir.json")]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("rashomon: error: cannot write the labels schema to ") and "dir.json" in err
+    )
+
+
+def test_the_old_labels_cli_names_its_replacement() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "service.evals.labels", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "rashomon labels check" in done.stderr
+    assert "Traceback" not in done.stderr

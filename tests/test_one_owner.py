@@ -27,6 +27,18 @@ def test_job_status_has_one_owner() -> None:
     assert not hasattr(jobs, "JobState")
 
 
+def test_metric_formats_have_one_owner() -> None:
+    assert [report.fmt(x) for x in (0.5, 12345.0, None)] == ["0.500", "12,345", "n/a"]
+    assert [report.fmt_diff(x) for x in (0.5, -0.25, 1234.0)] == ["+0.500", "-0.250", "+1,234"]
+    assert report.fmt_diff(-3.0, "cost") == "-3" and report.fmt(0.4, "cost") == "0"
+
+
+def test_dead_sentence_numbering_is_gone() -> None:
+    from service.text import sentences
+
+    assert not hasattr(sentences, "numbered")  # it had no caller left
+
+
 def test_labels_errors_are_input_errors() -> None:
     assert issubclass(LabelsError, InputError) and issubclass(LabelsError, ValueError)
 

@@ -271,6 +271,17 @@ async def test_model_consensus_sentences_are_checked_with_a_template_fallback(
         assert len(summary_calls) == 2  # the summary's own budget: one re-ask
         assert "Putin" not in rec.summary.text
         assert any("do not mention ['Putin']" in w.message for w in rec.warnings)
+        # Each consensus point the model failed on is the template's own sentence for its
+        # group, word for word, and the warning says the template was used.
+        groups = {g.group_id: g for g in rec.groups}
+        by_id = {c.claim_id: c for c in rec.all_claims()}
+        outlets = {src.source_id: src.outlet for src in rec.sources}
+        for sentence in consensus:
+            assert sentence.written_by == "template" and sentence.group_id in groups
+            expected = template_sentence(groups[sentence.group_id], by_id, outlets)
+            assert sentence.text == expected.text.strip()
+            assert sentence.claim_ids == list(dict.fromkeys(expected.claim_ids))
+        assert any("template used" in w.message for w in rec.warnings if w.step == "summary")
     else:
         assert len(summary_calls) == 1 and consensus[0].text == text
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.text.sentences import numbered, split_sentences
+from service.text.sentences import split_sentences
 from tests.shared_data import require_shared
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "articles"
@@ -93,12 +93,6 @@ def test_split_after_closing_quote_following_period() -> None:
 )
 def test_no_split_after_abbreviations_and_numbers(text: str) -> None:
     assert _texts(text) == [text]
-
-
-def test_numbered_is_one_based() -> None:
-    spans = split_sentences("First one. Second one.")
-    assert numbered(spans) == "[1] First one.\n[2] Second one."
-    assert numbered([]) == ""
 
 
 def test_seed_000_machine_translated() -> None:

@@ -11,12 +11,12 @@ equals exactly the facts it does not report.
 
 ``FactStatus.consensus`` corresponds to ``service.schemas.GroupStatus.agreed``.
 
-Regenerate the checked-in JSON schema with ``python -m service.evals.labels --schema``.
+Check the seed labels with ``rashomon labels check``; regenerate the checked-in JSON schema
+with ``rashomon labels schema`` (service/evals/labels_cli.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import json
 import sys
@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from service.config import CHECKOUT_EVALS_DIR, Settings
+from service.config import CHECKOUT_EVALS_DIR
 from service.errors import InputError
 from service.schemas import AsserterKind
 
@@ -49,7 +49,7 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 class LabelsError(InputError, ValueError):
     """A labels or judge-pairs file is malformed or inconsistent with its articles (an input
-    error: the CLI prints it, with the list of problems, instead of a traceback)."""
+    error: `rashomon` prints it as one line, with the list of problems, instead of a traceback)."""
 
 
 # --------------------------------------------------------------------------- models
@@ -418,7 +418,7 @@ def load_judge_pairs(path: Path, labels: CaseLabels | None = None) -> list[Judge
     return pair_set.pairs
 
 
-# --------------------------------------------------------------------------- schema / CLI
+# --------------------------------------------------------------------------- schema
 
 
 def export_json_schema() -> dict[str, Any]:
@@ -431,40 +431,9 @@ def schema_text() -> str:
     return json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service.evals.labels", description=__doc__)
-    parser.add_argument(
-        "--schema",
-        nargs="?",
-        const="",
-        metavar="PATH",
-        help=f"write the labels JSON schema (default RASHOMON_SEEDS_DIR/{SCHEMA_FILE})",
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="validate the seed labels and judge pairs"
-    )
-    args = parser.parse_args(argv)
-    if args.schema is None and not args.check:
-        parser.print_help()
-        return 2
-    settings = Settings()
-    if args.schema is not None:
-        schema_path = Path(args.schema) if args.schema else settings.seeds_dir / SCHEMA_FILE
-        schema_path.write_text(schema_text(), encoding="utf-8")
-        print(f"wrote {schema_path}")
-    if args.check:
-        try:
-            labels = load_labels(settings.seeds_dir / LABELS_FILE)
-            pairs = load_judge_pairs(settings.evals_dir / JUDGE_PAIRS_FILE, labels)
-        except LabelsError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        print(
-            f"{LABELS_FILE}: {len(labels.facts)} facts, {len(labels.quotes)} quotes, "
-            f"{len(labels.framing)} framing; {JUDGE_PAIRS_FILE}: {len(pairs)} pairs"
-        )
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # The old second CLI: say where it went instead of silently doing nothing.
+    sys.exit(
+        "python -m service.evals.labels is gone: run `rashomon labels check` or "
+        "`rashomon labels schema` (PYTHONPATH=. python -m service.cli labels ... in a checkout)"
+    )

@@ -264,20 +264,18 @@ def read_report(path: Path) -> EvalReport:
 # --------------------------------------------------------------------------- formatting
 
 
-def fmt(value: float | None, name: str = "") -> str:
+def fmt(value: float | None, name: str = "", *, sign: str = "") -> str:
+    """A metric's value: counts (cost, anything above 1) whole, shares to three places;
+    `sign="+"` for a difference."""
     if value is None:
         return "n/a"
     if name == "cost" or abs(value) > 1.0 + 1e-9:
-        return f"{value:,.0f}"
-    return f"{value:.3f}"
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.3f}"
 
 
 def fmt_diff(value: float | None, name: str = "") -> str:
-    if value is None:
-        return "n/a"
-    if name == "cost" or abs(value) > 1.0 + 1e-9:
-        return f"{value:+,.0f}"
-    return f"{value:+.3f}"
+    return fmt(value, name, sign="+")
 
 
 def judge_banner(report: EvalReport) -> str:

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from service.schemas import Span
 from service.text.quotes import quote_pairs
 
-__all__ = ["numbered", "split_sentences"]
+__all__ = ["split_sentences"]
 
 
 def _words(text: str) -> list[str]:
@@ -63,11 +63,6 @@ def split_sentences(text: str) -> list[Span]:
             if span is not None:
                 spans.append(span)
     return spans
-
-
-def numbered(spans: Iterable[Span]) -> str:
-    """Render sentences as "[1] first\\n[2] second" (1-based ids used across the pipeline)."""
-    return "\n".join(f"[{i}] {s.text}" for i, s in enumerate(spans, start=1))
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

@@ -14,42 +14,25 @@ SUPPORT_MIN = 0.5  # citation support: share of a sentence's content words found
 async def quote_grounding(ctx: ScoreContext) -> list[Score]:
     rec = ctx.rec
     texts = {s.source_id: s.text for s in rec.sources}
-    total = ok = 0
-    failed: list[Check] = []
+    # (item, what, source, start, end, text): every quote, and every evidence span of a claim
+    # or a framing statement; each must be its source's text[start:end].
+    spans: list[tuple[str, str, str, int, int, str]] = []
     for account in rec.accounts:
         for q in account.quotes:
-            total += 1
-            got = texts.get(q.source_id, "")[q.start : q.end]
-            if got == q.text:
-                ok += 1
-            else:
-                failed.append(
-                    Check(
-                        item=q.quote_id,
-                        passed=False,
-                        explanation=(
-                            f"quote {q.quote_id}: text[{q.start}:{q.end}] is {short(got, 60)!r}, "
-                            f"the quote says {short(q.text, 60)!r}"
-                        ),
-                    )
-                )
+            spans.append((q.quote_id, f"quote {q.quote_id}", q.source_id, q.start, q.end, q.text))
         for c in (*account.claims, *account.editorial):
-            for n, span in enumerate(c.evidence, 1):
-                total += 1
-                got = texts.get(c.source_id, "")[span.start : span.end]
-                if got == span.text:
-                    ok += 1
-                else:
-                    failed.append(
-                        Check(
-                            item=f"{c.claim_id}.ev{n}",
-                            passed=False,
-                            explanation=(
-                                f"claim {c.claim_id} evidence {n}: text[{span.start}:{span.end}] is "
-                                f"{short(got, 60)!r}, not {short(span.text, 60)!r}"
-                            ),
-                        )
-                    )
+            for n, e in enumerate(c.evidence, 1):
+                what = f"claim {c.claim_id} evidence {n}"
+                spans.append((f"{c.claim_id}.ev{n}", what, c.source_id, e.start, e.end, e.text))
+    total, ok = len(spans), 0
+    failed: list[Check] = []
+    for item, what, source_id, start, end, text in spans:
+        got = texts.get(source_id, "")[start:end]
+        if got == text:
+            ok += 1
+            continue
+        explanation = f"{what}: text[{start}:{end}] is {short(got, 60)!r}, not {short(text, 60)!r}"
+        failed.append(Check(item=item, passed=False, explanation=explanation))
     if not total:
         return [skipped("quote_grounding", "the output has no quotes and no evidence spans")]
     # Only the failures are listed: a run has hundreds of spans and nearly all hold.
