@@ -59,3 +59,14 @@ def test_with_only_the_event_and_a_denial_the_lead_says_who_disputes_it() -> Non
     assert lead is not None
     assert lead.text.count("spoke by telephone") == 1
     assert f'Paris (as reported by Paper B) disputes it: "{DENIAL}"' in lead.text
+
+
+def test_single_source_points_are_taken_in_turn_from_each_outlet() -> None:
+    from service.pipeline.summary import select_groups
+
+    cs = [claim(f"S1.C{i}", "S1", f"Point {i} of the long article") for i in range(1, 6)]
+    cs += [claim("S2.C1", "S2", "The short article's only point")]
+    groups = build_groups(cs, [])
+    kept = select_groups(groups, 3)
+    # The long article's first two points and the short one's only point, in their order.
+    assert [g.claim_ids[0] for g in kept] == ["S1.C1", "S1.C2", "S2.C1"]

@@ -53,9 +53,20 @@ def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> li
 
 def select_groups(points: Sequence[ClaimGroup], limit: int) -> list[ClaimGroup]:
     """At most `limit` of the points, in their original order. When there are more, disputes
-    win over agreements, and agreements over single-source points."""
+    win over agreements, and agreements over single-source points; single-source points are
+    taken in turn from each source (each outlet's first, then each one's second, ...), so that
+    a long article does not crowd the others out."""
     rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
-    kept = sorted(enumerate(points), key=lambda item: (rank[item[1].status], item[0]))[:limit]
+    turn: dict[int, int] = {}
+    seen: dict[str, int] = {}
+    for i, g in enumerate(points):
+        if g.status is GroupStatus.single_source:
+            key = g.source_ids[0] if g.source_ids else ""
+            turn[i] = seen.get(key, 0)
+            seen[key] = turn[i] + 1
+    kept = sorted(
+        enumerate(points), key=lambda item: (rank[item[1].status], turn.get(item[0], 0), item[0])
+    )[:limit]
     return [g for _, g in sorted(kept, key=lambda item: item[0])]
 
 
