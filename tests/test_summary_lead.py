@@ -70,3 +70,21 @@ def test_single_source_points_are_taken_in_turn_from_each_outlet() -> None:
     kept = select_groups(groups, 3)
     # The long article's first two points and the short one's only point, in their order.
     assert [g.claim_ids[0] for g in kept] == ["S1.C1", "S1.C2", "S2.C1"]
+
+
+def test_within_an_outlet_the_points_closest_to_the_others_come_first() -> None:
+    from service.pipeline.summary import relevance, select_groups
+
+    cs = [
+        claim("S1.C1", "S1", "Lavrov regularly travels to G20 meetings in Asia"),
+        claim("S1.C2", "S1", "The ministers discussed the concert hall attack in Moscow"),
+        claim("S2.C1", "S2", "Both ministers condemned the attack on the Moscow concert hall"),
+        claim("S2.C2", "S2", "Olympic security needs thousands of extra officers"),
+    ]
+    groups = build_groups(cs, [])
+    by_id = {c.claim_id: c for c in cs}
+    close = relevance(groups, by_id)
+    assert close[groups[1].group_id] > close[groups[0].group_id]
+    kept = select_groups(groups, 2, close)
+    # One point per outlet, each the one about the shared story, not the aside.
+    assert [g.claim_ids[0] for g in kept] == ["S1.C2", "S2.C1"]

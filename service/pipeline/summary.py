@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.alignment import candidate_pairs
 from service.pipeline.drafts import SummarySentenceDraft, summary_draft_for
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import overlap
@@ -51,19 +52,41 @@ def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> li
     ]
 
 
-def select_groups(points: Sequence[ClaimGroup], limit: int) -> list[ClaimGroup]:
+def relevance(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, float]:
+    """For each single-source point, how close it comes to what the other outlets report (its
+    best rarity-weighted word overlap with their claims, as alignment scores pairs): a point another outlet left out but wrote around is
+    the story; an aside (another event, an earlier year) is not."""
+    best: dict[str, float] = {}
+    for a, b, score in candidate_pairs(list(claims.values())):
+        if a.source_id != b.source_id:
+            for c in (a, b):
+                best[c.claim_id] = max(best.get(c.claim_id, 0.0), score)
+    return {
+        g.group_id: max((best.get(c, 0.0) for c in g.claim_ids), default=0.0)
+        for g in points
+        if g.status is GroupStatus.single_source
+    }
+
+
+def select_groups(
+    points: Sequence[ClaimGroup], limit: int, closeness: dict[str, float] | None = None
+) -> list[ClaimGroup]:
     """At most `limit` of the points, in their original order. When there are more, disputes
     win over agreements, and agreements over single-source points; single-source points are
     taken in turn from each source (each outlet's first, then each one's second, ...), so that
-    a long article does not crowd the others out."""
+    a long article does not crowd the others out; within a source, the ones closest to what
+    the other outlets report (`closeness`, see `relevance`) first."""
     rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
+    closeness = closeness or {}
     turn: dict[int, int] = {}
-    seen: dict[str, int] = {}
+    by_source: dict[str, list[int]] = {}
     for i, g in enumerate(points):
         if g.status is GroupStatus.single_source:
-            key = g.source_ids[0] if g.source_ids else ""
-            turn[i] = seen.get(key, 0)
-            seen[key] = turn[i] + 1
+            by_source.setdefault(g.source_ids[0] if g.source_ids else "", []).append(i)
+    for members in by_source.values():
+        members.sort(key=lambda i: (-round(closeness.get(points[i].group_id, 0.0), 3), i))
+        for n, i in enumerate(members):
+            turn[i] = n
     kept = sorted(
         enumerate(points), key=lambda item: (rank[item[1].status], turn.get(item[0], 0), item[0])
     )[:limit]
@@ -322,7 +345,7 @@ async def summarize(
     outlets = {s.source_id: s.outlet for s in sources}
     articles = tuple(s.text.lower() for s in sources)
     points = summary_points(groups, by_id)
-    chosen = select_groups(points, max_points)
+    chosen = select_groups(points, max_points, relevance(points, by_id))
     if len(points) > len(chosen):
         warnings.append(
             RunWarning(
