@@ -88,3 +88,35 @@ def test_within_an_outlet_the_points_closest_to_the_others_come_first() -> None:
     kept = select_groups(groups, 2, close)
     # One point per outlet, each the one about the shared story, not the aside.
     assert [g.claim_ids[0] for g in kept] == ["S1.C2", "S2.C1"]
+
+
+async def test_a_dispute_the_lead_states_in_full_is_not_repeated() -> None:
+    from service.llm.fake import FakeBackend
+    from service.llm.structured import StructuredLLM
+    from service.pipeline.progress import no_progress
+    from service.pipeline.summary import summarize
+    from tests.builders import source
+
+    claims = _claims()
+    del claims["S1.C2"]
+    edges = [
+        Edge("S1.C1", "S2.C1", Relation.same, 0.7),
+        Edge("S1.C1", "S2.C2", Relation.contradict, 0.4),
+    ]
+    groups = build_groups(list(claims.values()), edges)
+    sources = [source("S1", "Wire A", CALL_A), source("S2", "Paper B", CALL_B, DENIAL)]
+    llm = StructuredLLM(FakeBackend(responder=lambda _request: {}))
+    summary = await summarize(
+        sources,
+        groups,
+        list(claims.values()),
+        llm,
+        llm.meter("summary"),
+        max_points=14,
+        mode="template",
+        warnings=[],
+        progress=no_progress,
+    )
+    kinds = [s.kind.value for s in summary.sentences]
+    assert kinds == ["lead"]  # the lead holds the event and the denial; nothing repeats them
+    assert summary.sentences[0].group_id == groups[0].group_id

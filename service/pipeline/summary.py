@@ -382,10 +382,19 @@ async def summarize(
     # consensus points. One call at a time: a local server shares one model.
     out: list[SummarySentence] = []
     lead = template_lead(event, central, by_id, outlets)
+    said_in_lead: str | None = None
     if lead is not None:
-        out.append(writer.sentence(None, lead, SummaryKind.lead, "template"))
+        in_lead = set(lead.claim_ids) | set(event or ())
+        if central is not None and all(set(side.claim_ids) & in_lead for side in central.sides):
+            # Every version of the central dispute is in the lead: a second sentence would
+            # repeat it word for word.
+            said_in_lead = central.group_id
+        out.append(writer.sentence(said_in_lead, lead, SummaryKind.lead, "template"))
     tick()
     for g in disputed:
+        if g.group_id == said_in_lead:
+            tick()
+            continue
         out.append(
             writer.sentence(
                 g.group_id, template_sentence(g, by_id, outlets), SummaryKind.disputed, "template"
