@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.pipeline.alignment import Edge, build_groups
 from service.pipeline.drafts import Relation
 from service.pipeline.summary import lead_points, template_lead
-from service.schemas import Claim, ClaimKind
+from service.schemas import Claim, ClaimGroup, ClaimKind
 from tests.builders import claim
 
 OUTLETS = {"S1": "Wire A", "S2": "Paper B"}
@@ -23,6 +23,17 @@ def _claims() -> dict[str, Claim]:
         claim("S2.C2", "S2", DENIAL, "Paris", ClaimKind.denial),
     ]
     return {c.claim_id: c for c in cs}
+
+
+def _event_and_its_denial() -> tuple[dict[str, Claim], list[ClaimGroup]]:
+    """Both outlets report the call; Paris denies what the first outlet says of it."""
+    claims = _claims()
+    del claims["S1.C2"]
+    edges = [
+        Edge("S1.C1", "S2.C1", Relation.same, 0.7),
+        Edge("S1.C1", "S2.C2", Relation.contradict, 0.4),
+    ]
+    return claims, build_groups(list(claims.values()), edges)
 
 
 def test_the_event_side_of_a_dispute_leads_and_the_other_sides_disagree() -> None:
@@ -47,13 +58,7 @@ def test_the_event_side_of_a_dispute_leads_and_the_other_sides_disagree() -> Non
 
 
 def test_with_only_the_event_and_a_denial_the_lead_says_who_disputes_it() -> None:
-    claims = _claims()
-    del claims["S1.C2"]
-    edges = [
-        Edge("S1.C1", "S2.C1", Relation.same, 0.7),
-        Edge("S1.C1", "S2.C2", Relation.contradict, 0.4),
-    ]
-    groups = build_groups(list(claims.values()), edges)
+    claims, groups = _event_and_its_denial()
     event, central = lead_points(groups, claims)
     lead = template_lead(event, central, claims, OUTLETS)
     assert lead is not None
@@ -97,13 +102,7 @@ async def test_a_dispute_the_lead_states_in_full_is_not_repeated() -> None:
     from service.pipeline.summary import summarize
     from tests.builders import source
 
-    claims = _claims()
-    del claims["S1.C2"]
-    edges = [
-        Edge("S1.C1", "S2.C1", Relation.same, 0.7),
-        Edge("S1.C1", "S2.C2", Relation.contradict, 0.4),
-    ]
-    groups = build_groups(list(claims.values()), edges)
+    claims, groups = _event_and_its_denial()
     sources = [source("S1", "Wire A", CALL_A), source("S2", "Paper B", CALL_B, DENIAL)]
     llm = StructuredLLM(FakeBackend(responder=lambda _request: {}))
     summary = await summarize(

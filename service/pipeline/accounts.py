@@ -148,16 +148,17 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
     out: list[_Draft] = []
     plain = [f for f in s.frames if not f.refers_back]
     for frame in s.frames:
-        if len(plain) > 1 and frame is not plain[0] and _outlet_reports_person(frame):
-            # The same person's second statement in one sentence ("... and said: B"): its
-            # own claim, so that each can be compared with what other outlets report.
-            out.append(_person_claim(frame, f"{frame.speaker.name} {frame.cue}: {frame.text}"))
-            continue
-        whole = span.text
         if len(plain) > 1 and _outlet_reports_person(frame):
-            # The first of several: the sentence up to the end of this statement.
-            whole = span.text[: max(0, frame.content_end - span.start)]
-        out.append(_frame_claim(frame, whole))
+            # A person's several statements in one sentence ("X told Y that A and said: B"):
+            # one claim each, so that each can be compared with what other outlets report.
+            # The first keeps the sentence up to its end; the others name the speaker.
+            if frame is plain[0]:
+                statement = span.text[: max(0, frame.content_end - span.start)]
+            else:
+                statement = f"{frame.speaker.name} {frame.cue}: {frame.text}"
+            out.append(_person_claim(frame, statement))
+            continue
+        out.append(_frame_claim(frame, span.text))
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
         out.append(_frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False))

@@ -54,8 +54,9 @@ def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> li
 
 def relevance(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, float]:
     """For each single-source point, how close it comes to what the other outlets report (its
-    best rarity-weighted word overlap with their claims, as alignment scores pairs): a point another outlet left out but wrote around is
-    the story; an aside (another event, an earlier year) is not."""
+    best rarity-weighted word overlap with their claims, as alignment scores pairs): a point
+    another outlet left out but wrote around is the story; an aside (another event, an
+    earlier year) is not."""
     best: dict[str, float] = {}
     for a, b, score in candidate_pairs(list(claims.values())):
         if a.source_id != b.source_id:
@@ -300,12 +301,14 @@ def template_lead(
     if central is not None and len(central.sides) >= 2:
         # The event may itself be one side of the dispute: the disagreement is then between
         # the other sides, or with the event as the outlets report it.
+        def denies(side: Side) -> bool:
+            return claims[side.claim_ids[0]].kind is ClaimKind.denial
+
         rest = [side for side in central.sides if event is None or side.claim_ids != event]
-        is_denial = {id(side): claims[side.claim_ids[0]].kind is ClaimKind.denial for side in rest}
-        rest.sort(key=lambda side: is_denial[id(side)])  # stable: claims first, denials last
+        rest.sort(key=denies)  # stable: claims first, denials last
         if len(rest) >= 2:
             a = rest[0]
-            b = next((side for side in rest[1:] if is_denial[id(side)]), rest[1])
+            b = next((side for side in rest[1:] if denies(side)), rest[1])
             ca, cb = claims[a.claim_ids[0]], claims[b.claim_ids[0]]
             parts.append(
                 f"the main disagreement is between {_who(ca, outlets)}: {_q(a.version)}, and "

@@ -312,7 +312,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
             for c in o.tok.children:
                 if c.dep_ == "conj" and c.i > o.tok.i and c.pos_ in {"VERB", "AUX"}:
                     toks = [t for t in c.subtree if t.dep_ != "cc" or t.head.i != c.i]
-                    cs, ce = _trim(doc.text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+                    cs, ce = _extent(doc, toks[0], toks[-1])
                     if ce - cs > 10 and not any(r.tok.i == c.i for r in raws):
                         frames.append(
                             _frame(o, speaker, via, base, cs, ce, doc.text[cs:ce], backref=False)
@@ -356,7 +356,6 @@ def _second_statement(
     head = o.head
     if head is None or o.end <= o.tok.idx - doc[0].idx:
         return None
-    off = doc[0].idx
     for c in head.children:
         if not (
             c.dep_ == "conj"
@@ -379,10 +378,8 @@ def _second_statement(
             later = [t for t in doc[colon.i + 1 :] if not t.is_space]
         if not first or not later:
             return None
-        fs, fe = _trim(
-            doc.text, doc[first[0]].idx - off, doc[first[-1]].idx - off + len(doc[first[-1]].text)
-        )
-        ls, le = _trim(doc.text, later[0].idx - off, later[-1].idx - off + len(later[-1].text))
+        fs, fe = _extent(doc, doc[first[0]], doc[first[-1]])
+        ls, le = _extent(doc, later[0], later[-1])
         if fe - fs < 10 or le - ls < 10:
             return None
         return (fs, fe, _words(doc, set(first))), (
@@ -540,7 +537,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     )
     if not toks:
         return None
-    start, end = _trim(doc.text, toks[0].idx - off, toks[-1].idx - off + len(toks[-1].text))
+    start, end = _extent(doc, toks[0], toks[-1])
     if end - start < 3:
         return None
     ids = frozenset(t.i for t in toks)
@@ -559,7 +556,6 @@ def _told_content(
 ) -> tuple[tuple[int, int], str, frozenset[int]] | None:
     """The "that" clause of another reporting noun before the back-reference ("the narrative
     that A, an idea that ..."): what the back-reference points to. Offsets in the sentence."""
-    off = doc[0].idx
     for n in doc[: backref_noun.left_edge.i]:
         if n.lemma_.lower() not in _BACKREF_NOUNS or n.pos_ not in {"NOUN", "PROPN"}:
             continue
@@ -574,9 +570,7 @@ def _told_content(
                 ]
                 if len(toks) < 3:
                     continue
-                start, end = _trim(
-                    doc.text, toks[0].idx - off, toks[-1].idx - off + len(toks[-1].text)
-                )
+                start, end = _extent(doc, toks[0], toks[-1])
                 ids = frozenset(t.i for t in toks)
                 return (start, end), _words(doc, ids), ids
     return None
@@ -639,16 +633,22 @@ def _outside(doc: Doc, lo: int, hi: int) -> tuple[tuple[int, int], str] | None:
     part = before + after
     if not part:
         return None
-    start, end = _trim(doc.text, part[0].idx - off, part[-1].idx - off + len(part[-1].text))
+    start, end = _extent(doc, part[0], part[-1])
     if end - start < 3:
         return None
     pieces = []
     for chunk in (before, after):
         if chunk:
-            s, e = _trim(doc.text, chunk[0].idx - off, chunk[-1].idx - off + len(chunk[-1].text))
+            s, e = _extent(doc, chunk[0], chunk[-1])
             pieces.append(doc.text[s:e])
     text = " ".join(pieces)
     return (off + start, off + end), text
+
+
+def _extent(doc: Doc, first: Token, last: Token) -> tuple[int, int]:
+    """The trimmed character range, inside the sentence, from token `first` to token `last`."""
+    off = doc[0].idx
+    return _trim(doc.text, first.idx - off, last.idx - off + len(last.text))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
