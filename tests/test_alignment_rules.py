@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from service.pipeline.alignment import _rule, candidate_pairs
+from service.pipeline.alignment import (
+    _antecedents,
+    _believed,
+    _rule,
+    _same_side,
+    _text,
+    candidate_pairs,
+    denial_context,
+)
 from service.pipeline.drafts import Relation
-from service.schemas import Asserter, AsserterKind, ClaimKind
-from tests.builders import claim
+from service.schemas import Asserter, AsserterKind, Claim, ClaimKind
+from tests.builders import claim, source
 
 NARRATION = claim("S1.C1", "S1", "The two ministers discussed peace talks on the telephone")
 DENIAL = claim(
@@ -53,3 +61,107 @@ def test_close_wording_across_outlets_is_the_same_point_but_not_within_one() -> 
     assert decided is not None and decided[0] is Relation.same
     inside = b.model_copy(update={"claim_id": "S1.C4", "source_id": "S1"})
     assert _rule(a, inside, 0.5, set()) is None  # within one article the model is asked
+
+
+def _person(cid: str, source: str, text: str, name: str, *, via: str | None = None) -> Claim:
+    c = claim(cid, source, text, via or "the outlet", ClaimKind.attributed_claim)
+    return c.model_copy(update={"speaker": Asserter(name=name, kind=AsserterKind.person)})
+
+
+def test_a_party_does_not_dispute_its_own_side() -> None:
+    # Two outlets name one side differently: "Spanish trade officials" and the minister
+    # speaking through the Spanish trade ministry. Close wording, one denial: not a dispute.
+    denial = claim(
+        "S1.C5",
+        "S1",
+        "Spain neither accepted nor offered any tariff deal",
+        "Spanish trade officials",
+        ClaimKind.denial,
+        asserter_kind=AsserterKind.anonymous_source,
+    )
+    minister = _person(
+        "S2.C7",
+        "S2",
+        "Ortega said Spain offered a tariff deal review",
+        "Ortega",
+        via="Spanish trade ministry",
+    )
+    rival = claim("S2.C8", "S2", "Spain offered a tariff deal", "Moroccan trade ministry")
+    assert _same_side(denial, minister) and not _same_side(denial, rival)
+    assert _rule(denial, minister, 0.5, set()) is None
+    decided = _rule(denial, rival, 0.5, set())
+    assert decided is not None and decided[0] is Relation.contradict
+    # The model's "contradict" between one side's own statements is not believed either.
+    assert _believed(denial, minister, 0.5, Relation.contradict)[0] is Relation.different
+
+
+def test_the_models_same_on_a_denial_pair_is_the_dispute_when_the_wording_is_close() -> None:
+    # The model's "same" on a denial and another party's claim means the denier answers it;
+    # with little wording in common it is not believed (the small model says "same" to most
+    # loosely related pairs), and never between one side's own statements.
+    claim_ = _person("S2.C4", "S2", "Mayor Ruiz said the fire was set by the rebels", "Ruiz")
+    denial = claim(
+        "S2.C6",
+        "S2",
+        "rebel council rejected the idea that the fire was set by the rebels",
+        "the outlet",
+        ClaimKind.denial,
+    ).model_copy(update={"speaker": Asserter(name="rebel council", kind=AsserterKind.institution)})
+    assert _believed(claim_, denial, 0.4, Relation.same)[0] is Relation.contradict
+    assert _believed(claim_, denial, 0.12, Relation.same)[0] is Relation.different
+    assert _believed(claim_, denial, 0.4, Relation.different)[0] is Relation.different
+    assert _believed(claim_, denial, 0.05, Relation.contradict)[0] is Relation.different
+    assert _believed(claim_, denial, 0.15, Relation.contradict)[0] is Relation.contradict
+    own = _person("S1.C3", "S1", "Ruiz denied the fire was set by the rebels", "Ruiz")
+    assert _believed(claim_, own, 0.4, Relation.contradict)[0] is Relation.different
+
+
+def test_a_denial_told_as_an_act_is_matched_on_what_it_denies() -> None:
+    denial = claim(
+        "S2.C6",
+        "S2",
+        "Kyiv denounced the idea that Kyiv was linked to the fire",
+        "the outlet",
+        ClaimKind.denial,
+    ).model_copy(
+        update={"speaker": Asserter(name="Kyiv", kind=AsserterKind.institution), "cue": "denounced"}
+    )
+    assert _text(denial) == "the idea that Kyiv was linked to the fire"
+
+
+def test_a_pointing_back_denial_answers_its_nearest_antecedent_in_its_own_article() -> None:
+    # "nothing of the sort" points back to the sentence just before it, not to every claim of
+    # the two sentences before it: the earlier claim gets no lift from the denial's context.
+    src = source(
+        "S1",
+        "Wire",
+        "The unexpected visit, which the palace said was requested by Lisbon, was brief.",
+        "Progress on the fishing quota was made, the ministry said.",
+        "Lisbon proposed nothing of the sort, an aide said.",
+    )
+    earlier = claim(
+        "S1.C1", "S1", "The unexpected visit was requested by Lisbon", "palace", sentence_ids=[1]
+    )
+    nearest = claim(
+        "S1.C2", "S1", "Progress on the fishing quota was made", "ministry", sentence_ids=[2]
+    )
+    denial = claim(
+        "S1.C3",
+        "S1",
+        "Lisbon proposed nothing of the sort",
+        "an aide",
+        ClaimKind.denial,
+        asserter_kind=AsserterKind.anonymous_source,
+        sentence_ids=[3],
+    )
+    claims = [earlier, nearest, denial]
+    assert _antecedents(denial, claims) == {"S1.C2"}
+    context = denial_context(claims, [src])
+    scores = {
+        frozenset((a.claim_id, b.claim_id)): s for a, b, s in candidate_pairs(claims, None, context)
+    }
+    without = {frozenset((a.claim_id, b.claim_id)): s for a, b, s in candidate_pairs(claims)}
+    assert scores[frozenset(("S1.C2", "S1.C3"))] > without.get(frozenset(("S1.C2", "S1.C3")), 0)
+    assert scores.get(frozenset(("S1.C1", "S1.C3")), 0) == without.get(
+        frozenset(("S1.C1", "S1.C3")), 0
+    )

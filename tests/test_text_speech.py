@@ -179,3 +179,19 @@ async def test_a_huge_unpunctuated_article_neither_stalls_nor_hangs_the_event_lo
     assert ticks >= 1  # the loop was free while the article was analysed
     assert any("too long to parse" in w.message for w in warnings)
     assert all(c.asserter.name == "the outlet" for c in account.claims)
+
+
+def test_a_back_referring_rejection_is_an_act_the_outlet_reports() -> None:
+    # "the story that A, an idea that B rejected": B's act on A, told in the outlet's voice
+    # (like "officials rejected the offer"); the loaded "peddled the story" is the outlet's
+    # word about A's account, so it does not make B's act an opinion.
+    claims = _account(
+        "State media peddled the story that the mill fire was set by rebels, an idea that the "
+        "rebel council has rejected as absurd."
+    )
+    rejection = [c for c in claims if c[1] == "denial"]
+    assert len(rejection) == 1
+    asserter, _kind, speaker, statement = rejection[0]
+    assert (asserter, speaker) == ("the outlet", "rebel council")
+    assert "the idea that the mill fire was set by rebels" in statement
+    assert "peddled" not in statement

@@ -188,7 +188,10 @@ def _frame_claim(frame: Frame, sentence: str) -> _Draft:
         # "French officials rejected the offer": the outlet describing an act, in its own voice.
         who = _asserter(frame.speaker)
         statement = _clip(f"{frame.speaker.name} {frame.cue} {frame.text}")
-        if editorial_marker(sentence):
+        # A back-referring act is one clause of its sentence; loaded wording in the other
+        # clause ("the Kremlin pushed the narrative that A, an idea that B denounced") is the
+        # outlet's about A's account, not about B's act.
+        if editorial_marker(statement if frame.refers_back else sentence):
             return statement, ClaimKind.opinion, _outlet(), who, frame.cue
         kind = ClaimKind.denial if frame.denial else ClaimKind.reported_fact
         return statement, kind, _outlet(), who, frame.cue

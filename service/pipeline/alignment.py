@@ -48,6 +48,11 @@ SAME_BY_RULE = 0.4
 # inline (measured 2026-11-26): its "same" carries little information, so wording decides.
 SAME_NEEDS = 0.25
 DISPUTE_BY_RULE = 0.3  # a denial this close to another party's claim answers it
+# The least overlap at which the model's "contradict" (on a pair with a denial) is believed.
+# Below it the pair shares one word or so; on the seed runs of 2026-11-26 every such
+# "contradict" joined a denial to an unrelated claim of another party (e.g. "France accepted
+# nothing on Ukraine" vs Shoigu's "the Kyiv regime does nothing without ...", 0.09).
+CONTRADICT_NEEDS = 0.1
 _CONFLICT_CUE = re.compile(
     r"\b(?:conflicting|contradictory|differing|diverging|competing|contrasting)\s+"
     r"(?:versions|reports|accounts|claims|statements|readings|interpretations)\b|"
@@ -77,6 +82,39 @@ def _same_holder(a: Claim, b: Claim) -> bool:
     )
 
 
+# Role words in a holder's name: they say what kind of party speaks, not which side it is on
+# ("French defence ministry" and "Russian defence ministry" are opposite sides).
+_ROLE_WORDS = content_words(
+    "source sources official officials ministry minister ministers defence defense foreign "
+    "interior government spokesperson spokesman spokeswoman office department agency military "
+    "army police president prime secretary statement close people person both side sides "
+    "state senior top authorities aide aides adviser advisers diplomat diplomats counterpart"
+)
+
+
+_NAME_WORD = re.compile(r"\b[A-Z][\w'-]*")
+
+
+def _party_words(c: Claim) -> frozenset[str]:
+    """The proper names and demonyms in a claim's holders ("French defense officials" ->
+    france; "a source close to Lecornu" -> lecornu): which side, not what kind of party."""
+    names = [c.asserter] + ([c.speaker] if c.speaker else [])
+    return frozenset(
+        w
+        for who in names
+        if who.kind is not AsserterKind.outlet
+        for w in content_words(" ".join(_NAME_WORD.findall(who.name)))
+        if w not in _ROLE_WORDS
+    )
+
+
+def _same_side(a: Claim, b: Claim) -> bool:
+    """The two claims' holders are one party or its people ("French defense officials",
+    "Sebastien Lecornu via the French defence ministry", "a source close to Lecornu"): a
+    party's denial does not dispute its own side's statement."""
+    return _same_holder(a, b) or bool(_party_words(a) & _party_words(b))
+
+
 def candidate_pairs(
     claims: Sequence[Claim], limit: int | None = None, context: dict[str, str] | None = None
 ) -> list[tuple[Claim, Claim, float]]:
@@ -100,10 +138,26 @@ def candidate_pairs(
     def weighted(a: frozenset[str], b: frozenset[str]) -> float:
         if not a or not b:
             return 0.0
-        wa, wb = sum(idf.get(w, 1.0) for w in a), sum(idf.get(w, 1.0) for w in b)
-        inter = sum(idf.get(w, 1.0) for w in a & b)
-        union = sum(idf.get(w, 1.0) for w in a | b)
+        # math.fsum: exact, so the result does not depend on the sets' iteration order
+        # (string hashing differs per process; a plain sum could break ties differently).
+        wa, wb = math.fsum(idf.get(w, 1.0) for w in a), math.fsum(idf.get(w, 1.0) for w in b)
+        inter = math.fsum(idf.get(w, 1.0) for w in a & b)
+        union = math.fsum(idf.get(w, 1.0) for w in a | b)
         return 0.5 * inter / min(wa, wb) + 0.5 * inter / union
+
+    by_id = {c.claim_id: c for c in claims}
+    near = {d: _antecedents(by_id[d], claims) for d in wider}
+
+    def context_of(claim: Claim, other: Claim) -> frozenset[str]:
+        # In the denial's own article its context is only its antecedent: "such a
+        # conversation" points back to the nearest statement by another party, not to every
+        # claim of the two sentences before it.
+        own = words[claim.claim_id]
+        if claim.claim_id not in wider:
+            return own
+        if other.source_id == claim.source_id and other.claim_id not in near[claim.claim_id]:
+            return own
+        return wider[claim.claim_id]
 
     best: dict[tuple[str, str], tuple[Claim, Claim, float]] = {}
     for claim in claims:
@@ -123,8 +177,8 @@ def candidate_pairs(
             a, b = words[claim.claim_id], words[other.claim_id]
             score = max(
                 weighted(a, b),
-                weighted(wider.get(claim.claim_id, a), b),
-                weighted(a, wider.get(other.claim_id, b)),
+                weighted(context_of(claim, other), b),
+                weighted(a, context_of(other, claim)),
             )
             if same_source:
                 score *= 0.8  # prefer cross-source pairs; in-source ones only when close
@@ -141,6 +195,13 @@ def candidate_pairs(
 
 
 def _text(claim: Claim) -> str:
+    """What a claim says, for matching. A denial told as an act ("US and Kyiv denounced the
+    idea that A") is matched on what it denies: the denier's name is who answers, not what
+    is answered, and would tie the denial to every claim that mentions the denier."""
+    if claim.speaker is not None and _is_denial(claim):
+        prefix = f"{claim.speaker.name} {claim.cue or ''}".strip()
+        if claim.cue and claim.statement.startswith(prefix):
+            return claim.statement[len(prefix) :].lstrip(" :")
     return claim.statement
 
 
@@ -157,7 +218,9 @@ def _is_denial(claim: Claim) -> bool:
 
 _POINTS_BACK = re.compile(
     r"\b(?:such|sort|this|these|those|the\s+(?:claims?|reports?|ideas?|allegations?|"
-    r"suggestions?|accusations?|accounts?|versions?|story|stories|assertions?))\b",
+    r"suggestions?|accusations?|accounts?|versions?|story|stories|assertions?))\b"
+    # "denied the claim that A" names what it denies: that is not a pointer back.
+    r"(?!\s+that\b)",
     re.IGNORECASE,
 )
 
@@ -182,6 +245,28 @@ def denial_context(claims: Sequence[Claim], sources: Sequence[Source]) -> dict[s
         before = " ".join(s.text for s in sentences[max(0, first - 3) : first - 1])
         out[claim.claim_id] = f"{_text(claim)} {before}"
     return out
+
+
+def _antecedents(denial: Claim, claims: Sequence[Claim]) -> set[str]:
+    """The claims a pointing-back denial most likely answers in its own article: those of the
+    nearest earlier sentence (or earlier in its own sentence) that carry another party's
+    statement, not the outlet's narration and not another denial."""
+    first = min(denial.sentence_ids)
+    eligible = [
+        c
+        for c in claims
+        if c.source_id == denial.source_id
+        and c.claim_id != denial.claim_id
+        and c.sentence_ids
+        and min(c.sentence_ids) <= first
+        and not _is_denial(c)
+        and not _narration(c)
+        and not _same_side(c, denial)
+    ]
+    if not eligible:
+        return set()
+    nearest = max(min(c.sentence_ids) for c in eligible)
+    return {c.claim_id for c in eligible if min(c.sentence_ids) == nearest}
 
 
 def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> set[tuple[str, str]]:
@@ -250,7 +335,7 @@ def _rule(
         # An article does not report a denial of its own narration: a denial in it answers
         # what some party is reported to say ("Moscow said ..., which Paris denied").
         return Relation.different, "rule: a denial does not answer its own article's narration"
-    if denial_a != denial_b and not _same_holder(a, b) and score >= DISPUTE_BY_RULE:
+    if denial_a != denial_b and not _same_side(a, b) and score >= DISPUTE_BY_RULE:
         return Relation.contradict, "rule: one party denies what another asserts"
     na, nb = set(_NUMBER.findall(a.statement)), set(_NUMBER.findall(b.statement))
     if (
@@ -311,21 +396,7 @@ async def align(
     for (a, b, score), relation in zip(ask, answers, strict=True):
         if relation is None:
             continue
-        note = "model"
-        if relation is Relation.contradict and contradiction_cue(a, b) is None:
-            # Without a denial or conflicting numbers a small model's "contradict" means
-            # "related": counting it as agreement would chain unrelated claims together.
-            relation, note = Relation.different, "model said contradict, but neither side denies"
-        elif relation is Relation.same and score < SAME_NEEDS:
-            # A small model calls loosely related claims "same"; with little wording in common
-            # such a link chains unrelated points into one group.
-            relation, note = Relation.different, "model said same, but they share little wording"
-        elif (
-            relation is Relation.same and _is_denial(a) != _is_denial(b) and not _same_holder(a, b)
-        ):
-            # "Same point" where one party denies what another asserts is the dispute itself.
-            relation, note = Relation.contradict, "model: same point, and one side denies it"
-        decided.append((a, b, score, relation, note))
+        decided.append((a, b, score, *_believed(a, b, score, relation)))
     decided = _one_answer_per_denial(decided)
     edges = [Edge(a.claim_id, b.claim_id, rel, score, note) for a, b, score, rel, note in decided]
     records = [
@@ -335,6 +406,29 @@ async def align(
         for a, b, score, rel, note in decided
     ]
     return build_groups(comparable, edges), records
+
+
+def _believed(a: Claim, b: Claim, score: float, relation: Relation) -> tuple[Relation, str]:
+    """What the model's answer is taken to mean, and why."""
+    if relation is Relation.different:
+        return relation, "model"
+    if relation is Relation.same and score < SAME_NEEDS:
+        # A small model calls loosely related claims "same"; with little wording in common
+        # such a link chains unrelated points into one group.
+        return Relation.different, "model said same, but they share little wording"
+    if relation is Relation.contradict and score < CONTRADICT_NEEDS:
+        return Relation.different, "model said contradict, but they share little wording"
+    if relation is Relation.contradict and contradiction_cue(a, b) is None:
+        # Without a denial or conflicting numbers a small model's "contradict" means
+        # "related": counting it as agreement would chain unrelated claims together.
+        return Relation.different, "model said contradict, but neither side denies"
+    one_denies = _is_denial(a) != _is_denial(b)
+    if (one_denies or relation is Relation.contradict) and _same_side(a, b):
+        return Relation.different, f"model said {relation.value}, but both are one side's"
+    if relation is Relation.same and one_denies:
+        # "Same point" where one party denies what another asserts is the dispute itself.
+        return Relation.contradict, "model: same point, and one side denies it"
+    return relation, "model"
 
 
 DENIAL_TARGETS = 3  # a denial answers one point (reported by a few outlets, say)

@@ -63,7 +63,7 @@ _STANCE_LEMMAS = frozenset("think believe hope agree disagree point".split())
 DENIAL_LEMMAS = frozenset("deny reject dismiss denounce refute rebuff disagree".split())
 _BACKREF_NOUNS = frozenset(
     """claim idea assertion allegation report reports statement narrative suggestion
-    accusation version account notion charge""".split()
+    accusation version account notion charge story theory rumour rumor""".split()
 )
 _PERSON_PRONOUNS = frozenset("he she him her".split())
 _GROUP_PRONOUNS = frozenset("it they".split())
@@ -511,8 +511,13 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         told = _told_content(doc, tok.head)
         if told is not None:
             # "pushed the narrative that A, an idea that B denounced": B denounces A.
+            # An act on a noun ("denounced the idea"), not a that-clause of speech: the
+            # outlet reports it in its own voice, as for "officials rejected the offer".
             (start, end), text, told_ids = told
-            return _Raw(tok, party, cue, start, end, text, backref=True, ids=told_ids)
+            text = f"the {tok.head.lower_} that {text}"
+            return _Raw(
+                tok, party, cue, start, end, text, backref=True, ids=told_ids, clausal=False
+            )
         return _Raw(tok, party, cue, 0, len(doc.text), doc.text, backref=True, ids=ids)
     head: Token | None = comp
     if (
