@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: SourceAccount.omits_versions
 
 
 class StrictModel(BaseModel):
@@ -108,6 +108,13 @@ class Source(StrictModel):
     sentences: list[Span]
 
 
+class OmittedVersion(StrictModel):
+    group_id: str
+    side: int = Field(ge=1, description="Which of the group's sides (1-based).")
+    version: str = Field(description="That side's version, as its first claim states it.")
+    holders: list[str] = Field(default_factory=list, description="Who holds that version.")
+
+
 class SourceAccount(StrictModel):
     source_id: str
     outlet: str
@@ -116,6 +123,13 @@ class SourceAccount(StrictModel):
     quotes: list[Quote]
     omits: list[str] = Field(
         default_factory=list, description="Group ids of points other sources report and this omits."
+    )
+    omits_versions: list[OmittedVersion] = Field(
+        default_factory=list,
+        description=(
+            "Versions of disputed points this source reports that other sources carry and this "
+            "source does not: it tells the point one way and leaves another side out."
+        ),
     )
 
 

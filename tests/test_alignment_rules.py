@@ -165,3 +165,30 @@ def test_a_pointing_back_denial_answers_its_nearest_antecedent_in_its_own_articl
     assert scores.get(frozenset(("S1.C1", "S1.C3")), 0) == without.get(
         frozenset(("S1.C1", "S1.C3")), 0
     )
+
+
+def test_a_source_that_tells_a_dispute_one_way_omits_the_other_version() -> None:
+    from service.pipeline.alignment import omitted_versions
+    from service.schemas import ClaimGroup, GroupStatus, Side
+
+    def side(cid: str, holder: str, *sources: str) -> Side:
+        return Side(version=cid, claim_ids=[cid], holders=[holder], source_ids=list(sources))
+
+    disputed = ClaimGroup(
+        group_id="G1",
+        status=GroupStatus.disputed,
+        point="p",
+        claim_ids=["S1.C1", "S2.C1", "S2.C2"],
+        source_ids=["S1", "S2"],
+        how_formed="t",
+        sides=[side("S1.C1", "Moscow", "S1", "S2"), side("S2.C2", "Paris", "S2")],
+    )
+    agreed = disputed.model_copy(
+        update={"group_id": "G2", "status": GroupStatus.agreed, "sides": disputed.sides[:1]}
+    )
+    elsewhere = disputed.model_copy(update={"group_id": "G3", "source_ids": ["S2"]})
+    out = omitted_versions(
+        [source("S1", "A", "x"), source("S2", "B", "y")], [disputed, agreed, elsewhere]
+    )
+    assert [(v.group_id, v.side, v.holders) for v in out["S1"]] == [("G1", 2, ["Paris"])]
+    assert out["S2"] == []

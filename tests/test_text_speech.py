@@ -195,3 +195,31 @@ def test_a_back_referring_rejection_is_an_act_the_outlet_reports() -> None:
     assert (asserter, speaker) == ("the outlet", "rebel council")
     assert "the idea that the mill fire was set by rebels" in statement
     assert "peddled" not in statement
+
+
+def test_the_sentences_inside_a_quotation_over_several_sentences_are_the_speakers() -> None:
+    claims = _account(
+        # The closing mark hangs on the next sentence (no space after it, as scraped copy
+        # often has), so the splitter cuts the quotation into sentences of its own.
+        'In a statement, Mayor Ana Ruiz said, "the budget was cut again, and the council knew '
+        'it. This plan must stop. Closing libraries is wrong. "Ruiz is running for a second '
+        "term.\nThe library board meets on Monday."
+    )
+    by_text = {statement: (asserter, speaker) for asserter, _k, speaker, statement in claims}
+    inside = next(s for s in by_text if "This plan must stop" in s)
+    assert "Ana Ruiz" in (by_text[inside][1] or "")
+    last = next(s for s in by_text if "Closing libraries" in s)
+    assert "Ana Ruiz" in (by_text[last][1] or "")
+    after = next(s for s in by_text if "second term" in s)
+    assert by_text[after][1] is None  # the quotation closed before it
+    board = next(s for s in by_text if "library board" in s)
+    assert by_text[board][1] is None
+
+
+def test_a_stray_quotation_mark_does_not_quote_the_next_paragraph() -> None:
+    claims = _account(
+        'Ruiz said, "the budget was cut. It is wrong.\n'
+        "The library board meets on Monday. Tickets cost five dollars."
+    )
+    later = [c for c in claims if "board" in c[3] or "Tickets" in c[3]]
+    assert later and all(speaker is None for _a, _k, speaker, _s in later)

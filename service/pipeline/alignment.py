@@ -29,6 +29,7 @@ from service.schemas import (
     ClaimGroup,
     ClaimKind,
     GroupStatus,
+    OmittedVersion,
     PairJudgment,
     RunWarning,
     Side,
@@ -637,5 +638,25 @@ def omissions(sources: Sequence[Source], groups: Sequence[ClaimGroup]) -> dict[s
     """For each source, the groups other sources report that it does not."""
     return {
         s.source_id: [g.group_id for g in groups if s.source_id not in g.source_ids]
+        for s in sources
+    }
+
+
+def omitted_versions(
+    sources: Sequence[Source], groups: Sequence[ClaimGroup]
+) -> dict[str, list[OmittedVersion]]:
+    """For each source, the sides of disputed points it reports that only other sources carry
+    ("S1 reports Moscow's account of the call, not the French denial"). A point left out
+    altogether is in `omissions`; this is the one-sided telling of a point it does report."""
+    return {
+        s.source_id: [
+            OmittedVersion(
+                group_id=g.group_id, side=n, version=side.version, holders=list(side.holders)
+            )
+            for g in groups
+            if g.status is GroupStatus.disputed and s.source_id in g.source_ids
+            for n, side in enumerate(g.sides, 1)
+            if s.source_id not in side.source_ids
+        ]
         for s in sources
     }

@@ -9,7 +9,7 @@ from service.config import Settings
 from service.errors import RashomonError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.accounts import build_account
-from service.pipeline.alignment import align, omissions
+from service.pipeline.alignment import align, omissions, omitted_versions
 from service.pipeline.progress import ProgressCallback, no_progress
 from service.pipeline.sources import prepare_sources
 from service.pipeline.summary import summarize
@@ -62,8 +62,13 @@ async def reconcile_sources(
             warnings=warnings,
             progress=progress,
         )
-    missing = omissions(sources, groups)
-    accounts = [a.model_copy(update={"omits": missing[a.source_id]}) for a in accounts]
+    missing, one_sided = omissions(sources, groups), omitted_versions(sources, groups)
+    accounts = [
+        a.model_copy(
+            update={"omits": missing[a.source_id], "omits_versions": one_sided[a.source_id]}
+        )
+        for a in accounts
+    ]
 
     summary_meter = llm.meter("summary")
     with summary_meter.timed():

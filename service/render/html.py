@@ -71,6 +71,8 @@ class Coverage:
     only_here: int
     left_out: int
     left_out_points: list[str] = field(default_factory=list)
+    # Sides of disputed points this outlet reports but carries only one way.
+    other_versions: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -323,6 +325,10 @@ def _coverage(rec: Reconciliation, labels: dict[str, str]) -> list[Coverage]:
                 only_here=count(GroupStatus.single_source),
                 left_out=len(a.omits),
                 left_out_points=[groups[g].point for g in a.omits if g in groups],
+                other_versions=[
+                    f"{', '.join(v.holders)}: {v.version}" if v.holders else v.version
+                    for v in a.omits_versions
+                ],
             )
         )
     return rows

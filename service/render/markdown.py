@@ -82,6 +82,13 @@ def render_markdown(rec: Reconciliation) -> str:
             omitted = [g for g in rec.groups if g.group_id in set(account.omits)]
             out += ["", "Reported elsewhere, not here:", ""]
             out += [f"- {g.group_id}: {table_cell(g.point)}" for g in omitted]
+        if account.omits_versions:
+            out += ["", "Other versions of disputed points it reports, carried only elsewhere:", ""]
+            out += [
+                f"- {v.group_id}, side {v.side} ({table_cell(', '.join(v.holders))}): "
+                f"{table_cell(v.version)}"
+                for v in account.omits_versions
+            ]
         out.append("")
 
     if rec.warnings:

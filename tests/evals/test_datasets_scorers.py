@@ -77,11 +77,23 @@ def _rec(speaker: str) -> Reconciliation:
 
 async def test_basil_quote_attribution() -> None:
     c = _basil_case()
-    good = await h.one(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("Rick Perry")))
-    bad = await h.one(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("critics")))
+    good_all = await h.scores(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("Rick Perry")))
+    bad_all = await h.scores(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("critics")))
+    good, bad = good_all["basil_quote_attribution"], bad_all["basil_quote_attribution"]
     assert good.value == 1.0
     assert bad.value == 0.0 and "misattributed" in bad.details[0].explanation
     assert len(good.details) == 1  # the other_anti category label is not a name
+    # The same span counts for the person split too: its label is a person's name.
+    assert good_all["basil_person_quote_attribution"].value == 1.0
+    assert bad_all["basil_person_quote_attribution"].value == 0.0
+
+
+async def test_a_group_label_is_left_out_of_the_person_split() -> None:
+    c = _basil_case()
+    c.bias_spans = [s.model_copy(update={"speaker": "Tea_Party"}) for s in c.bias_spans]
+    out = await h.scores(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("Tea Party")))
+    assert out["basil_quote_attribution"].value == 1.0
+    assert out["basil_person_quote_attribution"].status == "skipped"
 
 
 async def test_basil_lexical_leak() -> None:

@@ -108,9 +108,8 @@ async def test_cost_is_informative() -> None:
 async def test_scorers_skip_what_is_not_labelled() -> None:
     c = h.case()
     c.bias_spans = []
-    assert (await h.one(basil.basil_quote_attribution, h.pipeline_ctx(c, h.good()))).status == (
-        "skipped"
-    )
+    quotes = await h.scores(basil.basil_quote_attribution, h.pipeline_ctx(c, h.good()))
+    assert {s.status for s in quotes.values()} == {"skipped"}
     assert (await h.one(basil.basil_lexical_leak_free, h.summary_ctx(c, ["x"]))).status == (
         "skipped"
     )
@@ -172,3 +171,28 @@ def test_a_cue_word_that_belongs_to_the_claim_is_not_attribution() -> None:
     assert not has_attribution_cue("France has rejected the Russian offer.", besides=claim)
     assert has_attribution_cue("AFP said France has rejected the offer.", besides=claim)
     assert has_attribution_cue("France has rejected the Russian offer.")  # no claim given
+
+
+async def test_a_side_left_out_of_a_reported_dispute_is_a_flagged_omission() -> None:
+    # S1 left out as a group (omits) or as the sides of a dispute it carries one way
+    # (omits_versions): both flag the gold omissions of the facts on those sides.
+    from service.schemas import OmittedVersion
+
+    c = h.case()
+    rec = h.good()
+
+    def s1_flags(versions: list[OmittedVersion]):  # type: ignore[no-untyped-def]
+        accounts = [
+            a.model_copy(update={"omits": [], "omits_versions": versions})
+            if a.source_id == "S1"
+            else a
+            for a in rec.accounts
+        ]
+        return rec.model_copy(update={"accounts": accounts})
+
+    both = [OmittedVersion(group_id="G1", side=n, version="v") for n in (1, 2)]
+    scores = await h.scores(omissions.omissions, h.pipeline_ctx(c, s1_flags(both)))
+    assert _val(scores["omission_recall"]) == 1.0
+    one = await h.scores(omissions.omissions, h.pipeline_ctx(c, s1_flags(both[:1])))
+    assert _val(one["omission_recall"]) < 1.0
+    assert any("G1/side 1" in d.explanation for d in one["omission_recall"].details)

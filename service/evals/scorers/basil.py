@@ -7,6 +7,7 @@ from service.evals.attribution import names_match
 from service.evals.dataset import pipeline_source_ids
 from service.evals.scorers.context import BASIL_CASE, ScoreContext, scorer
 from service.evals.scorers.score import Check, Score, ratio_score, short, skipped
+from service.text.speech import nlp
 
 
 def _speaker_name(raw: str) -> str | None:
@@ -16,16 +17,34 @@ def _speaker_name(raw: str) -> str | None:
     return raw.replace("_", " ").strip()
 
 
-@scorer(uses_judge=False, pipeline_only=True, requires=BASIL_CASE)
+def _is_person(label: str) -> bool:
+    """Whether a speaker label names one person ("Rick Perry"), not a group the annotators
+    credit for a member's words ("Tea Party", "Democratic Lawmakers", "plaintiffs"): the whole
+    label is one PERSON entity for the parser."""
+    doc = nlp()(label)
+    return len(doc.ents) == 1 and doc.ents[0].label_ == "PERSON" and doc.ents[0].text == label
+
+
+@scorer(
+    uses_judge=False,
+    pipeline_only=True,
+    requires=BASIL_CASE,
+    metrics=("basil_quote_attribution", "basil_person_quote_attribution"),
+)
 async def basil_quote_attribution(ctx: ScoreContext) -> list[Score]:
     case, rec = ctx.case, ctx.rec
     spans = [s for s in case.bias_spans if s.quote and s.speaker and _speaker_name(s.speaker)]
     if not spans:
-        return [skipped("basil_quote_attribution", "no BASIL quote span with a named speaker")]
+        why = "no BASIL quote span with a named speaker"
+        return [
+            skipped("basil_quote_attribution", why),
+            skipped("basil_person_quote_attribution", why),
+        ]
     index = pipeline_source_ids(case, rec)
     accounts = {a.source_id: a for a in rec.accounts}
     texts = {s.source_id: s.text for s in rec.sources}
     checks = []
+    person_checks = []
     for n, span in enumerate(spans, 1):
         speaker = _speaker_name(span.speaker or "") or ""
         sid = index.get(span.article)
@@ -68,6 +87,8 @@ async def basil_quote_attribution(ctx: ScoreContext) -> list[Score]:
                 f"{'attributed' if ok else 'misattributed'} ({found})"
             )
         checks.append(Check(item=item, passed=ok, explanation=expl))
+        if _is_person(speaker):
+            person_checks.append(checks[-1])
     return [
         ratio_score(
             "basil_quote_attribution",
@@ -78,7 +99,17 @@ async def basil_quote_attribution(ctx: ScoreContext) -> list[Score]:
             ),
             skip="no BASIL quote span with a named speaker",
             judged=False,
-        )
+        ),
+        ratio_score(
+            "basil_person_quote_attribution",
+            person_checks,
+            lambda ok, n: (
+                f"{ok}/{n} BASIL quote spans whose labelled speaker is a person (not a group "
+                "such as 'Tea Party') credited to that person"
+            ),
+            skip="no BASIL quote span labelled with a person's name",
+            judged=False,
+        ),
     ]
 
 

@@ -1,5 +1,8 @@
-"""Omissions: gold omissions flagged in the source's `omits` (recall), and flagged omissions
-that are gold omissions (precision). Both read the judged fact matches."""
+"""Omissions: gold omissions flagged in the source's `omits` or `omits_versions` (recall), and
+flagged omissions that are gold omissions (precision). Both read the judged fact matches.
+
+A flag is a group the source leaves out (`omits`) or one side of a disputed group it reports
+only another way (`omits_versions`): "S1 omits F22" is flagged either way."""
 
 from __future__ import annotations
 
@@ -25,7 +28,14 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
         sid = matches.source_map.get(omission.source)
         if sid is None or sid not in accounts:
             continue
-        omits = set(accounts[sid].omits)
+        # Each flag: an id for reports, and the claims it covers.
+        flags: dict[str, set[str]] = {
+            gid: set(groups[gid].claim_ids) for gid in accounts[sid].omits
+        }
+        for v in accounts[sid].omits_versions:
+            side = groups[v.group_id].sides[v.side - 1]
+            flags[f"{v.group_id}/side {v.side}"] = set(side.claim_ids)
+        omits = set(flags)
         for fact_id in omission.facts:
             claims = matches.claims_of(fact_id)
             item = f"{omission.source} omits {fact_id}"
@@ -40,7 +50,7 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
                     )
                 )
                 continue
-            hit = sorted(gid for gid in omits if claims & set(groups[gid].claim_ids))
+            hit = sorted(gid for gid in omits if claims & flags[gid])
             in_groups = sorted(g.group_id for g in rec.groups if claims & set(g.claim_ids))
             recall.append(
                 Check(
@@ -59,7 +69,7 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
             )
         gold_omitted = set(omission.facts)
         for gid in sorted(omits):
-            facts = {f for c in groups[gid].claim_ids for f in fact_of.get(c, set())}
+            facts = {f for c in flags[gid] for f in fact_of.get(c, set())}
             if not facts:
                 precision.append(
                     Check(
