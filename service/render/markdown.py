@@ -68,27 +68,31 @@ def render_markdown(rec: Reconciliation) -> str:
                 f"| {c.claim_id} | {c.kind.value} | {table_cell(c.asserter.name)} | "
                 f"{table_cell(c.statement)} | {evidence} |"
             )
-        if account.editorial:
-            out += ["", "Editorial voice (the outlet's own judgement, not reported fact):", ""]
-            out += [f"- {c.claim_id}: {table_cell(c.statement)}" for c in account.editorial]
-        if account.quotes:
-            out += ["", "Quotes (verbatim, character offsets into the article):", ""]
-            out += [
+        omitted = [g for g in rec.groups if g.group_id in set(account.omits)]
+        out += _bullets(
+            "Editorial voice (the outlet's own judgement, not reported fact):",
+            [f"- {c.claim_id}: {table_cell(c.statement)}" for c in account.editorial],
+        )
+        out += _bullets(
+            "Quotes (verbatim, character offsets into the article):",
+            [
                 f"- {q.quote_id} [{q.start}:{q.end}] {q.speaker or 'unattributed'}: "
                 f"“{table_cell(q.text)}”"
                 for q in account.quotes
-            ]
-        if account.omits:
-            omitted = [g for g in rec.groups if g.group_id in set(account.omits)]
-            out += ["", "Reported elsewhere, not here:", ""]
-            out += [f"- {g.group_id}: {table_cell(g.point)}" for g in omitted]
-        if account.omits_versions:
-            out += ["", "Other versions of disputed points it reports, carried only elsewhere:", ""]
-            out += [
+            ],
+        )
+        out += _bullets(
+            "Reported elsewhere, not here:",
+            [f"- {g.group_id}: {table_cell(g.point)}" for g in omitted],
+        )
+        out += _bullets(
+            "Other versions of disputed points it reports, carried only elsewhere:",
+            [
                 f"- {v.group_id}, side {v.side} ({table_cell(', '.join(v.holders))}): "
                 f"{table_cell(v.version)}"
                 for v in account.omits_versions
-            ]
+            ],
+        )
         out.append("")
 
     if rec.warnings:
@@ -118,3 +122,8 @@ def render_markdown(rec: Reconciliation) -> str:
             f"{step.wall_time_s:.1f} |"
         )
     return "\n".join(out) + "\n"
+
+
+def _bullets(title: str, lines: list[str]) -> list[str]:
+    """A titled list, or nothing when there is nothing to list."""
+    return ["", title, "", *lines] if lines else []

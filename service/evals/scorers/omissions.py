@@ -101,7 +101,9 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
         ratio_score(
             "omission_recall",
             recall,
-            lambda ok, n: f"{ok}/{n} gold omissions flagged in the source's omits list",
+            lambda ok, n: (
+                f"{ok}/{n} gold omissions flagged in the source's omits or omits_versions"
+            ),
             skip="the labels list no omissions",
             judged=True,
         ),
