@@ -35,7 +35,6 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
         for v in accounts[sid].omits_versions:
             side = groups[v.group_id].sides[v.side - 1]
             flags[f"{v.group_id}/side {v.side}"] = set(side.claim_ids)
-        omits = set(flags)
         for fact_id in omission.facts:
             claims = matches.claims_of(fact_id)
             item = f"{omission.source} omits {fact_id}"
@@ -50,7 +49,7 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
                     )
                 )
                 continue
-            hit = sorted(gid for gid in omits if claims & flags[gid])
+            hit = sorted(gid for gid, covered in flags.items() if claims & covered)
             in_groups = sorted(g.group_id for g in rec.groups if claims & set(g.claim_ids))
             recall.append(
                 Check(
@@ -60,7 +59,7 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
                         f"{item}: flagged via {', '.join(hit)}"
                         if hit
                         else f"{item}: not flagged (its claims are in {', '.join(in_groups)}, not in "
-                        f"{sid}'s omits {sorted(omits)})"
+                        f"{sid}'s omits {sorted(flags)})"
                         if in_groups
                         else f"{item}: not flagged; its claims ({', '.join(sorted(claims))}) are in "
                         "no group (opinion claims are not aligned, so they cannot be omitted)"
@@ -68,7 +67,7 @@ async def omissions(ctx: ScoreContext) -> list[Score]:
                 )
             )
         gold_omitted = set(omission.facts)
-        for gid in sorted(omits):
+        for gid in sorted(flags):
             facts = {f for c in flags[gid] for f in fact_of.get(c, set())}
             if not facts:
                 precision.append(
