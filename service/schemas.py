@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"  # 1.2: SourceAccount.omits_versions
+SCHEMA_VERSION = "1.3"  # 1.3: claim part spans and rule ids; 1.2: SourceAccount.omits_versions
 
 
 class StrictModel(BaseModel):
@@ -91,6 +91,14 @@ class Claim(StrictModel):
     sentence_ids: list[int]
     evidence: list[Span] = Field(description="The article sentences the claim rests on.")
     quote_ids: list[str] = Field(default_factory=list)
+    # Where the attribution's parts are in the article (PARC/PolNeAR conventions): the source
+    # mention as written (a pronoun stays a pronoun), the cue, and the reported content.
+    source_span: Span | None = Field(None, description="The source mention as written.")
+    cue_span: Span | None = Field(None, description="The reporting cue ('said', 'according to').")
+    content_span: Span | None = Field(None, description="What is attributed to the source.")
+    rule_ids: list[str] = Field(
+        default_factory=list, description="Ids of the rules that produced this claim's attribution."
+    )
 
     @property
     def is_editorial(self) -> bool:
@@ -181,6 +189,7 @@ class PairJudgment(StrictModel):
     relation: str = Field(description="same, contradict or different.")
     score: float = Field(description="Candidate score (word and entity overlap).")
     decided_by: str = Field(description="'model', or the rule that decided it.")
+    rule_id: str | None = Field(None, description="Stable id of the deciding rule, if a rule.")
 
 
 class Summary(StrictModel):
