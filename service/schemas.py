@@ -162,6 +162,11 @@ class ClaimGroup(StrictModel):
     source_ids: list[str]
     sides: list[Side] = Field(description="One side when not disputed; two or more when disputed.")
     how_formed: str = Field(description="Why these claims were grouped (for auditing).")
+    question: str | None = Field(
+        None,
+        description="For a disputed point: the difference as a neutral question a reader can "
+        "scan ('Did the ministers discuss peace talks?'); each side is one answer.",
+    )
 
 
 class SummaryKind(StrEnum):
@@ -195,6 +200,11 @@ class PairJudgment(StrictModel):
 class Summary(StrictModel):
     sentences: list[SummarySentence]
     note: str | None = None
+    headline: str | None = Field(
+        None,
+        description="The event named in neutral words (page title and heading); never an "
+        "outlet's headline.",
+    )
 
     @property
     def text(self) -> str:
