@@ -6,10 +6,18 @@ import re
 from html import escape
 
 from service.evals.report import CaseResult, EvalReport, fmt, fmt_diff, judge_banner, verdict
+from service.evals.report_overview import plain_name
+from service.evals.report_overview import render_html as first_screen
 from service.evals.scorers.score import Score
 
+# Fits 390 px without sideways scroll: long words and paths may break anywhere, pre wraps,
+# and the wide detail tables scroll inside their own box (div.scroll), never the page.
 _CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
+body{font:14px/1.45 system-ui,sans-serif;margin:1em auto;max-width:1200px;color:#222;padding:0 1em;overflow-wrap:break-word}
+code,pre,li,summary,td,p{overflow-wrap:anywhere}pre{white-space:pre-wrap}div.scroll{overflow-x:auto;max-width:100%}
+td.num,table.glance thead th{white-space:nowrap;overflow-wrap:normal}
+table.glance caption{text-align:left;color:#555;padding-bottom:.3em}table.glance th[scope=row]{font-weight:normal;background:none}
+table.glance code{color:#555}#first-screen p{margin:.6em 0}p.banner{font-weight:normal}
 h1,h2,h3{margin-top:1.6em}table{border-collapse:collapse;margin:.6em 0;width:100%}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -232,8 +240,10 @@ def render_html(report: EvalReport) -> str:
     # Not applying the thresholds is no pass: the banner says so in amber.
     tone = "bad" if not report.passed else "warn" if report.thresholds_not_applied else "ok"
     h.append(f"<div class='banner {tone}' id='verdict'>{e(verdict(report))}</div>")
+    h.append(first_screen(report))
     a = report.judge.agreement
     trusted = a.status == "checked" and (a.kappa or 0) >= 0.6
+    h.append("<h2 id='run'>Run</h2>")
     h.append(
         f"<div class='banner {'ok' if trusted else 'warn'}' id='judge-banner'>"
         f"{e(judge_banner(report))}</div>"
@@ -266,17 +276,18 @@ def render_html(report: EvalReport) -> str:
         "a metric does not apply (per-source scorers do not apply to the baseline).</small>"
     )
     h.append(
-        "<table class='comparison'><thead><tr><th>metric</th><th>pipeline</th>"
+        "<div class='scroll'><table class='comparison'><thead><tr><th>metric</th><th>pipeline</th>"
         "<th>baseline</th><th>difference</th><th>cases</th></tr></thead><tbody>"
     )
     for r in report.comparison:
         h.append(
-            f"<tr><td>{e(r.metric)}</td><td class='num'>{fmt(r.pipeline, r.metric)}</td>"
+            f"<tr><td>{e(plain_name(r.metric))} <code>{e(r.metric)}</code></td>"
+            f"<td class='num'>{fmt(r.pipeline, r.metric)}</td>"
             f"<td class='num'>{fmt(r.baseline, r.metric)}</td>"
             f"<td class='num'>{fmt_diff(r.difference, r.metric)}</td>"
             f"<td class='num'>{r.cases}</td></tr>"
         )
-    h.append("</tbody></table>")
+    h.append("</tbody></table></div>")
 
     if report.failures:
         h.append("<h2>Threshold failures</h2><ul>")
@@ -342,9 +353,9 @@ def render_html(report: EvalReport) -> str:
             h.append(f"<p class='fail'>ERROR: {e(case.error)}</p>")
             continue
         h.append(
-            "<table><thead><tr><th>metric</th><th>pipeline</th><th>baseline</th>"
-            "<th>difference</th><th>threshold</th><th>status</th><th>explanation</th>"
-            "</tr></thead><tbody>"
+            "<div class='scroll'><table><thead><tr><th>metric</th><th>pipeline</th>"
+            "<th>baseline</th><th>difference</th><th>threshold</th><th>status</th>"
+            "<th>explanation</th></tr></thead><tbody>"
         )
         for s in case.pipeline:
             b = case.score("baseline", s.name)
@@ -360,16 +371,20 @@ def render_html(report: EvalReport) -> str:
             label, cls = _status(s)
             judged = " <small>(judge)</small>" if s.judged else ""
             h.append(
-                f"<tr><td>{e(s.name)}{judged}</td><td class='num'>{_val(s)}</td>"
+                f"<tr><td>{e(plain_name(s.name))} <code>{e(s.name)}</code>{judged}</td>"
+                f"<td class='num'>{_val(s)}</td>"
                 f"<td class='num'>{_val(b)}</td>"
                 f"<td class='num'>{fmt_diff(diff, s.name)}</td>"
                 f"<td class='num'>{fmt(s.threshold)}</td><td class='{cls}'>{label}</td>"
                 f"<td>{e(s.explanation)}</td></tr>"
             )
-        h.append("</tbody></table>")
+        h.append("</tbody></table></div>")
         grid = fact_grid(case)
         if grid:
-            h.append(f"<h3>Gold facts found per source ({e(case.case_id)})</h3>{grid}")
+            h.append(
+                f"<h3>Gold facts found per source ({e(case.case_id)})</h3>"
+                f"<div class='scroll'>{grid}</div>"
+            )
         for subject, scores in (("pipeline", case.pipeline), ("baseline", case.baseline)):
             for s in scores:
                 if not s.details:
@@ -392,7 +407,7 @@ def render_html(report: EvalReport) -> str:
             )
 
     h.append(
-        "<h2>Cost</h2><table><thead><tr><th>step</th><th>calls</th><th>attempts</th>"
+        "<h2>Cost</h2><div class='scroll'><table><thead><tr><th>step</th><th>calls</th><th>attempts</th>"
         "<th>cache hits</th><th>prompt tokens</th><th>completion tokens</th>"
         "<th>tokens from cache</th><th>wall s</th></tr></thead><tbody>"
     )
@@ -405,5 +420,5 @@ def render_html(report: EvalReport) -> str:
             f"<td class='num'>{st.cached_usage.total_tokens}</td>"
             f"<td class='num'>{st.wall_time_s:.1f}</td></tr>"
         )
-    h.append("</tbody></table></body></html>")
+    h.append("</tbody></table></div></body></html>")
     return "\n".join(h) + "\n"

@@ -20,6 +20,27 @@ from service.schemas import PromptRef, StepRecord
 REPORT_VERSION = "1"
 
 
+class RunCost(BaseModel):
+    """What one output cost: tokens (spent now, or served from the response cache, which
+    cost them when first computed) and wall-clock time of the whole step."""
+
+    tokens: int = Field(description="Tokens the answers cost: spent now + served from cache.")
+    tokens_spent: int = Field(description="Tokens spent by this run (cache hits excluded).")
+    calls: int = 0
+    cache_hits: int = 0
+    wall_s: float = Field(description="Wall-clock seconds, model calls and everything else.")
+
+    @classmethod
+    def of(cls, steps: list[StepRecord], wall_s: float) -> RunCost:
+        return cls(
+            tokens=sum(s.usage.total_tokens + s.cached_usage.total_tokens for s in steps),
+            tokens_spent=sum(s.usage.total_tokens for s in steps),
+            calls=sum(s.calls for s in steps),
+            cache_hits=sum(s.cache_hits for s in steps),
+            wall_s=round(wall_s, 3),
+        )
+
+
 class CaseResult(BaseModel):
     case_id: str
     dataset: str
@@ -35,6 +56,8 @@ class CaseResult(BaseModel):
     reconciliation_path: str | None = None
     judge_calls: int = 0
     wall_time_s: float = 0.0
+    pipeline_cost: RunCost | None = None  # None in reports written before it was recorded
+    baseline_cost: RunCost | None = None
 
     def score(self, subject: str, name: str) -> Score | None:
         scores = self.pipeline if subject == "pipeline" else self.baseline
@@ -51,6 +74,7 @@ class JudgeInfo(BaseModel):
     errors: int = 0
     unjudged: int = 0
     agreement: JudgeAgreement
+    pairs_path: str | None = None  # the hand-judged pairs it was checked on
 
 
 class ComparisonRow(BaseModel):
@@ -306,10 +330,14 @@ def _status(s: Score) -> str:
 
 
 def render_markdown(report: EvalReport) -> str:
+    # The first screen (report_overview imports this module's models, hence the late import).
+    from service.evals.report_overview import plain_name
+    from service.evals.report_overview import render_markdown as first_screen
+
     out = ["# Rashomon eval", ""]
     out.append(f"{verdict(report)}.")
+    out += ["", *first_screen(report), "", "## Run", ""]
     out += [
-        "",
         f"- backend `{report.backend}`, model `{report.model}`",
         f"- git commit `{report.git_commit or 'unknown'}`",
         f"- started {report.started_at.isoformat()}, {report.duration_s:.1f} s",
@@ -343,7 +371,8 @@ def render_markdown(report: EvalReport) -> str:
     ]
     for r in report.comparison:
         out.append(
-            f"| {r.metric} | {fmt(r.pipeline, r.metric)} | {fmt(r.baseline, r.metric)} | "
+            f"| {plain_name(r.metric)} (`{r.metric}`) | {fmt(r.pipeline, r.metric)} | "
+            f"{fmt(r.baseline, r.metric)} | "
             f"{fmt_diff(r.difference, r.metric)} | {r.cases} |"
         )
     if report.failures:
@@ -388,7 +417,8 @@ def render_markdown(report: EvalReport) -> str:
             b = case.score("baseline", s.name)
             bval = fmt(b.value, s.name) if b and b.status == "ok" else "n/a"
             out.append(
-                f"| {s.name} | {fmt(s.value, s.name) if s.status == 'ok' else 'n/a'} | "
+                f"| {plain_name(s.name)} (`{s.name}`) | "
+                f"{fmt(s.value, s.name) if s.status == 'ok' else 'n/a'} | "
                 f"{bval} | {_status(s)} | {table_cell(s.explanation)} |"
             )
         failed = [(s, c) for s in case.pipeline for c in s.details if c.passed is False]

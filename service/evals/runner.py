@@ -34,9 +34,17 @@ from service.evals.judge import (
     agreement,
 )
 from service.evals.labels import DEFAULT_JUDGE_PAIRS, JudgePair, LabelsError, load_judge_pairs
+from service.evals.ratings_input import (
+    CANDIDATES_FILE,
+    CaseCandidates,
+    articles_of,
+    pipeline_parts,
+    write_candidates,
+)
 from service.evals.report import (
     FAKE_NOT_A_MODEL,
     CaseResult,
+    RunCost,
     EvalReport,
     JudgeInfo,
     apply_thresholds,
@@ -133,13 +141,26 @@ async def run_case(
     steps: list[StepRecord] = []
     log(f"eval {case.case_id}: pipeline on {len(case.articles)} articles")
     progress(Progress(CASE, 0, len(case.articles), case.case_id))
+    # What a blind-rating packet needs (`rashomon ratings packets`), kept as the case runs.
+    candidates = CaseCandidates(
+        case_id=case.case_id,
+        dataset=case.dataset,
+        name=case.name,
+        articles=articles_of(case.articles),
+        reference_summary=case.reference_summary,
+    )
     try:
+        t_pipeline = time.perf_counter()
         rec = await reconcile(case.articles, llm=llm, settings=settings, progress=progress)
     except RashomonError as e:
         result.status, result.error = "error", f"{type(e).__name__}: {e}"
         log(f"eval {case.case_id}: pipeline failed: {e}")
         result.wall_time_s = time.perf_counter() - started
+        candidates.pipeline_error = result.error
+        write_candidates(case_dir / CANDIDATES_FILE, candidates)
         return result, steps
+    result.pipeline_cost = RunCost.of(rec.steps, time.perf_counter() - t_pipeline)
+    candidates.pipeline_sentences, candidates.pipeline_disputes = pipeline_parts(rec)
     steps += rec.steps
     (case_dir / "reconciliation.json").write_text(rec.model_dump_json(indent=2), "utf-8")
     (case_dir / "reconciliation.md").write_text(render_reconciliation(rec), "utf-8")
@@ -158,7 +179,10 @@ async def run_case(
         log(f"eval {case.case_id}: baseline summary")
         progress(Progress(BASELINE, 0, 1, case.case_id))
         meter = llm.meter("baseline")
+        t_baseline = time.perf_counter()
         text, b_sentences, error = await baseline_summary(case.articles, llm, meter)
+        result.baseline_cost = RunCost.of([meter.record()], time.perf_counter() - t_baseline)
+        candidates.baseline_summary, candidates.baseline_error = text or None, error
         steps.append(meter.record())
         progress(Progress(BASELINE, 1, 1, case.case_id))
         result.baseline_summary, result.baseline_error = text or None, error
@@ -173,6 +197,7 @@ async def run_case(
                 progress=progress,
                 step=BASELINE_SCORING,
             )
+    write_candidates(case_dir / CANDIDATES_FILE, candidates)
     result.judge_calls = judge.calls - calls_before
     result.wall_time_s = round(time.perf_counter() - started, 3)
     log(f"eval {case.case_id}: done ({result.judge_calls} judge calls, {result.wall_time_s:.1f} s)")
@@ -307,6 +332,7 @@ async def run_eval(
             errors=judge.errors,
             unjudged=judge.unjudged,
             agreement=judge_check,
+            pairs_path=str(options.judge_pairs) if options.judge_pairs else None,
         ),
         cases=results,
         steps=all_steps
