@@ -102,6 +102,7 @@ def _optional_registrars() -> list[Registrar]:
     for module in (
         "service.evals.cli",
         "service.evals.labels_cli",
+        "service.evals.ratings_cli",
         "service.api.cli",
         "service.batch.cli",
     ):

@@ -62,7 +62,8 @@ class CaseCandidates(BaseModel):
     def summary(self, system: System) -> str | None:
         """The text a rater reads for `system`, or None when it has none."""
         if system == "pipeline":
-            return " ".join(self.pipeline_sentences) if self.pipeline_sentences else None
+            # One sentence a line: the reader's page lists them in order.
+            return "\n".join(self.pipeline_sentences) if self.pipeline_sentences else None
         if system == "baseline":
             return self.baseline_summary or None
         return self.reference_summary or None
