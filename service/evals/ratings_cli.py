@@ -72,9 +72,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "DIR/key.json, lists every problem at once, and writes the tally.",
     )
     t.add_argument("dir", type=Path, help="the folder `ratings packets --out` wrote")
-    t.add_argument(
-        "--ratings", type=Path, help=f"returned forms (default DIR/{RATINGS_DIR})"
-    )
+    t.add_argument("--ratings", type=Path, help=f"returned forms (default DIR/{RATINGS_DIR})")
     t.set_defaults(func=_tally)
 
 

@@ -115,7 +115,9 @@ class _Checker:
         return {str(k): v for k, v in value.items()}
 
 
-def check_form(data: object, path: str, key: RatingKey, rater_dir: str) -> tuple[Rating | None, list[str]]:
+def check_form(
+    data: object, path: str, key: RatingKey, rater_dir: str
+) -> tuple[Rating | None, list[str]]:
     c = _Checker(path)
     if not isinstance(data, dict):
         c.bad("form", "not a YAML mapping; start from the packet's .form.yaml")
@@ -168,7 +170,9 @@ def check_form(data: object, path: str, key: RatingKey, rater_dir: str) -> tuple
         defects[lb] = [i.strip() for i in items if i.strip()]
     differences = _differences(c, data.get("differences"), labels)
     stated: dict[str, list[Stated]] = {}
-    for lb, items in c.mapping(data.get("stated_differences"), "stated_differences", labels).items():
+    for lb, items in c.mapping(
+        data.get("stated_differences"), "stated_differences", labels
+    ).items():
         if lb not in labels:
             continue
         if items is None:
@@ -189,7 +193,13 @@ def check_form(data: object, path: str, key: RatingKey, rater_dir: str) -> tuple
             else:
                 stated[lb].append(Stated(text, real))
     unknown = set(data) - {
-        "packet", "rater", "scores", "ranking", "defects", "differences", "stated_differences"
+        "packet",
+        "rater",
+        "scores",
+        "ranking",
+        "defects",
+        "differences",
+        "stated_differences",
     }
     for k in sorted(map(str, unknown)):
         c.bad(k, "unknown field (keep the form's keys only)")

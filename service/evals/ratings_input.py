@@ -21,7 +21,7 @@ CANDIDATES_VERSION = "1"
 # The systems a packet can hold. The names appear only in the key, never in a packet.
 System = Literal["pipeline", "baseline", "editors"]
 SYSTEMS: tuple[System, ...] = ("pipeline", "baseline", "editors")
-SYSTEM_NAMES: dict[System, str] = {
+SYSTEM_NAMES: dict[str, str] = {
     "pipeline": "the pipeline (Rashomon's summary)",
     "baseline": "the one-prompt baseline",
     "editors": "the editors' roundup (NeuS / AllSides)",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 from service.evals.ratings import CRITERIA, KEY_FILE, RATINGS_DIR, RatingKey, read_key
@@ -49,7 +50,9 @@ class SystemFigures(BaseModel):
     forms: int
     mean: dict[str, float | None] = Field(description="Criterion -> mean score 1-5.")
     ranked_first: Count
-    differences_surfaced: Count = Field(description="Raters' real differences it states, attributed.")
+    differences_surfaced: Count = Field(
+        description="Raters' real differences it states, attributed."
+    )
     stated_not_real: Count = Field(description="Differences it states that are not real.")
     defects: int
 
@@ -84,7 +87,9 @@ class GroupTally(BaseModel):
     )
     pipeline_vs_baseline_forms: WinTieLoss
     pipeline_vs_baseline_events: WinTieLoss
-    preferred_to_baseline: Count = Field(description="Events the pipeline wins (rater signs summed).")
+    preferred_to_baseline: Count = Field(
+        description="Events the pipeline wins (rater signs summed)."
+    )
     ahead_of_editors: Count = Field(description="Forms ranking the pipeline above the roundup.")
     first_ahead_of_editors: Count = Field(
         description="Forms ranking the pipeline first and above the roundup."
@@ -210,9 +215,7 @@ def _system_figures(ratings: list[Rating], key: RatingKey, system: System) -> Sy
 
 
 def _group(name: str, ratings: list[Rating], key: RatingKey) -> GroupTally:
-    systems = {
-        s: f for s in SYSTEMS if (f := _system_figures(ratings, key, s)) is not None
-    }
+    systems = {s: f for s in SYSTEMS if (f := _system_figures(ratings, key, s)) is not None}
     raters = sorted({r.rater for r in ratings})
     per_rater: dict[str, dict[str, dict[str, float | None]]] = {}
     for rater in raters:
@@ -300,7 +303,9 @@ def render_group(g: GroupTally) -> list[str]:
             + " | ".join(_f(f.mean[c]) for c in CRITERIA)
             + f" | {f.ranked_first.text()} | {f.forms} |"
         )
-    out.append("| goal for the pipeline (issue 17) | " + " | ".join(_goal(c) for c in CRITERIA) + " | | |")
+    out.append(
+        "| goal for the pipeline (issue 17) | " + " | ".join(_goal(c) for c in CRITERIA) + " | | |"
+    )
     out += [
         "",
         f"- Pipeline against the baseline, wins / ties / losses: per form "
@@ -374,8 +379,11 @@ def render_markdown(t: Tally, key: RatingKey) -> str:
     if t.unrated:
         out += ["", f"Not rated yet: {', '.join(t.unrated)}."]
     if key.skipped:
-        out += ["", "No packet (the pipeline wrote no summary): "
-                + "; ".join(f"{c}: {why}" for c, why in key.skipped.items())]
+        out += [
+            "",
+            "No packet (the pipeline wrote no summary): "
+            + "; ".join(f"{c}: {why}" for c, why in key.skipped.items()),
+        ]
     for g in t.groups:
         out += ["", *render_group(g)]
     return "\n".join(out) + "\n"
@@ -390,4 +398,3 @@ def run_tally(directory: Path, ratings_dir: Path | None = None) -> tuple[Tally, 
     md.write_text(render_markdown(result, key), "utf-8")
     js.write_text(result.model_dump_json(indent=2), "utf-8")
     return result, md, js
-

@@ -43,13 +43,22 @@ PLAIN_NAMES: dict[str, str] = {
 CASE_KINDS: dict[str, tuple[str, str]] = {
     "seeds": ("seed case", "hand-labelled facts, speakers, disputes, framing and omissions"),
     "basil": ("BASIL event", "full articles from Fox News, NYT and HuffPost; expert bias spans"),
-    "neus": ("NeuS event", "opening paragraphs from left, centre and right outlets; an "
-             "editors' neutral roundup (AllSides)"),
+    "neus": (
+        "NeuS event",
+        "opening paragraphs from left, centre and right outlets; an "
+        "editors' neutral roundup (AllSides)",
+    ),
 }
 
 # Landis and Koch's words for a kappa, upper bound first match.
-_KAPPA_WORDS = ((0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"),
-                (0.8, "substantial"), (1.01, "almost perfect"))
+_KAPPA_WORDS = (
+    (0.0, "poor"),
+    (0.2, "slight"),
+    (0.4, "fair"),
+    (0.6, "moderate"),
+    (0.8, "substantial"),
+    (1.01, "almost perfect"),
+)
 _LEADING_COUNT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\b")
 
 
@@ -186,9 +195,7 @@ def metric_rows(report: EvalReport) -> tuple[list[MetricRow], list[str]]:
                 judged=any(s.judged for s in p_scores),
                 pipeline=p,
                 baseline=figure(_scores(report.cases, "baseline", name)),
-                threshold=None
-                if report.thresholds_not_applied
-                else report.thresholds.get(name),
+                threshold=None if report.thresholds_not_applied else report.thresholds.get(name),
                 below=sum(v is False for v in verdicts),
                 checked=len(verdicts),
             )

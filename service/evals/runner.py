@@ -44,9 +44,9 @@ from service.evals.ratings_input import (
 from service.evals.report import (
     FAKE_NOT_A_MODEL,
     CaseResult,
-    RunCost,
     EvalReport,
     JudgeInfo,
+    RunCost,
     apply_thresholds,
     comparison,
     diff_reports,

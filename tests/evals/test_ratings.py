@@ -46,8 +46,12 @@ def _case(i: int, *, reference: bool = True, pipeline: bool = True) -> CaseCandi
         dataset="neus",
         name=f"Roundup title {i}",
         articles=[
-            PacketArticle(outlet="Outlet A", title=f"Vote {i} passes", text=f"The vote {i} passed."),
-            PacketArticle(outlet="Outlet B", title="A vote", text="Lawmakers approved it.\n\nIt was close."),
+            PacketArticle(
+                outlet="Outlet A", title=f"Vote {i} passes", text=f"The vote {i} passed."
+            ),
+            PacketArticle(
+                outlet="Outlet B", title="A vote", text="Lawmakers approved it.\n\nIt was close."
+            ),
         ],
         pipeline_sentences=[f"The vote {i} passed.", "Outlet B says it was close."]
         if pipeline
@@ -62,7 +66,9 @@ def _case(i: int, *, reference: bool = True, pipeline: bool = True) -> CaseCandi
 def _eval_dir(root: Path, cases: list[CaseCandidates]) -> Path:
     """An eval output folder as `rashomon eval` writes it (only what packets read)."""
     root.mkdir(parents=True)
-    report = {"cases": [{"case_id": c.case_id, "dataset": c.dataset, "name": c.name} for c in cases]}
+    report = {
+        "cases": [{"case_id": c.case_id, "dataset": c.dataset, "name": c.name} for c in cases]
+    }
     (root / "eval.json").write_text(json.dumps(report))
     for c in cases:
         d = root / "cases" / c.case_id
@@ -82,7 +88,9 @@ def test_packets_hide_the_systems_and_keep_the_key_outside(tmp_path: Path) -> No
     out = _packets(tmp_path, [_case(1), _case(2, reference=False), _case(3, pipeline=False)])
     key = read_key(out / KEY_FILE)
     assert not (out / PACKETS_DIR / KEY_FILE).exists()
-    assert set(key.packets) == {"event-01", "event-02"} and key.skipped == {"neus-3": "BackendError: down"}
+    assert set(key.packets) == {"event-01", "event-02"} and key.skipped == {
+        "neus-3": "BackendError: down"
+    }
     assert sorted(key.packets["event-01"].labels) == ["X", "Y", "Z"]
     assert sorted(key.packets["event-02"].labels.values()) == ["baseline", "pipeline"]
     assert key.packets["event-02"].left_out == {"editors": "none in the data set"}
@@ -118,12 +126,25 @@ def test_order_is_seeded_per_event() -> None:
     assert {firsts.count(s) for s in systems} != {30}
 
 
-def test_packets_refuse_to_overwrite_and_duplicates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_packets_refuse_to_overwrite_and_duplicates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _packets(tmp_path, [_case(1)])
     src = tmp_path / "eval"
     assert main(["ratings", "packets", "--from", str(src), "--out", str(out)]) == 2
     assert "packets/ already holds files" in capsys.readouterr().err
-    code = main(["ratings", "packets", "--from", str(src), "--from", str(src), "--out", str(tmp_path / "o2")])
+    code = main(
+        [
+            "ratings",
+            "packets",
+            "--from",
+            str(src),
+            "--from",
+            str(src),
+            "--out",
+            str(tmp_path / "o2"),
+        ]
+    )
     assert code == 2 and "comes twice" in capsys.readouterr().err
 
 
@@ -196,7 +217,9 @@ def test_form_errors_name_the_file_and_field(tmp_path: Path) -> None:
     form = _form("event-01", "ann", {"X": 4, "Y": 3}, "X > Y")
     del form["scores"]["Y"]["readable"]
     form["scores"]["X"]["neutral"] = 7
-    form["differences"] = [{"point": "who", "who_says_what": "A: x; B: y", "surfaced": {"X": "maybe"}}]
+    form["differences"] = [
+        {"point": "who", "who_says_what": "A: x; B: y", "surfaced": {"X": "maybe"}}
+    ]
     _write(ratings, form)
     _write(ratings, _form("event-09", "ann", {"X": 4, "Y": 3}, "X > Y"))
     with pytest.raises(FormErrors) as info:
@@ -206,7 +229,10 @@ def test_form_errors_name_the_file_and_field(tmp_path: Path) -> None:
     assert "ratings/ann/event-01.yaml: scores.X.neutral: 7 is not a whole number 1-5" in problems
     assert "ratings/ann/event-01.yaml: differences[1].surfaced.X: 'maybe': yes or no" in problems
     assert "ratings/ann/event-01.yaml: differences[1].surfaced.Y: missing" in problems
-    assert any(p.startswith("ratings/ann/event-09.yaml: packet: 'event-09' is not a packet") for p in problems)
+    assert any(
+        p.startswith("ratings/ann/event-09.yaml: packet: 'event-09' is not a packet")
+        for p in problems
+    )
 
 
 def test_the_empty_template_does_not_validate(tmp_path: Path) -> None:
@@ -237,20 +263,40 @@ def _fixture_forms() -> tuple[RatingKey, list[dict[str, Any]]]:
         }
     )
     diff = [
-        {"point": "who asked", "who_says_what": "A: France; B: Russia", "surfaced": {"X": "no", "Y": "yes", "Z": "no"}},
-        {"point": "the toll", "who_says_what": "A: 3; B: 5", "surfaced": {"X": "yes", "Y": "no", "Z": "no"}},
+        {
+            "point": "who asked",
+            "who_says_what": "A: France; B: Russia",
+            "surfaced": {"X": "no", "Y": "yes", "Z": "no"},
+        },
+        {
+            "point": "the toll",
+            "who_says_what": "A: 3; B: 5",
+            "surfaced": {"X": "yes", "Y": "no", "Z": "no"},
+        },
     ]
     forms = [
         # ann: pipeline first alone, baseline last
         _form(
-            "event-01", "ann", {"X": 2, "Y": [5, 4, 4, 3], "Z": 4}, "Y > Z > X",
+            "event-01",
+            "ann",
+            {"X": 2, "Y": [5, 4, 4, 3], "Z": 4},
+            "Y > Z > X",
             differences=diff,
-            stated={"X": [], "Y": [{"text": "Accounts differ on who asked", "real": True},
-                               {"text": "Accounts differ on the weather", "real": False}], "Z": []},
+            stated={
+                "X": [],
+                "Y": [
+                    {"text": "Accounts differ on who asked", "real": True},
+                    {"text": "Accounts differ on the weather", "real": False},
+                ],
+                "Z": [],
+            },
         ),
         # bob: editors and pipeline tied first, baseline last
         _form(
-            "event-01", "bob", {"X": 3, "Y": [4, 4, 3, 2], "Z": 4}, "Z = Y > X",
+            "event-01",
+            "bob",
+            {"X": 3, "Y": [4, 4, 3, 2], "Z": 4},
+            "Z = Y > X",
             stated={"X": [], "Y": [{"text": "who asked", "real": "yes"}], "Z": []},
         ),
         # ann on event-02: baseline beats pipeline
@@ -268,7 +314,12 @@ def test_tally_computes_known_values(tmp_path: Path) -> None:
     (all_,) = result.groups
     p, b, e = (all_.systems[s] for s in ("pipeline", "baseline", "editors"))
     assert p.forms == 3 and e.forms == 2
-    assert p.mean == {"faithful": 4.0, "neutral": round(11 / 3, 3), "complete": round(10 / 3, 3), "readable": round(8 / 3, 3)}
+    assert p.mean == {
+        "faithful": 4.0,
+        "neutral": round(11 / 3, 3),
+        "complete": round(10 / 3, 3),
+        "readable": round(8 / 3, 3),
+    }
     assert b.mean["faithful"] == 3.0 and e.mean["readable"] == 4.0
     assert (p.ranked_first.n, p.ranked_first.of) == (2, 3)  # ann alone, bob tied
     assert (e.ranked_first.n, e.ranked_first.of) == (1, 2)
@@ -293,7 +344,9 @@ def test_tally_computes_known_values(tmp_path: Path) -> None:
     assert (a.pair_order.n, a.pair_order.of) == (2, 3)
     assert (a.pipeline_vs_baseline.n, a.pipeline_vs_baseline.of) == (1, 1)
     text = md.read_text()
-    assert "| the pipeline (Rashomon's summary) | 4.00 | 3.67 | 3.33 | 2.67 | 2/3 (67%) | 3 |" in text
+    assert (
+        "| the pipeline (Rashomon's summary) | 4.00 | 3.67 | 3.33 | 2.67 | 2/3 (67%) | 3 |" in text
+    )
     assert "per form 2 / 0 / 1; per event (raters' verdicts summed) 1 / 0 / 1" in text
     assert json.loads(js.read_text())["groups"][0]["forms"] == 3
 
@@ -311,7 +364,9 @@ def test_tally_groups_by_data_set() -> None:
     assert result.groups[1].forms == 1 and result.groups[2].agreement is not None
 
 
-def test_cli_round_trip_and_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_round_trip_and_clear_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _packets(tmp_path, [_case(1), _case(2)])
     key = read_key(out / KEY_FILE)
     for packet, pk in key.packets.items():
@@ -327,13 +382,16 @@ def test_cli_round_trip_and_clear_errors(tmp_path: Path, capsys: pytest.CaptureF
     assert "ratings/ann/event-02.yaml: scores.X.complete: missing (a whole number 1-5)" in err
 
 
-async def test_eval_writes_what_packets_need(tmp_path: Path) -> None:
+def test_eval_writes_what_packets_need(tmp_path: Path) -> None:
+    import asyncio
+
     from service.config import Settings
     from service.evals.ratings_input import load_eval_dir
     from service.evals.runner import EvalOptions, run_eval
 
     options = EvalOptions(datasets=["seeds"], out_dir=tmp_path / "out", judge_pairs=None)
-    report = await run_eval(options, Settings(backend="fake", cache_enabled=False), log=lambda _l: None)
+    settings = Settings(backend="fake", cache_enabled=False)
+    report = asyncio.run(run_eval(options, settings, log=lambda _l: None))
     (case,) = load_eval_dir(tmp_path / "out")
     assert case.case_id == report.cases[0].case_id and len(case.articles) == 2
     rec = json.loads(Path(report.cases[0].reconciliation_path or "").read_text())
