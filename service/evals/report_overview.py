@@ -213,8 +213,8 @@ def _sum_costs(costs: list[RunCost]) -> RunCost:
     )
 
 
-def _ratio(a: float, b: float, least: float, unit: str) -> str:
-    return f"{a / b:.1f}×" if b >= least else f"n/a (the baseline took under {least:g}{unit})"
+def _ratio(a: float, b: float, least: float) -> str | None:
+    return f"{a / b:.1f}×" if b >= least else None
 
 
 def shown_path(path: str) -> str:
@@ -236,11 +236,19 @@ def cost_line(report: EvalReport) -> str:
         )
     p = _sum_costs([c.pipeline_cost for c in both if c.pipeline_cost])
     b = _sum_costs([c.baseline_cost for c in both if c.baseline_cost])
+    tokens = _ratio(p.tokens, b.tokens, 1)
+    time = _ratio(p.wall_s, b.wall_s, 0.1)
     line = (
-        f"Cost: the pipeline took {_ratio(p.tokens, b.tokens, 1, ' token')} the baseline's tokens "
-        f"({p.tokens:,} vs {b.tokens:,}) and {_ratio(p.wall_s, b.wall_s, 0.1, ' s')} its time "
-        f"({p.wall_s:.1f} s vs {b.wall_s:.1f} s) over {len(both)} case(s); scoring and the "
-        "judge are not counted."
+        "Cost: the pipeline took "
+        + (
+            f"{tokens} the baseline's tokens"
+            if tokens
+            else "tokens (no ratio: the baseline used none)"
+        )
+        + f" ({p.tokens:,} vs {b.tokens:,}) and "
+        + (f"{time} its time" if time else "time (no ratio: the baseline took under 0.1 s)")
+        + f" ({p.wall_s:.1f} s vs {b.wall_s:.1f} s) over {len(both)} case(s); scoring and "
+        "the judge are not counted."
     )
     hits, calls = p.cache_hits + b.cache_hits, p.calls + b.calls
     if hits:
