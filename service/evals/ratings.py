@@ -200,9 +200,10 @@ ANSWERING = """# Answering
 
 Each `event-NN.md` file holds the source articles about one event and candidate summaries
 labelled {labels}. Rate them as `BRIEF.md` says, and record your answers in a copy of that
-packet's form, `event-NN.form.yaml`, saved as `ratings/<your rater id>/event-NN.yaml` (one
-file per packet; keep every key; the form is YAML: a value after `:`, lists in `[...]` or as
-`- ` lines).
+packet's form, `event-NN.form.yaml`, saved as `event-NN.yaml` in your own folder named by
+your rater id (`ratings/<your rater id>/` beside this folder, unless you were told another
+place): one file per packet; keep every key; the form is YAML (a value after `:`, lists in
+`[...]` or as `- ` lines; quote texts with `"`).
 
 - `rater`: your rater id, the same in every file.
 - `scores`: for every candidate, a whole number 1-5 (5 best) for each of faithful, neutral,

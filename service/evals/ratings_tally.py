@@ -95,6 +95,9 @@ class GroupTally(BaseModel):
         description="Forms ranking the pipeline first and above the roundup."
     )
     agreement: Agreement | None
+    pipeline_disputes: int = Field(
+        0, description="Disputed sentences in the pipeline's summaries of these packets (key)."
+    )
 
 
 class Tally(BaseModel):
@@ -256,6 +259,9 @@ def _group(name: str, ratings: list[Rating], key: RatingKey) -> GroupTally:
         ahead_of_editors=Count(n=ahead, of=with_editors),
         first_ahead_of_editors=Count(n=first_ahead, of=with_editors),
         agreement=_agreement(ratings, key),
+        pipeline_disputes=sum(
+            len(key.packets[p].pipeline_disputes) for p in {r.packet for r in ratings}
+        ),
     )
 
 
@@ -334,6 +340,14 @@ def render_group(g: GroupTally) -> list[str]:
         f"| goal for the pipeline (issue 17) | {_goal('differences_surfaced')} | "
         f"{_goal('stated_not_real')} | |"
     )
+    if "pipeline" in g.systems:
+        stated = g.systems["pipeline"].stated_not_real.of
+        out += [
+            "",
+            f"The pipeline's summaries of these packets hold {g.pipeline_disputes} disputed "
+            f"sentence(s) (key.json); the raters listed {stated} difference(s) it states, over "
+            f"{g.systems['pipeline'].forms} form(s).",
+        ]
     out += ["", "Per rater (mean scores):", "", "| rater | system | " + " | ".join(CRITERIA) + " |"]
     out.append("|---|---|" + "---|" * len(CRITERIA))
     for rater, systems in g.per_rater.items():
