@@ -138,6 +138,7 @@ class MetricRow:
 @dataclass
 class Overview:
     cases_line: str
+    versus_line: str
     rows: list[MetricRow]
     not_scored: list[str]
     cost_line: str
@@ -302,10 +303,43 @@ def thresholds_line(report: EvalReport) -> str:
     return meaning
 
 
+def versus_line(report: EvalReport, rows: list[MetricRow]) -> str:
+    """One sentence: the pipeline against the baseline on every metric both have, and at
+    what cost ("6/9 against 2/9, at 10.7× the tokens")."""
+    both = [r for r in rows if r.baseline is not None]
+    if not both:
+        return "No metric applies to both the pipeline and the one-prompt baseline here."
+    costs = [c for c in report.cases if c.pipeline_cost and c.baseline_cost]
+    cost = ""
+    if costs:
+        p = _sum_costs([c.pipeline_cost for c in costs if c.pipeline_cost])
+        b = _sum_costs([c.baseline_cost for c in costs if c.baseline_cost])
+        parts = [
+            f"{r} the {what}"
+            for r, what in (
+                (_ratio(p.tokens, b.tokens, 1), "tokens"),
+                (_ratio(p.wall_s, b.wall_s, 0.1), "time"),
+            )
+            if r
+        ]
+        cost = f", at {' and '.join(parts)}" if parts else ""
+    return (
+        "Pipeline against the one-prompt baseline (same model): "
+        + "; ".join(
+            f"{r.plain.lower()} {r.pipeline.text} against {r.baseline.text}"
+            for r in both
+            if r.baseline
+        )
+        + cost
+        + "."
+    )
+
+
 def overview(report: EvalReport) -> Overview:
     rows, not_scored = metric_rows(report)
     return Overview(
         cases_line=cases_line(report),
+        versus_line=versus_line(report, rows),
         rows=rows,
         not_scored=not_scored,
         cost_line=cost_line(report),
@@ -321,6 +355,8 @@ def render_markdown(report: EvalReport) -> list[str]:
         "## At a glance",
         "",
         ov.cases_line,
+        "",
+        ov.versus_line,
         "",
         "| metric | pipeline | baseline | floor |",
         "|---|---|---|---|",
@@ -353,6 +389,7 @@ def render_html(report: EvalReport) -> str:
         "<section id='first-screen' aria-labelledby='glance'>",
         "<h2 id='glance'>At a glance</h2>",
         f"<p id='cases'>{e(ov.cases_line)}</p>",
+        f"<p id='versus'>{e(ov.versus_line)}</p>",
         "<table class='glance'><caption>Each metric as counts (passed/checked items, summed "
         "over the cases), the one-prompt baseline beside it (– where the metric does not "
         "apply to a bare summary)</caption><thead><tr><th scope='col'>metric</th><th scope='col'>pipeline</th>"

@@ -101,6 +101,10 @@ def test_first_screen_states_cases_counts_baseline_cost_and_judge() -> None:
     row = first.split("consensus_coverage", 1)[1].split("</tr>", 1)[0]
     assert "6/9" in row and "2/9" in row and "BELOW in 1/2 case(s)" in row
     assert "Agreed facts stated in the summary" in first
+    assert (
+        "Pipeline against the one-prompt baseline (same model): agreed facts stated in the "
+        "summary 6/9 against 2/9, at 10.7× the tokens and 2.4× the time." in first
+    )
     assert "10.7× the baseline's tokens (21,400 vs 2,000)" in first
     assert "2.4× its time (48.0 s vs 20.0 s)" in first
     assert "the pipeline's own model (qwen2.5-1.5b, openai backend)" in first
