@@ -140,6 +140,8 @@ def check_form(
         scores[lb] = {}
         for name in CRITERIA:
             v = crit.get(name)
+            if isinstance(v, str) and v.strip().isdigit():
+                v = int(v)  # "4" as a string is still a whole number
             if v is None:
                 c.bad(f"scores.{lb}.{name}", "missing (a whole number 1-5)")
             elif isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 5:

@@ -400,3 +400,24 @@ def test_eval_writes_what_packets_need(tmp_path: Path) -> None:
     assert report.cases[0].pipeline_cost and report.cases[0].baseline_cost
     key = write_packets([("x", case)], tmp_path / "set", brief="brief\n", seed=3)
     assert sorted(key.packets["event-01"].labels.values()) == ["baseline", "pipeline"]
+
+
+def test_an_eval_folder_without_candidates_is_rebuilt(tmp_path: Path) -> None:
+    import asyncio
+
+    from service.config import Settings
+    from service.evals.ratings_input import load_eval_dir
+    from service.evals.runner import EvalOptions, run_eval
+
+    options = EvalOptions(datasets=["seeds"], out_dir=tmp_path / "out", judge_pairs=None)
+    settings = Settings(backend="fake", cache_enabled=False)
+    report = asyncio.run(run_eval(options, settings, log=lambda _l: None))
+    (written,) = load_eval_dir(tmp_path / "out")
+    for path in (tmp_path / "out" / "cases").glob("*/candidates.json"):
+        path.unlink()
+    case_id = report.cases[0].case_id
+    (rebuilt,) = load_eval_dir(tmp_path / "out" / "eval.json", {case_id: "A roundup."})
+    assert rebuilt.pipeline_sentences == written.pipeline_sentences
+    assert rebuilt.baseline_summary == written.baseline_summary
+    assert rebuilt.reference_summary == "A roundup."
+    assert [a.outlet for a in rebuilt.articles] == [a.outlet for a in written.articles]
