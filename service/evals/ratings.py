@@ -203,7 +203,7 @@ labelled {labels}. Rate them as `BRIEF.md` says, and record your answers in a co
 packet's form, `event-NN.form.yaml`, saved as `event-NN.yaml` in your own folder named by
 your rater id (`ratings/<your rater id>/` beside this folder, unless you were told another
 place): one file per packet; keep every key; the form is YAML (a value after `:`, lists in
-`[...]` or as `- ` lines; quote texts with `"`).
+`[...]` or as `- ` lines; put texts in `"..."`, or in `'...'` when they hold a `"`).
 
 - `rater`: your rater id, the same in every file.
 - `scores`: for every candidate, a whole number 1-5 (5 best) for each of faithful, neutral,
