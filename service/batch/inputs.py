@@ -244,6 +244,23 @@ def _scalar(value: Any) -> str | None:
     return text or None
 
 
+def _lone_surrogate(values: dict[str, str | None]) -> str | None:
+    """JSON can spell a lone surrogate ("\\ud800"), which no UTF-8 output (the state store,
+    results.jsonl) can hold: the record is rejected (the article fields are checked by
+    `clean_article`)."""
+    for name, value in values.items():
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            return (
+                f"field {name} holds a lone surrogate U+{ord(value[err.start]):04X}, which is "
+                "not valid Unicode; fix the encoder that wrote it"
+            )
+    return None
+
+
 def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[RecordFailure]]:
     names = {k: options.fields.get(k, k) for k in FIELD_KEYS}
     failures: list[RecordFailure] = []
@@ -286,6 +303,11 @@ def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[Re
                 )
                 continue
             record_id = _scalar(_get(record, names["id"]))
+            event = _scalar(_get(record, names["event"]))
+            bad = _lone_surrogate({"event": event, "id": record_id})
+            if bad is not None:
+                failures.append(RecordFailure(where, bad))
+                continue
             try:
                 article = clean_article(
                     ArticleIn(
@@ -301,7 +323,6 @@ def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[Re
             except (InputError, ConfigError) as exc:
                 failures.append(RecordFailure(where, str(exc)))
                 continue
-            event = _scalar(_get(record, names["event"]))
             if event is None:
                 loose.append(article)
             else:

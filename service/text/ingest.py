@@ -80,6 +80,7 @@ def read_article_file(path: Path, *, max_bytes: int) -> ArticleIn:
 def clean_article(article: ArticleIn, *, max_bytes: int) -> ArticleIn:
     """Validate and normalise an article given in memory (HTTP body, batch record)."""
     origin = article.origin
+    _reject_surrogates(article, origin)
     size = len(article.text.encode("utf-8", errors="surrogatepass"))
     html = looks_like_html(article.text)
     if size > max_bytes * (HTML_SIZE_FACTOR if html else 1):
@@ -132,6 +133,23 @@ def _read_bytes(path: Path, *, max_bytes: int, origin: str) -> bytes:
         raise InputError(
             f"cannot read the file ({err.strerror}); check its permissions", source=origin
         ) from err
+
+
+def _reject_surrogates(article: ArticleIn, origin: str | None) -> None:
+    """A JSON string may spell a lone surrogate ("\\ud800"): such text is not Unicode, cannot
+    be written as UTF-8 (the result, the event id) and is rejected here, naming the field."""
+    for name in ("text", "outlet", "title", "url", "published"):
+        value = getattr(article, name)
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError(
+                f"{name} holds a lone surrogate U+{ord(value[err.start]):04X} at character "
+                f"{err.start}, which is not valid Unicode; fix the encoder that wrote it",
+                source=origin,
+            ) from None
 
 
 def _peek(raw: bytes) -> str:
