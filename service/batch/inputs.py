@@ -119,6 +119,12 @@ def detect_format(path: Path) -> str:
 def load_dump(path: Path, options: InputOptions) -> Dump:
     if not path.exists():
         raise InputError("input not found; check the path", source=str(path))
+    if not path.is_dir() and not path.is_file():
+        raise InputError(
+            "is not a regular file or a directory (a device, FIFO or socket); save the dump "
+            "to a file first",
+            source=str(path),
+        )
     fmt = detect_format(path) if options.format == "auto" else options.format
     readers = {
         "dir": _read_dir,

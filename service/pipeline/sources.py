@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from service.config import Settings
 from service.errors import InputError
@@ -76,10 +75,11 @@ def _is_prose(text: str) -> bool:
 
 
 def _label(article: ArticleIn, index: int) -> str:
+    """Errors name the input to fix: the file or record it came from, else its outlet."""
+    if article.origin:
+        return article.origin
     if article.outlet:
         return article.outlet
-    if article.origin:
-        return Path(article.origin).name
     return f"article {index + 1}"
 
 
