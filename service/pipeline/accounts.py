@@ -38,7 +38,7 @@ from service.schemas import (
     Span,
 )
 from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
-from service.text.injection import addressed_to_model
+from service.text.injection import screen_sentences
 from service.text.quotes import find_quotes
 from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
 
@@ -69,19 +69,23 @@ async def build_account(
     # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
     speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
     wanted = set(analysable(source))
-    for sid in range(1, len(source.sentences) + 1):
-        why = addressed_to_model(source.sentences[sid - 1].text)
-        if why is not None:
-            wanted.discard(sid)
-            line = " ".join(source.sentences[sid - 1].text.split())[:120]
-            warnings.append(
-                RunWarning(
-                    step="accounts",
-                    source_id=source.source_id,
-                    message=f"sentence {sid} set aside: it reads as an instruction to a language "
-                    f"model ({why}), not as reporting: {line!r}",
-                )
+    # --- text addressed to a machine (service/text/injection.py; issue 19.9) -------------
+    # Never a claim, a quote or summary material: set aside, one warning per sentence with
+    # the rule that caught it.
+    set_aside = screen_sentences(source.text, source.sentences)
+    for sid, finding in set_aside.items():
+        wanted.discard(sid)
+        line = " ".join(source.sentences[sid - 1].text.split())[:120]
+        warnings.append(
+            RunWarning(
+                step="accounts",
+                source_id=source.source_id,
+                rule_id=finding.rule_id,
+                message=f"sentence {sid} set aside: it reads as an instruction to a language "
+                f"model ({finding.reason}), not as reporting: {line!r}",
             )
+        )
+    # --- end of the injection screen --------------------------------------------------------
     skipped_long = [s.sentence_id for s in speech if s.sentence_id in wanted and s.too_long]
     if skipped_long:
         warnings.append(
@@ -93,8 +97,40 @@ async def build_account(
             )
         )
     account = assemble_account(source, [s for s in speech if s.sentence_id in wanted])
+    account = _outside(account, [source.sentences[sid - 1] for sid in set_aside])
     progress(Progress("accounts", len(source.sentences), len(source.sentences), source.source_id))
     return account
+
+
+def _outside(account: SourceAccount, spans: Sequence[Span]) -> SourceAccount:
+    """Drop quotes (and claims) that reach into set-aside text: a quotation that runs over
+    several paragraphs can hold an injected line planted between them (issue 19.9)."""
+    if not spans:
+        return account
+
+    def touches(start: int, end: int) -> bool:
+        return any(start < s.end and s.start < end for s in spans)
+
+    quotes = [q for q in account.quotes if not touches(q.start, q.end)]
+    kept = {q.quote_id for q in quotes}
+
+    def clean(claims: list[Claim]) -> list[Claim]:
+        return [
+            c.model_copy(update={"quote_ids": [q for q in c.quote_ids if q in kept]})
+            for c in claims
+            if not any(touches(e.start, e.end) for e in c.evidence)
+        ]
+
+    return account.model_copy(
+        update={
+            "quotes": quotes,
+            "claims": clean(account.claims),
+            "editorial": clean(account.editorial),
+        }
+    )
+
+
+# --- end of the injection screen ------------------------------------------------------------
 
 
 def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> SourceAccount:
