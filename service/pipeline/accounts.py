@@ -39,6 +39,7 @@ from service.schemas import (
 )
 from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
 from service.text.injection import screen_sentences
+from service.text.language import ENGLISH
 from service.text.quotes import find_quotes
 from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
 
@@ -67,7 +68,10 @@ async def build_account(
     progress: ProgressCallback,
 ) -> SourceAccount:
     # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
-    speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
+    if source.language == ENGLISH:
+        speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
+    else:
+        speech = outlet_voice_only(source)
     wanted = set(analysable(source))
     # --- text addressed to a machine (service/text/injection.py; issue 19.9) -------------
     # Never a claim, a quote or summary material: set aside, one warning per sentence with
@@ -98,6 +102,8 @@ async def build_account(
         )
     account = assemble_account(source, [s for s in speech if s.sentence_id in wanted])
     account = _outside(account, [source.sentences[sid - 1] for sid in set_aside])
+    if source.language != ENGLISH:
+        account = _flag_language(account)
     progress(Progress("accounts", len(source.sentences), len(source.sentences), source.source_id))
     return account
 
@@ -131,6 +137,35 @@ def _outside(account: SourceAccount, spans: Sequence[Span]) -> SourceAccount:
 
 
 # --- end of the injection screen ------------------------------------------------------------
+
+
+# --- non-English articles (service/text/language.py; issue 19.8) ----------------------------
+# The English rules would credit no one or the wrong party: no sentence of a non-English
+# article is parsed; each is the outlet's own voice, and each claim carries the rule id that
+# says why (the warning is raised in sources.py).
+NOT_ENGLISH_RULE = "attribution.not-english"
+
+
+def outlet_voice_only(source: Source) -> list[SentenceSpeech]:
+    speech = []
+    for i, span in enumerate(source.sentences, 1):
+        s = SentenceSpeech(sentence_id=i)
+        s.outlet_part = (span.start, span.end)
+        s.outlet_text = " ".join(span.text.split())
+        speech.append(s)
+    return speech
+
+
+def _flag_language(account: SourceAccount) -> SourceAccount:
+    def flag(claims: list[Claim]) -> list[Claim]:
+        return [c.model_copy(update={"rule_ids": [*c.rule_ids, NOT_ENGLISH_RULE]}) for c in claims]
+
+    return account.model_copy(
+        update={"claims": flag(account.claims), "editorial": flag(account.editorial)}
+    )
+
+
+# --- end of non-English articles -------------------------------------------------------------
 
 
 def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> SourceAccount:

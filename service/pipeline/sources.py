@@ -9,6 +9,7 @@ from service.errors import InputError
 from service.schemas import ArticleIn, RunWarning, Source, Span
 from service.text.editorial import BOILERPLATE
 from service.text.ingest import check_duplicates, clean_article
+from service.text.language import ENGLISH, detect_language
 from service.text.outlets import fallback_outlet
 from service.text.quotes import find_quotes
 from service.text.sentences import split_sentences
@@ -52,6 +53,8 @@ def prepare_sources(
                 "pass the article's page or its text",
                 source=_label(article, index),
             )
+        # --- language (service/text/language.py; issue 19.8) -----------------------------
+        detected = detect_language(article.text)
         sources.append(
             Source(
                 source_id=source_id,
@@ -62,8 +65,22 @@ def prepare_sources(
                 origin=article.origin,
                 text=article.text,
                 sentences=sentences,
+                language=detected.language,
             )
         )
+        if detected.language != ENGLISH:
+            warnings.append(
+                RunWarning(
+                    step="sources",
+                    source_id=source_id,
+                    rule_id=detected.rule_id,
+                    message=f"article {index + 1} ({_label(article, index)}) reads as "
+                    f"{detected.language}, not English ({detected.evidence}); who-says-what "
+                    "is read by English rules only, so its claims are kept in the outlet's "
+                    "voice and no party is credited",
+                )
+            )
+        # --- end of language --------------------------------------------------------------
     return sources, warnings
 
 
