@@ -163,8 +163,8 @@ def test_published_injections_are_caught(sentence: str) -> None:
 
 
 def test_no_sentence_of_the_real_data_sets_is_set_aside() -> None:
-    """BASIL, NeuS and PolNeAR dev (234 articles, about 8,000 sentences of news) hold no text
-    addressed to a model: nothing may be set aside there."""
+    """BASIL, NeuS and PolNeAR train + dev (1,074 articles, 32,970 sentence units of news)
+    hold no text addressed to a model: nothing may be set aside there."""
     from service.datasets import load_neus
     from service.pipeline.sources import sentence_units
     from service.text.injection import screen_sentences
@@ -172,12 +172,12 @@ def test_no_sentence_of_the_real_data_sets_is_set_aside() -> None:
 
     texts = [a.text for e in load_basil(require_shared("basil")) for a in e.articles]
     texts += [a.text for e in load_neus(require_shared("neus", "test.source")) for a in e.articles]
-    texts += [p.read_text("utf-8") for p in sorted(require_shared("polnear", "dev").glob("text/*"))]
+    texts += [p.read_text("utf-8") for p in sorted(require_shared("polnear").glob("*/text/*"))]
     flagged = []
     for text in texts:
         units = sentence_units(text)
         flagged += [units[sid - 1].text for sid in screen_sentences(text, units)]
-    assert len(texts) > 200 and not flagged
+    assert len(texts) > 1000 and not flagged
 
 
 # Reporting that must stay reporting: real sentences from the BASIL and NeuS fixtures and

@@ -64,6 +64,17 @@ def test_english_news_is_english() -> None:
     assert [detect_language(t).language for t in texts] == ["en"] * len(texts)
 
 
+def test_the_real_data_sets_are_english() -> None:
+    """BASIL, NeuS and PolNeAR train + dev: 1,074 English news articles."""
+    from tests.shared_data import require_shared
+
+    texts = [a.text for e in load_basil(require_shared("basil")) for a in e.articles]
+    texts += [a.text for e in load_neus(require_shared("neus", "test.source")) for a in e.articles]
+    texts += [p.read_text("utf-8") for p in sorted(require_shared("polnear").glob("*/text/*"))]
+    assert len(texts) > 1000
+    assert not [t[:80] for t in texts if detect_language(t).language != "en"]
+
+
 def test_short_text_stays_english_and_english_with_french_quotes_too() -> None:
     assert detect_language("Le ministre a dit non.").language == "en"  # too few words to tell
     mixed = (
