@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -94,13 +95,15 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 def check_out_dir(path: Path, option: str = "--out") -> None:
     """Fail before a run, not after it, when the output directory cannot be written: it is an
-    existing file, sits under a file, or is not writable. Creates the directory (as the run
-    would) and writes a probe file in it."""
+    existing file, sits under a file, or is not writable. Creates the directory as the run
+    would, writes a probe file in it, and removes what it created (a run that then fails on
+    its input leaves nothing behind)."""
     if path.exists() and not path.is_dir():
         raise InputError(
             f"{option} is an existing file, not a directory; choose a directory path",
             source=str(path),
         )
+    created = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".rashomon-probe-", dir=path)
@@ -111,6 +114,10 @@ def check_out_dir(path: Path, option: str = "--out") -> None:
             f"{option} cannot be written ({err.strerror or err}); choose a writable directory",
             source=str(path),
         ) from None
+    finally:
+        for made in created:  # deepest first
+            with contextlib.suppress(OSError):
+                made.rmdir()
 
 
 # --------------------------------------------------------------------------- one bar for a run
