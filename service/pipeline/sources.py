@@ -75,7 +75,7 @@ def prepare_sources(
                     source_id=source_id,
                     rule_id=detected.rule_id,
                     message=f"article {index + 1} ({_label(article, index)}) reads as "
-                    f"{detected.language}, not English ({detected.evidence}); who-says-what "
+                    f"{detected.name}, not English ({detected.evidence}); who-says-what "
                     "is read by English rules only, so its claims are kept in the outlet's "
                     "voice and no party is credited",
                 )

@@ -90,11 +90,30 @@ _SCRIPTS = {
 }
 
 
+NAMES = {
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+}
+
+
 @dataclass(frozen=True)
 class Detection:
     language: str  # ISO 639-1 code, or "und-<Script>"
     rule_id: str
     evidence: str  # the counts the decision rests on
+
+    @property
+    def name(self) -> str:
+        """'French (fr)', 'a text in Cyrillic script (und-Cyrl)'."""
+        if self.language in NAMES:
+            return f"{NAMES[self.language]} ({self.language})"
+        script = next((k for k, v in _SCRIPTS.items() if f"und-{v}" == self.language), "")
+        return f"a text in {script.title() or 'another'} script ({self.language})"
 
 
 def detect_language(text: str) -> Detection:
