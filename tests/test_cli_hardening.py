@@ -128,6 +128,9 @@ def test_a_url_is_named_as_one_and_not_fetched(
     assert code == EXIT_INPUT
     line = _one_error_line(capsys)
     assert f"{url}: is a URL" in line and "not fetched" in line
+    assert main(["batch", url, "--out", str(tmp_path / "b"), "--backend", "fake"]) == EXIT_INPUT
+    line = _one_error_line(capsys)
+    assert f"{url}: is a URL" in line and "not fetched" in line
 
 
 def test_warnings_are_shown_and_counts_are_english(

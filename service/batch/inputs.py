@@ -118,6 +118,11 @@ def detect_format(path: Path) -> str:
 
 def load_dump(path: Path, options: InputOptions) -> Dump:
     if not path.exists():
+        if re.match(r"^(?:https?|ftp):/", str(path), re.IGNORECASE):
+            raise InputError(
+                "is a URL, and URLs are not fetched; download the dump first and pass the file",
+                source=re.sub(r"^(\w+):/(?!/)", r"\1://", str(path)),
+            )
         raise InputError("input not found; check the path", source=str(path))
     if not path.is_dir() and not path.is_file():
         raise InputError(
