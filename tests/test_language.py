@@ -14,7 +14,8 @@ from service.datasets import load_basil, load_neus
 from service.llm.fake import FakeBackend
 from service.llm.fake_responder import fake_responder
 from service.llm.structured import StructuredLLM
-from service.pipeline.accounts import NOT_ENGLISH_RULE, OUTLET_VOICE
+from service.pipeline.accounts import OUTLET_VOICE
+from service.pipeline.guards import NOT_ENGLISH_RULE
 from service.pipeline.reconcile import reconcile
 from service.schemas import ArticleIn, AsserterKind
 from service.text.language import detect_language

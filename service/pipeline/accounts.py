@@ -25,6 +25,12 @@ import asyncio
 import re
 from collections.abc import Sequence
 
+from service.pipeline.guards import (
+    ENGLISH,
+    guard_account,
+    outlet_voice_only,
+    set_aside_injected,
+)
 from service.pipeline.progress import Progress, ProgressCallback
 from service.schemas import (
     Asserter,
@@ -38,8 +44,6 @@ from service.schemas import (
     Span,
 )
 from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
-from service.text.injection import screen_sentences
-from service.text.language import ENGLISH
 from service.text.quotes import find_quotes
 from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
 
@@ -67,29 +71,16 @@ async def build_account(
     warnings: list[RunWarning],
     progress: ProgressCallback,
 ) -> SourceAccount:
-    # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
+    # --- guards (pipeline/guards.py, issue 19.8-9): a non-English article is not parsed by
+    # the English rules; text addressed to a model is set aside, with a warning.
     if source.language == ENGLISH:
+        # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
         speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
     else:
         speech = outlet_voice_only(source)
-    wanted = set(analysable(source))
-    # --- text addressed to a machine (service/text/injection.py; issue 19.9) -------------
-    # Never a claim, a quote or summary material: set aside, one warning per sentence with
-    # the rule that caught it.
-    set_aside = screen_sentences(source.text, source.sentences)
-    for sid, finding in set_aside.items():
-        wanted.discard(sid)
-        line = " ".join(source.sentences[sid - 1].text.split())[:120]
-        warnings.append(
-            RunWarning(
-                step="accounts",
-                source_id=source.source_id,
-                rule_id=finding.rule_id,
-                message=f"sentence {sid} set aside: it reads as an instruction to a language "
-                f"model ({finding.reason}), not as reporting: {line!r}",
-            )
-        )
-    # --- end of the injection screen --------------------------------------------------------
+    set_aside = set_aside_injected(source, warnings)
+    wanted = set(analysable(source)) - set(set_aside)
+    # --- end of guards
     skipped_long = [s.sentence_id for s in speech if s.sentence_id in wanted and s.too_long]
     if skipped_long:
         warnings.append(
@@ -101,71 +92,9 @@ async def build_account(
             )
         )
     account = assemble_account(source, [s for s in speech if s.sentence_id in wanted])
-    account = _outside(account, [source.sentences[sid - 1] for sid in set_aside])
-    if source.language != ENGLISH:
-        account = _flag_language(account)
+    account = guard_account(account, source, set_aside)  # guards, issue 19.8-9
     progress(Progress("accounts", len(source.sentences), len(source.sentences), source.source_id))
     return account
-
-
-def _outside(account: SourceAccount, spans: Sequence[Span]) -> SourceAccount:
-    """Drop quotes (and claims) that reach into set-aside text: a quotation that runs over
-    several paragraphs can hold an injected line planted between them (issue 19.9)."""
-    if not spans:
-        return account
-
-    def touches(start: int, end: int) -> bool:
-        return any(start < s.end and s.start < end for s in spans)
-
-    quotes = [q for q in account.quotes if not touches(q.start, q.end)]
-    kept = {q.quote_id for q in quotes}
-
-    def clean(claims: list[Claim]) -> list[Claim]:
-        return [
-            c.model_copy(update={"quote_ids": [q for q in c.quote_ids if q in kept]})
-            for c in claims
-            if not any(touches(e.start, e.end) for e in c.evidence)
-        ]
-
-    return account.model_copy(
-        update={
-            "quotes": quotes,
-            "claims": clean(account.claims),
-            "editorial": clean(account.editorial),
-        }
-    )
-
-
-# --- end of the injection screen ------------------------------------------------------------
-
-
-# --- non-English articles (service/text/language.py; issue 19.8) ----------------------------
-# The English rules would credit no one or the wrong party: no sentence of a non-English
-# article is parsed; each is the outlet's own voice, and each claim carries the rule id that
-# says why (the warning is raised in sources.py).
-NOT_ENGLISH_RULE = "attribution.not-english"
-
-
-def outlet_voice_only(source: Source) -> list[SentenceSpeech]:
-    speech = []
-    for i, span in enumerate(source.sentences, 1):
-        s = SentenceSpeech(sentence_id=i)
-        s.outlet_part = (span.start, span.end)
-        s.outlet_text = " ".join(span.text.split())
-        speech.append(s)
-    return speech
-
-
-def _flag_language(account: SourceAccount) -> SourceAccount:
-    def flag(claims: list[Claim]) -> list[Claim]:
-        return [c.model_copy(update={"rule_ids": [*c.rule_ids, NOT_ENGLISH_RULE]}) for c in claims]
-
-    return account.model_copy(
-        update={"claims": flag(account.claims), "editorial": flag(account.editorial)}
-    )
-
-
-# --- end of non-English articles -------------------------------------------------------------
 
 
 def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> SourceAccount:
