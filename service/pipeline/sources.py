@@ -9,6 +9,7 @@ from service.errors import InputError
 from service.schemas import ArticleIn, RunWarning, Source, Span
 from service.text.editorial import BOILERPLATE
 from service.text.ingest import check_duplicates, clean_article
+from service.text.injection import addressed_to_model
 from service.text.language import ENGLISH, detect_language
 from service.text.outlets import fallback_outlet
 from service.text.quotes import find_quotes
@@ -45,6 +46,17 @@ def prepare_sources(
         source_id = f"S{len(sources) + 1}"
         sentences = sentence_units(article.text)
         title = article.title or detect_title(sentences)
+        if title and addressed_to_model(title):  # issue 19.9: never shown as a headline
+            warnings.append(
+                RunWarning(
+                    step="sources",
+                    source_id=source_id,
+                    rule_id="injection.title",
+                    message=f"article {index + 1} ({_label(article, index)}): its title reads "
+                    f"as an instruction to a language model and is not used: {title[:120]!r}",
+                )
+            )
+            title = None
         if not sentences:
             raise InputError("no sentences found in the text", source=_label(article, index))
         if not any(_is_prose(span.text) for span in sentences):
