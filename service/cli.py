@@ -11,15 +11,19 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from service import __version__
 from service.cli_common import (
     RunProgress,
     add_backend_options,
+    check_out_dir,
     format_duration,
+    plural,
     settings_from_args,
 )
 from service.errors import BackendError, ConfigError, InputError, RashomonError
+from service.schemas import RunWarning
 
 EXIT_INPUT, EXIT_CONFIG, EXIT_BACKEND = 2, 3, 4
 
@@ -66,6 +70,7 @@ def _run_reconcile(args: argparse.Namespace) -> int:
             format="%(levelname)s %(name)s: %(message)s",
         )
     settings = settings_from_args(args)
+    check_out_dir(args.out)  # a path that cannot take the outputs fails now, not after the run
     progress = RunProgress(len(args.files), quiet=args.quiet, verbose=args.verbose)
     started = time.monotonic()
     try:
@@ -79,9 +84,13 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     n_disputes = sum(1 for g in rec.groups if g.status.value == "disputed")
     report = (
         f"wrote {args.out / 'reconciliation.json'}, .md and .html: "
-        f"{len(rec.sources)} sources, {len(rec.all_claims())} claims, {n_disputes} disputes, "
-        f"{len(rec.summary.sentences)} summary sentences, {len(rec.warnings)} warnings"
+        f"{plural(len(rec.sources), 'source')}, {plural(len(rec.all_claims()), 'claim')}, "
+        f"{plural(n_disputes, 'dispute')}, "
+        f"{plural(len(rec.summary.sentences), 'summary sentence')}, "
+        f"{plural(len(rec.warnings), 'warning')}"
     )
+    if not args.quiet:
+        show_warnings(rec.warnings)
     if args.verbose:
         report += f" ({format_duration(time.monotonic() - started)})"
     if args.json:
@@ -91,6 +100,21 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     else:
         print(report)
     return 0
+
+
+MAX_SHOWN_WARNINGS = 20
+
+
+def show_warnings(warnings: Sequence[RunWarning], stream: TextIO | None = None) -> None:
+    """Each warning on a line of its own on stderr (a count alone says nothing about what to
+    check); past MAX_SHOWN_WARNINGS, how many more are in reconciliation.json."""
+    out = stream or sys.stderr
+    for w in warnings[:MAX_SHOWN_WARNINGS]:
+        where = f" {w.source_id}" if w.source_id else ""
+        print(f"rashomon: warning ({w.step}{where}): {one_line(w.message)}", file=out)
+    if len(warnings) > MAX_SHOWN_WARNINGS:
+        more = len(warnings) - MAX_SHOWN_WARNINGS
+        print(f"rashomon: {plural(more, 'more warning')} in reconciliation.json", file=out)
 
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Protocol
 
-from service.config import Settings
+from service.config import Settings, load_settings
+from service.errors import InputError
 from service.pipeline.progress import Progress
 
 
@@ -81,7 +85,39 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["cache_enabled"] = False
     if getattr(args, "fake_latency", None) is not None:
         overrides["fake_latency_s"] = args.fake_latency
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 source', '2 sources' ('1 summary sentence', '3 summary sentences')."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def check_out_dir(path: Path, option: str = "--out") -> None:
+    """Fail before a run, not after it, when the output directory cannot be written: it is an
+    existing file, sits under a file, or is not writable. Creates the directory as the run
+    would, writes a probe file in it, and removes what it created (a run that then fails on
+    its input leaves nothing behind)."""
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"{option} is an existing file, not a directory; choose a directory path",
+            source=str(path),
+        )
+    created = [p for p in (path, *path.parents) if not p.exists()]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".rashomon-probe-", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise InputError(
+            f"{option} cannot be written ({err.strerror or err}); choose a writable directory",
+            source=str(path),
+        ) from None
+    finally:
+        for made in created:  # deepest first
+            with contextlib.suppress(OSError):
+                made.rmdir()
 
 
 # --------------------------------------------------------------------------- one bar for a run

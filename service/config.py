@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.errors import ConfigError
 
 BackendName = Literal["embedded", "openai", "fake"]
 StructuredMode = Literal["auto", "json_schema", "json_object_schema", "json_object"]
@@ -193,6 +195,34 @@ class Settings(BaseSettings):
         return self.db_path or (self.cache_dir / "jobs.sqlite3")
 
 
+def load_settings(**overrides: Any) -> Settings:
+    """`Settings(**overrides)` (the rest from RASHOMON_* and .env), with an invalid value
+    reported as a one-line `ConfigError` naming the setting, its environment variable, what
+    was given and what is allowed (never pydantic's multi-line dump)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        raise ConfigError(describe_invalid(err, given=overrides)) from None
+
+
+def describe_invalid(err: ValidationError, *, given: dict[str, Any]) -> str:
+    problems = []
+    for e in err.errors(include_url=False):
+        name = str(e["loc"][0]) if e["loc"] else "settings"
+        where = f"{ENV_PREFIX}{name.upper()}"
+        if name in given:
+            option = _OPTIONS.get(name, f"--{name.replace('_', '-')}")
+            where = f"{option} / {where}"
+        value = e.get("input")
+        shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+        problems.append(f"setting {name} ({where}): {e['msg'].lower()}{shown}")
+    return "; ".join(problems) + "; fix the option or the environment variable"
+
+
+ENV_PREFIX = "RASHOMON_"
+_OPTIONS = {"fake_latency_s": "--fake-latency", "cache_enabled": "--no-cache"}
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

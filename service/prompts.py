@@ -20,6 +20,7 @@ import yaml
 from service.errors import ConfigError
 from service.messages import Message, Role
 from service.schemas import PromptRef
+from service.text.injection import defuse as defuse  # one owner: the injection rules
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 _SECTION = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
@@ -118,11 +119,6 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
     if template.name != name:
         raise PromptError(f"{path}: front matter names it {template.name!r}, file says {name!r}")
     return template
-
-
-def defuse(text: str) -> str:
-    """Untrusted text can never close a data fence."""
-    return text.replace("</data", "<\\/data")
 
 
 def fence(label: str, text: str) -> str:

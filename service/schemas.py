@@ -114,6 +114,11 @@ class Source(StrictModel):
     origin: str | None = None
     text: str
     sentences: list[Span]
+    language: str = Field(
+        "en",
+        description="The article's language as detected (ISO 639-1, or 'und-<script>'); "
+        "attribution rules are English-only, so a non-English article's claims are its outlet's.",
+    )
 
 
 class OmittedVersion(StrictModel):
@@ -257,6 +262,9 @@ class RunWarning(StrictModel):
     step: str
     message: str
     source_id: str | None = None
+    rule_id: str | None = Field(
+        None, description="The rule that raised it, when one did (e.g. 'injection.chat-markup')."
+    )
 
 
 class Reconciliation(StrictModel):

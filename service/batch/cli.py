@@ -13,7 +13,7 @@ from pathlib import Path
 
 from service.batch.inputs import FORMATS, InputOptions, load_dump, parse_fields
 from service.batch.runner import BatchOptions, run_batch
-from service.cli_common import add_backend_options, settings_from_args
+from service.cli_common import add_backend_options, check_out_dir, settings_from_args
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,6 +104,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run_cli(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    check_out_dir(args.out)  # before reading the dump, not after the run
     input_options = InputOptions(
         format=args.format,
         fields=parse_fields(args.field),

@@ -83,7 +83,7 @@ class RunSummary:
         total = self.prompt_tokens + self.completion_tokens
         lines = [
             f"batch summary ({self.input_format}, engine {self.engine}, via {self.via}): "
-            f"{self.events_planned} events planned",
+            f"{_plural(self.events_planned, 'event')} planned",
             f"  done {self.done}, failed {self.failed}, skipped {self.skipped_done} already "
             f"done, {self.skipped_failed} failed before (rerun with --retry-failed)"
             + (
@@ -98,9 +98,10 @@ class RunSummary:
                 else ""
             ),
             f"  tokens: {self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion = "
-            f"{total:,} ({self.cache_hits} cached calls)",
+            f"{total:,} ({_plural(self.cache_hits, 'cached call')})",
             f"  wall time {self.wall_time_s:.1f}s ({format_rate(self.rate)}); cost {self.cost}",
-            f"  {out_dir / RESULTS}: {self.results_lines} events; failures in {out_dir / FAILURES}",
+            f"  {out_dir / RESULTS}: {_plural(self.results_lines, 'event')}; failures in "
+            f"{out_dir / FAILURES}",
         ]
         return "\n".join(lines)
 
@@ -186,6 +187,10 @@ class Recorder:
         self.summary.failed += 1
         self.summary.failed_reasons[event.event_id] = reason
         self.progress.update(False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
 
 
 def describe(exc: BaseException) -> str:

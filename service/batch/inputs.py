@@ -118,7 +118,18 @@ def detect_format(path: Path) -> str:
 
 def load_dump(path: Path, options: InputOptions) -> Dump:
     if not path.exists():
+        if re.match(r"^(?:https?|ftp):/", str(path), re.IGNORECASE):
+            raise InputError(
+                "is a URL, and URLs are not fetched; download the dump first and pass the file",
+                source=re.sub(r"^(\w+):/(?!/)", r"\1://", str(path)),
+            )
         raise InputError("input not found; check the path", source=str(path))
+    if not path.is_dir() and not path.is_file():
+        raise InputError(
+            "is not a regular file or a directory (a device, FIFO or socket); save the dump "
+            "to a file first",
+            source=str(path),
+        )
     fmt = detect_format(path) if options.format == "auto" else options.format
     readers = {
         "dir": _read_dir,
@@ -244,6 +255,23 @@ def _scalar(value: Any) -> str | None:
     return text or None
 
 
+def _lone_surrogate(values: dict[str, str | None]) -> str | None:
+    """JSON can spell a lone surrogate ("\\ud800"), which no UTF-8 output (the state store,
+    results.jsonl) can hold: the record is rejected (the article fields are checked by
+    `clean_article`)."""
+    for name, value in values.items():
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            return (
+                f"field {name} holds a lone surrogate U+{ord(value[err.start]):04X}, which is "
+                "not valid Unicode; fix the encoder that wrote it"
+            )
+    return None
+
+
 def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[RecordFailure]]:
     names = {k: options.fields.get(k, k) for k in FIELD_KEYS}
     failures: list[RecordFailure] = []
@@ -286,6 +314,11 @@ def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[Re
                 )
                 continue
             record_id = _scalar(_get(record, names["id"]))
+            event = _scalar(_get(record, names["event"]))
+            bad = _lone_surrogate({"event": event, "id": record_id})
+            if bad is not None:
+                failures.append(RecordFailure(where, bad))
+                continue
             try:
                 article = clean_article(
                     ArticleIn(
@@ -301,7 +334,6 @@ def _read_jsonl(path: Path, options: InputOptions) -> tuple[list[Event], list[Re
             except (InputError, ConfigError) as exc:
                 failures.append(RecordFailure(where, str(exc)))
                 continue
-            event = _scalar(_get(record, names["event"]))
             if event is None:
                 loose.append(article)
             else:

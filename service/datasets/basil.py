@@ -116,9 +116,21 @@ def _join_body(paragraphs: Any, path: Path) -> tuple[str, list[tuple[int, str]]]
     return text, sentences
 
 
+# What the loader cannot do without: the event (triplet-uuid), the article (uuid, which its
+# annotation file names), the outlet (source) and the body. Everything else (title, date, url,
+# main-event) is metadata some real files leave empty (an untitled 2014 article has
+# "title": ""): missing, empty or not a string, it is read as absent.
+REQUIRED = ("triplet-uuid", "uuid", "source")
+
+
+def _optional_str(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _read_article(path: Path) -> _Article:
     data = _read_json(path)
-    for key in ("triplet-uuid", "uuid", "source", "title", "date"):
+    for key in REQUIRED:
         _require_str(data, key, path)
     try:
         number = int(path.stem.rsplit("_", 1)[1])
@@ -208,13 +220,12 @@ def _to_article_in(article: _Article) -> ArticleIn:
             f"unknown source {article.data['source']!r}; expected one of {sorted(OUTLETS)}",
             source=str(article.path),
         )
-    url = article.data.get("url")
     return ArticleIn(
         text=article.text,
         outlet=OUTLETS[source],
-        title=article.data["title"].strip(),
-        url=(url.strip() or None) if isinstance(url, str) else None,
-        published=article.data["date"].strip(),
+        title=_optional_str(article.data, "title"),
+        url=_optional_str(article.data, "url"),
+        published=_optional_str(article.data, "date"),
         origin=str(article.path),
     )
 
@@ -234,7 +245,11 @@ def load_basil_with_stats(
         article = _read_article(path)
         groups[article.data["triplet-uuid"]].append(article)
 
-    ordered = sorted(groups.items(), key=lambda kv: (min(a.data["date"] for a in kv[1]), kv[0]))
+    # Undated articles sort after dated ones (an empty date would otherwise come first).
+    def _date(a: _Article) -> str:
+        return _optional_str(a.data, "date") or "\uffff"
+
+    ordered = sorted(groups.items(), key=lambda kv: (min(_date(a) for a in kv[1]), kv[0]))
     if limit is not None:
         ordered = ordered[: max(limit, 0)]
 
@@ -249,8 +264,16 @@ def load_basil_with_stats(
             spans.extend(_spans(article, index, ann_path, stats))
         # main-event differs slightly between the three files of some triplets: take the
         # most common wording, ties going to the first article.
-        names = Counter(str(a.data.get("main-event") or a.data["title"]).strip() for a in members)
-        name = max(names, key=lambda n: (names[n], -list(names).index(n)))
+        names = Counter(
+            _optional_str(a.data, "main-event") or _optional_str(a.data, "title") or ""
+            for a in members
+        )
+        names.pop("", None)
+        name = (
+            max(names, key=lambda n: (names[n], -list(names).index(n)))
+            if names
+            else f"BASIL triplet {triplet}"
+        )
         events.append(
             Event.build(
                 name=name,

@@ -24,11 +24,13 @@ def stable_event_id(articles: Iterable[ArticleIn]) -> str:
     """First 16 hex chars of a sha256 over the articles' texts, sorted (order-independent).
 
     Each text is length-prefixed before hashing, so no choice of separator can make two
-    different article sets collide. Only `text` counts: metadata edits keep the id.
+    different article sets collide. Only `text` counts: metadata edits keep the id. A lone
+    surrogate (invalid Unicode, which ingestion rejects) is hashed as its surrogatepass bytes
+    rather than raising: computing an id must never stop a batch.
     """
     digest = hashlib.sha256()
     for text in sorted(a.text for a in articles):
-        data = text.encode("utf-8")
+        data = text.encode("utf-8", errors="surrogatepass")
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()[:16]

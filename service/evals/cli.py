@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from service.cli_common import RunProgress, add_backend_options, settings_from_args
+from service.cli_common import (
+    RunProgress,
+    add_backend_options,
+    check_out_dir,
+    settings_from_args,
+)
 from service.errors import InputError
 from service.evals.dataset import DATASETS, DatasetName
 from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_SUMMARY_K, DEFAULT_TOP_K
@@ -111,6 +116,7 @@ def _datasets(text: str) -> list[DatasetName]:
 
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    check_out_dir(args.out)
     options = EvalOptions(
         datasets=_datasets(args.cases),
         out_dir=args.out,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from service.config import Settings
+from service.config import load_settings
 from service.errors import InputError
 from service.evals.labels import (
     JUDGE_PAIRS_FILE,
@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _check(args: argparse.Namespace) -> int:
-    settings = Settings()
+    settings = load_settings()
     labels = load_labels((args.seeds_dir or settings.seeds_dir) / LABELS_FILE)
     pairs = load_judge_pairs(args.judge_pairs or settings.evals_dir / JUDGE_PAIRS_FILE, labels)
     print(
@@ -57,7 +57,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    path: Path = args.out or Settings().seeds_dir / SCHEMA_FILE
+    path: Path = args.out or load_settings().seeds_dir / SCHEMA_FILE
     try:
         path.write_text(schema_text(), encoding="utf-8")
     except OSError as e:

@@ -25,6 +25,12 @@ import asyncio
 import re
 from collections.abc import Sequence
 
+from service.pipeline.guards import (
+    ENGLISH,
+    guard_account,
+    outlet_voice_only,
+    set_aside_injected,
+)
 from service.pipeline.progress import Progress, ProgressCallback
 from service.schemas import (
     Asserter,
@@ -38,7 +44,6 @@ from service.schemas import (
     Span,
 )
 from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
-from service.text.injection import addressed_to_model
 from service.text.quotes import find_quotes
 from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
 
@@ -66,22 +71,16 @@ async def build_account(
     warnings: list[RunWarning],
     progress: ProgressCallback,
 ) -> SourceAccount:
-    # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
-    speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
-    wanted = set(analysable(source))
-    for sid in range(1, len(source.sentences) + 1):
-        why = addressed_to_model(source.sentences[sid - 1].text)
-        if why is not None:
-            wanted.discard(sid)
-            line = " ".join(source.sentences[sid - 1].text.split())[:120]
-            warnings.append(
-                RunWarning(
-                    step="accounts",
-                    source_id=source.source_id,
-                    message=f"sentence {sid} set aside: it reads as an instruction to a language "
-                    f"model ({why}), not as reporting: {line!r}",
-                )
-            )
+    # --- guards (pipeline/guards.py, issue 19.8-9): a non-English article is not parsed by
+    # the English rules; text addressed to a model is set aside, with a warning.
+    if source.language == ENGLISH:
+        # The parse is CPU work: keep it off the event loop (the HTTP server stays responsive).
+        speech = await asyncio.to_thread(analyse_article, source.text, source.sentences)
+    else:
+        speech = outlet_voice_only(source)
+    set_aside = set_aside_injected(source, warnings)
+    wanted = set(analysable(source)) - set(set_aside)
+    # --- end of guards
     skipped_long = [s.sentence_id for s in speech if s.sentence_id in wanted and s.too_long]
     if skipped_long:
         warnings.append(
@@ -93,6 +92,7 @@ async def build_account(
             )
         )
     account = assemble_account(source, [s for s in speech if s.sentence_id in wanted])
+    account = guard_account(account, source, set_aside)  # guards, issue 19.8-9
     progress(Progress("accounts", len(source.sentences), len(source.sentences), source.source_id))
     return account
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from service.config import Settings
 from service.errors import InputError
 from service.schemas import ArticleIn, RunWarning, Source, Span
 from service.text.editorial import BOILERPLATE
 from service.text.ingest import check_duplicates, clean_article
+from service.text.injection import addressed_to_model
+from service.text.language import ENGLISH, detect_language
 from service.text.outlets import fallback_outlet
 from service.text.quotes import find_quotes
 from service.text.sentences import split_sentences
@@ -45,6 +46,17 @@ def prepare_sources(
         source_id = f"S{len(sources) + 1}"
         sentences = sentence_units(article.text)
         title = article.title or detect_title(sentences)
+        if title and addressed_to_model(title):  # issue 19.9: never shown as a headline
+            warnings.append(
+                RunWarning(
+                    step="sources",
+                    source_id=source_id,
+                    rule_id="injection.title",
+                    message=f"article {index + 1} ({_label(article, index)}): its title reads "
+                    f"as an instruction to a language model and is not used: {title[:120]!r}",
+                )
+            )
+            title = None
         if not sentences:
             raise InputError("no sentences found in the text", source=_label(article, index))
         if not any(_is_prose(span.text) for span in sentences):
@@ -53,6 +65,8 @@ def prepare_sources(
                 "pass the article's page or its text",
                 source=_label(article, index),
             )
+        # --- language (service/text/language.py; issue 19.8) -----------------------------
+        detected = detect_language(article.text)
         sources.append(
             Source(
                 source_id=source_id,
@@ -63,8 +77,22 @@ def prepare_sources(
                 origin=article.origin,
                 text=article.text,
                 sentences=sentences,
+                language=detected.language,
             )
         )
+        if detected.language != ENGLISH:
+            warnings.append(
+                RunWarning(
+                    step="sources",
+                    source_id=source_id,
+                    rule_id=detected.rule_id,
+                    message=f"article {index + 1} ({_label(article, index)}) reads as "
+                    f"{detected.name}, not English ({detected.evidence}); who-says-what "
+                    "is read by English rules only, so its claims are kept in the outlet's "
+                    "voice and no party is credited",
+                )
+            )
+        # --- end of language --------------------------------------------------------------
     return sources, warnings
 
 
@@ -76,10 +104,11 @@ def _is_prose(text: str) -> bool:
 
 
 def _label(article: ArticleIn, index: int) -> str:
+    """Errors name the input to fix: the file or record it came from, else its outlet."""
+    if article.origin:
+        return article.origin
     if article.outlet:
         return article.outlet
-    if article.origin:
-        return Path(article.origin).name
     return f"article {index + 1}"
 
 

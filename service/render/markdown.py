@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from service.schemas import GroupStatus, Reconciliation
 
+# Outlet, title and article text are untrusted: a Markdown viewer renders raw HTML
+# ("<img src=x onerror=...>", "<script>") and links or images ("![](http://tracker)"), so every
+# such string goes through `table_cell`: HTML's three special characters become entities, and
+# brackets are backslash-escaped so no link or image can form. What is ours (ids, step names,
+# kinds) is written as it is.
+_MD_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "[": "\\[", "]": "\\]"}
+)
+
 
 def table_cell(text: str) -> str:
-    """`text` as one Markdown table cell: whitespace collapsed, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """Untrusted `text` as Markdown text, fit for one table cell: whitespace collapsed, raw
+    HTML escaped, pipes and brackets escaped."""
+    return " ".join(text.split()).translate(_MD_ESCAPES)
 
 
 def render_markdown(rec: Reconciliation) -> str:
-    outlets = {s.source_id: s.outlet for s in rec.sources}
+    outlets = {s.source_id: table_cell(s.outlet) for s in rec.sources}
     out: list[str] = ["# Reconciliation", ""]
     out.append(f"Model `{rec.model}` on backend `{rec.backend}`; schema {rec.schema_version}.")
     out.append("")
@@ -29,7 +39,7 @@ def render_markdown(rec: Reconciliation) -> str:
     for sentence in rec.summary.sentences:
         cites = ", ".join(sentence.claim_ids)
         out.append(
-            f"- {sentence.text} [{cites}]"
+            f"- {table_cell(sentence.text)} [{cites}]"
             + (" _(template)_" if sentence.written_by == "template" else "")
         )
 
@@ -59,7 +69,7 @@ def render_markdown(rec: Reconciliation) -> str:
 
     out += ["", "## Per-source accounts", ""]
     for account in rec.accounts:
-        out += [f"### {account.source_id}: {account.outlet}", ""]
+        out += [f"### {account.source_id}: {table_cell(account.outlet)}", ""]
         out.append("| claim | kind | asserted by | statement | evidence |")
         out.append("|---|---|---|---|---|")
         for c in account.claims:
@@ -76,7 +86,7 @@ def render_markdown(rec: Reconciliation) -> str:
         out += _bullets(
             "Quotes (verbatim, character offsets into the article):",
             [
-                f"- {q.quote_id} [{q.start}:{q.end}] {q.speaker or 'unattributed'}: "
+                f"- {q.quote_id} [{q.start}:{q.end}] {table_cell(q.speaker or 'unattributed')}: "
                 f"“{table_cell(q.text)}”"
                 for q in account.quotes
             ],

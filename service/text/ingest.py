@@ -4,7 +4,9 @@ Every rejection is an `InputError` whose one-line message names the input and th
 
 Rules:
 
-1. Files: a missing path, a directory, or an unreadable file is rejected.
+1. Files: a missing path, a directory, a non-regular file (a device such as /dev/zero, a
+   FIFO) or an unreadable file is rejected, before anything is read; a URL is named as one
+   (URLs are not fetched).
 2. Size: plain text over `max_bytes` (UTF-8 bytes) is rejected, naming the limit and the
    setting `RASHOMON_MAX_ARTICLE_BYTES`. HTML may be up to `HTML_SIZE_FACTOR` x `max_bytes`
    raw (markup is bulky), and the text extracted from it must then fit in `max_bytes`.
@@ -80,6 +82,7 @@ def read_article_file(path: Path, *, max_bytes: int) -> ArticleIn:
 def clean_article(article: ArticleIn, *, max_bytes: int) -> ArticleIn:
     """Validate and normalise an article given in memory (HTTP body, batch record)."""
     origin = article.origin
+    _reject_surrogates(article, origin)
     size = len(article.text.encode("utf-8", errors="surrogatepass"))
     html = looks_like_html(article.text)
     if size > max_bytes * (HTML_SIZE_FACTOR if html else 1):
@@ -117,11 +120,29 @@ def check_duplicates(articles: Sequence[ArticleIn]) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- helpers
 
 
+_URL = re.compile(r"^(?:https?|ftp)://?[^/]", re.IGNORECASE)
+
+
 def _read_bytes(path: Path, *, max_bytes: int, origin: str) -> bytes:
     if not path.exists():
+        if _URL.match(origin):
+            # (a Path folds "https://x" into "https:/x": show the URL as it was typed)
+            url = re.sub(r"^(\w+):/(?!/)", r"\1://", origin)
+            raise InputError(
+                "is a URL, and URLs are not fetched; save the page first (e.g. curl -L -o "
+                "page.html URL) and pass the file",
+                source=url,
+            )
         raise InputError("file not found; check the path", source=origin)
     if path.is_dir():
         raise InputError("is a directory; pass the article files inside it", source=origin)
+    if not path.is_file():
+        # /dev/zero never ends and a FIFO blocks until a writer comes: refuse before reading.
+        raise InputError(
+            "is not a regular file (a device, FIFO or socket); save the article to a file "
+            "and pass that",
+            source=origin,
+        )
     limit = max_bytes * HTML_SIZE_FACTOR  # the tighter plain-text limit is checked after sniffing
     try:
         size = path.stat().st_size
@@ -132,6 +153,23 @@ def _read_bytes(path: Path, *, max_bytes: int, origin: str) -> bytes:
         raise InputError(
             f"cannot read the file ({err.strerror}); check its permissions", source=origin
         ) from err
+
+
+def _reject_surrogates(article: ArticleIn, origin: str | None) -> None:
+    """A JSON string may spell a lone surrogate ("\\ud800"): such text is not Unicode, cannot
+    be written as UTF-8 (the result, the event id) and is rejected here, naming the field."""
+    for name in ("text", "outlet", "title", "url", "published"):
+        value = getattr(article, name)
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise InputError(
+                f"{name} holds a lone surrogate U+{ord(value[err.start]):04X} at character "
+                f"{err.start}, which is not valid Unicode; fix the encoder that wrote it",
+                source=origin,
+            ) from None
 
 
 def _peek(raw: bytes) -> str:
