@@ -395,7 +395,7 @@ def test_viewer_and_page_show_the_same_text(real_results: list[Reconciliation]) 
 
 
 def test_agreement_and_counts_read_correctly() -> None:
-    from service.render.html import join_names, plural, reader_note
+    from service.render.wording import join_names, plural, reader_note
 
     assert plural(1, "outlet") == "1 outlet" and plural(2, "outlet") == "2 outlets"
     assert join_names(["US", "Kyiv", "US"]) == "US and Kyiv"

@@ -23,7 +23,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["canonical_names", "cluster_parties", "fold", "merge_parties", "same_party"]
+__all__ = [
+    "canonical_names",
+    "cluster_parties",
+    "fold",
+    "is_person",
+    "merge_parties",
+    "same_party",
+]
 
 # (pattern, replacement, reason): applied in order to a lower-cased, accent-free name.
 TRANSLIT_RULES: tuple[tuple[str, str, str], ...] = (
@@ -80,6 +87,11 @@ def fold(name: str) -> str:
 
 def _is_body(words: list[str]) -> bool:
     return any(w in INSTITUTION_HEADS for w in words)
+
+
+def is_person(name: str) -> bool:
+    """A person's name (or a place's), not a body's: see `_is_person`."""
+    return _is_person(name, _words(name))
 
 
 def _is_person(name: str, words: list[str]) -> bool:
