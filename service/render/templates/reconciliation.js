@@ -13,7 +13,14 @@
     var target = id ? document.getElementById(id) : null;
     if (!target) return;
     for (var d = target.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+    target.scrollIntoView();
     if (target.tagName === "MARK") target.focus({ preventScroll: true });
   }
   window.addEventListener("hashchange", focusTarget);
+  // On a phone the articles start folded (the first screen is for the differences); a link to
+  // evidence opens the article it points into.
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    var texts = document.querySelectorAll("details.atext");
+    for (var i = 0; i < texts.length; i++) texts[i].open = false;
+  }
 })();

@@ -393,6 +393,8 @@
     // Bar widths come as data: the CSP forbids inline style attributes, not the CSSOM.
     for (const seg of box.querySelectorAll("[data-pct]")) seg.style.width = `${seg.dataset.pct}%`;
     document.title = `${root.dataset.title} · Rashomon`;
+    // On a phone the articles start folded, as on reconciliation.html.
+    if (window.matchMedia("(max-width: 600px)").matches) for (const d of box.querySelectorAll("details.atext")) d.open = false;
     const nClaims = rec.accounts.reduce((n, a) => n + a.claims.length + a.editorial.length, 0);
     $("#result-meta").textContent = `${origin} · ${plural(rec.sources.length, "source")} · ${plural(nClaims, "claim")} · ` +
       `${plural(rec.groups.length, "point")} · model ${rec.model} (${rec.backend})`;
@@ -412,6 +414,7 @@
     const target = id && !id.startsWith("job=") ? document.getElementById(id) : null;
     if (!target) return;
     for (let d = target.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+    target.scrollIntoView();
     if (target.tagName === "MARK") target.focus({ preventScroll: true });
   }
 
