@@ -29,7 +29,7 @@ from service.render.timeline import find_when, sort_key
         # one body, named by its country or the country's adjective, US or UK spelling
         ("Israel's defense ministry", "Israeli defence ministry", "qualifier"),
         ("Ukraine's foreign ministry", "Ukrainian foreign ministry", "qualifier"),
-        ("the German government", "Germany's federal government", "qualifier"),
+        ("the Turkish foreign ministry", "Turkey's foreign ministry", "qualifier"),
     ],
 )
 def test_same_party(a: str, b: str, rule: str) -> None:
@@ -59,6 +59,10 @@ def test_a_bare_title_joins_the_full_name_only_within_one_side() -> None:
     assert same_party("the ministry", "Israel's defence ministry") is None
     assert same_party("the ministry", "Israel's defence ministry", same_side=True) == "generic"
     assert same_party("the ministry", "the White House", same_side=True) is None
+    # a shorter title is another body as far as the page can tell, unless on one side
+    assert same_party("the German government", "Germany's federal government") is None
+    assert same_party("the German government", "Germany's federal government", same_side=True)
+    assert same_party("French officials", "French defence officials") is None
     assert merge_parties(
         ["the ministry", "Israel's defence ministry", "Hamas"], same_side=True
     ) == ["Israel's defence ministry", "Hamas"]

@@ -36,7 +36,14 @@ from service.render.articles import (
 )
 from service.render.names import canonical_names
 from service.render.timeline import find_when, sort_key
-from service.render.wording import join_names, neutral_headline, plural, reader_note, shorten
+from service.render.wording import (
+    join_names,
+    neutral_headline,
+    party_name,
+    plural,
+    reader_note,
+    shorten,
+)
 from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation, Source
 
 __all__ = [
@@ -258,9 +265,10 @@ class _Ctx:
         return self.canonical.get(" ".join(name.split()), name)
 
     def holder(self, claim: Claim) -> str:
-        if is_outlet_voice(claim.asserter.name, claim.asserter.kind):
-            return self.outlet(claim.source_id)
-        return self.party(claim.asserter.name)
+        """Whose words these are: the party (asserter, or the speaker the outlet reports), else
+        the outlet itself."""
+        name = party_name(claim)
+        return self.party(name) if name else self.outlet(claim.source_id)
 
     def cite(self, claim_id: str) -> Cite | None:
         c = self.claims.get(claim_id)
@@ -281,11 +289,7 @@ class _Ctx:
 def build_view(rec: Reconciliation) -> View:
     labels = _outlet_labels(rec.sources)
     claims = {c.claim_id: c for c in rec.all_claims()}
-    names = [
-        c.asserter.name
-        for c in claims.values()
-        if not is_outlet_voice(c.asserter.name, c.asserter.kind)
-    ]
+    names = [name for c in claims.values() if (name := party_name(c))]
     names += [h for g in rec.groups for s in g.sides for h in s.holders if not is_outlet_voice(h)]
     ctx = _Ctx(rec, labels, claims, canonical_names(names))
 
@@ -510,8 +514,8 @@ def _parties(rec: Reconciliation, ctx: _Ctx) -> list[Party]:
     by_name: dict[str, list[Claim]] = defaultdict(list)
     for account in rec.accounts:
         for c in account.claims:
-            if not is_outlet_voice(c.asserter.name, c.asserter.kind):
-                by_name[ctx.party(c.asserter.name)].append(c)
+            if name := party_name(c):
+                by_name[ctx.party(name)].append(c)
     in_dispute = {
         ctx.party(h)
         for g in rec.groups

@@ -8,11 +8,12 @@ party once. Two names are one party when
   variants are set aside ("Choïgu" / "Shoigu", "Zelenskyy" / "Zelensky");
 - `surname`: they are person names with the same folded surname and compatible first names
   ("Shoigu" / "Sergei Shoigu"; never "Emmanuel Macron" / "Brigitte Macron");
-- `qualifier`: they are bodies with the same head noun and one's qualifiers are among the
-  other's ("Russia's defence ministry" / "Russian defence ministry");
-- `generic` (only inside one side of one dispute): a bare title ("the ministry") and a full
-  name with that head ("Russia's defence ministry"). Across sides "the ministry" may be
-  another country's, so it is not merged there.
+- `qualifier`: they are bodies with the same head noun and the same qualifiers, up to
+  spelling and country/adjective ("Russia's defence ministry" / "Russian defence ministry");
+- `generic` (only inside one side of one dispute): a shorter title ("the ministry", "the
+  French ministry") and a fuller name with that head ("France's defence ministry"). Across
+  sides "the ministry" may be another country's, or another ministry, so it is not merged
+  there.
 
 Each rule has an id; `same_party` returns the id of the rule that matched (or None).
 """
@@ -105,7 +106,8 @@ def _is_person(name: str, words: list[str]) -> bool:
 
 
 def _word_match(a: str, b: str) -> bool:
-    """Same word, or a country and its adjective (Russia/Russian, Ukraine/Ukrainian)."""
+    """Same word, or a country and its adjective (Russia/Russian, Ukraine/Ukrainian,
+    Turkey/Turkish): a shared stem of four letters or more and at most three letters apart."""
     if a == b:
         return True
     n = 0
@@ -113,7 +115,7 @@ def _word_match(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    return n >= 5 and len(a) - n <= 3 and len(b) - n <= 3
+    return n >= 4 and len(a) - n <= 3 and len(b) - n <= 3
 
 
 def _first_names_compatible(a: list[str], b: list[str]) -> bool:
@@ -143,10 +145,15 @@ def same_party(a: str, b: str, *, same_side: bool = False) -> str | None:
     if not (_is_body(wa) and _is_body(wb)) or wa[-1] != wb[-1]:
         return None
     qa, qb = wa[:-1], wb[:-1]
-    short, long_ = (qa, qb) if len(qa) <= len(qb) else (qb, qa)
-    if short and all(any(_word_match(x, y) for y in long_) for x in short):
+
+    def covered(xs: list[str], ys: list[str]) -> bool:
+        return all(any(_word_match(x, y) for y in ys) for x in xs)
+
+    if qa and qb and covered(qa, qb) and covered(qb, qa):
         return "qualifier"
-    if not short and same_side:
+    # "the ministry" or "the French ministry" beside "the French defence ministry": the shorter
+    # name may be another body with the same head, so only within one side of one dispute
+    if same_side and (covered(qa, qb) or covered(qb, qa)):
         return "generic"
     return None
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 
 from service.render.articles import is_outlet_voice
 from service.render.names import canonical_names, is_person
-from service.schemas import ClaimGroup, GroupStatus, Reconciliation
+from service.schemas import Claim, Reconciliation
 
 __all__ = ["join_names", "neutral_headline", "plural", "reader_note", "shorten"]
 
-MAX_HEADLINE_CHARS = 110
-# A point can name the event only if it reads as a statement of fact on its own: five words or
-# more, not opening on a conjunction or pronoun, and not someone's reported words.
-HEADLINE_OK = re.compile(
-    r"^(?!(?:But|And|Or|So|He|She|It|They|This|That|These|Those)\b)\S+(?:\s+\S+){4,}"
-)
-REPORTED = re.compile(r"\b(?:said|says|told|according|claimed|stated)\b|[\"“”]")
 # Reader-facing notes lose the sentences meant for operators (settings, flags).
 DEVELOPER_WORDS = re.compile(r"RASHOMON_[A-Z_]+|--[a-z][a-z-]+")
 
@@ -46,66 +40,57 @@ def _norm(s: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
 
 
+def party_name(claim: Claim) -> str | None:
+    """Whose words a claim gives: its asserter, or the speaker of the words an outlet reports
+    in its own voice ("he said" narration); None for the outlet's own statements."""
+    if not is_outlet_voice(claim.asserter.name, claim.asserter.kind):
+        return claim.asserter.name
+    speaker = getattr(claim, "speaker", None)  # schema 1.3: who said the words
+    name = getattr(speaker, "name", None)
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def long_date(iso: str) -> str:
+    """ "2010-02-20" -> "20 February 2010" (left as given when it is not an ISO date)."""
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
 def neutral_headline(rec: Reconciliation) -> str:
-    """The event in neutral words for the page title and heading: the summary's headline; else
-    the shortest of the points most outlets agree on; else "N outlets on DATE". Never an
-    outlet's headline (nor a candidate equal to one)."""
+    """The event in neutral words for the page title and heading: the summary's headline when
+    it is not an outlet's headline; else built from the result: the parties most outlets cite
+    and the date ("Glenn Beck, 20 February 2010: how 3 outlets report it").
+
+    No outlet's sentence is used: an agreed point is still one outlet's wording, and on real
+    runs the shortest one was a speaker's slogan or an outlet's epithet ("the hero of the
+    political right")."""
     titles = {_norm(s.title) for s in rec.sources if s.title}
-
-    def ok(text: str | None) -> bool:
-        return bool(text and text.strip()) and _norm(text or "") not in titles
-
-    headline = getattr(rec.summary, "headline", None)  # older results lack the field
-    if ok(headline):
-        return " ".join(str(headline).split())
-    claims = {c.claim_id: c for c in rec.all_claims()}
-
-    def outlets_own(g: ClaimGroup) -> bool:  # every claim in the outlets' own voice
-        cs = [claims[c] for c in g.claim_ids if c in claims]
-        return bool(cs) and all(is_outlet_voice(c.asserter.name, c.asserter.kind) for c in cs)
-
-    agreed = [
-        g
-        for g in rec.groups
-        if g.status is GroupStatus.agreed
-        and ok(g.point)
-        and len(g.point) <= MAX_HEADLINE_CHARS
-        and outlets_own(g)
-        and HEADLINE_OK.match(g.point)
-        and not REPORTED.search(g.point)
-    ]
-    if agreed:
-        widest = max(len(g.source_ids) for g in agreed)
-        return min((g.point for g in agreed if len(g.source_ids) == widest), key=len).strip(". ")
+    headline = " ".join(str(getattr(rec.summary, "headline", None) or "").split())
+    if headline and _norm(headline) not in titles:  # older results lack the field
+        return headline
     n = len(rec.sources)
     days = sorted(s.published[:10] for s in rec.sources if s.published)
-    when = f" on {days[0]}" if days else ""
+    when = f", {long_date(days[0])}" if days else ""
+    how = f"how {plural(n, 'outlet')} report it" if n != 1 else "how one outlet reports it"
     parties = _most_cited(rec)
     if parties:
-        return f"{join_names(parties)}: how {plural(n, 'outlet')} report it{when}"
-    return (
-        f"How {plural(n, 'outlet')} report it{when}"
-        if n != 1
-        else f"How one outlet reports it{when}"
-    )
+        return f"{join_names(parties)}{when}: {how}"
+    return f"{how[0].upper()}{how[1:]}{when.replace(', ', ' on ', 1)}"
 
 
 def _most_cited(rec: Reconciliation, k: int = 2) -> list[str]:
-    """The parties (not outlets) that the most outlets cite, under one name each."""
-    names = [
-        c.asserter.name
-        for c in rec.all_claims()
-        if not is_outlet_voice(c.asserter.name, c.asserter.kind)
-    ]
-    shown = canonical_names(names)
+    """The named parties that the most outlets cite (people first), under one name each."""
+    said = [(c, name) for c in rec.all_claims() if (name := party_name(c))]
+    shown = canonical_names(name for _, name in said)
     outlets: dict[str, set[str]] = defaultdict(set)
     count: dict[str, int] = defaultdict(int)
-    for c in rec.all_claims():
-        if is_outlet_voice(c.asserter.name, c.asserter.kind):
-            continue
-        name = shown.get(" ".join(c.asserter.name.split()), c.asserter.name)
-        outlets[name].add(c.source_id)
-        count[name] += 1
+    for c, name in said:
+        key = shown.get(" ".join(name.split()), name)
+        outlets[key].add(c.source_id)
+        count[key] += 1
     # people first: an event is more often named by who met than by which ministry spoke
     ranked = sorted(outlets, key=lambda n: (-len(outlets[n]), not is_person(n), -count[n]))
     proper = [n for n in ranked if n[:1].isupper()]  # named parties, not "a source close to …"
