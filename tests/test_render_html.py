@@ -425,3 +425,34 @@ def test_one_party_under_two_spellings_appears_once(real_results: list[Reconcili
             holders = [h for h, _ in a.holders]
             assert len(holders) == len(set(holders))
             assert not ({"Choïgu", "Shoigu"} <= set(holders))
+
+
+async def test_render_route_returns_the_result_fragment(
+    seed_rec: Reconciliation, tmp_path: Path
+) -> None:
+    """POST /v1/render: the viewer's way to the one template; same key as the other /v1
+    routes, a typed 422 for a body that is not a result."""
+    from pydantic import SecretStr
+
+    from tests.api.conftest import running_app
+
+    settings = Settings(
+        backend="fake",
+        cache_enabled=False,
+        cache_dir=tmp_path / "cache",
+        db_path=tmp_path / "jobs.sqlite3",
+        service_api_key=SecretStr("k3y"),
+    )
+    body = seed_rec.model_dump(mode="json")
+    async with running_app(settings) as client:
+        assert (await client.post("/v1/render", json=body)).status_code == 401
+        auth = {"Authorization": "Bearer k3y"}
+        r = await client.post("/v1/render", json=body, headers=auth)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("text/html")
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert 'id="result-root"' in r.text and "<script" not in r.text
+        assert "<h1" not in r.text and '<h2 id="result-title"' in r.text  # the viewer has the h1
+        assert reader_text(r.text) == reader_text(render_html(seed_rec), "result-root")
+        bad = await client.post("/v1/render", json={"hello": 1}, headers=auth)
+        assert bad.status_code == 422

@@ -39,7 +39,9 @@ def test_report_page_fits_and_loads_nothing(page_path: Path, width: int, height:
         if width <= 600:
             # on a phone the articles start folded; a citation opens the one it points into
             # and moves focus to the highlighted evidence
-            assert page.evaluate("[...document.querySelectorAll('details.atext')].every(d => !d.open)")
+            assert page.evaluate(
+                "[...document.querySelectorAll('details.atext')].every(d => !d.open)"
+            )
             page.locator("#differences a.cite").first.click()
             page.wait_for_function("document.activeElement.tagName === 'MARK'", timeout=5_000)
             assert page.evaluate("document.activeElement.closest('details').open")

@@ -278,7 +278,9 @@ def test_viewer_and_standalone_page_show_the_same_text(
     rec = Reconciliation.model_validate_json(saved_result.read_text(encoding="utf-8"))
     standalone = tmp_path / "reconciliation.html"
     standalone.write_text(render_html(rec), encoding="utf-8")
-    text_js = "() => document.getElementById('result-root').textContent.split(/\\s+/).join(' ').trim()"
+    text_js = (
+        "() => document.getElementById('result-root').textContent.split(/\\s+/).join(' ').trim()"
+    )
     with chromium_page(viewport={"width": 1440, "height": 900}) as page:
         page.goto(server + "/")
         page.set_input_files("#result-file", str(saved_result))
@@ -292,3 +294,17 @@ def test_viewer_and_standalone_page_show_the_same_text(
         page_text = page.evaluate(text_js)
         assert page.title() == viewer_title
     assert viewer_text and viewer_text == page_text
+
+
+def test_viewer_opens_a_batch_line(server: str, saved_result: Path, tmp_path: Path) -> None:
+    """A results.jsonl line wraps the result with the event's id and name: the viewer shows
+    the result inside."""
+    rec = json.loads(saved_result.read_text(encoding="utf-8"))
+    line = tmp_path / "event.json"
+    line.write_text(json.dumps({"event_id": "e1", "name": "x", "reconciliation": rec}))
+    with chromium_page() as page:
+        page.goto(server + "/")
+        page.set_input_files("#result-file", str(line))
+        page.wait_for_selector("#result:not([hidden])", timeout=10_000)
+        assert page.locator("#sources article.source").count() == len(rec["sources"])
+        assert page.locator("#problem").is_hidden()

@@ -134,6 +134,8 @@
       showProblem({ title: `${file.name} is not JSON`, detail: "Open the reconciliation.json that rashomon reconcile wrote." });
       return;
     }
+    // A batch line or a job wraps the document: show the document itself.
+    for (const key of ["reconciliation", "result"]) if (rec && rec[key] && rec[key].sources) rec = rec[key];
     const problem = resultProblem(rec);
     if (problem) {
       showProblem({ title: `${file.name} is not a reconciliation`, detail: problem });
@@ -151,8 +153,6 @@
 
   function resultProblem(rec) {
     if (!rec || typeof rec !== "object") return "The file holds no object.";
-    // A batch line or a job wraps the document.
-    for (const key of ["reconciliation", "result"]) if (rec[key] && rec[key].sources) Object.assign(rec, rec[key]);
     for (const key of ["sources", "accounts", "groups", "summary"]) {
       if (!(key in rec)) return `It has no "${key}". Open the reconciliation.json that rashomon reconcile wrote.`;
     }
