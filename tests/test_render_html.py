@@ -178,7 +178,7 @@ def test_renders_the_seed_reconciliation(seed_rec: Reconciliation) -> None:
     assert page.startswith("<!doctype html>")
     assert '<html lang="en">' in page and 'name="viewport"' in page
     # first screen first: the differences, the agreed points; then coverage, the articles
-    sections = ("differences", "agreed", "coverage", "outlets", "articles", "summary")
+    sections = ("differences", "agreed", "coverage", "outlets", "side-by-side", "summary")
     order = [page.index(f'id="{s}"') for s in sections]
     assert order == sorted(order)
     for source in seed_rec.sources:

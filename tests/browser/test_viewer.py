@@ -140,6 +140,13 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
         assert not re.search(r"\bS\d+\.C\d+\b", visible) and "RASHOMON_" not in visible
         assert page.title().endswith(" · Rashomon")
         assert page.title().removesuffix(" · Rashomon") not in [s["title"] for s in rec["sources"]]
+        # the result's ids do not clash with the viewer's own (one document)
+        dupes = page.evaluate(
+            """() => { const seen = {}; for (const e of document.querySelectorAll('[id]'))
+                seen[e.id] = (seen[e.id] || 0) + 1;
+                return Object.keys(seen).filter(k => seen[k] > 1); }"""
+        )
+        assert dupes == []
         assert page.locator("#bars .outlet-row").count() == len(rec["accounts"])
         # Who asserts a claim is visible text next to the highlight, not only a tooltip,
         # and the highlight takes keyboard focus and is described by that text.
