@@ -302,8 +302,10 @@ def test_label_names_the_speaker_when_the_schema_has_one() -> None:
 
 
 # --------------------------------------------------------------------------- the 30-second test
-# Over real pipeline output: the seeds (fake backend, and a run of the shared Qwen model saved in
-# tests/fixtures/page), and the BASIL and NeuS slices in tests/fixtures/datasets (fake backend).
+# Over real pipeline output: the seeds (fake backend; and a run of the embedded model's Qwen2.5
+# 1.5B through the shared llama.cpp server, outlets named "Partisan site (machine-translated)"
+# and "AFP", saved in tests/fixtures/page/seeds-qwen.json.gz), and the BASIL and NeuS slices in
+# tests/fixtures/datasets (fake backend).
 
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -395,7 +397,7 @@ def test_viewer_and_page_show_the_same_text(real_results: list[Reconciliation]) 
 
 
 def test_agreement_and_counts_read_correctly() -> None:
-    from service.render.wording import join_names, plural, reader_note
+    from service.render.wording import join_names, plural, reader_note, unnest
 
     assert plural(1, "outlet") == "1 outlet" and plural(2, "outlet") == "2 outlets"
     assert join_names(["US", "Kyiv", "US"]) == "US and Kyiv"
@@ -403,6 +405,10 @@ def test_agreement_and_counts_read_correctly() -> None:
     note = "the summary covers 14 of 36 points; Raise RASHOMON_MAX_SUMMARY_POINTS to cover more"
     assert reader_note(note) == "the summary covers 14 of 36 points"
     assert reader_note("Raise RASHOMON_MAX_SUMMARY_POINTS.") is None
+    assert unnest("X (as reported by Partisan site (machine-translated)): y") == (
+        "X (as reported by Partisan site, machine-translated): y"
+    )
+    assert unnest("a (b) and (c)") == "a (b) and (c)"
 
 
 def test_unnamed_outlet_gets_a_note_with_the_cli_hint(seed_rec: Reconciliation) -> None:

@@ -43,6 +43,7 @@ from service.render.wording import (
     plural,
     reader_note,
     shorten,
+    unnest,
 )
 from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation, Source
 
@@ -297,7 +298,7 @@ def build_view(rec: Reconciliation) -> View:
     lead: str | None = None
     lead_cites: list[Cite] = []
     if sentences and str(sentences[0].kind.value) == "lead":
-        lead, lead_cites = sentences[0].text, ctx.cites(sentences[0].claim_ids)
+        lead, lead_cites = unnest(sentences[0].text), ctx.cites(sentences[0].claim_ids)
         sentences = sentences[1:]
 
     questions = [_question(g, ctx) for g in rec.groups if g.status is GroupStatus.disputed]
@@ -317,7 +318,7 @@ def build_view(rec: Reconciliation) -> View:
         f"{plural(n[GroupStatus.disputed], 'point')} in dispute, "
         f"{plural(n[GroupStatus.single_source], 'point')} carried by one outlet only."
     )
-    summary = [SummaryLine(s.text, s.kind.value, ctx.cites(s.claim_ids)) for s in sentences]
+    summary = [SummaryLine(unnest(s.text), s.kind.value, ctx.cites(s.claim_ids)) for s in sentences]
     sources = {s.source_id: s for s in rec.sources}
     articles = [
         Article(

@@ -11,10 +11,33 @@ from service.render.articles import is_outlet_voice
 from service.render.names import canonical_names, is_person
 from service.schemas import Claim, Reconciliation
 
-__all__ = ["join_names", "neutral_headline", "plural", "reader_note", "shorten"]
+__all__ = [
+    "join_names",
+    "neutral_headline",
+    "party_name",
+    "plural",
+    "reader_note",
+    "shorten",
+    "unnest",
+]
 
 # Reader-facing notes lose the sentences meant for operators (settings, flags).
 DEVELOPER_WORDS = re.compile(r"RASHOMON_[A-Z_]+|--[a-z][a-z-]+")
+
+
+# A parenthesis inside a parenthesis ("(as reported by Partisan site (machine-translated))"):
+# the inner one becomes a comma clause, which reads the same without the stutter.
+NESTED_PARENS = re.compile(r"\(([^()]*?)\s*\(([^()]*)\)([^()]*)\)")
+
+
+def unnest(text: str) -> str:
+    """`text` with no parenthesis nested in another ("(as reported by X (Y))" -> "(as reported
+    by X, Y)")."""
+    while True:
+        flat = NESTED_PARENS.sub(r"(\1, \2\3)", text)
+        if flat == text:
+            return text
+        text = flat
 
 
 def plural(n: int, word: str) -> str:
