@@ -462,3 +462,20 @@ async def test_render_route_returns_the_result_fragment(
         assert reader_text(r.text) == reader_text(render_html(seed_rec), "result-root")
         bad = await client.post("/v1/render", json={"hello": 1}, headers=auth)
         assert bad.status_code == 422
+
+
+def test_headline_names_who_most_articles_mention() -> None:
+    from service.render.wording import neutral_headline
+
+    rec = _tiny(
+        "Officials said Angela Merkel met Emmanuel Macron in Berlin on Monday. Later, Merkel "
+        "spoke to Wire A. <x>",
+        "In Berlin, Chancellor Angela Merkel and President Emmanuel Macron met, and Macron's "
+        "aides said little to Paper B. <y>",
+    )
+    assert neutral_headline(rec) == "Angela Merkel and Emmanuel Macron: how 2 outlets report it"
+    rec.sources[0].published = "2019-03-04T10:00:00Z"
+    assert neutral_headline(rec).startswith("Angela Merkel and Emmanuel Macron, 4 March 2019:")
+    # nothing shared: the count alone, never one article's words
+    rec = _tiny("Moscow said it. <a>", "Paris said no. <b>")
+    assert neutral_headline(rec) == "How 2 outlets report it"

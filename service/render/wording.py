@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date
 
 from service.render.articles import is_outlet_voice
-from service.render.names import canonical_names, is_person
+from service.render.names import canonical_names, is_person, same_party
 from service.schemas import Claim, Reconciliation
 
 __all__ = [
@@ -84,8 +84,9 @@ def long_date(iso: str) -> str:
 
 def neutral_headline(rec: Reconciliation) -> str:
     """The event in neutral words for the page title and heading: the summary's headline when
-    it is not an outlet's headline; else built from the result: the parties most outlets cite
-    and the date ("Glenn Beck, 20 February 2010: how 3 outlets report it").
+    it is not an outlet's headline; else built from the result: the names most of the
+    articles mention (people first; else the parties most outlets cite) and the date ("Glenn
+    Beck, 20 February 2010: how 3 outlets report it").
 
     No outlet's sentence is used: an agreed point is still one outlet's wording, and on real
     runs the shortest one was a speaker's slogan or an outlet's epithet ("the hero of the
@@ -98,10 +99,72 @@ def neutral_headline(rec: Reconciliation) -> str:
     days = sorted(s.published[:10] for s in rec.sources if s.published)
     when = f", {long_date(days[0])}" if days else ""
     how = f"how {plural(n, 'outlet')} report it" if n != 1 else "how one outlet reports it"
-    parties = _most_cited(rec)
+    parties = _shared_names(rec) or _most_cited(rec)
     if parties:
         return f"{join_names(parties)}{when}: {how}"
     return f"{how[0].upper()}{how[1:]}{when.replace(', ', ' on ', 1)}"
+
+
+# A name in running text: capitalised words (joined by spaces, hyphens, "al-" and the like),
+# not at the start of a sentence, where any word is capitalised.
+NAME_IN_TEXT = re.compile(
+    r"(?<=[a-z0-9,;:] )(?:[A-Z][\w'’-]+|[A-Z]\.)(?: (?:[A-Z][\w'’-]+|[A-Z]\.))*"
+)
+# Capitalised words that name no one, dropped from a name (reason: "Wednesday", "Attorney
+# General Richard Blumenthal" is Richard Blumenthal).
+NOT_NAMES = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December I President Minister Prime
+    Secretary Senator Sen Rep Gov Governor Attorney General Chancellor Vice Premier King Queen
+    Pope Mr Mrs Ms Dr""".split()
+)
+# Title-case function words split a run of capitalised words in two (reason: a headline line
+# "NRA And Russia" is two names).
+NAME_BREAKS = frozenset("A An And The Of For To In On At By With From Or But As".split())
+
+
+def _names_in(text: str) -> list[str]:
+    names = []
+    for m in NAME_IN_TEXT.finditer(text):
+        words: list[str] = []
+        for w in [*m.group(0).split(), "And"]:
+            if w in NAME_BREAKS:
+                if words:
+                    names.append(" ".join(words))
+                words = []
+            elif w not in NOT_NAMES:
+                words.append(re.sub(r"['’]s$", "", w))
+    return names
+
+
+def _shared_names(rec: Reconciliation, k: int = 2) -> list[str]:
+    """The names that most of the articles mention in running text, one spelling each; people
+    (names of two words or more in some article) before places and bodies."""
+    found: dict[str, dict[str, int]] = {}
+    for s in rec.sources:
+        counts: dict[str, int] = defaultdict(int)
+        for name in _names_in(s.text):
+            if not any(same_party(name, o.outlet) for o in rec.sources):  # not an outlet
+                counts[name] += 1
+        found[s.source_id] = counts
+    spellings = {name for counts in found.values() for name in counts}
+    shown = canonical_names(sorted(spellings, key=lambda n: (-len(n.split()), n)))
+    outlets: dict[str, set[str]] = defaultdict(set)
+    total: dict[str, int] = defaultdict(int)
+    for sid, counts in found.items():
+        for name, n in counts.items():
+            outlets[shown.get(name, name)].add(sid)
+            total[shown.get(name, name)] += n
+    need = max(2, -(-2 * len(rec.sources) // 3)) if len(rec.sources) > 1 else 1
+    ranked = sorted(
+        (n for n in outlets if len(outlets[n]) >= need and total[n] >= 2),
+        key=lambda n: (len(n.split()) < 2 or not is_person(n), -len(outlets[n]), -total[n]),
+    )
+    chosen: list[str] = []
+    for name in ranked:  # one Blumenthal: "Dick" may be "Richard"
+        if not any(name.split()[-1] == c.split()[-1] for c in chosen):
+            chosen.append(name)
+    return chosen[:k]
 
 
 def _most_cited(rec: Reconciliation, k: int = 2) -> list[str]:
