@@ -161,7 +161,8 @@ def same_party(a: str, b: str, *, same_side: bool = False) -> str | None:
 def cluster_parties(
     names: Iterable[str], *, same_side: bool = False
 ) -> list[tuple[str, list[str]]]:
-    """`names` grouped into parties, in first-seen order: (the fullest spelling, every spelling)."""
+    """`names` grouped into parties, in first-seen order: (the fullest spelling, every spelling).
+    The fullest: most words, then most letters, then accents kept (Sébastien over Sebastien)."""
     clusters: list[list[str]] = []
     for name in names:
         name = " ".join(name.split())
@@ -174,7 +175,16 @@ def cluster_parties(
                 break
         else:
             clusters.append([name])
-    return [(max(c, key=lambda n: (len(_words(n)), len(n), -c.index(n))), c) for c in clusters]
+    return [
+        (
+            max(
+                c,
+                key=lambda n: (len(_words(n)), len(n), sum(ord(ch) > 127 for ch in n), -c.index(n)),
+            ),
+            c,
+        )
+        for c in clusters
+    ]
 
 
 def merge_parties(names: Iterable[str], *, same_side: bool = False) -> list[str]:
