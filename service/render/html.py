@@ -84,7 +84,7 @@ class Cite:
 
 @dataclass
 class Answer:
-    holders: list[tuple[str, str]]  # (party, "per OUTLET" or "" when the outlet itself)
+    holders: list[tuple[str, str]]  # (party, "per OUTLET"), or (outlet, "own reporting")
     text: str
     outlets: str
     cites: list[Cite]
@@ -423,7 +423,7 @@ def _question(group: ClaimGroup, ctx: _Ctx) -> Question:
         for name, outlets in merged.items():
             carried = sorted(set(outlets), key=outlets.index)
             if name in outlet_names and carried == [name]:
-                holders.append((name, ""))  # the outlet in its own voice
+                holders.append((name, "own reporting"))  # the outlet in its own voice
             else:
                 holders.append((name, f"per {join_names(carried)}"))
         answers.append(
