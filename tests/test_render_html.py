@@ -479,3 +479,23 @@ def test_headline_names_who_most_articles_mention() -> None:
     # nothing shared: the count alone, never one article's words
     rec = _tiny("Moscow said it. <a>", "Paris said no. <b>")
     assert neutral_headline(rec) == "How 2 outlets report it"
+
+
+def test_timeline_and_outlet_details_only_when_the_articles_give_them(
+    real_results: list[Reconciliation],
+) -> None:
+    qwen = real_results[1]  # the seeds: "on Wednesday", "April 2022", "October 2022", ...
+    page = render_html(qwen)
+    assert 'id="timeline"' in page
+    view = build_view(qwen)
+    placed = [t.day for t in view.timeline if t.day]
+    assert placed == sorted(placed) and len(placed) >= 2
+    # no dates in the text: no timeline, no empty section
+    assert 'id="timeline"' not in render_html(_tiny("Moscow said it. <a>", "Paris said no. <b>"))
+    # the outlets: name, headline, date and link when the input gives them
+    rec = qwen.model_copy(deep=True)
+    rec.sources[1].published = "2024-04-04"
+    rec.sources[1].url = "https://example.org/afp"
+    outlets = reader_text(render_html(rec)).split("The outlets", 1)[1][:400]
+    assert re.search(r"AFP ?: France Denies Russian Claim", outlets)
+    assert "2024-04-04" in outlets and "https://example.org/afp" in outlets
