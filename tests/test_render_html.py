@@ -499,3 +499,14 @@ def test_timeline_and_outlet_details_only_when_the_articles_give_them(
     outlets = reader_text(render_html(rec)).split("The outlets", 1)[1][:400]
     assert re.search(r"AFP ?: France Denies Russian Claim", outlets)
     assert "2024-04-04" in outlets and "https://example.org/afp" in outlets
+
+
+def test_display_merges_are_listed_with_their_rule_for_developers(
+    real_results: list[Reconciliation],
+) -> None:
+    page = render_html(real_results[1])
+    dev = page[page.index('<details class="dev"') :]
+    assert "Choïgu → Sergei Shoigu (surname)" in dev
+    # the reader sees one name for the party in the differences
+    first_screen = reader_text(page).split("What the accounts agree on")[0]
+    assert "Sergei Shoigu" in first_screen and "Choïgu per" not in first_screen

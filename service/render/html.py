@@ -34,7 +34,7 @@ from service.render.articles import (
     span_id,
     who_asserts,
 )
-from service.render.names import canonical_names
+from service.render.names import canonical_names, same_party
 from service.render.timeline import find_when, sort_key
 from service.render.wording import (
     join_names,
@@ -198,6 +198,7 @@ class View:
     summary_note: str | None
     kinds: list[tuple[str, str, str]]
     dev_notes: list[str]
+    merged_names: list[str]  # "Choïgu -> Sergei Shoigu (translit)": the display merges, audited
     warnings: list[str]
     steps: list[dict[str, str]]
     claim_index: list[tuple[int, str, str]]  # (citation number, claim id, outlet): developers
@@ -359,6 +360,11 @@ def build_view(rec: Reconciliation) -> View:
         summary_note=reader_note(rec.summary.note),
         kinds=[(k, label, KIND_SHAPES[k]) for k, label in KIND_LABELS.items()],
         dev_notes=[rec.summary.note] if rec.summary.note else [],
+        merged_names=[
+            f"{name} → {shown} ({same_party(name, shown) or 'via another spelling'})"
+            for name, shown in ctx.canonical.items()
+            if name != shown
+        ],
         warnings=[
             f"{w.step}{' ' + w.source_id if w.source_id else ''}: {w.message}" for w in rec.warnings
         ],
