@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import html
+import json
 import re
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -12,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from service.config import Settings
-from service.render.html import build_view, render_html
+from service.render.html import build_view, render_html, render_result
 from service.runner import reconcile_files
 from service.schemas import (
     Asserter,
@@ -32,6 +35,7 @@ from service.schemas import (
 )
 from tests import builders
 from tests.conftest import REPO, SEEDS
+from tests.page_text import CLAIM_ID, DEVELOPER_TEXT, reader_text
 
 TEMPLATES = REPO / "service" / "render" / "templates"
 
@@ -173,8 +177,9 @@ def test_renders_the_seed_reconciliation(seed_rec: Reconciliation) -> None:
     page = render_html(seed_rec)
     assert page.startswith("<!doctype html>")
     assert '<html lang="en">' in page and 'name="viewport"' in page
-    # overview first: coverage, disputes, the view from, then the articles
-    order = [page.index(f'id="{s}"') for s in ("coverage", "disputes", "view-from", "articles")]
+    # first screen first: the differences, the agreed points; then coverage, the articles
+    sections = ("differences", "agreed", "coverage", "outlets", "side-by-side", "summary")
+    order = [page.index(f'id="{s}"') for s in sections]
     assert order == sorted(order)
     for source in seed_rec.sources:
         assert f'id="source-{source.source_id}"' in page
@@ -183,13 +188,12 @@ def test_renders_the_seed_reconciliation(seed_rec: Reconciliation) -> None:
     assert page.count('class="outlet-row"') == len(seed_rec.accounts)
     view = build_view(seed_rec)
     for row in view.coverage:
-        n_omits = len(next(a for a in seed_rec.accounts if a.source_id == row.source_id).omits)
-        assert row.left_out == n_omits
         assert row.agreed + row.disputed + row.only_here == sum(
             1 for g in seed_rec.groups if row.source_id in g.source_ids
         )
-    # disputes as "X says ..." with each side's version
+    # each difference as a question, one answer per side
     disputed = [g for g in seed_rec.groups if g.status is GroupStatus.disputed]
+    assert page.count('class="question"') == len(disputed)
     assert page.count('class="side"') == sum(len(g.sides) for g in disputed)
     # every claim with evidence has a focusable highlight and a visible label naming the asserter
     collected = _collect(page)
@@ -207,12 +211,15 @@ def test_renders_the_seed_reconciliation(seed_rec: Reconciliation) -> None:
     assert collected.inputs and collected.inputs_in_label == len(collected.inputs)
 
 
-def test_no_external_urls(seed_rec: Reconciliation) -> None:
-    page = render_html(seed_rec)
+def test_no_external_loads(seed_rec: Reconciliation) -> None:
+    rec = seed_rec.model_copy(deep=True)
+    rec.sources[1].url = "https://example.org/afp-story"
+    page = render_html(rec)
     collected = _collect(page)
-    assert collected.urls
-    assert all(u.startswith("#") for u in collected.urls), collected.urls
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    # the only link out is the outlet's own address, in the list of outlets
+    assert [u for u in collected.urls if not u.startswith("#")] == ["https://example.org/afp-story"]
+    assert not re.search(r"""src\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert 'rel="noopener noreferrer"' in page
     assert "@import" not in page and "url(" not in page
 
 
@@ -221,7 +228,6 @@ def test_inlines_its_own_styles_then_the_shared_result_styles(seed_rec: Reconcil
     style = page[page.index("<style>") : page.index("</style>")]
     own = (TEMPLATES / "reconciliation.css").read_text(encoding="utf-8")
     shared = (TEMPLATES / "result.css").read_text(encoding="utf-8")
-    # page rules first: `.badge` (shared) must win over `.lead` (the page's) on a lead badge
     assert own.strip() in style and shared.strip() in style
     assert style.index(own.strip()) < style.index(shared.strip())
 
@@ -229,23 +235,28 @@ def test_inlines_its_own_styles_then_the_shared_result_styles(seed_rec: Reconcil
 def test_escapes_html_in_article_text_and_names() -> None:
     evil_a = 'Moscow said France asked for the call. <script>alert("x")</script> & more.'
     evil_b = 'Paris denied it: "<img src=x onerror=alert(1)>" was all it said.'
-    page = render_html(_tiny(evil_a, evil_b, outlet_a='<b onmouseover="x">Wire</b>'))
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more." in page
-    assert "<img" not in page and "&lt;img src" in page and "onerror=alert(1)&gt;" in page
-    assert "<b onmouseover" not in page and "&lt;b onmouseover=" in page
-    assert "Paper &lt;B&gt;" in page
-    assert "Moscow and Paris &lt;disagree&gt;" in page
-    assert page.count("<script>") == 1  # only the page's own inline script
+    rec = _tiny(evil_a, evil_b, outlet_a='<b onmouseover="x">Wire</b>')
+    for page in (render_html(rec), render_result(rec)):
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more." in page
+        assert "<img" not in page and "&lt;img src" in page and "onerror=alert(1)&gt;" in page
+        assert "<b onmouseover" not in page and "&lt;b onmouseover=" in page
+        assert "Paper &lt;B&gt;" in page
+        assert "Moscow and Paris &lt;disagree&gt;" in page
+    assert render_html(rec).count("<script>") == 1  # only the page's own inline script
+    assert "<script" not in render_result(rec)
 
 
-def test_dispute_sides_read_as_who_says_what() -> None:
-    page = render_html(_tiny("Moscow said France asked. <x>", "Paris denied. <y> end"))
-    text = re.sub(r"<[^>]+>", "", page)
-    text = " ".join(text.split())
-    assert "Moscow says: France asked for it" in text
-    assert "Paris says: Russia asked for it" in text
-    assert "as reported by Wire A" in text
+def test_each_difference_reads_as_a_question_with_who_holds_each_answer() -> None:
+    text = reader_text(render_html(_tiny("Moscow said France asked. <x>", "Paris denied. <y> end")))
+    # no question in the result: the neutral fallback from the group's point
+    assert "Accounts differ on: Who asked for the call" in text
+    assert "Moscow per Wire A France asked for it" in text
+    assert "Paris per Paper <B> Russia asked for it" in text
+    rec = _tiny("Moscow said France asked. <x>", "Paris denied. <y> end")
+    rec.groups[0].question = "Who asked for the call?"
+    text = reader_text(render_html(rec))
+    assert "Who asked for the call?" in text and "Accounts differ on" not in text
 
 
 def test_lead_sentence_is_shown_when_present() -> None:
@@ -288,3 +299,214 @@ def test_label_names_the_speaker_when_the_schema_has_one() -> None:
         speaker=Asserter(name="Russian Defense Ministry", kind=AsserterKind.institution),
     )
     assert who_asserts(claim, "AFP") == "Russian defence ministry"  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the 30-second test
+# Over real pipeline output: the seeds (fake backend; and a run of the embedded model's Qwen2.5
+# 1.5B through the shared llama.cpp server, outlets named "Partisan site (machine-translated)"
+# and "AFP", saved in tests/fixtures/page/seeds-qwen.json.gz), and the BASIL and NeuS slices in
+# tests/fixtures/datasets (fake backend).
+
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def _batch(tmp: Path, fmt: str, dump: Path) -> list[Reconciliation]:
+    from service.cli import main
+
+    out = tmp / fmt
+    argv = ["batch", str(dump), "--format", fmt, "--out", str(out), "--backend", "fake"]
+    assert main([*argv, "--no-cache", "--quiet", "--concurrency", "1"]) == 0
+    lines = (out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    return [Reconciliation.model_validate(json.loads(line)["reconciliation"]) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def real_results(
+    seed_rec: Reconciliation, tmp_path_factory: pytest.TempPathFactory
+) -> list[Reconciliation]:
+    tmp = tmp_path_factory.mktemp("batch")
+    qwen = gzip.decompress((FIXTURES / "page" / "seeds-qwen.json.gz").read_bytes())
+    results = [seed_rec, Reconciliation.model_validate_json(qwen)]
+    results += _batch(tmp, "basil", FIXTURES / "datasets" / "basil")
+    results += _batch(tmp, "neus", FIXTURES / "datasets" / "neus" / "test.source")
+    assert len(results) >= 5
+    return results
+
+
+def _older(rec: Reconciliation) -> Reconciliation:
+    """The same result as an older JSON: the fields added since schema 1.2 removed."""
+    data = json.loads(rec.model_dump_json())
+    data["summary"].pop("headline", None)
+    for g in data["groups"]:
+        g.pop("question", None)
+    for a in data["accounts"]:
+        for c in (*a["claims"], *a["editorial"]):
+            for key in ("source_span", "cue_span", "content_span", "rule_ids"):
+                c.pop(key, None)
+    return Reconciliation.model_validate(data)
+
+
+def _title_and_h1(page: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert title and h1
+    return html.unescape(title.group(1)), html.unescape(re.sub(r"<[^>]+>", "", h1.group(1)))
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def test_title_and_heading_never_an_outlets_headline(real_results: list[Reconciliation]) -> None:
+    for rec in real_results:
+        for r in (rec, _older(rec)):
+            title, h1 = _title_and_h1(render_html(r))
+            headlines = {_norm(s.title) for s in r.sources if s.title}
+            assert _norm(h1) not in headlines, h1
+            assert _norm(title.removesuffix(" · Rashomon")) == _norm(h1)
+            assert h1.strip()
+    # a summary headline equal to an outlet's headline (any case or punctuation) is not used
+    rec = real_results[0].model_copy(deep=True)
+    rec.summary.headline = (rec.sources[0].title or "").upper() + "!"
+    assert _norm(_title_and_h1(render_html(rec))[1]) != _norm(rec.sources[0].title or "")
+    rec.summary.headline = "Russia and France give opposite accounts of a ministers' call"
+    assert _title_and_h1(render_html(rec))[1] == rec.summary.headline
+
+
+def test_no_claim_id_template_or_setting_in_reader_text(real_results: list[Reconciliation]) -> None:
+    for rec in real_results:
+        for r in (rec, _older(rec)):
+            page = render_html(r)
+            text = reader_text(page)
+            assert not CLAIM_ID.search(text), CLAIM_ID.search(text)
+            assert not DEVELOPER_TEXT.search(text), DEVELOPER_TEXT.search(text)
+            assert "also states it" not in text
+            # the developer details keep what was taken out of the reader's text
+            dev = page[page.index('<details class="dev"') :]
+            assert CLAIM_ID.search(dev)
+    warned = [r for r in real_results if any("RASHOMON_" in w.message for w in r.warnings)]
+    assert warned, "the seeds' summary warning names a setting: the test must see one"
+
+
+def test_viewer_and_page_show_the_same_text(real_results: list[Reconciliation]) -> None:
+    for rec in real_results:
+        for r in (rec, _older(rec)):
+            page = reader_text(render_html(r), "result-root")
+            fragment = reader_text(render_result(r), "result-root")
+            assert page and page == fragment
+
+
+def test_agreement_and_counts_read_correctly() -> None:
+    from service.render.wording import join_names, plural, reader_note, unnest
+
+    assert plural(1, "outlet") == "1 outlet" and plural(2, "outlet") == "2 outlets"
+    assert join_names(["US", "Kyiv", "US"]) == "US and Kyiv"
+    assert join_names(["A", "B", "C"]) == "A, B and C"
+    note = "the summary covers 14 of 36 points; Raise RASHOMON_MAX_SUMMARY_POINTS to cover more"
+    assert reader_note(note) == "the summary covers 14 of 36 points"
+    assert reader_note("Raise RASHOMON_MAX_SUMMARY_POINTS.") is None
+    assert unnest("X (as reported by Partisan site (machine-translated)): y") == (
+        "X (as reported by Partisan site, machine-translated): y"
+    )
+    assert unnest("a (b) and (c)") == "a (b) and (c)"
+
+
+def test_unnamed_outlet_gets_a_note_with_the_cli_hint(seed_rec: Reconciliation) -> None:
+    assert any(s.outlet == "Source 1" for s in seed_rec.sources)
+    text = reader_text(render_html(seed_rec))
+    assert "Source 1: the outlet was not named" in text
+    assert "--outlet NAME" in text
+    named = seed_rec.model_copy(deep=True)
+    for s in named.sources:
+        s.outlet = "Wire " + s.source_id
+    assert "--outlet NAME" not in reader_text(render_html(named))
+
+
+def test_one_party_under_two_spellings_appears_once(real_results: list[Reconciliation]) -> None:
+    view = build_view(real_results[0])
+    names = [p.name for p in view.parties]
+    assert len(names) == len(set(names))
+    for q in view.questions:
+        for a in q.answers:
+            holders = [h for h, _ in a.holders]
+            assert len(holders) == len(set(holders))
+            assert not ({"Choïgu", "Shoigu"} <= set(holders))
+
+
+async def test_render_route_returns_the_result_fragment(
+    seed_rec: Reconciliation, tmp_path: Path
+) -> None:
+    """POST /v1/render: the viewer's way to the one template; same key as the other /v1
+    routes, a typed 422 for a body that is not a result."""
+    from pydantic import SecretStr
+
+    from tests.api.conftest import running_app
+
+    settings = Settings(
+        backend="fake",
+        cache_enabled=False,
+        cache_dir=tmp_path / "cache",
+        db_path=tmp_path / "jobs.sqlite3",
+        service_api_key=SecretStr("k3y"),
+    )
+    body = seed_rec.model_dump(mode="json")
+    async with running_app(settings) as client:
+        assert (await client.post("/v1/render", json=body)).status_code == 401
+        auth = {"Authorization": "Bearer k3y"}
+        r = await client.post("/v1/render", json=body, headers=auth)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("text/html")
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert 'id="result-root"' in r.text and "<script" not in r.text
+        assert "<h1" not in r.text and '<h2 id="result-title"' in r.text  # the viewer has the h1
+        assert reader_text(r.text) == reader_text(render_html(seed_rec), "result-root")
+        bad = await client.post("/v1/render", json={"hello": 1}, headers=auth)
+        assert bad.status_code == 422
+
+
+def test_headline_names_who_most_articles_mention() -> None:
+    from service.render.wording import neutral_headline
+
+    rec = _tiny(
+        "Officials said Angela Merkel met Emmanuel Macron in Berlin on Monday. Later, Merkel "
+        "spoke to Wire A. <x>",
+        "In Berlin, Chancellor Angela Merkel and President Emmanuel Macron met, and Macron's "
+        "aides said little to Paper B. <y>",
+    )
+    assert neutral_headline(rec) == "Angela Merkel and Emmanuel Macron: how 2 outlets report it"
+    rec.sources[0].published = "2019-03-04T10:00:00Z"
+    assert neutral_headline(rec).startswith("Angela Merkel and Emmanuel Macron, 4 March 2019:")
+    # nothing shared: the count alone, never one article's words
+    rec = _tiny("Moscow said it. <a>", "Paris said no. <b>")
+    assert neutral_headline(rec) == "How 2 outlets report it"
+
+
+def test_timeline_and_outlet_details_only_when_the_articles_give_them(
+    real_results: list[Reconciliation],
+) -> None:
+    qwen = real_results[1]  # the seeds: "on Wednesday", "April 2022", "October 2022", ...
+    page = render_html(qwen)
+    assert 'id="timeline"' in page
+    view = build_view(qwen)
+    placed = [t.day for t in view.timeline if t.day]
+    assert placed == sorted(placed) and len(placed) >= 2
+    # no dates in the text: no timeline, no empty section
+    assert 'id="timeline"' not in render_html(_tiny("Moscow said it. <a>", "Paris said no. <b>"))
+    # the outlets: name, headline, date and link when the input gives them
+    rec = qwen.model_copy(deep=True)
+    rec.sources[1].published = "2024-04-04"
+    rec.sources[1].url = "https://example.org/afp"
+    outlets = reader_text(render_html(rec)).split("The outlets", 1)[1][:400]
+    assert re.search(r"AFP ?: France Denies Russian Claim", outlets)
+    assert "2024-04-04" in outlets and "https://example.org/afp" in outlets
+
+
+def test_display_merges_are_listed_with_their_rule_for_developers(
+    real_results: list[Reconciliation],
+) -> None:
+    page = render_html(real_results[1])
+    dev = page[page.index('<details class="dev"') :]
+    assert "Choïgu → Sergei Shoigu (surname)" in dev
+    # the reader sees one name for the party in the differences
+    first_screen = reader_text(page).split("What the accounts agree on")[0]
+    assert "Sergei Shoigu" in first_screen and "Choïgu per" not in first_screen

@@ -1,13 +1,16 @@
-"""`reconciliation.html`: one self-contained page (inline CSS and JS, no network) that shows a
-`Reconciliation` overview first.
+"""`reconciliation.html` and the web viewer's result: one template, `result.html.j2`, rendered
+from a `Reconciliation`.
 
-Top to bottom: the lead sentence, a coverage bar per outlet (agreed / disputed / only here /
-left out), the disputes as "X says … / Y says …", "The view from" each party across outlets,
-the agreed points, then the articles side by side with the claims' evidence highlighted and
-who asserts each claim written next to it. The full summary, warnings and provenance follow.
+The first screen answers an editor's 30-second test: the event named in neutral words (never an
+outlet's headline), what happened (the summary's lead), each real difference as a question
+with each side's answer and who holds it, then what all agree on. The rest: coverage bars, a
+timeline where the articles give dates, each party's view, the outlets, the articles side by
+side with highlighted, labelled claims, the full summary; developer details (claim ids,
+warnings, settings, provenance) sit in one closed "For developers" box.
 
-All article and model text is escaped by Jinja2's autoescaping (or `markupsafe.escape` for the
-highlighted article bodies, which are assembled here).
+`render_html` wraps the result in a self-contained page (inline CSS and JS, no network);
+`render_result` is the same result alone, for the viewer (`POST /v1/render`). All article and
+model text is escaped by Jinja2's autoescaping (or `markupsafe.escape` in `articles.py`).
 """
 
 from __future__ import annotations
@@ -15,51 +18,90 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from service.schemas import (
-    AsserterKind,
-    Claim,
-    ClaimGroup,
-    ClaimKind,
-    GroupStatus,
-    Quote,
-    Reconciliation,
-    Source,
-    SourceAccount,
+from service.render.articles import (
+    KIND_LABELS,
+    KIND_SHAPES,
+    highlight,
+    href_of,
+    is_outlet_voice,
+    span_id,
+    who_asserts,
 )
+from service.render.names import canonical_names, same_party
+from service.render.timeline import find_when, sort_key
+from service.render.wording import (
+    join_names,
+    neutral_headline,
+    party_name,
+    plural,
+    reader_note,
+    shorten,
+    unnest,
+)
+from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation, Source
 
-__all__ = ["KIND_LABELS", "RESULT_CSS", "render_html"]
+__all__ = [
+    "KIND_LABELS",
+    "RESULT_CSS",
+    "build_view",
+    "highlight",
+    "neutral_headline",
+    "render_html",
+    "render_result",
+    "span_id",
+    "who_asserts",
+]
 
-TEMPLATE = "reconciliation.html.j2"
+PAGE_TEMPLATE = "reconciliation.html.j2"
+RESULT_TEMPLATE = "result.html.j2"
 # The result's styles, shared with the web viewer (which serves this file at /static/result.css).
 RESULT_CSS = "result.css"
-
-KIND_LABELS: dict[str, str] = {
-    ClaimKind.reported_fact.value: "reported fact",
-    ClaimKind.attributed_claim.value: "attributed claim",
-    ClaimKind.denial.value: "denial",
-    ClaimKind.opinion.value: "opinion / framing",
-    ClaimKind.background.value: "background",
-}
-# A shape per kind, so kind never rests on colour alone (the label text says it too).
-KIND_SHAPES: dict[str, str] = {
-    ClaimKind.reported_fact.value: "■",
-    ClaimKind.attributed_claim.value: "◆",
-    ClaimKind.denial.value: "✕",
-    ClaimKind.opinion.value: "★",
-    ClaimKind.background.value: "○",
-}
-OUTLET_VOICE = "the outlet"
 MAX_PARTIES = 8
 MAX_PARTY_CLAIMS = 6
+FIRST_SCREEN_AGREED = 4  # agreed points shown before "more agreed points"
+UNNAMED_OUTLET = re.compile(r"^Source \d+$")
 
 
 # --------------------------------------------------------------------------- view model
+
+
+@dataclass
+class Cite:
+    """A numbered link to a claim's highlighted evidence (numbers in order of first use)."""
+
+    n: int
+    href: str
+    claim_id: str  # for tools (data-claim); never shown
+    label: str  # for screen readers: outlet and who asserts it
+
+
+@dataclass
+class Answer:
+    holders: list[tuple[str, str]]  # (party, "per OUTLET"), or (outlet, "own reporting")
+    text: str
+    outlets: str
+    cites: list[Cite]
+
+
+@dataclass
+class Question:
+    group_id: str
+    question: str
+    answers: list[Answer]
+
+
+@dataclass
+class Agreed:
+    point: str
+    outlets: str
+    cites: list[Cite]
 
 
 @dataclass
@@ -83,29 +125,13 @@ class Coverage:
 
 
 @dataclass
-class Ref:
-    """A claim as a link to its highlighted evidence."""
-
-    claim_id: str
-    href: str
-    outlet: str
-    statement: str
-
-
-@dataclass
-class DisputeSide:
+class TimelineEntry:
+    when: str
+    day: str | None
     who: str
-    verb: str
-    version: str
-    via: str
-    refs: list[Ref]
-
-
-@dataclass
-class Dispute:
-    group_id: str
-    point: str
-    sides: list[DisputeSide]
+    statement: str
+    outlet: str
+    href: str
 
 
 @dataclass
@@ -116,24 +142,33 @@ class PartyClaim:
     shape: str
     outlet: str
     href: str
-    claim_id: str
 
 
 @dataclass
 class Party:
     name: str
     anchor: str
-    outlets: list[str]
+    outlets: str
     claims: list[PartyClaim]
     more: int
+
+
+@dataclass
+class Outlet:
+    source_id: str
+    label: str
+    title: str | None
+    url: str | None
+    published: str | None
+    unnamed: bool
+    origin: str | None
 
 
 @dataclass
 class SummaryLine:
     text: str
     kind: str
-    refs: list[Ref]
-    template: bool
+    cites: list[Cite]
 
 
 @dataclass
@@ -149,35 +184,51 @@ class Article:
 @dataclass
 class View:
     title: str
-    headlines: list[tuple[str, str]]
     lead: str | None
-    lead_refs: list[Ref]
+    lead_cites: list[Cite]
     standfirst: str
+    questions: list[Question]
+    agreed: list[Agreed]
     coverage: list[Coverage]
-    disputes: list[Dispute]
+    timeline: list[TimelineEntry]
     parties: list[Party]
-    agreed: list[tuple[str, str, list[Ref]]]
+    outlets: list[Outlet]
+    articles: list[Article]
     summary: list[SummaryLine]
     summary_note: str | None
-    articles: list[Article]
     kinds: list[tuple[str, str, str]]
+    dev_notes: list[str]
+    merged_names: list[str]  # "Choïgu -> Sergei Shoigu (translit)": the display merges, audited
     warnings: list[str]
     steps: list[dict[str, str]]
+    claim_index: list[tuple[int, str, str]]  # (citation number, claim id, outlet): developers
     meta: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def unnamed(self) -> list[Outlet]:
+        return [o for o in self.outlets if o.unnamed]
 
-# --------------------------------------------------------------------------- entry point
+
+# --------------------------------------------------------------------------- entry points
 
 
 def render_html(rec: Reconciliation) -> str:
     """The whole page as one string; it loads nothing from anywhere."""
-    template = _environment().get_template(TEMPLATE)
+    template = _environment().get_template(PAGE_TEMPLATE)
     return template.render(
         v=build_view(rec),
+        standalone=True,
         # The page's own rules, then the result's (shared with the web viewer): see result.css.
         css=Markup(_asset("reconciliation.css") + "\n" + _asset(RESULT_CSS)),
         js=Markup(_asset("reconciliation.js")),
     )
+
+
+def render_result(rec: Reconciliation) -> str:
+    """The result alone (no page around it), as the viewer shows it: the same template and
+    text as `render_html`, one heading level lower, bar widths as data (its CSP forbids
+    inline styles)."""
+    return _environment().get_template(RESULT_TEMPLATE).render(v=build_view(rec), standalone=False)
 
 
 @cache
@@ -201,50 +252,79 @@ def _asset(name: str) -> str:
 # --------------------------------------------------------------------------- building the view
 
 
+@dataclass
+class _Ctx:
+    rec: Reconciliation
+    labels: dict[str, str]
+    claims: dict[str, Claim]
+    canonical: dict[str, str]  # party name as written -> the name the page shows
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def outlet(self, source_id: str) -> str:
+        return self.labels.get(source_id, source_id)
+
+    def party(self, name: str) -> str:
+        return self.canonical.get(" ".join(name.split()), name)
+
+    def holder(self, claim: Claim) -> str:
+        """Whose words these are: the party (asserter, or the speaker the outlet reports), else
+        the outlet itself."""
+        name = party_name(claim)
+        return self.party(name) if name else self.outlet(claim.source_id)
+
+    def cite(self, claim_id: str) -> Cite | None:
+        c = self.claims.get(claim_id)
+        if c is None:
+            return None
+        n = self.numbers.setdefault(claim_id, len(self.numbers) + 1)
+        return Cite(
+            n,
+            href_of(c),
+            claim_id,
+            f"evidence {n}: {self.holder(c)}, in {self.outlet(c.source_id)}",
+        )
+
+    def cites(self, ids: list[str]) -> list[Cite]:
+        return [c for c in (self.cite(i) for i in dict.fromkeys(ids)) if c is not None]
+
+
 def build_view(rec: Reconciliation) -> View:
     labels = _outlet_labels(rec.sources)
     claims = {c.claim_id: c for c in rec.all_claims()}
-
-    def ref(cid: str) -> Ref | None:
-        c = claims.get(cid)
-        if c is None:
-            return None
-        return Ref(cid, _href(c), labels.get(c.source_id, c.source_id), c.statement)
-
-    def refs(ids: list[str]) -> list[Ref]:
-        return [r for r in (ref(cid) for cid in ids) if r is not None]
+    names = [name for c in claims.values() if (name := party_name(c))]
+    names += [h for g in rec.groups for s in g.sides for h in s.holders if not is_outlet_voice(h)]
+    ctx = _Ctx(rec, labels, claims, canonical_names(names))
 
     sentences = list(rec.summary.sentences)
     lead: str | None = None
-    lead_refs: list[Ref] = []
+    lead_cites: list[Cite] = []
     if sentences and str(sentences[0].kind.value) == "lead":
-        lead, lead_refs = sentences[0].text, refs(sentences[0].claim_ids)
+        lead, lead_cites = unnest(sentences[0].text), ctx.cites(sentences[0].claim_ids)
         sentences = sentences[1:]
 
-    coverage = _coverage(rec, labels)
+    questions = [_question(g, ctx) for g in rec.groups if g.status is GroupStatus.disputed]
+    agreed = [
+        Agreed(
+            g.point, join_names([ctx.outlet(s) for s in g.source_ids]), ctx.cites(g.claim_ids[:4])
+        )
+        for g in sorted(
+            (g for g in rec.groups if g.status is GroupStatus.agreed),
+            key=lambda g: -len(g.source_ids),
+        )
+    ]
     n = {status: sum(1 for g in rec.groups if g.status is status) for status in GroupStatus}
     standfirst = (
-        f"{len(rec.sources)} {'outlet' if len(rec.sources) == 1 else 'outlets'} compared: "
-        f"{_plural(n[GroupStatus.agreed], 'point')} reported alike, "
-        f"{_plural(n[GroupStatus.disputed], 'point')} in dispute, "
-        f"{_plural(n[GroupStatus.single_source], 'point')} carried by one outlet only."
+        f"{plural(len(rec.sources), 'outlet')} compared: "
+        f"{plural(n[GroupStatus.agreed], 'point')} reported alike, "
+        f"{plural(n[GroupStatus.disputed], 'point')} in dispute, "
+        f"{plural(n[GroupStatus.single_source], 'point')} carried by one outlet only."
     )
-
-    disputes = [_dispute(g, claims, labels) for g in rec.groups if g.status is GroupStatus.disputed]
-    agreed = [
-        (g.point, ", ".join(labels.get(s, s) for s in g.source_ids), refs(g.claim_ids[:6]))
-        for g in rec.groups
-        if g.status is GroupStatus.agreed
-    ]
-    summary = [
-        SummaryLine(s.text, s.kind.value, refs(s.claim_ids), s.written_by == "template")
-        for s in sentences
-    ]
+    summary = [SummaryLine(unnest(s.text), s.kind.value, ctx.cites(s.claim_ids)) for s in sentences]
     sources = {s.source_id: s for s in rec.sources}
     articles = [
         Article(
             source=sources[a.source_id],
-            label=labels.get(a.source_id, a.outlet),
+            label=ctx.outlet(a.source_id),
             body=highlight(sources[a.source_id], a),
             n_claims=len(a.claims),
             n_editorial=len(a.editorial),
@@ -253,22 +333,38 @@ def build_view(rec: Reconciliation) -> View:
         for a in rec.accounts
         if a.source_id in sources
     ]
-    n_src = len(rec.sources)
-    title = f"How {n_src} outlets report one event" if n_src != 1 else "How one outlet reports it"
     return View(
-        title=title,
-        headlines=[(labels.get(s.source_id, s.outlet), s.title) for s in rec.sources if s.title],
+        title=neutral_headline(rec),
         lead=lead,
-        lead_refs=lead_refs,
+        lead_cites=lead_cites,
         standfirst=standfirst,
-        coverage=coverage,
-        disputes=disputes,
-        parties=_parties(rec, labels),
+        questions=questions,
         agreed=agreed,
-        summary=summary,
-        summary_note=rec.summary.note,
+        coverage=_coverage(rec, ctx),
+        timeline=_timeline(rec, ctx),
+        parties=_parties(rec, ctx),
+        outlets=[
+            Outlet(
+                s.source_id,
+                ctx.outlet(s.source_id),
+                s.title,
+                s.url,
+                s.published,
+                bool(UNNAMED_OUTLET.match(s.outlet)),
+                s.origin,
+            )
+            for s in rec.sources
+        ],
         articles=articles,
+        summary=summary,
+        summary_note=reader_note(rec.summary.note),
         kinds=[(k, label, KIND_SHAPES[k]) for k, label in KIND_LABELS.items()],
+        dev_notes=[rec.summary.note] if rec.summary.note else [],
+        merged_names=[
+            f"{name} → {shown} ({same_party(name, shown) or 'via another spelling'})"
+            for name, shown in ctx.canonical.items()
+            if name != shown
+        ],
         warnings=[
             f"{w.step}{' ' + w.source_id if w.source_id else ''}: {w.message}" for w in rec.warnings
         ],
@@ -283,6 +379,9 @@ def build_view(rec: Reconciliation) -> View:
             }
             for s in rec.steps
         ],
+        claim_index=[
+            (num, cid, ctx.outlet(claims[cid].source_id)) for cid, num in ctx.numbers.items()
+        ],
         meta={
             "backend": rec.backend,
             "model": rec.model,
@@ -292,41 +391,86 @@ def build_view(rec: Reconciliation) -> View:
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _outlet_labels(sources: list[Source]) -> dict[str, str]:
-    """Outlet names, with the source id added where two sources share a name."""
+    """Outlet names, numbered where two sources share a name ("AFP, 2nd article")."""
     counts: dict[str, int] = defaultdict(int)
     for s in sources:
         counts[s.outlet] += 1
-    return {
-        s.source_id: s.outlet if counts[s.outlet] == 1 else f"{s.outlet} ({s.source_id})"
-        for s in sources
-    }
+    seen: dict[str, int] = defaultdict(int)
+    labels = {}
+    for s in sources:
+        seen[s.outlet] += 1
+        labels[s.source_id] = (
+            s.outlet if counts[s.outlet] == 1 else f"{s.outlet}, article {seen[s.outlet]}"
+        )
+    return labels
 
 
-def _coverage(rec: Reconciliation, labels: dict[str, str]) -> list[Coverage]:
+def _question(group: ClaimGroup, ctx: _Ctx) -> Question:
+    answers = []
+    for side in group.sides:
+        side_claims = [ctx.claims[c] for c in side.claim_ids if c in ctx.claims]
+        by_holder: dict[str, list[str]] = defaultdict(list)
+        outlet_names = {ctx.outlet(s) for s in side.source_ids}
+        if side_claims:
+            for c in side_claims:
+                by_holder[ctx.holder(c)].append(ctx.outlet(c.source_id))
+        else:  # no claim resolved: the side's own holders and outlets
+            for h in side.holders:
+                name = ctx.party(h) if not is_outlet_voice(h) else ""
+                for s in side.source_ids:
+                    by_holder[name or ctx.outlet(s)].append(ctx.outlet(s))
+        # "the ministry" and "Russia's defence ministry" holding one side are one party
+        merged: dict[str, list[str]] = {}
+        one_side = canonical_names(by_holder, same_side=True)
+        for name, outlets in by_holder.items():
+            merged.setdefault(one_side.get(name, name), []).extend(outlets)
+        holders = []
+        for name, outlets in merged.items():
+            carried = sorted(set(outlets), key=outlets.index)
+            if name in outlet_names and carried == [name]:
+                holders.append((name, "own reporting"))  # the outlet in its own voice
+            else:
+                holders.append((name, f"per {join_names(carried)}"))
+        answers.append(
+            Answer(
+                holders=holders,
+                text=side.version,
+                outlets=join_names(sorted(outlet_names)),
+                cites=ctx.cites(side.claim_ids),
+            )
+        )
+    question = (getattr(group, "question", None) or "").strip()
+    if not question:
+        question = f"Accounts differ on: {shorten(group.point.strip().rstrip('.'))}"
+    return Question(group.group_id, question, answers)
+
+
+def _coverage(rec: Reconciliation, ctx: _Ctx) -> list[Coverage]:
     groups = {g.group_id: g for g in rec.groups}
     rows = []
     for a in rec.accounts:
         sid = a.source_id
+        reported = {c.claim_id for c in (*a.claims, *a.editorial)}
 
         def count(status: GroupStatus, sid: str = sid) -> int:
             return sum(1 for g in rec.groups if g.status is status and sid in g.source_ids)
 
+        # A point listed as left out although this outlet has a claim in it is not left out.
+        left = [g for g in a.omits if g in groups and not reported & set(groups[g].claim_ids)]
         rows.append(
             Coverage(
                 source_id=sid,
-                outlet=labels.get(sid, a.outlet),
+                outlet=ctx.outlet(sid),
                 agreed=count(GroupStatus.agreed),
                 disputed=count(GroupStatus.disputed),
                 only_here=count(GroupStatus.single_source),
-                left_out=len(a.omits),
-                left_out_points=[groups[g].point for g in a.omits if g in groups],
+                left_out=len(left),
+                left_out_points=[groups[g].point for g in left],
                 other_versions=[
-                    f"{', '.join(v.holders)}: {v.version}" if v.holders else v.version
+                    f"{join_names([ctx.party(h) for h in v.holders])}: {v.version}"
+                    if v.holders
+                    else v.version
                     for v in a.omits_versions
                 ],
             )
@@ -334,110 +478,82 @@ def _coverage(rec: Reconciliation, labels: dict[str, str]) -> list[Coverage]:
     return rows
 
 
-def _is_outlet_voice(name: str, kind: AsserterKind | None = None) -> bool:
-    return kind is AsserterKind.outlet or name.strip().lower() in {OUTLET_VOICE, "outlet"}
+def _published(source: Source) -> date | None:
+    if not source.published:
+        return None
+    try:
+        return date.fromisoformat(source.published[:10])
+    except ValueError:
+        return None
 
 
-def _dispute(
-    group: ClaimGroup,
-    claims: dict[str, Claim],
-    labels: dict[str, str],
-) -> Dispute:
-    sides = []
-    for side in group.sides:
-        outlets = [labels.get(s, s) for s in side.source_ids]
-        holders = [h for h in side.holders if not _is_outlet_voice(h)]
-        own_voice = len(holders) < len(side.holders)
-        if holders:
-            who = _join(holders)
-            verb = "says" if len(holders) == 1 else "say"
-            via = f"as reported by {_join(outlets)}" if outlets else ""
-            if own_voice:
-                via += f"; {_join(outlets)} also states it in its own voice"
-        else:
-            who = _join(outlets) or "An outlet"
-            verb = "says" if len(outlets) <= 1 else "say"
-            via = "in its own voice" if len(outlets) <= 1 else "in their own voice"
-        side_refs = [
-            Ref(
-                cid,
-                _href(claims[cid]),
-                labels.get(claims[cid].source_id, ""),
-                claims[cid].statement,
-            )
-            for cid in side.claim_ids
-            if cid in claims
-        ]
-        sides.append(DisputeSide(who, verb, side.version, via, side_refs))
-    return Dispute(group.group_id, group.point, sides)
+def _timeline(rec: Reconciliation, ctx: _Ctx) -> list[TimelineEntry]:
+    """Claims whose evidence gives a date or time; shown only when there are two or more."""
+    sources = {s.source_id: s for s in rec.sources}
+    found = []
+    order = 0
+    for a in rec.accounts:
+        published = _published(sources[a.source_id]) if a.source_id in sources else None
+        for c in a.claims:
+            order += 1
+            text = " ".join(ev.text for ev in c.evidence) or c.statement
+            dated = find_when(text, published, order)
+            if dated is not None:
+                found.append((dated, c))
+    found.sort(key=lambda dc: sort_key(dc[0]))
+    entries = [
+        TimelineEntry(
+            when=d.when,
+            day=d.day.isoformat() if d.day else None,
+            who=ctx.holder(c),
+            statement=c.statement,
+            outlet=ctx.outlet(c.source_id),
+            href=href_of(c),
+        )
+        for d, c in found
+    ]
+    return entries if len(entries) >= 2 else []
 
 
-def _join(names: list[str]) -> str:
-    names = list(dict.fromkeys(names))
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-_NORMALISE = [(re.compile(r"\bdefense\b"), "defence"), (re.compile(r"^the\s+"), "")]
-
-
-def _party_key(name: str) -> str:
-    key = " ".join(name.lower().split())
-    for pattern, repl in _NORMALISE:
-        key = pattern.sub(repl, key)
-    return key
-
-
-def _parties(rec: Reconciliation, labels: dict[str, str]) -> list[Party]:
+def _parties(rec: Reconciliation, ctx: _Ctx) -> list[Party]:
     """Who says what across outlets: named parties (not the outlets' own voice), the ones in
     disputes first, then by how many outlets and claims carry them."""
-    by_key: dict[str, list[Claim]] = defaultdict(list)
-    names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_name: dict[str, list[Claim]] = defaultdict(list)
     for account in rec.accounts:
         for c in account.claims:
-            if _is_outlet_voice(c.asserter.name, c.asserter.kind):
-                continue
-            key = _party_key(c.asserter.name)
-            by_key[key].append(c)
-            names[key][c.asserter.name] += 1
+            if name := party_name(c):
+                by_name[ctx.party(name)].append(c)
     in_dispute = {
-        _party_key(h)
+        ctx.party(h)
         for g in rec.groups
         if g.status is GroupStatus.disputed
         for side in g.sides
         for h in side.holders
     }
 
-    def rank(key: str) -> tuple[int, int, int]:
-        members = by_key[key]
-        return (
-            0 if key in in_dispute else 1,
-            -len({c.source_id for c in members}),
-            -len(members),
-        )
+    def rank(name: str) -> tuple[int, int, int]:
+        members = by_name[name]
+        return (0 if name in in_dispute else 1, -len({c.source_id for c in members}), -len(members))
 
     parties = []
-    for key in sorted(by_key, key=rank)[:MAX_PARTIES]:
-        members = by_key[key]
-        if key not in in_dispute and len(members) < 2:
+    for name in sorted(by_name, key=rank)[:MAX_PARTIES]:
+        members = by_name[name]
+        if name not in in_dispute and len(members) < 2:
             continue
-        name = max(names[key].items(), key=lambda kv: kv[1])[0]
         shown = members[:MAX_PARTY_CLAIMS]
         parties.append(
             Party(
                 name=name,
-                anchor="party-" + re.sub(r"[^a-z0-9]+", "-", key).strip("-"),
-                outlets=list(dict.fromkeys(labels.get(c.source_id, c.source_id) for c in members)),
+                anchor="party-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+                outlets=join_names([ctx.outlet(c.source_id) for c in members]),
                 claims=[
                     PartyClaim(
                         statement=c.statement,
                         kind=c.kind.value,
                         kind_label=KIND_LABELS.get(c.kind.value, c.kind.value),
                         shape=KIND_SHAPES.get(c.kind.value, "•"),
-                        outlet=labels.get(c.source_id, c.source_id),
-                        href=_href(c),
-                        claim_id=c.claim_id,
+                        outlet=ctx.outlet(c.source_id),
+                        href=href_of(c),
                     )
                     for c in shown
                 ],
@@ -445,140 +561,3 @@ def _parties(rec: Reconciliation, labels: dict[str, str]) -> list[Party]:
             )
         )
     return parties
-
-
-# --------------------------------------------------------------------------- articles
-
-
-def _safe(s: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "_", s)
-
-
-def span_id(source_id: str, start: int, end: int) -> str:
-    """The anchor of an evidence span (same scheme as the web viewer)."""
-    return f"span-{_safe(source_id)}-{start}-{end}"
-
-
-def _href(claim: Claim) -> str:
-    if not claim.evidence:
-        return f"#source-{_safe(claim.source_id)}"
-    ev = claim.evidence[0]
-    return "#" + span_id(claim.source_id, ev.start, ev.end)
-
-
-@dataclass
-class _Mark:
-    start: int
-    end: int
-    claims: list[Claim] = field(default_factory=list)
-    quotes: list[Quote] = field(default_factory=list)
-
-
-def highlight(source: Source, account: SourceAccount) -> Markup:
-    """The article text with each evidence span in a focusable <mark>, followed by a visible
-    label per claim (id, kind as text and shape, who asserts it); quotes are underlined.
-    Spans that cross an enclosing span are clipped to it."""
-    text = source.text
-    marks: dict[tuple[int, int], _Mark] = {}
-
-    def mark(start: int, end: int) -> _Mark:
-        key = (start, end)
-        if key not in marks:
-            marks[key] = _Mark(start, end)
-        return marks[key]
-
-    for c in (*account.claims, *account.editorial):
-        for ev in c.evidence:
-            if 0 <= ev.start < ev.end <= len(text):  # bad offsets are skipped, never raised
-                mark(ev.start, ev.end).claims.append(c)
-    for q in account.quotes:
-        if 0 <= q.start < q.end <= len(text):
-            mark(q.start, q.end).quotes.append(q)
-    ordered = sorted(marks.values(), key=lambda m: (m.start, -m.end))
-
-    out: list[str] = []
-    stack: list[tuple[int, _Mark | None]] = [(len(text), None)]  # (end, mark)
-    pos = 0
-
-    def emit(upto: int) -> None:
-        nonlocal pos
-        if upto > pos:
-            out.append(str(escape(text[pos:upto])))
-            pos = upto
-
-    pending: list[str] = []  # claim labels wait until the outermost highlight closes
-
-    def close() -> None:
-        end, m = stack.pop()
-        emit(end)
-        out.append("</mark>")
-        if m is not None and m.claims:
-            pending.append(_labels(source, m, end))
-        if len(stack) == 1:
-            out.extend(pending)
-            pending.clear()
-
-    for m in ordered:
-        while len(stack) > 1 and stack[-1][0] <= m.start:
-            close()
-        emit(m.start)
-        end = min(m.end, stack[-1][0])
-        if end <= m.start:
-            continue
-        out.append(_open_mark(source.source_id, m, end))
-        stack.append((end, m))
-    while len(stack) > 1:
-        close()
-    emit(len(text))
-    return Markup("".join(out))
-
-
-def _open_mark(source_id: str, m: _Mark, end: int) -> str:
-    classes = []
-    attrs: list[str] = []
-    if m.claims:
-        kind = m.claims[0].kind.value
-        classes += ["ev", f"kind-{kind}"]
-        label_id = f"lbl-{_safe(source_id)}-{m.start}-{end}"
-        attrs += ['tabindex="0"', f'aria-describedby="{label_id}"']
-        attrs.append(f'data-claims="{escape(" ".join(c.claim_id for c in m.claims))}"')
-    if m.quotes:
-        classes.append("quote")
-        speakers = [q.speaker for q in m.quotes if q.speaker]
-        if not m.claims:
-            title = "quote" + (f" by {', '.join(speakers)}" if speakers else "")
-            attrs.append(f'title="{escape(title)}"')
-    ident = f' id="{span_id(source_id, m.start, end)}"' if end == m.end else ""
-    return f'<mark class="{" ".join(classes)}"{ident} {" ".join(attrs)}>'.replace(" >", ">")
-
-
-def _labels(source: Source, m: _Mark, end: int) -> str:
-    label_id = f"lbl-{_safe(source.source_id)}-{m.start}-{end}"
-    parts = []
-    for c in m.claims:
-        kind = c.kind.value
-        parts.append(
-            f'<span class="tag kind-{kind}">'
-            f'<span class="shape" aria-hidden="true">{KIND_SHAPES.get(kind, "•")}</span> '
-            f'<span class="cid">{escape(c.claim_id)}</span> '
-            f"{escape(KIND_LABELS.get(kind, kind))}: "
-            f'<span class="who">{escape(who_asserts(c, source.outlet))}</span></span>'
-        )
-    return f'<span class="tags" id="{label_id}">{"".join(parts)}</span>'
-
-
-def who_asserts(claim: Claim, outlet: str) -> str:
-    """Who the claim is credited to, in words: the asserter, or the outlet's own voice; with
-    the speaker of the reported words when the schema carries one and it differs
-    ("Shoigu, via Russian defence ministry")."""
-    own = _is_outlet_voice(claim.asserter.name, claim.asserter.kind)
-    who = f"{outlet}, in its own voice" if own else claim.asserter.name
-    speaker = getattr(claim, "speaker", None)  # newer schemas: who said the words
-    name = getattr(speaker, "name", None)
-    if (
-        isinstance(name, str)
-        and name.strip()
-        and _party_key(name) != _party_key(claim.asserter.name)
-    ):
-        return name if own else f"{name}, via {claim.asserter.name}"
-    return who

@@ -1,16 +1,20 @@
-"""The web viewer: one static page (HTML + JS + CSS, no build chain) served at `/`."""
+"""The web viewer: one static page (HTML + JS + CSS, no build chain) served at `/`, and
+`POST /v1/render`, which renders a result with the template reconciliation.html uses (so the
+viewer and the standalone page show the same text)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import Scope
 
-from service.render.html import RESULT_CSS
+from service.api.deps import Authorized
+from service.render.html import RESULT_CSS, render_result
+from service.schemas import Reconciliation
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "web" / "static"
 # The result's styles live with reconciliation.html, which inlines them; the viewer links them.
@@ -37,6 +41,12 @@ async def index() -> FileResponse:
 @router.get(f"/static/{RESULT_CSS}")
 async def result_css() -> FileResponse:
     return FileResponse(RESULT_CSS_PATH, media_type="text/css", headers=SECURITY_HEADERS)
+
+
+@router.post("/v1/render", dependencies=[Authorized], response_class=HTMLResponse)
+def render(rec: Reconciliation) -> HTMLResponse:
+    """The result as an HTML fragment (a plain `def`: rendering is CPU work, off the loop)."""
+    return HTMLResponse(render_result(rec), headers=SECURITY_HEADERS)
 
 
 class ViewerStaticFiles(StaticFiles):

@@ -1,0 +1,193 @@
+"""The page's words: the event's neutral headline, agreement ("US and Kyiv", "1 outlet"),
+shortened headings, and reader notes without the operators' sentences."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+
+from service.render.articles import is_outlet_voice
+from service.render.names import canonical_names, is_person, same_party
+from service.schemas import Claim, Reconciliation
+
+__all__ = [
+    "join_names",
+    "neutral_headline",
+    "party_name",
+    "plural",
+    "reader_note",
+    "shorten",
+    "unnest",
+]
+
+# Reader-facing notes lose the sentences meant for operators (settings, flags).
+DEVELOPER_WORDS = re.compile(r"RASHOMON_[A-Z_]+|--[a-z][a-z-]+")
+
+
+# A parenthesis inside a parenthesis ("(as reported by Partisan site (machine-translated))"):
+# the inner one becomes a comma clause, which reads the same without the stutter.
+NESTED_PARENS = re.compile(r"\(([^()]*?)\s*\(([^()]*)\)([^()]*)\)")
+
+
+def unnest(text: str) -> str:
+    """`text` with no parenthesis nested in another ("(as reported by X (Y))" -> "(as reported
+    by X, Y)")."""
+    while True:
+        flat = NESTED_PARENS.sub(r"(\1, \2\3)", text)
+        if flat == text:
+            return text
+        text = flat
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def join_names(names: list[str]) -> str:
+    names = list(dict.fromkeys(n for n in names if n))
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def shorten(text: str, limit: int = 100) -> str:
+    """`text` cut at a word boundary near `limit`, marked with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def party_name(claim: Claim) -> str | None:
+    """Whose words a claim gives: its asserter, or the speaker of the words an outlet reports
+    in its own voice ("he said" narration); None for the outlet's own statements."""
+    if not is_outlet_voice(claim.asserter.name, claim.asserter.kind):
+        return claim.asserter.name
+    speaker = getattr(claim, "speaker", None)  # schema 1.3: who said the words
+    name = getattr(speaker, "name", None)
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def long_date(iso: str) -> str:
+    """ "2010-02-20" -> "20 February 2010" (left as given when it is not an ISO date)."""
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def neutral_headline(rec: Reconciliation) -> str:
+    """The event in neutral words for the page title and heading: the summary's headline when
+    it is not an outlet's headline; else built from the result: the names most of the
+    articles mention (people first; else the parties most outlets cite) and the date ("Glenn
+    Beck, 20 February 2010: how 3 outlets report it").
+
+    No outlet's sentence is used: an agreed point is still one outlet's wording, and on real
+    runs the shortest one was a speaker's slogan or an outlet's epithet ("the hero of the
+    political right")."""
+    titles = {_norm(s.title) for s in rec.sources if s.title}
+    headline = " ".join(str(getattr(rec.summary, "headline", None) or "").split())
+    if headline and _norm(headline) not in titles:  # older results lack the field
+        return headline
+    n = len(rec.sources)
+    days = sorted(s.published[:10] for s in rec.sources if s.published)
+    when = f", {long_date(days[0])}" if days else ""
+    how = f"how {plural(n, 'outlet')} report it" if n != 1 else "how one outlet reports it"
+    parties = _shared_names(rec) or _most_cited(rec)
+    if parties:
+        return f"{join_names(parties)}{when}: {how}"
+    return f"{how[0].upper()}{how[1:]}{when.replace(', ', ' on ', 1)}"
+
+
+# A name in running text: capitalised words (joined by spaces, hyphens, "al-" and the like),
+# not at the start of a sentence, where any word is capitalised.
+NAME_IN_TEXT = re.compile(
+    r"(?<=[a-z0-9,;:] )(?:[A-Z][\w'’-]+|[A-Z]\.)(?: (?:[A-Z][\w'’-]+|[A-Z]\.))*"
+)
+# Capitalised words that name no one, dropped from a name (reason: "Wednesday", "Attorney
+# General Richard Blumenthal" is Richard Blumenthal).
+NOT_NAMES = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December I President Minister Prime
+    Secretary Senator Sen Rep Gov Governor Attorney General Chancellor Vice Premier King Queen
+    Pope Mr Mrs Ms Dr""".split()
+)
+# Title-case function words split a run of capitalised words in two (reason: a headline line
+# "NRA And Russia" is two names).
+NAME_BREAKS = frozenset("A An And The Of For To In On At By With From Or But As".split())
+
+
+def _names_in(text: str) -> list[str]:
+    names = []
+    for m in NAME_IN_TEXT.finditer(text):
+        words: list[str] = []
+        for w in [*m.group(0).split(), "And"]:
+            if w in NAME_BREAKS:
+                if words:
+                    names.append(" ".join(words))
+                words = []
+            elif w not in NOT_NAMES:
+                words.append(re.sub(r"['’]s$", "", w))
+    return names
+
+
+def _shared_names(rec: Reconciliation, k: int = 2) -> list[str]:
+    """The names that most of the articles mention in running text, one spelling each; people
+    (names of two words or more in some article) before places and bodies."""
+    found: dict[str, dict[str, int]] = {}
+    for s in rec.sources:
+        counts: dict[str, int] = defaultdict(int)
+        for name in _names_in(s.text):
+            if not any(same_party(name, o.outlet) for o in rec.sources):  # not an outlet
+                counts[name] += 1
+        found[s.source_id] = counts
+    spellings = {name for counts in found.values() for name in counts}
+    shown = canonical_names(sorted(spellings, key=lambda n: (-len(n.split()), n)))
+    outlets: dict[str, set[str]] = defaultdict(set)
+    total: dict[str, int] = defaultdict(int)
+    for sid, counts in found.items():
+        for name, n in counts.items():
+            outlets[shown.get(name, name)].add(sid)
+            total[shown.get(name, name)] += n
+    need = max(2, -(-2 * len(rec.sources) // 3)) if len(rec.sources) > 1 else 1
+    ranked = sorted(
+        (n for n in outlets if len(outlets[n]) >= need and total[n] >= 2),
+        key=lambda n: (len(n.split()) < 2 or not is_person(n), -len(outlets[n]), -total[n]),
+    )
+    chosen: list[str] = []
+    for name in ranked:  # one Blumenthal: "Dick" may be "Richard"
+        if not any(name.split()[-1] == c.split()[-1] for c in chosen):
+            chosen.append(name)
+    return chosen[:k]
+
+
+def _most_cited(rec: Reconciliation, k: int = 2) -> list[str]:
+    """The named parties that the most outlets cite (people first), under one name each."""
+    said = [(c, name) for c in rec.all_claims() if (name := party_name(c))]
+    shown = canonical_names(name for _, name in said)
+    outlets: dict[str, set[str]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    for c, name in said:
+        key = shown.get(" ".join(name.split()), name)
+        outlets[key].add(c.source_id)
+        count[key] += 1
+    # people first: an event is more often named by who met than by which ministry spoke
+    ranked = sorted(outlets, key=lambda n: (-len(outlets[n]), not is_person(n), -count[n]))
+    proper = [n for n in ranked if n[:1].isupper()]  # named parties, not "a source close to …"
+    return [n for n in proper[:k] if len(outlets[n]) > 1 or len(rec.sources) == 1]
+
+
+def reader_note(note: str | None) -> str | None:
+    """The summary's note without the sentences meant for operators."""
+    if not note:
+        return None
+    parts = re.split(r"(?<=[.;])\s+|\.\s*$", note)
+    kept = [p.strip() for p in parts if p.strip() and not DEVELOPER_WORDS.search(p)]
+    text = " ".join(kept).strip().rstrip(";")
+    return text or None
