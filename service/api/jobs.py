@@ -20,6 +20,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -28,15 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from service.api.metrics import Metrics
+from service.api.offload import Worker, pipeline_worker
 from service.api.models import JobStatus
 from service.api.problems import limit_problem, problem_for, time_budget_problem
 from service.config import Settings
 from service.errors import BackendError
 from service.llm.structured import StructuredLLM
-from service.pipeline.progress import Progress
+from service.pipeline.progress import Progress, ProgressCallback, StopSignal, WorkStopped
 from service.pipeline.reconcile import reconcile_sources
 from service.pipeline.sources import prepare_sources
-from service.schemas import ArticleIn, RunWarning, Source
+from service.schemas import ArticleIn, Reconciliation, RunWarning, Source
 from service.storage import open_db
 
 log = logging.getLogger("rashomon.api.jobs")
@@ -168,8 +170,13 @@ class JobStore:
             (_now(), json.dumps(error), job_id),
         )
 
-    def requeue(self, job_id: str) -> None:
-        self._exec("UPDATE jobs SET status='queued', started_at=NULL WHERE id=?", (job_id,))
+    def requeue(self, job_id: str, *, count_attempt: bool = True) -> None:
+        """Back to queued. `count_attempt=False` (a graceful shutdown stopped the job) takes
+        back the attempt `mark_running` counted: only unclean ends count."""
+        self._exec(
+            "UPDATE jobs SET status='queued', started_at=NULL, attempts=attempts-? WHERE id=?",
+            (0 if count_attempt else 1, job_id),
+        )
 
     def recover(self, max_attempts: int) -> tuple[list[str], list[str]]:
         """After a restart: (jobs to run, jobs failed now). A job that was running or requeued
@@ -422,31 +429,46 @@ class JobManager:
                 self._publish(job_id, Event("progress", data))
 
             budget = self.settings.request_time_budget_s
+            prepared, live.prepared = live.prepared, None  # the pipeline extends the warnings
+            articles = row.articles() if prepared is None else None
+            settings = self.settings
+
+            async def work(
+                llm: StructuredLLM, progress: ProgressCallback
+            ) -> tuple[Reconciliation, str]:
+                # A recovered job ingests its stored articles again, here in the worker.
+                sources, warnings = prepared or prepare_sources(articles or [], settings)
+                result = await reconcile_sources(
+                    sources, warnings, llm=llm, settings=settings, progress=progress
+                )
+                # Encoding can fail (a string that is not valid Unicode): the job then fails.
+                return result, result.model_dump_json()
+
+            signal = StopSignal(time.monotonic() + budget if budget else None)
+            worker = pipeline_worker(
+                work, llm=self.llm, progress=on_progress, signal=signal, name=f"job-{job_id}"
+            )
             try:
                 async with asyncio.timeout(budget or None) as deadline:
-                    sources, warnings = await self._prepared(live, row)
-                    result = await reconcile_sources(
-                        sources,
-                        warnings,
-                        llm=self.llm,
-                        settings=self.settings,
-                        progress=on_progress,
-                    )
-            except TimeoutError as exc:
-                if not deadline.expired():
+                    result, result_json = await worker.run()
+            except (TimeoutError, WorkStopped) as exc:
+                if isinstance(exc, TimeoutError) and not deadline.expired():
                     self._fail(job_id, exc)
                 else:
                     self._fail(job_id, time_budget_problem(budget))
+                await self._outlived(worker, budget)
             except asyncio.CancelledError:
-                self.store.requeue(job_id)  # shutdown mid-run: resume on the next start
+                # Shutdown mid-run: resume on the next start. A graceful stop is not an
+                # attempt (only a process that dies mid-run leaves one counted).
+                self.store.requeue(job_id, count_attempt=False)
                 raise
             except Exception as exc:
                 self._fail(job_id, exc)
             else:
                 try:
-                    # Encoding or storing the result can fail too (a string that is not valid
-                    # Unicode, a full disk): the job must then end failed, never stay running.
-                    self.store.mark_done(job_id, result.model_dump_json())
+                    # Storing the result can fail too (a full disk): the job must then end
+                    # failed, never stay running.
+                    self.store.mark_done(job_id, result_json)
                 except Exception as exc:
                     log.error("job %s: saving its result failed", job_id, exc_info=True)
                     self._fail(job_id, exc)
@@ -473,13 +495,14 @@ class JobManager:
             if self._finished % PRUNE_EVERY == 0:
                 self._prune()
 
-    async def _prepared(self, live: _Live, row: JobRow) -> Prepared:
-        """The job's prepared articles: those of the request check, else (a recovered job)
-        prepared now, in a worker thread like the request check."""
-        prepared, live.prepared = live.prepared, None  # the pipeline extends the warnings
-        if prepared is None:
-            prepared = await asyncio.to_thread(prepare_sources, row.articles(), self.settings)
-        return prepared
+    async def _outlived(self, worker: Worker[Any], budget: float) -> None:
+        """After the time budget: the job has its answer; its slot is kept until the worker
+        thread has stopped too, so no more pipelines use the CPU than there are slots."""
+        started = time.monotonic()
+        await worker.finished()
+        late = time.monotonic() - started
+        if late > 1:
+            log.warning("job worker stopped %.1f s after its %g s budget", late, budget)
 
     def _prune(self) -> None:
         """Keep the jobs database bounded (RASHOMON_JOBS_KEEP_DAYS / RASHOMON_JOBS_KEEP_MAX)."""
