@@ -56,6 +56,14 @@ def mark_serving(app: FastAPI) -> None:
     app.state.serving.set()
 
 
+def begin_shutdown(app: FastAPI) -> None:
+    """The server is about to stop: requests waiting for a job are answered 503 and event
+    streams get their `shutdown` event now (`JobManager.drain`); jobs run until shutdown."""
+    state: AppState | None = getattr(app.state, "rashomon", None)
+    if state is not None:
+        state.jobs.drain()
+
+
 async def _resume_when(serving: asyncio.Event, jobs: JobManager) -> None:
     await serving.wait()
     jobs.resume()

@@ -259,6 +259,9 @@ class _Live:
     prepared: Prepared | None = None
 
 
+SHUTDOWN_EVENT = Event("shutdown", {"detail": "server shutting down; reconnect"})
+
+
 class QueueFull(Exception):
     def __init__(self, depth: int, limit: int) -> None:
         super().__init__(f"{depth} jobs are queued (limit {limit})")
@@ -289,6 +292,7 @@ class JobManager:
         self._recovered: list[str] = []
         self._finished = 0
         self._closing = False
+        self._draining = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -324,16 +328,30 @@ class JobManager:
             log.info("resuming %d queued job(s) from %s", len(resumed), self.store.path)
         return resumed
 
+    def drain(self) -> None:
+        """The server is about to stop: requests waiting for a result stop waiting (the route
+        answers 503; the job resumes on restart) and event streams get their `shutdown`
+        event, so each ends with its documented answer rather than a cancelled task. Jobs run
+        on until `stop()`."""
+        if self._draining.is_set():
+            return
+        self._draining.set()
+        for live in self._live.values():
+            for q in live.subscribers:
+                q.put_nowait(SHUTDOWN_EVENT)
+
+    @property
+    def draining(self) -> bool:
+        return self._draining.is_set()
+
     async def stop(self) -> None:
         """Stop taking work; interrupted jobs go back to queued (they resume on restart)."""
         self._closing = True
+        self.drain()
         if self._dispatcher is not None:
             self._dispatcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._dispatcher
-        for live in self._live.values():
-            for q in live.subscribers:
-                q.put_nowait(Event("shutdown", {"detail": "server shutting down; reconnect"}))
         tasks = list(self._running.values())
         for task in tasks:
             task.cancel()
@@ -365,10 +383,16 @@ class JobManager:
         return live.progress if live else None
 
     async def wait(self, job_id: str) -> JobRow | None:
-        """The job's row once it is done or failed (None if unknown)."""
+        """The job's row once it is done or failed, or as it is when the server starts to
+        stop (`drain`); None if unknown."""
         live = self._live.get(job_id)  # present exactly while the job is queued or running
-        if live is not None:
-            await live.finished.wait()
+        if live is not None and not self.draining:
+            waits = [asyncio.ensure_future(e.wait()) for e in (live.finished, self._draining)]
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for w in waits:
+                    w.cancel()
         return self.store.get(job_id)
 
     @contextlib.asynccontextmanager
@@ -380,6 +404,8 @@ class JobManager:
             yield None
             return
         q: asyncio.Queue[Event] = asyncio.Queue()
+        if self.draining:
+            q.put_nowait(SHUTDOWN_EVENT)
         live.subscribers.append(q)
         try:
             yield q

@@ -57,18 +57,40 @@ class LoopBackend:
     def cache_identity(self) -> str:
         return self.inner.cache_identity
 
-    async def _on_app_loop(self, call: Awaitable[T]) -> T:
-        async def run() -> T:
-            return await call
+    async def _on_app_loop(self, call: Callable[[], Awaitable[T]]) -> T:
+        """`await call()` as a task of the app's loop (its coroutine is made there, so none is
+        left un-awaited); cancelling the awaiting task cancels that task."""
+        outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+        started: list[asyncio.Task[None]] = []
 
-        # Cancelling the awaiting task cancels the call on the app's loop too.
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), self.loop))
+        async def run() -> None:
+            try:
+                outcome.set_result(await call())
+            except BaseException as e:  # its cancellation too: the awaiting side sees it
+                if not outcome.done():
+                    outcome.set_exception(e)
+
+        def start() -> None:
+            if outcome.set_running_or_notify_cancel():  # else: cancelled before it started
+                started.append(self.loop.create_task(run()))
+
+        def cancel() -> None:
+            for task in started:
+                task.cancel()
+
+        self.loop.call_soon_threadsafe(start)
+        try:
+            return await asyncio.wrap_future(outcome)
+        except asyncio.CancelledError:
+            with contextlib.suppress(RuntimeError):  # the app's loop has closed
+                self.loop.call_soon_threadsafe(cancel)
+            raise
 
     async def complete(self, request: CompletionRequest) -> RawCompletion:
-        return await self._on_app_loop(self.inner.complete(request))
+        return await self._on_app_loop(lambda: self.inner.complete(request))
 
     async def check(self) -> None:
-        await self._on_app_loop(self.inner.check())
+        await self._on_app_loop(self.inner.check)
 
     async def aclose(self) -> None:
         return None  # the app owns (and closes) the backend
@@ -83,10 +105,10 @@ class LoopAnswerStore(LoopBackend):
         self.store = inner
 
     async def remember(self, request: CompletionRequest, answer: RawCompletion) -> None:
-        await self._on_app_loop(self.store.remember(request, answer))
+        await self._on_app_loop(lambda: self.store.remember(request, answer))
 
     async def forget(self, request: CompletionRequest) -> None:
-        await self._on_app_loop(self.store.forget(request))
+        await self._on_app_loop(lambda: self.store.forget(request))
 
 
 def forwarded(llm: StructuredLLM, loop: asyncio.AbstractEventLoop) -> StructuredLLM:
