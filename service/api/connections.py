@@ -35,9 +35,7 @@ def raw_problem(status: int, reason: str, slug: str, detail: str, **extra: Any) 
         f"HTTP/1.1 {status} {reason}\r\n"
         "content-type: application/problem+json\r\n"
         f"content-length: {len(body)}\r\n"
-        "connection: close\r\n"
-        + ("retry-after: 5\r\n" if status == 503 else "")
-        + "\r\n"
+        "connection: close\r\n" + ("retry-after: 5\r\n" if status == 503 else "") + "\r\n"
     )
     return head.encode("ascii") + body
 

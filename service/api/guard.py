@@ -26,6 +26,7 @@ The checked body is then handed to the app unchanged, and the guard drops its re
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from typing import Any
 
@@ -251,18 +252,18 @@ class RequestGuard:
             content_type = headers.get(b"content-type", b"").lower()
             if not content_type or b"json" in content_type:
                 if len(body) > LARGE_BODY:
-                    problem = await Worker(
-                        lambda: body_problem(body, parse=True), name="body-check"
-                    ).run()
+                    check = functools.partial(body_problem, body, parse=True)
+                    invalid = await Worker(check, name="body-check").run()
+                    del check
                 else:
-                    problem = body_problem(body, parse=False)  # FastAPI parses small ones
-                if problem is not None:
-                    del body
-                    await problem_response(problem)(scope, receive, send)
+                    invalid = body_problem(body, parse=False)  # FastAPI parses small ones
+                if invalid is not None:
+                    body = b""
+                    await problem_response(invalid)(scope, receive, send)
                     return
 
             replay: list[bytes] = [body]
-            del body  # from here the app's request holds the only reference
+            body = b""  # from here the app's request holds the only reference
 
             async def replayed() -> Message:
                 if replay:

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from service.api.metrics import Metrics
-from service.api.offload import Worker, pipeline_worker
 from service.api.models import JobStatus
+from service.api.offload import Worker, pipeline_worker
 from service.api.problems import limit_problem, problem_for, time_budget_problem
 from service.config import Settings
 from service.errors import BackendError

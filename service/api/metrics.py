@@ -27,7 +27,7 @@ class Metrics:
     def __init__(self) -> None:
         # No `*_created` sample per series: they double the output and no dashboard here
         # reads them (a process-wide switch of the client; every app wants it off).
-        _no_created_series()
+        _no_created_series()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(

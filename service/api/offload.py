@@ -125,7 +125,9 @@ class _DaemonExecutor(concurrent.futures.ThreadPoolExecutor):
     """The pipeline loop's default executor (`asyncio.to_thread`): one daemon thread per call,
     so an interpreter exiting does not wait for a parse it no longer needs."""
 
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[T]:
+    def submit(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
 
         def run() -> None:
@@ -189,8 +191,12 @@ class Worker(Generic[T]):
         if self._forced or ident is None or not self.thread.is_alive():
             return
         self._forced = True
-        log.warning("%s did not stop within %.0f s: raising WorkStopped in it", self.name, FORCE_AFTER_S)
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(WorkStopped))
+        log.warning(
+            "%s did not stop within %.0f s: raising WorkStopped in it", self.name, FORCE_AFTER_S
+        )
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(ident), ctypes.py_object(WorkStopped)
+        )
 
     async def finished(self) -> None:
         """Return once the thread has ended, whatever its outcome."""
@@ -219,7 +225,11 @@ def pipeline_worker(
             task = asyncio.current_task()
             assert task is not None
             loop = asyncio.get_running_loop()
-            worker._on_stop = lambda: loop.call_soon_threadsafe(task.cancel)
+
+            def cancel() -> None:
+                loop.call_soon_threadsafe(task.cancel)
+
+            worker._on_stop = cancel
             signal.check()  # stopped before it started
             try:
                 return await work(forwarded(llm, app_loop), report)

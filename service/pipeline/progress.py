@@ -28,7 +28,7 @@ def no_progress(_: Progress) -> None:
     return None
 
 
-class WorkStopped(BaseException):  # noqa: N818 (a stop, like CancelledError, not an error)
+class WorkStopped(BaseException):
     """The work was stopped from outside (its time budget ran out, the server is stopping).
 
     A BaseException, like `asyncio.CancelledError`, so no `except Exception` fallback inside

@@ -43,7 +43,9 @@ async def test_11_nul_in_outlet_is_a_clear_422(client) -> None:
     title = [ARTICLES[0], {**ARTICLES[1], "title": "A\nforged line"}]
     r = await client.post("/v1/reconciliations", json={"articles": title})
     assert "line feed" in assert_problem(r, 422)["detail"]
-    r = await client.post("/v1/reconciliations", json={"articles": [ARTICLES[0], {"text": "a\x00"}]})
+    r = await client.post(
+        "/v1/reconciliations", json={"articles": [ARTICLES[0], {"text": "a\x00"}]}
+    )
     assert assert_problem(r, 422)["errors"][0]["loc"] == ["body", "articles", 1, "text"]
     # Line breaks and tabs in the article text stay accepted.
     text = [ARTICLES[0], {**ARTICLES[1], "text": ARTICLES[1]["text"] + "\n\n\tMore."}]

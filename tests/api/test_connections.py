@@ -48,10 +48,10 @@ def _serve_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Any, **env: str) ->
     return seen["config"]
 
 
-async def _slow_head(opened: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], port: int) -> None:
-    reader, writer = await asyncio.open_connection(
-        "127.0.0.1", port, local_addr=(SLOW_CLIENT, 0)
-    )
+async def _slow_head(
+    opened: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], port: int
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(SLOW_CLIENT, 0))
     writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # never finished
     await writer.drain()
     opened.append((reader, writer))
@@ -74,7 +74,7 @@ async def test_3_slow_heads_time_out_and_one_client_cannot_take_every_slot(
     task = asyncio.create_task(server.serve())
     opened: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     try:
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 (uvicorn sets a flag, not an event)
             await asyncio.sleep(0.02)
         base = f"http://127.0.0.1:{config.port}"
         await asyncio.gather(*(_slow_head(opened, config.port) for _ in range(60)))
@@ -112,7 +112,7 @@ async def test_3_a_head_trickled_after_a_keepalive_request_times_out_too(
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 (uvicorn sets a flag, not an event)
             await asyncio.sleep(0.02)
         reader, writer = await asyncio.open_connection("127.0.0.1", config.port)
         writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -45,7 +45,9 @@ async def test_metrics_exposition(client) -> None:
         if line and not line.startswith("#")
     }
     assert (
-        samples['rashomon_http_requests_total{method="POST",route="/v1/reconciliations",status="202"}']
+        samples[
+            'rashomon_http_requests_total{method="POST",route="/v1/reconciliations",status="202"}'
+        ]
         == 1
     )
     assert 'route="/v1/reconciliations/{job_id}"' in text  # templated, not the raw id

@@ -98,7 +98,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_5_sigterm_with_a_waiting_client_and_a_stream(api_settings: Settings, tmp_path: Path) -> None:
+def test_5_sigterm_with_a_waiting_client_and_a_stream(
+    api_settings: Settings, tmp_path: Path
+) -> None:
     """`rashomon serve` under SIGTERM while a job runs (each model call takes 60 s): the
     `?wait=true` client gets a problem+json 503 with Retry-After, the event stream its
     `shutdown` event, the process ends within the grace period, the log has no traceback, and
@@ -112,8 +114,18 @@ def test_5_sigterm_with_a_waiting_client_and_a_stream(api_settings: Settings, tm
     }
     env.pop("RASHOMON_SERVICE_API_KEY", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--backend", "fake", "--fake-latency",
-         "60", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--backend",
+            "fake",
+            "--fake-latency",
+            "60",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -62,9 +62,7 @@ async def create_account(
     async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
         # The parse is CPU work: in a worker thread, stopped at the time budget.
         signal = StopSignal(time.monotonic() + budget if budget else None)
-        worker = pipeline_worker(
-            work, llm=llm, progress=no_progress, signal=signal, name="account"
-        )
+        worker = pipeline_worker(work, llm=llm, progress=no_progress, signal=signal, name="account")
         try:
             async with asyncio.timeout(budget or None) as deadline:
                 result = await worker.run()
