@@ -163,7 +163,8 @@ class Worker(Generic[T]):
         try:
             self.future.set_result(self.fn())
         except BaseException as e:
-            self.future.set_exception(e)
+            if not self.future.done():
+                self.future.set_exception(e)
 
     async def run(self) -> T:
         self.thread.start()
@@ -188,7 +189,7 @@ class Worker(Generic[T]):
 
     def _force(self) -> None:
         ident = self.thread.ident
-        if self._forced or ident is None or not self.thread.is_alive():
+        if self._forced or ident is None or self.future.done() or not self.thread.is_alive():
             return
         self._forced = True
         log.warning(
