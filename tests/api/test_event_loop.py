@@ -101,3 +101,48 @@ async def test_1_time_budget_stops_cpu_work_within_two_seconds(
         assert not spin.thread.is_alive()
         assert spin.stopped and not spin.completed
         assert time.monotonic() - started < budget + 4
+
+
+async def test_1_model_calls_of_a_worker_run_on_the_app_loop() -> None:
+    """The backend (its client, semaphore, cache) stays on the loop it was made on."""
+    from service.api.offload import LoopAnswerStore, pipeline_worker
+    from service.llm.base import AnswerStore, CompletionRequest, RawCompletion
+    from service.llm.fake import FakeBackend
+    from service.llm.structured import StructuredLLM
+    from service.pipeline.progress import Progress, StopSignal
+
+    app_loop = asyncio.get_running_loop()
+    seen: list[tuple[str, bool]] = []
+
+    class Caching(FakeBackend):
+        async def complete(self, request: CompletionRequest) -> RawCompletion:
+            seen.append(("complete", asyncio.get_running_loop() is app_loop))
+            return await super().complete(request)
+
+        async def remember(self, request: CompletionRequest, answer: RawCompletion) -> None:
+            seen.append(("remember", asyncio.get_running_loop() is app_loop))
+
+        async def forget(self, request: CompletionRequest) -> None:
+            seen.append(("forget", asyncio.get_running_loop() is app_loop))
+
+    llm = StructuredLLM(Caching(['{"x": 1}']))
+    progress: list[Progress] = []
+
+    async def work(worker_llm: StructuredLLM, report: Any) -> str:
+        assert asyncio.get_running_loop() is not app_loop
+        assert isinstance(worker_llm.backend, LoopAnswerStore)
+        assert isinstance(worker_llm.backend, AnswerStore)
+        request = CompletionRequest(messages=(), schema_name="X", json_schema={})
+        answer = await worker_llm.backend.complete(request)
+        await worker_llm.backend.remember(request, answer)  # type: ignore[attr-defined]
+        await worker_llm.backend.forget(request)  # type: ignore[attr-defined]
+        report(Progress("alignment", 1, 1))
+        return answer.text
+
+    worker = pipeline_worker(
+        work, llm=llm, progress=progress.append, signal=StopSignal(), name="test"
+    )
+    assert await worker.run() == '{"x": 1}'
+    await asyncio.sleep(0)  # the progress event is delivered on this loop
+    assert seen == [("complete", True), ("remember", True), ("forget", True)]
+    assert progress == [Progress("alignment", 1, 1)]
