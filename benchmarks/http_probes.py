@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -173,14 +174,30 @@ def healthz(budget_s: float | None = None, limit_s: float = 300) -> None:
                 break
             time.sleep(0.1)
         took = time.monotonic() - started
+        time.sleep(3)  # the worker's own stop is logged after the job's answer
+        log = server.log.read_text(errors="replace")
     print(f"request: 12 articles, {size:,} bytes of JSON; POST answered in {posted:.2f} s")
     print(f"job: {status} after {took:.1f} s" + (f" ({error['title']})" if error else ""))
     print(
         f"/healthz during the job: {len(latencies)} probes, p50 {statistics.median(latencies) * 1000:.0f} ms, "
         f"p99 {pct(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
     )
-    if budget_s:
-        print(f"time budget {budget_s:g} s: job ended {took - budget_s:+.1f} s from it")
+    if budget_s and job.get("started_at") and job.get("finished_at"):
+        ran = (
+            datetime.fromisoformat(job["finished_at"]) - datetime.fromisoformat(job["started_at"])
+        ).total_seconds()
+        print(f"time budget {budget_s:g} s: the job ran {ran:.2f} s ({ran - budget_s:+.2f} s)")
+        forced = "did not stop within" in log
+        print(
+            "worker thread: "
+            + (
+                "stopped by the forced stop (no checkpoint in its loop)"
+                if forced
+                else "stopped at a checkpoint"
+            )
+            + "; log: "
+            + "; ".join(line.split(": ", 1)[-1] for line in log.splitlines() if "worker" in line)
+        )
 
 
 def sigterm_cpu(after_s: float = 8) -> None:

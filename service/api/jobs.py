@@ -31,7 +31,7 @@ from typing import Any
 from service.api.metrics import Metrics
 from service.api.models import JobStatus
 from service.api.offload import Worker, pipeline_worker
-from service.api.problems import limit_problem, problem_for, time_budget_problem
+from service.api.problems import ApiProblem, limit_problem, problem_for, time_budget_problem
 from service.config import Settings
 from service.errors import BackendError
 from service.llm.structured import StructuredLLM
@@ -551,7 +551,7 @@ class JobManager:
             "job %s failed: %s",
             job_id,
             exc,
-            exc_info=error["status"] >= 500 and not isinstance(exc, BackendError),
+            exc_info=error["status"] >= 500 and not isinstance(exc, (BackendError, ApiProblem)),
         )
         try:
             self.store.mark_failed(job_id, error)
