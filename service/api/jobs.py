@@ -456,14 +456,13 @@ class JobManager:
 
             budget = self.settings.request_time_budget_s
             prepared, live.prepared = live.prepared, None  # the pipeline extends the warnings
-            articles = row.articles() if prepared is None else None
-            settings = self.settings
+            settings, stored = self.settings, row
 
             async def work(
                 llm: StructuredLLM, progress: ProgressCallback
             ) -> tuple[Reconciliation, str]:
                 # A recovered job ingests its stored articles again, here in the worker.
-                sources, warnings = prepared or prepare_sources(articles or [], settings)
+                sources, warnings = prepared or prepare_sources(stored.articles(), settings)
                 result = await reconcile_sources(
                     sources, warnings, llm=llm, settings=settings, progress=progress
                 )

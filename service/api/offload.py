@@ -218,7 +218,8 @@ def pipeline_worker(
     app_loop = asyncio.get_running_loop()
 
     def report(p: Progress) -> None:
-        app_loop.call_soon_threadsafe(progress, p)
+        with contextlib.suppress(RuntimeError):  # the app's loop has closed: nobody listens
+            app_loop.call_soon_threadsafe(progress, p)
 
     def in_thread() -> T:
         async def main() -> T:
