@@ -411,6 +411,9 @@ def main() -> int:
         choices=["healthz", "budget", "slowloris", "memory", "sigterm", "sigterm-cpu", "all"],
     )
     p.add_argument("--budget", type=float, default=15.0, help="time budget of `budget` (s)")
+    p.add_argument(
+        "--seconds", type=float, default=300.0, help="longest a healthz/budget probe watches"
+    )
     args = p.parse_args()
     todo = (
         ["healthz", "budget", "slowloris", "memory", "sigterm", "sigterm-cpu"]
@@ -420,9 +423,9 @@ def main() -> int:
     for name in todo:
         print(f"== {name}")
         if name == "healthz":
-            healthz()
+            healthz(limit_s=args.seconds)
         elif name == "budget":
-            healthz(budget_s=args.budget)
+            healthz(budget_s=args.budget, limit_s=args.seconds)
         elif name == "slowloris":
             slowloris()
         elif name == "memory":
