@@ -22,11 +22,11 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from service.api.metrics import Metrics
 from service.api.models import JobStatus
@@ -46,6 +46,7 @@ log = logging.getLogger("rashomon.api.jobs")
 PRUNE_EVERY = 20  # finished jobs between two prunings of the store
 FINAL: frozenset[str] = frozenset({"done", "failed"})
 Prepared = tuple[list[Source], list[RunWarning]]  # what `prepare_sources` returns
+T = TypeVar("T")
 
 # Numbered migrations (service.storage): append, never edit. Migration 1 is the schema of the
 # releases before versioning, so their files are adopted as they are.
@@ -262,6 +263,10 @@ class _Live:
 SHUTDOWN_EVENT = Event("shutdown", {"detail": "server shutting down; reconnect"})
 
 
+class ServerStopping(Exception):
+    """The server began to stop before the work ended."""
+
+
 class QueueFull(Exception):
     def __init__(self, depth: int, limit: int) -> None:
         super().__init__(f"{depth} jobs are queued (limit {limit})")
@@ -343,6 +348,25 @@ class JobManager:
     @property
     def draining(self) -> bool:
         return self._draining.is_set()
+
+    async def before_shutdown(self, work: Coroutine[Any, Any, T]) -> T:
+        """`await work`, unless the server starts to stop (`drain`) first: `work` is then
+        cancelled and `ServerStopping` raised (the route answers 503, not a cancelled task)."""
+        task = asyncio.ensure_future(work)
+        stopping = asyncio.ensure_future(self._draining.wait())
+        try:
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            stopping.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            raise ServerStopping
+        return task.result()
 
     async def stop(self) -> None:
         """Stop taking work; interrupted jobs go back to queued (they resume on restart)."""

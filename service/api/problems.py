@@ -132,15 +132,17 @@ def queue_full_problem(depth: int, limit: int, running: int) -> ApiProblem:
     )
 
 
-def shutting_down_problem(location: str) -> ApiProblem:
-    """503 for a request that waited for its job while the server began to stop."""
-    return ApiProblem(
-        503,
-        "shutting-down",
-        "Server stopping",
+def shutting_down_problem(location: str | None = None) -> ApiProblem:
+    """503 for a request whose work (a job it waited for: `location`) had not ended when the
+    server began to stop."""
+    detail = (
         "the server is stopping before the job finished; the job is kept and resumes when the "
-        f"server is back: poll {location}",
-        headers={"Retry-After": "10"},
+        f"server is back: poll {location}"
+        if location
+        else "the server is stopping before the work finished; retry when it is back"
+    )
+    return ApiProblem(
+        503, "shutting-down", "Server stopping", detail, headers={"Retry-After": "10"}
     )
 
 

@@ -178,3 +178,22 @@ def test_5_sigterm_with_a_waiting_client_and_a_stream(
         rows = db.execute("SELECT status, attempts FROM jobs").fetchall()
     assert rows and all(row == ("queued", 0) for row in rows), rows
     assert json.loads(r.text)["status"] == 503
+
+
+async def test_5_an_account_call_still_waiting_when_the_server_stops_gets_503(
+    api_settings: Settings,
+) -> None:
+    from service.api.app import begin_shutdown
+
+    settings = api_settings.model_copy(update={"max_concurrent_jobs": 1})
+    backend = GatedBackend()
+    async with running_app(settings, backend=backend) as client:
+        await client.post("/v1/reconciliations", json={"articles": ARTICLES})
+        await backend.running()  # the one slot is taken
+        call = asyncio.create_task(client.post("/v1/accounts", json={"article": ARTICLES[0]}))
+        await asyncio.sleep(0.3)
+        assert not call.done()
+        begin_shutdown(client.app)  # type: ignore[attr-defined]
+        r = await asyncio.wait_for(call, 5)
+        assert r.status_code == 503, r.text
+        assert r.json()["type"].endswith("shutting-down") and r.headers["retry-after"]
