@@ -4,6 +4,7 @@ documented, and a graceful stop is not counted as a job attempt."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -197,3 +198,63 @@ async def test_5_an_account_call_still_waiting_when_the_server_stops_gets_503(
         r = await asyncio.wait_for(call, 5)
         assert r.status_code == 503, r.text
         assert r.json()["type"].endswith("shutting-down") and r.headers["retry-after"]
+
+
+_SPINNING_SERVER = """
+import sys, time
+import service.api.jobs as jobs
+
+async def spin(*args, **kwargs):  # a CPU-bound pipeline with no checkpoint, for 60 s
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        sum(i * i for i in range(200))
+    raise SystemExit("spun to the end")
+
+jobs.reconcile_sources = spin
+from service.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_1_sigterm_stops_a_server_whose_job_computes(
+    api_settings: Settings, tmp_path: Path
+) -> None:
+    """Issue 19.1: SIGTERM while a job computes (no checkpoint in its loop) ends the process
+    within seconds, not when the computation ends."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RASHOMON_DB_PATH": str(api_settings.jobs_db_path),
+        "RASHOMON_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    env.pop("RASHOMON_SERVICE_API_KEY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SPINNING_SERVER, "serve", "--backend", "fake", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        r = httpx.post(f"{base}/v1/reconciliations", json={"articles": ARTICLES}, timeout=10)
+        assert r.status_code == 202, r.text
+        time.sleep(1.5)  # the job is spinning now
+        stopped_at = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=15)
+        exit_s = time.monotonic() - stopped_at
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _, err = proc.communicate(timeout=10)
+    assert exit_s < 8, f"SIGTERM took {exit_s:.1f} s"
+    assert b"spun to the end" not in err
+    assert b"Traceback" not in err, err.decode()[-2000:]
