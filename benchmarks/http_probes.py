@@ -5,7 +5,7 @@ checkout, with its own jobs database, and stops it; every loop is bounded in cou
     python benchmarks/http_probes.py healthz     # /healthz while 12 x 18 KB articles reconcile
     python benchmarks/http_probes.py budget      # the same request under a 15 s time budget
     python benchmarks/http_probes.py slowloris   # 260 unfinished heads from 127.0.0.2
-    python benchmarks/http_probes.py memory      # peak RSS: 8 concurrent 45 MB bodies, 8 invalid
+    python benchmarks/http_probes.py memory      # peak RSS: 8 concurrent maximal (48 MB) bodies, 8 invalid
     python benchmarks/http_probes.py sigterm     # SIGTERM with a ?wait=true client and a stream
     python benchmarks/http_probes.py sigterm-cpu # SIGTERM while the 12 x 18 KB request computes
     python benchmarks/http_probes.py all
@@ -276,7 +276,7 @@ def slowloris(n: int = 260, slow_client: str = "127.0.0.2") -> None:
         asyncio.run(probe(server))
 
 
-def memory(concurrent: int = 8, mb: int = 45) -> None:
+def memory(concurrent: int = 8, mb: int = 48) -> None:
     # 12 articles whose first is over the per-article limit: the body is read, checked, parsed
     # and validated, then answered 413 (no ingest), as a hostile maximal post would be.
     per = mb * 1_000_000 // 12
