@@ -58,7 +58,7 @@ _stop_signal: ContextVar[StopSignal | None] = ContextVar("rashomon_stop_signal",
 
 def checkpoint() -> None:
     """Raise `WorkStopped` if the work this code runs for has been stopped; otherwise return
-    at once (about 100 ns; a no-op outside the HTTP service, e.g. in the CLI).
+    at once (about 0.1-0.2 µs; nothing to check outside the HTTP service, e.g. in the CLI).
 
     Call it inside any loop that can run for long without awaiting (pair scoring, sentence
     loops): the HTTP service runs the pipeline in a worker thread and this is how its time

@@ -146,3 +146,34 @@ async def test_1_model_calls_of_a_worker_run_on_the_app_loop() -> None:
     await asyncio.sleep(0)  # the progress event is delivered on this loop
     assert seen == [("complete", True), ("remember", True), ("forget", True)]
     assert progress == [Progress("alignment", 1, 1)]
+
+
+async def test_1_the_pipeline_stops_at_its_checkpoints() -> None:
+    """`reconcile` checks the stop signal between steps and at every progress event."""
+    from service.config import Settings
+    from service.llm.factory import build_llm
+    from service.llm.fake import FakeBackend
+    from service.llm.fake_responder import fake_responder
+    from service.pipeline.progress import Progress, StopSignal, watch
+    from service.pipeline.reconcile import reconcile
+    from service.schemas import ArticleIn
+
+    settings = Settings(backend="fake", cache_enabled=False)
+    backend = FakeBackend(responder=fake_responder)
+    llm = build_llm(settings, backend)
+    articles = [ArticleIn(**a) for a in ARTICLES]
+    signal = StopSignal()
+    seen: list[Progress] = []
+
+    def stop_after_first(p: Progress) -> None:
+        seen.append(p)
+        signal.stop("test")  # the next checkpoint raises
+
+    watch(signal)
+    with pytest.raises(WorkStopped):
+        await reconcile(articles, llm=llm, settings=settings, progress=stop_after_first)
+    assert len(seen) == 1 and seen[0].step == "accounts"
+    assert backend.calls == 0  # stopped before the alignment's first model call
+    watch(None)
+    result = await reconcile(articles, llm=llm, settings=settings)  # no signal: runs through
+    assert result.accounts
