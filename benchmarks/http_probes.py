@@ -218,7 +218,7 @@ def sigterm_cpu(after_s: float = 8) -> None:
         log = server.log.read_text(errors="replace")
     progress = state.get("progress") or {}
     print(
-        f"SIGTERM {after_s:g} s into the 12 x 18 KB job (status {state['status']}, step "
+        f"SIGTERM {after_s:g} s into the 12 x 18 KB job (status {state['status']}, last progress "
         f"{progress.get('step')}): exited after {exit_s:.1f} s; log: "
         f"{log.count('Traceback')} tracebacks"
     )
@@ -414,6 +414,7 @@ def main() -> int:
     p.add_argument(
         "--seconds", type=float, default=300.0, help="longest a healthz/budget probe watches"
     )
+    p.add_argument("--after", type=float, default=8.0, help="sigterm-cpu: seconds into the job")
     args = p.parse_args()
     todo = (
         ["healthz", "budget", "slowloris", "memory", "sigterm", "sigterm-cpu"]
@@ -433,7 +434,7 @@ def main() -> int:
         elif name == "sigterm":
             sigterm()
         else:
-            sigterm_cpu()
+            sigterm_cpu(after_s=args.after)
     return 0
 
 
