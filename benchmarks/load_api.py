@@ -130,6 +130,8 @@ def main() -> int:
             "RASHOMON_DB_PATH": f"{tmp}/jobs.sqlite3",
             "RASHOMON_CACHE_DIR": f"{tmp}/cache",
             "RASHOMON_MAX_CONCURRENT_JOBS": str(args.max_concurrent_jobs),
+            # Every simulated client connects from 127.0.0.1: no per-address cap here.
+            "RASHOMON_MAX_CONNECTIONS_PER_CLIENT": "0",
         }
         server = subprocess.Popen(
             [

@@ -174,6 +174,33 @@ class Settings(BaseSettings):
         ge=1,
         description="rashomon serve: concurrent connections and requests beyond this get 503.",
     )
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="rashomon serve: a connection whose request line and headers are not all "
+        "received within this is answered 408 and closed (slow-header clients hold no slot).",
+    )
+    max_connections_per_client: int = Field(
+        32,
+        ge=0,
+        description="rashomon serve: open connections per client address; more are answered "
+        "503 and closed at once (0: no cap; behind a reverse proxy every client has the "
+        "proxy's address, so cap there instead).",
+    )
+    max_inflight_body_bytes: int = Field(
+        128 * 1024 * 1024,
+        ge=0,
+        description="Request bodies being received or processed, in bytes, across all "
+        "requests; a body that does not fit now gets 429 with Retry-After, one larger than the "
+        "budget 413. Never below the largest accepted body (0: no budget).",
+    )
+    shutdown_grace_s: float = Field(
+        5.0,
+        gt=0,
+        description="rashomon serve: on SIGTERM, in-flight requests get this long; a second "
+        "before it ends, ?wait=true requests are answered 503 (the job resumes on restart) and "
+        "event streams get their `shutdown` event.",
+    )
     request_time_budget_s: float = Field(
         3600.0,
         ge=0,

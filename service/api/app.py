@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from service import __version__
 from service.api.deps import AppState
 from service.api.docs import install_docs
-from service.api.guard import RequestGuard
+from service.api.guard import BodyBudget, RequestGuard
 from service.api.jobs import JobManager, JobStore
 from service.api.metrics import Metrics, MetricsMiddleware
 from service.api.openapi import install_openapi
@@ -54,6 +54,14 @@ def max_body_bytes(settings: Settings) -> int:
 def mark_serving(app: FastAPI) -> None:
     """The server accepts connections now: jobs left by a previous process may run."""
     app.state.serving.set()
+
+
+def begin_shutdown(app: FastAPI) -> None:
+    """The server is about to stop: requests waiting for a job are answered 503 and event
+    streams get their `shutdown` event now (`JobManager.drain`); jobs run until shutdown."""
+    state: AppState | None = getattr(app.state, "rashomon", None)
+    if state is not None:
+        state.jobs.drain()
 
 
 async def _resume_when(serving: asyncio.Event, jobs: JobManager) -> None:
@@ -141,7 +149,15 @@ def create_app(
     app.include_router(metrics_route.router)
     app.include_router(viewer.router)
     app.mount("/static", viewer.ViewerStaticFiles(directory=viewer.STATIC_DIR), name="static")
-    app.add_middleware(RequestGuard, settings=settings, limit=max_body_bytes(settings))
+    limit = max_body_bytes(settings)
+    inflight = settings.max_inflight_body_bytes
+    budget = BodyBudget(max(inflight, limit) if inflight else 0)
+    metrics.gauge(
+        "rashomon_http_inflight_body_bytes",
+        "Bytes of request bodies being received or processed (RASHOMON_MAX_INFLIGHT_BODY_BYTES).",
+        lambda: budget.used,
+    )
+    app.add_middleware(RequestGuard, settings=settings, limit=limit, budget=budget)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_openapi(app, settings)
     install_docs(app)

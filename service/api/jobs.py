@@ -20,23 +20,25 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from service.api.metrics import Metrics
 from service.api.models import JobStatus
-from service.api.problems import limit_problem, problem_for, time_budget_problem
+from service.api.offload import Worker, pipeline_worker
+from service.api.problems import ApiProblem, limit_problem, problem_for, time_budget_problem
 from service.config import Settings
 from service.errors import BackendError
 from service.llm.structured import StructuredLLM
-from service.pipeline.progress import Progress
+from service.pipeline.progress import Progress, ProgressCallback, StopSignal, WorkStopped
 from service.pipeline.reconcile import reconcile_sources
 from service.pipeline.sources import prepare_sources
-from service.schemas import ArticleIn, RunWarning, Source
+from service.schemas import ArticleIn, Reconciliation, RunWarning, Source
 from service.storage import open_db
 
 log = logging.getLogger("rashomon.api.jobs")
@@ -44,6 +46,7 @@ log = logging.getLogger("rashomon.api.jobs")
 PRUNE_EVERY = 20  # finished jobs between two prunings of the store
 FINAL: frozenset[str] = frozenset({"done", "failed"})
 Prepared = tuple[list[Source], list[RunWarning]]  # what `prepare_sources` returns
+T = TypeVar("T")
 
 # Numbered migrations (service.storage): append, never edit. Migration 1 is the schema of the
 # releases before versioning, so their files are adopted as they are.
@@ -168,8 +171,13 @@ class JobStore:
             (_now(), json.dumps(error), job_id),
         )
 
-    def requeue(self, job_id: str) -> None:
-        self._exec("UPDATE jobs SET status='queued', started_at=NULL WHERE id=?", (job_id,))
+    def requeue(self, job_id: str, *, count_attempt: bool = True) -> None:
+        """Back to queued. `count_attempt=False` (a graceful shutdown stopped the job) takes
+        back the attempt `mark_running` counted: only unclean ends count."""
+        self._exec(
+            "UPDATE jobs SET status='queued', started_at=NULL, attempts=attempts-? WHERE id=?",
+            (0 if count_attempt else 1, job_id),
+        )
 
     def recover(self, max_attempts: int) -> tuple[list[str], list[str]]:
         """After a restart: (jobs to run, jobs failed now). A job that was running or requeued
@@ -252,6 +260,13 @@ class _Live:
     prepared: Prepared | None = None
 
 
+SHUTDOWN_EVENT = Event("shutdown", {"detail": "server shutting down; reconnect"})
+
+
+class ServerStopping(Exception):
+    """The server began to stop before the work ended."""
+
+
 class QueueFull(Exception):
     def __init__(self, depth: int, limit: int) -> None:
         super().__init__(f"{depth} jobs are queued (limit {limit})")
@@ -282,6 +297,7 @@ class JobManager:
         self._recovered: list[str] = []
         self._finished = 0
         self._closing = False
+        self._draining = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -317,16 +333,49 @@ class JobManager:
             log.info("resuming %d queued job(s) from %s", len(resumed), self.store.path)
         return resumed
 
+    def drain(self) -> None:
+        """The server is about to stop: requests waiting for a result stop waiting (the route
+        answers 503; the job resumes on restart) and event streams get their `shutdown`
+        event, so each ends with its documented answer rather than a cancelled task. Jobs run
+        on until `stop()`."""
+        if self._draining.is_set():
+            return
+        self._draining.set()
+        for live in self._live.values():
+            for q in live.subscribers:
+                q.put_nowait(SHUTDOWN_EVENT)
+
+    @property
+    def draining(self) -> bool:
+        return self._draining.is_set()
+
+    async def before_shutdown(self, work: Coroutine[Any, Any, T]) -> T:
+        """`await work`, unless the server starts to stop (`drain`) first: `work` is then
+        cancelled and `ServerStopping` raised (the route answers 503, not a cancelled task)."""
+        task = asyncio.ensure_future(work)
+        stopping = asyncio.ensure_future(self._draining.wait())
+        try:
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            stopping.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            raise ServerStopping
+        return task.result()
+
     async def stop(self) -> None:
         """Stop taking work; interrupted jobs go back to queued (they resume on restart)."""
         self._closing = True
+        self.drain()
         if self._dispatcher is not None:
             self._dispatcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._dispatcher
-        for live in self._live.values():
-            for q in live.subscribers:
-                q.put_nowait(Event("shutdown", {"detail": "server shutting down; reconnect"}))
         tasks = list(self._running.values())
         for task in tasks:
             task.cancel()
@@ -358,10 +407,16 @@ class JobManager:
         return live.progress if live else None
 
     async def wait(self, job_id: str) -> JobRow | None:
-        """The job's row once it is done or failed (None if unknown)."""
+        """The job's row once it is done or failed, or as it is when the server starts to
+        stop (`drain`); None if unknown."""
         live = self._live.get(job_id)  # present exactly while the job is queued or running
-        if live is not None:
-            await live.finished.wait()
+        if live is not None and not self.draining:
+            waits = [asyncio.ensure_future(e.wait()) for e in (live.finished, self._draining)]
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for w in waits:
+                    w.cancel()
         return self.store.get(job_id)
 
     @contextlib.asynccontextmanager
@@ -373,6 +428,8 @@ class JobManager:
             yield None
             return
         q: asyncio.Queue[Event] = asyncio.Queue()
+        if self.draining:
+            q.put_nowait(SHUTDOWN_EVENT)
         live.subscribers.append(q)
         try:
             yield q
@@ -422,31 +479,45 @@ class JobManager:
                 self._publish(job_id, Event("progress", data))
 
             budget = self.settings.request_time_budget_s
+            prepared, live.prepared = live.prepared, None  # the pipeline extends the warnings
+            settings, stored = self.settings, row
+
+            async def work(
+                llm: StructuredLLM, progress: ProgressCallback
+            ) -> tuple[Reconciliation, str]:
+                # A recovered job ingests its stored articles again, here in the worker.
+                sources, warnings = prepared or prepare_sources(stored.articles(), settings)
+                result = await reconcile_sources(
+                    sources, warnings, llm=llm, settings=settings, progress=progress
+                )
+                # Encoding can fail (a string that is not valid Unicode): the job then fails.
+                return result, result.model_dump_json()
+
+            signal = StopSignal(time.monotonic() + budget if budget else None)
+            worker = pipeline_worker(
+                work, llm=self.llm, progress=on_progress, signal=signal, name=f"job-{job_id}"
+            )
             try:
                 async with asyncio.timeout(budget or None) as deadline:
-                    sources, warnings = await self._prepared(live, row)
-                    result = await reconcile_sources(
-                        sources,
-                        warnings,
-                        llm=self.llm,
-                        settings=self.settings,
-                        progress=on_progress,
-                    )
-            except TimeoutError as exc:
-                if not deadline.expired():
+                    result, result_json = await worker.run()
+            except (TimeoutError, WorkStopped) as exc:
+                if isinstance(exc, TimeoutError) and not deadline.expired():
                     self._fail(job_id, exc)
                 else:
                     self._fail(job_id, time_budget_problem(budget))
+                await self._outlived(worker, budget)
             except asyncio.CancelledError:
-                self.store.requeue(job_id)  # shutdown mid-run: resume on the next start
+                # Shutdown mid-run: resume on the next start. A graceful stop is not an
+                # attempt (only a process that dies mid-run leaves one counted).
+                self.store.requeue(job_id, count_attempt=False)
                 raise
             except Exception as exc:
                 self._fail(job_id, exc)
             else:
                 try:
-                    # Encoding or storing the result can fail too (a string that is not valid
-                    # Unicode, a full disk): the job must then end failed, never stay running.
-                    self.store.mark_done(job_id, result.model_dump_json())
+                    # Storing the result can fail too (a full disk): the job must then end
+                    # failed, never stay running.
+                    self.store.mark_done(job_id, result_json)
                 except Exception as exc:
                     log.error("job %s: saving its result failed", job_id, exc_info=True)
                     self._fail(job_id, exc)
@@ -473,13 +544,14 @@ class JobManager:
             if self._finished % PRUNE_EVERY == 0:
                 self._prune()
 
-    async def _prepared(self, live: _Live, row: JobRow) -> Prepared:
-        """The job's prepared articles: those of the request check, else (a recovered job)
-        prepared now, in a worker thread like the request check."""
-        prepared, live.prepared = live.prepared, None  # the pipeline extends the warnings
-        if prepared is None:
-            prepared = await asyncio.to_thread(prepare_sources, row.articles(), self.settings)
-        return prepared
+    async def _outlived(self, worker: Worker[Any], budget: float) -> None:
+        """After the time budget: the job has its answer; its slot is kept until the worker
+        thread has stopped too, so no more pipelines use the CPU than there are slots."""
+        started = time.monotonic()
+        await worker.finished()
+        late = time.monotonic() - started
+        if late > 1:
+            log.warning("job worker stopped %.1f s after its %g s budget", late, budget)
 
     def _prune(self) -> None:
         """Keep the jobs database bounded (RASHOMON_JOBS_KEEP_DAYS / RASHOMON_JOBS_KEEP_MAX)."""
@@ -502,7 +574,7 @@ class JobManager:
             "job %s failed: %s",
             job_id,
             exc,
-            exc_info=error["status"] >= 500 and not isinstance(exc, BackendError),
+            exc_info=error["status"] >= 500 and not isinstance(exc, (BackendError, ApiProblem)),
         )
         try:
             self.store.mark_failed(job_id, error)

@@ -6,6 +6,7 @@ The payloads themselves are the pipeline's models (`ArticleIn`, `Reconciliation`
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
@@ -58,6 +59,42 @@ class ArticleRequest(ArticleIn):
         if value is not None:
             check_unicode(value)
         return value
+
+    @field_validator("outlet", "title", "url", "published", "origin")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_no_control(value, one_line=True)
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        check_no_control(value, one_line=False)
+        return value
+
+
+# Control characters: a NUL ends a C string (log lines, other tools), and the metadata fields
+# are shown on one line (viewer, reports, prompts), where a line break or escape would forge
+# structure. The article text keeps its line breaks and tabs; only NUL is refused there.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NUL = re.compile(r"\x00")
+
+
+def check_no_control(value: str, *, one_line: bool) -> None:
+    """Raise ValueError naming the first control character (any, or only NUL)."""
+    found = (_CONTROL if one_line else _NUL).search(value)
+    if found is not None:
+        code = ord(found.group())
+        name = {0: " (NUL)", 9: " (tab)", 10: " (line feed)", 13: " (carriage return)"}
+        raise ValueError(
+            f"control character U+{code:04X}{name.get(code, '')} at character {found.start()}; "
+            + (
+                "this field is one line of plain text"
+                if one_line
+                else "the article text may not contain NUL characters"
+            )
+        )
 
 
 def check_unicode(value: str) -> None:

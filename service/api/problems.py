@@ -65,10 +65,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": desc, "content": {PROBLEM_JSON: {}}}
     for status, desc in {
         413: "Too many articles, or an article too large (names the limit and its setting)",
+        415: "A Content-Encoding (gzip, ...) on the body: send it unencoded",
         422: "Malformed JSON, unknown field, empty or unusable article (names the field path)",
-        429: "Job queue full (Retry-After)",
+        429: "Job queue full, or too many request bytes in flight (Retry-After)",
         502: "The model backend failed (names the backend)",
-        503: "The model backend is unavailable (names the backend)",
+        503: "The model backend is unavailable (names the backend), or the server is stopping "
+        "(Retry-After)",
         504: "The work ran past RASHOMON_REQUEST_TIME_BUDGET_S and was stopped",
     }.items()
 }
@@ -127,6 +129,20 @@ def queue_full_problem(depth: int, limit: int, running: int) -> ApiProblem:
         value=limit,
         setting="RASHOMON_MAX_QUEUED_JOBS",
         headers={"Retry-After": "5"},
+    )
+
+
+def shutting_down_problem(location: str | None = None) -> ApiProblem:
+    """503 for a request whose work (a job it waited for: `location`) had not ended when the
+    server began to stop."""
+    detail = (
+        "the server is stopping before the job finished; the job is kept and resumes when the "
+        f"server is back: poll {location}"
+        if location
+        else "the server is stopping before the work finished; retry when it is back"
+    )
+    return ApiProblem(
+        503, "shutting-down", "Server stopping", detail, headers={"Retry-After": "10"}
     )
 
 

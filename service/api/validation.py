@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 
+from service.api.offload import Worker
 from service.api.problems import ApiProblem, field_path, limit_problem, validation_problem
 from service.config import Settings
 from service.errors import InputError
@@ -92,8 +92,9 @@ async def check_articles(
             check_sentences(one_by_one(), settings, at)
         return prepared
 
-    # Ingesting (HTML extraction, sentence splitting) is CPU work: off the event loop.
-    return await asyncio.to_thread(prepare)
+    # Ingesting (HTML extraction, sentence splitting) is CPU work: off the event loop, in a
+    # daemon thread (a stopping server does not wait for it).
+    return await Worker(prepare, name="ingest").run()
 
 
 def check_sentences(

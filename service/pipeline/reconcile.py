@@ -10,7 +10,7 @@ from service.errors import RashomonError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.accounts import build_account
 from service.pipeline.alignment import align, omissions, omitted_versions
-from service.pipeline.progress import ProgressCallback, no_progress
+from service.pipeline.progress import Progress, ProgressCallback, checkpoint, no_progress
 from service.pipeline.sources import prepare_sources
 from service.pipeline.summary import summarize
 from service.schemas import ArticleIn, Reconciliation, RunWarning, Source, SourceAccount
@@ -40,16 +40,20 @@ async def reconcile_sources(
     progress: ProgressCallback = no_progress,
 ) -> Reconciliation:
     """`reconcile` of articles already prepared by `prepare_sources` (the HTTP API prepares
-    them once, in a worker thread, when it checks a request). `warnings` is extended."""
+    them once, in a worker thread, when it checks a request). `warnings` is extended.
+    Every progress event and every step boundary is a `checkpoint()`."""
+    progress = _stoppable(progress)
     accounts_meter = llm.meter("accounts")
     accounts: list[SourceAccount] = []
     # Attribution is decided by code (a dependency parse), one article at a time.
     for source in sources:
+        checkpoint()
         with accounts_meter.timed():
             source_account = await build_account(source, warnings=warnings, progress=progress)
         accounts.append(source_account)
     claims = [c for a in accounts for c in a.claims]
 
+    checkpoint()
     align_meter = llm.meter("alignment")
     with align_meter.timed():
         groups, pairs = await align(
@@ -70,6 +74,7 @@ async def reconcile_sources(
         for a in accounts
     ]
 
+    checkpoint()
     summary_meter = llm.meter("summary")
     with summary_meter.timed():
         summary = await summarize(
@@ -98,6 +103,16 @@ async def reconcile_sources(
     if problems:
         raise IntegrityError("; ".join(problems[:5]))
     return result
+
+
+def _stoppable(progress: ProgressCallback) -> ProgressCallback:
+    """`progress`, made a `checkpoint()` too: the steps report progress from their loops."""
+
+    def report(p: Progress) -> None:
+        checkpoint()
+        progress(p)
+
+    return report
 
 
 def integrity_problems(result: Reconciliation) -> list[str]:
@@ -141,4 +156,4 @@ async def account(
     `reconcile`); `warnings` is extended."""
     meter: StepMeter = llm.meter("accounts")
     with meter.timed():
-        return await build_account(source, warnings=warnings, progress=progress)
+        return await build_account(source, warnings=warnings, progress=_stoppable(progress))

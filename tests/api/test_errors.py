@@ -120,7 +120,7 @@ async def test_backend_errors_are_problems(api_settings: Settings, exc, status) 
         assert body["backend"] == "fake"
         metrics = (await client.get("/metrics")).text
         assert (
-            f'rashomon_backend_errors_total{{backend="fake",error="{type(exc).__name__}"}} 1'
+            f'rashomon_backend_errors_total{{backend="fake",error="{type(exc).__name__}"}} 1.0'
             in metrics
         )
 

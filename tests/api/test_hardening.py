@@ -125,10 +125,10 @@ async def test_2_a_job_interrupted_max_attempts_times_is_failed_not_rerun(
 
     _leave_job(api_settings, "stalls-the-server", "running", attempts=2)
     _leave_job(api_settings, "killed-once", "running", attempts=1)
-    _leave_job(api_settings, "shut-down-twice", "queued", attempts=2)
+    _leave_job(api_settings, "killed-twice-then-requeued", "queued", attempts=2)
     backend = FakeBackend(responder=fake_responder)
     async with running_app(api_settings, backend=backend) as client:
-        for job_id in ("stalls-the-server", "shut-down-twice"):
+        for job_id in ("stalls-the-server", "killed-twice-then-requeued"):
             job = (await client.get(f"/v1/reconciliations/{job_id}")).json()
             assert job["status"] == "failed", job
             assert job["error"]["type"].endswith("job-interrupted")

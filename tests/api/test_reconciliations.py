@@ -154,8 +154,8 @@ async def test_bounded_concurrency_and_queue_limit(api_settings: Settings) -> No
         assert body["limit"] == "max_queued_jobs" and body["limit_value"] == 2
         assert "RASHOMON_" in body["setting"]
         metrics = (await client.get("/metrics")).text
-        assert "rashomon_jobs_queued 2" in metrics
-        assert "rashomon_jobs_running 1" in metrics
+        assert "rashomon_jobs_queued 2.0" in metrics
+        assert "rashomon_jobs_running 1.0" in metrics
         backend.gate.set()
         for job in (first, *queued):
             assert (await wait_done(client, job.headers["location"]))["status"] == "done"

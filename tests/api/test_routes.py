@@ -37,21 +37,34 @@ async def test_metrics_exposition(client) -> None:
     await wait_done(client, r.headers["location"])
     r = await client.get("/metrics")
     assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert r.headers["content-type"].startswith("text/plain; version=")
     text = r.text
+    samples = {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
     assert (
-        'rashomon_http_requests_total{method="POST",route="/v1/reconciliations",status="202"} 1'
-    ) in text
+        samples[
+            'rashomon_http_requests_total{method="POST",route="/v1/reconciliations",status="202"}'
+        ]
+        == 1
+    )
     assert 'route="/v1/reconciliations/{job_id}"' in text  # templated, not the raw id
     assert "# TYPE rashomon_http_request_duration_seconds histogram" in text
     assert (
-        'rashomon_http_request_duration_seconds_bucket{route="/v1/reconciliations",le="+Inf"}'
+        'rashomon_http_request_duration_seconds_bucket{le="+Inf",route="/v1/reconciliations"}'
         in text
     )
     tokens = [line for line in text.splitlines() if line.startswith("rashomon_llm_tokens_total{")]
-    assert tokens and any(int(line.rsplit(" ", 1)[1]) > 0 for line in tokens)
-    assert 'rashomon_jobs_finished_total{status="done"} 1' in text
-    assert "rashomon_jobs_queued 0" in text
+    assert tokens and any(float(line.rsplit(" ", 1)[1]) > 0 for line in tokens)
+    assert samples['rashomon_jobs_finished_total{status="done"}'] == 1
+    assert samples["rashomon_jobs_queued"] == 0
+    assert samples["rashomon_http_inflight_body_bytes"] == 0  # every body answered
+    # OpenMetrics for a scraper that asks for it.
+    om = await client.get("/metrics", headers={"accept": "application/openmetrics-text"})
+    assert om.headers["content-type"].startswith("application/openmetrics-text")
+    assert om.text.rstrip().endswith("# EOF")
     for line in text.splitlines():  # every sample line is `name{labels} value`
         if line and not line.startswith("#"):
             float(line.rsplit(" ", 1)[1].replace("+Inf", "inf"))

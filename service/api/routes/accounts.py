@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body
 
 from service.api.deps import Authorized, JobsDep, LLMDep, SettingsDep, check_queue
 from service.api.examples import seed_request
+from service.api.jobs import ServerStopping
 from service.api.models import AccountRequest, AccountResponse
-from service.api.problems import ERROR_RESPONSES, PROBLEM_JSON, Problem, time_budget_problem
+from service.api.offload import pipeline_worker
+from service.api.problems import (
+    ERROR_RESPONSES,
+    PROBLEM_JSON,
+    Problem,
+    shutting_down_problem,
+    time_budget_problem,
+)
 from service.api.validation import check_articles
+from service.llm.structured import StructuredLLM
+from service.pipeline.progress import ProgressCallback, StopSignal, WorkStopped, no_progress
 from service.pipeline.reconcile import account
+from service.schemas import SourceAccount
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[Authorized])
 
@@ -50,12 +62,28 @@ async def create_account(
     sources, warnings = await check_articles([body.article], settings, ("body", "article"))
     check_queue(jobs)
     budget = settings.request_time_budget_s
-    async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
-        try:
-            async with asyncio.timeout(budget or None) as deadline:
-                result = await account(sources[0], warnings, llm=llm)
-        except TimeoutError as e:
-            if deadline.expired():
+
+    async def work(llm: StructuredLLM, progress: ProgressCallback) -> SourceAccount:
+        return await account(sources[0], warnings, llm=llm, progress=progress)
+
+    async def run() -> SourceAccount:
+        async with jobs.slots:  # shares the concurrency bound with reconciliation jobs
+            # The parse is CPU work: in a worker thread, stopped at the time budget.
+            signal = StopSignal(time.monotonic() + budget if budget else None)
+            worker = pipeline_worker(
+                work, llm=llm, progress=no_progress, signal=signal, name="account"
+            )
+            try:
+                async with asyncio.timeout(budget or None) as deadline:
+                    return await worker.run()
+            except (TimeoutError, WorkStopped) as e:
+                if isinstance(e, TimeoutError) and not deadline.expired():
+                    raise e
+                await worker.finished()  # the slot is given back once the thread has stopped
                 raise time_budget_problem(budget) from None
-            raise e
+
+    try:
+        result = await jobs.before_shutdown(run())
+    except ServerStopping:
+        raise shutting_down_problem() from None
     return AccountResponse(source=sources[0], account=result, warnings=warnings)

@@ -22,6 +22,7 @@ from service.api.problems import (
     Problem,
     problem_response,
     queue_full_problem,
+    shutting_down_problem,
 )
 from service.api.validation import check_articles
 from service.schemas import Reconciliation
@@ -129,7 +130,13 @@ async def create_reconciliation(
             return problem_response(
                 {**final.error, "instance": location}, headers={"Location": location}
             )
-        row = final or row  # interrupted by shutdown: still queued, answer 202
+        if jobs.draining:  # the server is stopping before the job ended
+            stopping = shutting_down_problem(location)
+            return problem_response(
+                {**stopping.body, "instance": location},
+                headers={**stopping.headers, "Location": location},
+            )
+        row = final or row
     return _view_response(row, jobs, 202, headers={"Location": location})
 
 
