@@ -8,8 +8,14 @@ import asyncio
 import gc
 import gzip
 import json
+import os
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
 
 from service.config import Settings
 from tests.api.conftest import ARTICLES, running_app
@@ -98,9 +104,27 @@ async def test_4_bodies_in_flight_share_one_byte_budget(api_settings: Settings) 
         assert r.status_code == 202, r.text
 
 
-async def test_4_invalid_json_bodies_are_released_without_a_garbage_collection(
-    api_settings: Settings,
-) -> None:
+def test_4_invalid_json_bodies_are_released_without_a_garbage_collection() -> None:
+    # Measured in a fresh interpreter: in the full suite, objects other tests leave behind
+    # (log records holding exceptions, which hold the body) would be counted against the server.
+    node = f"{Path(__file__).resolve()}::test_4_released_in_this_process"
+    env = {**os.environ, "RASHOMON_TEST_BODIES_INNER": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", node],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "1 passed" in done.stdout
+
+
+@pytest.mark.skipif(
+    os.environ.get("RASHOMON_TEST_BODIES_INNER") != "1", reason="run by the test above"
+)
+async def test_4_released_in_this_process(api_settings: Settings) -> None:
     bad = b'{"articles": [{"text": "' + b"x" * 4_000_000 + b'"'  # 4 MB, unterminated
     async with running_app(api_settings) as client:
         r = await client.post(
