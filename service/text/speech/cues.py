@@ -1,0 +1,181 @@
+"""Reporting cues: whether a token opens a reported-speech frame, its speaker and content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from service.text.speech.model import Party
+from service.text.speech.spans import _extent, _outside, _words
+from service.text.speech.speakers import _Memory, _party
+from service.text.speech.words import _BACKREF_NOUNS, _NEEDS_COMPLEMENT, _SPEECH_LEMMAS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@dataclass
+class _Raw:
+    tok: Token
+    party: Party
+    cue: str
+    start: int  # content range inside the sentence
+    end: int
+    text: str
+    backref: bool = False
+    inherited: bool = False  # the subject came from a governing verb
+    head: Token | None = None  # the content's main verb
+    ids: frozenset[int] = frozenset()  # the content's tokens
+    clausal: bool = True
+
+
+def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
+    """A reported-speech frame whose cue is `tok`, or None."""
+    off = doc[0].idx
+    if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+        to = next(c for c in tok.children if c.lower_ == "to")
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            return None
+        party = _party(obj, doc, memory)
+        if party is None:
+            return None
+        lo, hi = tok.left_edge.i, max(obj.right_edge.i, to.i)
+        parts = _outside(doc, lo, hi)
+        if parts is None:
+            return None
+        (start, end), text = parts
+        root = tok.head if tok.head.i != tok.i else None
+        ids = frozenset(t.i for t in doc if not lo <= t.i <= hi)
+        return _Raw(tok, party, "according to", start - off, end - off, text, head=root, ids=ids)
+    lemma = tok.lemma_.lower()
+    if lemma not in _SPEECH_LEMMAS or tok.pos_ not in {"VERB", "AUX"}:
+        return None
+    if tok.dep_ in {"amod", "compound"}:
+        return None
+    comp = _complement(tok)
+    point_to = None
+    if lemma == "point":
+        point_to = next((c for c in tok.children if c.lower_ == "to" and c.dep_ == "prep"), None)
+        if point_to is None and not any(c.lower_ == "out" for c in tok.children):
+            return None
+    found = _subject(tok)
+    if found is None:
+        return None
+    subj, inherited = found
+    if inherited and comp is None:
+        return None  # "quoted as saying", "underlining the strains": the governing verb owns it
+    inverted = subj.i > tok.i or (comp is not None and comp.i < tok.i)
+    if lemma in _NEEDS_COMPLEMENT and comp is None and point_to is None and not inverted:
+        return None  # "warned Putin against invading" is not reported speech
+    party = _party(subj, doc, memory)
+    if party is None:
+        return None
+    cue = _cue_text(tok)
+    if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in _BACKREF_NOUNS:
+        ids = frozenset(t.i for t in doc)
+        told = _told_content(doc, tok.head)
+        if told is not None:
+            # "pushed the narrative that A, an idea that B denounced": B denounces A.
+            # An act on a noun ("denounced the idea"), not a that-clause of speech: the
+            # outlet reports it in its own voice, as for "officials rejected the offer".
+            (start, end), text, told_ids = told
+            text = f"the {tok.head.lower_} that {text}"
+            return _Raw(
+                tok, party, cue, start, end, text, backref=True, ids=told_ids, clausal=False
+            )
+        return _Raw(tok, party, cue, 0, len(doc.text), doc.text, backref=True, ids=ids)
+    head: Token | None = comp
+    if (
+        subj.i > tok.i
+        or (comp is not None and comp.i < subj.i < tok.i)
+        or (comp is None and subj.i < tok.i and tok.i > len(doc) - 6)
+    ):
+        # Inverted or trailing attribution: the content is everything before the speaker
+        # ('"Readiness ... noted. The starting points ...," the ministry said.').
+        toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
+        if comp is None:
+            head = None
+    elif point_to is not None:
+        toks = [t for t in point_to.subtree if t.i != point_to.i]
+    elif comp is not None:
+        toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
+    else:
+        toks = [t for t in doc[tok.i + 1 :]]
+    toks = [t for t in toks if not t.is_space]
+    clausal = (
+        comp is not None or point_to is not None or any(t.pos_ in {"VERB", "AUX"} for t in toks)
+    )
+    if not toks:
+        return None
+    start, end = _extent(doc, toks[0], toks[-1])
+    if end - start < 3:
+        return None
+    ids = frozenset(t.i for t in toks)
+    text = _words(doc, ids)
+    if tok.dep_ == "relcl" and toks[0].lower_ in {"which", "that", "who"}:
+        # "The call, which Moscow said was initiated by France" -> "The call was initiated ..."
+        noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
+        text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
+    return _Raw(
+        tok, party, cue, start, end, text, inherited=inherited, head=head, ids=ids, clausal=clausal
+    )
+
+
+def _told_content(
+    doc: Doc, backref_noun: Token
+) -> tuple[tuple[int, int], str, frozenset[int]] | None:
+    """The "that" clause of another reporting noun before the back-reference ("the narrative
+    that A, an idea that ..."): what the back-reference points to. Offsets in the sentence."""
+    for n in doc[: backref_noun.left_edge.i]:
+        if n.lemma_.lower() not in _BACKREF_NOUNS or n.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for c in n.children:
+            if c.dep_ in {"acl", "ccomp", "relcl"} and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+            ):
+                toks = [
+                    t
+                    for t in c.subtree
+                    if t.i < backref_noun.left_edge.i and not (t.dep_ == "mark" and t.head.i == c.i)
+                ]
+                if len(toks) < 3:
+                    continue
+                start, end = _extent(doc, toks[0], toks[-1])
+                ids = frozenset(t.i for t in toks)
+                return (start, end), _words(doc, ids), ids
+    return None
+
+
+def _complement(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
+            return c
+    return None
+
+
+def _subject(tok: Token) -> tuple[Token, bool] | None:
+    """The speaker token, and whether it was inherited from a governing verb."""
+    cur = tok
+    inherited = False
+    for _ in range(5):
+        for c in cur.children:
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"which", "that", "who"}:
+                return c, inherited
+        if cur.dep_ in {"xcomp", "advcl", "pcomp", "acomp", "prep", "conj"} and cur.head.i != cur.i:
+            # "was quick to deny" keeps its own subject; "..., adding that" borrows one
+            inherited = inherited or cur.dep_ not in {"xcomp", "acomp"}
+            cur = cur.head
+            continue
+        return None
+    return None
+
+
+def _cue_text(tok: Token) -> str:
+    words = [tok.text]
+    for c in tok.children:
+        if c.dep_ == "dobj" and c.i == tok.i + 1 and tok.lemma_.lower() == "tell":
+            words.append(c.text)  # "told AFP"
+        if c.dep_ == "prt" or (c.lower_ == "to" and tok.lemma_.lower() == "point"):
+            words.append(c.text)  # "pointed out", "pointed to"
+    return " ".join(words)
