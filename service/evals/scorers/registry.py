@@ -14,6 +14,7 @@ from service.evals.scorers import (
     grounding,
     neus,
     omissions,
+    polnear,
     stages,
     summary,
 )
@@ -25,6 +26,7 @@ SCORERS: tuple[Scorer, ...] = (
     grounding.quote_grounding,
     grounding.citation_support,
     basil.basil_quote_attribution,
+    polnear.polnear_attribution,
     facts.fact_recall,
     facts.attribution_accuracy,
     disputes.disputes,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from service.text.speech.model import Party
 from service.text.speech.spans import _extent, _outside, _words
-from service.text.speech.speakers import _Memory, _party
+from service.text.speech.speakers import _Memory, _party, _phrase
 from service.text.speech.words import _BACKREF_NOUNS, _NEEDS_COMPLEMENT, _SPEECH_LEMMAS
 
 if TYPE_CHECKING:
@@ -27,6 +27,29 @@ class _Raw:
     head: Token | None = None  # the content's main verb
     ids: frozenset[int] = frozenset()  # the content's tokens
     clausal: bool = True
+    source: tuple[int, int] | None = None  # the source mention, inside the sentence
+    cue_at: tuple[int, int] | None = None  # the cue words, inside the sentence
+    rules: tuple[str, ...] = ()  # ids of the rules that made this frame (rules.yaml)
+
+
+def _mention_at(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """Where the speaker's noun phrase is written, inside the sentence."""
+    toks = _phrase(head) or [head]
+    return _extent(doc, toks[0], toks[-1])
+
+
+def _cue_at(doc: Doc, tok: Token, last: Token | None = None) -> tuple[int, int]:
+    """The cue's range: the verb with its auxiliaries and particle, or 'according to'."""
+    off = doc[0].idx
+    first = tok
+    for c in tok.children:
+        if c.dep_ in {"aux", "auxpass", "neg"} and c.i < tok.i and c.i >= first.i - 3:
+            first = doc[min(first.i, c.i)]
+    end_tok = last or tok
+    for c in tok.children:
+        if c.dep_ == "prt" and c.i > end_tok.i:
+            end_tok = c
+    return first.idx - off, end_tok.idx - off + len(end_tok.text)
 
 
 def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
@@ -47,7 +70,19 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         (start, end), text = parts
         root = tok.head if tok.head.i != tok.i else None
         ids = frozenset(t.i for t in doc if not lo <= t.i <= hi)
-        return _Raw(tok, party, "according to", start - off, end - off, text, head=root, ids=ids)
+        return _Raw(
+            tok,
+            party,
+            "according to",
+            start - off,
+            end - off,
+            text,
+            head=root,
+            ids=ids,
+            source=_mention_at(doc, obj),
+            cue_at=_cue_at(doc, tok, to),
+            rules=("frame.according_to", *_party_rules(party)),
+        )
     lemma = tok.lemma_.lower()
     if lemma not in _SPEECH_LEMMAS or tok.pos_ not in {"VERB", "AUX"}:
         return None
@@ -72,6 +107,8 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if party is None:
         return None
     cue = _cue_text(tok)
+    source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
+    why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
     if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in _BACKREF_NOUNS:
         ids = frozenset(t.i for t in doc)
         told = _told_content(doc, tok.head)
@@ -82,10 +119,34 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
             (start, end), text, told_ids = told
             text = f"the {tok.head.lower_} that {text}"
             return _Raw(
-                tok, party, cue, start, end, text, backref=True, ids=told_ids, clausal=False
+                tok,
+                party,
+                cue,
+                start,
+                end,
+                text,
+                backref=True,
+                ids=told_ids,
+                clausal=False,
+                rules=("frame.backref_told", *why),
+                source=source,
+                cue_at=cue_at,
             )
-        return _Raw(tok, party, cue, 0, len(doc.text), doc.text, backref=True, ids=ids)
+        return _Raw(
+            tok,
+            party,
+            cue,
+            0,
+            len(doc.text),
+            doc.text,
+            backref=True,
+            ids=ids,
+            rules=("frame.backref_response", *why),
+            source=source,
+            cue_at=cue_at,
+        )
     head: Token | None = comp
+    rule = "frame.speech_verb"
     if (
         subj.i > tok.i
         or (comp is not None and comp.i < subj.i < tok.i)
@@ -94,6 +155,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # Inverted or trailing attribution: the content is everything before the speaker
         # ('"Readiness ... noted. The starting points ...," the ministry said.').
         toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
+        rule = "frame.speech_verb_trailing"
         if comp is None:
             head = None
     elif point_to is not None:
@@ -117,9 +179,27 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # "The call, which Moscow said was initiated by France" -> "The call was initiated ..."
         noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
         text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
+    if not clausal:
+        rule = "frame.act_on_object"
     return _Raw(
-        tok, party, cue, start, end, text, inherited=inherited, head=head, ids=ids, clausal=clausal
+        tok,
+        party,
+        cue,
+        start,
+        end,
+        text,
+        inherited=inherited,
+        head=head,
+        ids=ids,
+        clausal=clausal,
+        rules=(rule, *why),
+        source=source,
+        cue_at=cue_at,
     )
+
+
+def _party_rules(party: Party) -> tuple[str, ...]:
+    return (party.rule,) if party.rule else ()
 
 
 def _told_content(

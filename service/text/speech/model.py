@@ -24,6 +24,7 @@ class Party:
     name: str
     kind: AsserterKind
     mention: str = ""  # the words in this sentence ("he", "the French minister"), if different
+    rule: str = ""  # the coreference rule that resolved the mention to `name`, if one did
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Frame:
     via: Party | None = None
     refers_back: bool = False  # the content is another frame's ("a claim that Paris denied")
     denial: bool = False
+    # Where the frame's parts are written (article offsets; None when not in this sentence):
+    # the source mention as written (a pronoun stays a pronoun) and the cue words.
+    source_span: tuple[int, int] | None = None
+    cue_span: tuple[int, int] | None = None
+    rule_ids: tuple[str, ...] = ()  # the rules that made the frame (rules.yaml ids)
 
 
 @dataclass

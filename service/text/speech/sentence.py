@@ -68,9 +68,11 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         speaker, via = o.party, None
         inner = inner_of.get(o.tok.i)
         speaker_at = -1
+        extra: tuple[str, ...] = ()
         if inner is not None:
             speaker, via = inner.party, o.party
             speaker_at = base + inner.tok.idx
+            extra = ("nest.channel",)
         if (
             via is None
             and memory.last_via
@@ -78,6 +80,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
             and (_continues(speaker) or doc.text.lstrip()[:1] in '"“«')
         ):
             via = memory.last_via  # rule 6: the same speaker, still through the same channel
+            extra = ("nest.channel_carried",)
         start, end, text = o.start, o.end, o.text
         if o.backref and not main.backref:
             start, end, text = main.start, main.end, main.text
@@ -85,12 +88,34 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         if second is not None:
             (start, end, text), (cue, cs, ce, ctext) = second
         frames.append(
-            _frame(o, speaker, via, base, start, end, text, backref=o.backref, at=speaker_at)
+            _frame(
+                o,
+                speaker,
+                via,
+                base,
+                start,
+                end,
+                text,
+                backref=o.backref,
+                at=speaker_at,
+                rules=(*extra, *(("split.second_statement",) if second else ())),
+            )
         )
         if second is not None:
             frames.append(
                 replace(
-                    _frame(o, speaker, via, base, cs, ce, ctext, backref=False, at=speaker_at),
+                    _frame(
+                        o,
+                        speaker,
+                        via,
+                        base,
+                        cs,
+                        ce,
+                        ctext,
+                        backref=False,
+                        at=speaker_at,
+                        rules=(*extra, "split.second_statement"),
+                    ),
                     cue=cue,
                 )
             )
@@ -102,7 +127,17 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
                     cs, ce = _extent(doc, toks[0], toks[-1])
                     if ce - cs > 10 and not any(r.tok.i == c.i for r in raws):
                         frames.append(
-                            _frame(o, speaker, via, base, cs, ce, doc.text[cs:ce], backref=False)
+                            _frame(
+                                o,
+                                speaker,
+                                via,
+                                base,
+                                cs,
+                                ce,
+                                doc.text[cs:ce],
+                                backref=False,
+                                rules=(*extra, "split.conj_after_cue"),
+                            )
                         )
     speech.frames = frames
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
@@ -213,8 +248,13 @@ def _frame(
     *,
     backref: bool,
     at: int = -1,
+    rules: tuple[str, ...] = (),
 ) -> Frame:
     lemma = o.tok.lemma_.lower()
+
+    def shifted(r: tuple[int, int] | None) -> tuple[int, int] | None:
+        return (base + r[0], base + r[1]) if r is not None else None
+
     return Frame(
         speaker=speaker,
         cue=o.cue,
@@ -227,4 +267,9 @@ def _frame(
         denial=lemma in DENIAL_LEMMAS,
         speaker_at=at,
         clausal=o.clausal,
+        source_span=shifted(o.source),
+        cue_span=shifted(o.cue_at),
+        rule_ids=tuple(
+            dict.fromkeys((*o.rules, *rules, *((speaker.rule,) if speaker.rule else ())))
+        ),
     )

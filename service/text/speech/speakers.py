@@ -81,14 +81,14 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
     mention = " ".join(words)
     low = mention.lower()
     if low in _PERSON_PRONOUNS:
-        return _as_mention(memory.last_person, mention)
+        return _as_mention(memory.last_person, mention, "coref.person_pronoun")
     if low in _GROUP_PRONOUNS:
-        return _as_mention(memory.last_group or memory.last_person, mention)
+        return _as_mention(memory.last_group or memory.last_person, mention, "coref.group_pronoun")
     if low in {"we", "i", "you", "this", "that", "there", "which", "who", "what"}:
         return None
     lowered = [w.lower() for w in words]
     if lowered[0] == "the" and any(w in _ANON_HEADS for w in lowered) and memory.last_anonymous:
-        return _as_mention(memory.last_anonymous, mention)
+        return _as_mention(memory.last_anonymous, mention, "coref.anonymous_source")
     kind = _kind(toks, lowered)
     persons = [t for t in toks if t.ent_type_ == "PERSON"]
     if kind is AsserterKind.person and persons and len(persons) < len(toks):
@@ -103,16 +103,16 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
     if kind is AsserterKind.person and head.ent_type_ != "PERSON" and lowered[0] == "the":
         resolved = _describe(lowered, memory)
         if resolved is not None:
-            return Party(resolved, AsserterKind.person, mention)
+            return Party(resolved, AsserterKind.person, mention, "coref.description")
     if kind is AsserterKind.person and len(words) == 1:
         full = _full_name(words[0], memory)
         if full:
-            return Party(full, kind, mention)
+            return Party(full, kind, mention, "coref.surname")
     return Party(name, kind)
 
 
-def _as_mention(party: Party | None, mention: str) -> Party | None:
-    return Party(party.name, party.kind, mention) if party else None
+def _as_mention(party: Party | None, mention: str, rule: str) -> Party | None:
+    return Party(party.name, party.kind, mention, rule) if party else None
 
 
 def _kind(toks: list[Token], lowered: list[str]) -> AsserterKind:
