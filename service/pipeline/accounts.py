@@ -160,14 +160,15 @@ def _parts(text: str, sentence: Span, draft: _Draft) -> dict[str, Span | list[st
         return Span(start=r[0], end=r[1], text=text[r[0] : r[1]]) if r else None
 
     frame = draft.frame
+    kind = ("kind.denial",) if draft.kind is ClaimKind.denial else ()
     if frame is None:
         content = (sentence.start, sentence.end) if draft.speaker is not None else None
-        return {"content_span": span(content), "rule_ids": list(draft.rules)}
+        return {"content_span": span(content), "rule_ids": [*draft.rules, *kind]}
     return {
         "source_span": span(frame.source_span),
         "cue_span": span(frame.cue_span),
         "content_span": span((frame.content_start, frame.content_end)),
-        "rule_ids": list(dict.fromkeys((*frame.rule_ids, *draft.rules))),
+        "rule_ids": list(dict.fromkeys((*frame.rule_ids, *draft.rules, *kind))),
     }
 
 

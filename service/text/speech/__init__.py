@@ -42,10 +42,8 @@ from service.text.speech.model import (
     nlp,
     pos_tags,
 )
-from service.text.speech.words import DENIAL_LEMMAS
 
 __all__ = [
-    "DENIAL_LEMMAS",
     "MAX_TOKENS",
     "SPACY_MODEL",
     "Frame",

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from service.text.speech.model import Party
+from service.text.speech.rules import lists
 from service.text.speech.spans import _extent, _outside, _words
 from service.text.speech.speakers import _Memory, _party, _phrase
-from service.text.speech.words import _BACKREF_NOUNS, _NEEDS_COMPLEMENT, _SPEECH_LEMMAS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -84,7 +84,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
             rules=("frame.according_to", *_party_rules(party)),
         )
     lemma = tok.lemma_.lower()
-    if lemma not in _SPEECH_LEMMAS or tok.pos_ not in {"VERB", "AUX"}:
+    if lemma not in lists().speech_verbs or tok.pos_ not in {"VERB", "AUX"}:
         return None
     if tok.dep_ in {"amod", "compound"}:
         return None
@@ -101,7 +101,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if inherited and comp is None:
         return None  # "quoted as saying", "underlining the strains": the governing verb owns it
     inverted = subj.i > tok.i or (comp is not None and comp.i < tok.i)
-    if lemma in _NEEDS_COMPLEMENT and comp is None and point_to is None and not inverted:
+    if lemma in lists().needs_complement and comp is None and point_to is None and not inverted:
         return None  # "warned Putin against invading" is not reported speech
     party = _party(subj, doc, memory)
     if party is None:
@@ -109,7 +109,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     cue = _cue_text(tok)
     source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
     why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
-    if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in _BACKREF_NOUNS:
+    if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
         ids = frozenset(t.i for t in doc)
         told = _told_content(doc, tok.head)
         if told is not None:
@@ -208,7 +208,7 @@ def _told_content(
     """The "that" clause of another reporting noun before the back-reference ("the narrative
     that A, an idea that ..."): what the back-reference points to. Offsets in the sentence."""
     for n in doc[: backref_noun.left_edge.i]:
-        if n.lemma_.lower() not in _BACKREF_NOUNS or n.pos_ not in {"NOUN", "PROPN"}:
+        if n.lemma_.lower() not in lists().backref_nouns or n.pos_ not in {"NOUN", "PROPN"}:
             continue
         for c in n.children:
             if c.dep_ in {"acl", "ccomp", "relcl"} and any(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from service.errors import ConfigError
 from service.schemas import AsserterKind
-from service.text.speech.words import _DENIAL_CONTENT
+from service.text.speech.rules import lists
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -84,7 +84,7 @@ def nlp() -> Language:
 
 def is_denial_text(text: str) -> bool:
     """A denial cue in wording ("denied", "neither ... nor", "no information"): a hint only."""
-    return _DENIAL_CONTENT.search(text) is not None
+    return lists().denial_content.search(text) is not None
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:

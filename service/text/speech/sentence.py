@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from service.text.quotes import find_quotes
 from service.text.speech.cues import _complement, _cue_text, _frame_at, _Raw
 from service.text.speech.model import Frame, Party, SentenceSpeech
+from service.text.speech.rules import lists
 from service.text.speech.spans import _depth, _extent, _words
 from service.text.speech.speakers import _continues, _Memory, _same_party
-from service.text.speech.words import _BACKREF_NOUNS, _SPEECH_LEMMAS, DENIAL_LEMMAS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -182,7 +182,7 @@ def _second_statement(
         if not (
             c.dep_ == "conj"
             and c.i > head.i
-            and c.lemma_.lower() in _SPEECH_LEMMAS
+            and c.lemma_.lower() in lists().speech_verbs
             and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
         ):
             continue
@@ -220,7 +220,7 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
         top = tok
         if tok.lower_ == "according":
             top = tok
-        elif tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in _BACKREF_NOUNS:
+        elif tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
             top = tok.head  # ", a claim that Paris denied"
         else:
             while top.dep_ in {"xcomp", "acomp"} and top.head.i != top.i:
@@ -264,7 +264,7 @@ def _frame(
         text=" ".join(text.split()),
         via=via,
         refers_back=backref,
-        denial=lemma in DENIAL_LEMMAS,
+        denial=lemma in lists().denial_verbs,
         speaker_at=at,
         clausal=o.clausal,
         source_span=shifted(o.source),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from service.text.speech.words import _TRIM
+_TRIM = " \t\n,;:-—–\"“”‘’«»'"  # cut from the edges of a span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

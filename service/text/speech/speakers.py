@@ -8,16 +8,7 @@ from typing import TYPE_CHECKING
 
 from service.schemas import AsserterKind
 from service.text.speech.model import Party, SentenceSpeech
-from service.text.speech.words import (
-    _ABBREVIATIONS,
-    _ANON_HEADS,
-    _GROUP_PRONOUNS,
-    _INSTITUTION_WORDS,
-    _OFFICIAL_HEADS,
-    _OUTLET_WORDS,
-    _PERSON_PRONOUNS,
-    _ROLE_WORDS,
-)
+from service.text.speech.rules import lists
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -80,14 +71,18 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
         return None
     mention = " ".join(words)
     low = mention.lower()
-    if low in _PERSON_PRONOUNS:
+    if low in lists().person_pronouns:
         return _as_mention(memory.last_person, mention, "coref.person_pronoun")
-    if low in _GROUP_PRONOUNS:
+    if low in lists().group_pronouns:
         return _as_mention(memory.last_group or memory.last_person, mention, "coref.group_pronoun")
     if low in {"we", "i", "you", "this", "that", "there", "which", "who", "what"}:
         return None
     lowered = [w.lower() for w in words]
-    if lowered[0] == "the" and any(w in _ANON_HEADS for w in lowered) and memory.last_anonymous:
+    if (
+        lowered[0] == "the"
+        and any(w in lists().anonymous_heads for w in lowered)
+        and memory.last_anonymous
+    ):
         return _as_mention(memory.last_anonymous, mention, "coref.anonymous_source")
     kind = _kind(toks, lowered)
     persons = [t for t in toks if t.ent_type_ == "PERSON"]
@@ -97,7 +92,7 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
             words = [t.text for t in persons]  # "Mayor Anna Berg" -> "Anna Berg"
             lowered = [w.lower() for w in words]
     known = {n.split()[-1] for n, _ in memory.people}
-    if len(words) <= 3 and words[-1] in known and not set(lowered) & _INSTITUTION_WORDS:
+    if len(words) <= 3 and words[-1] in known and not set(lowered) & lists().institution_words:
         kind = AsserterKind.person  # the parser's entity label varies; the article named them
     name = _clean_name(words, kind)
     if kind is AsserterKind.person and head.ent_type_ != "PERSON" and lowered[0] == "the":
@@ -117,20 +112,23 @@ def _as_mention(party: Party | None, mention: str, rule: str) -> Party | None:
 
 def _kind(toks: list[Token], lowered: list[str]) -> AsserterKind:
     plain = [re.sub(r"['’]s$", "", w) for w in lowered]
-    if any(w in _ANON_HEADS for w in plain):
+    if any(w in lists().anonymous_heads for w in plain):
         return AsserterKind.anonymous_source
     named = any(t.text[:1].isupper() for t in toks[1:]) or (
         toks[0].text[:1].isupper() and plain[0] not in {"the", "a", "an"}
     )
-    if any(w in _OFFICIAL_HEADS for w in plain):
+    if any(w in lists().official_heads for w in plain):
         has_body = any(t.ent_type_ in {"ORG", "GPE", "NORP"} for t in toks)
         return AsserterKind.institution if has_body and named else AsserterKind.anonymous_source
-    if toks[-1].text[:1].isupper() and plain[-1] in _OUTLET_WORDS:
+    if toks[-1].text[:1].isupper() and plain[-1] in lists().outlet_words:
         return AsserterKind.outlet
-    if plain[-1] in _ROLE_WORDS or _ABBREVIATIONS.get(plain[0].rstrip(".")) in _ROLE_WORDS:
+    if (
+        plain[-1] in lists().role_words
+        or lists().abbreviations.get(plain[0].rstrip(".")) in lists().role_words
+    ):
         return AsserterKind.person
     if any(t.ent_type_ == "PERSON" for t in toks) and not any(
-        w in _INSTITUTION_WORDS for w in plain
+        w in lists().institution_words for w in plain
     ):
         return AsserterKind.person
     return AsserterKind.institution
@@ -155,7 +153,7 @@ def _learn_people(doc: Doc, memory: _Memory) -> None:
         name = ent.text.strip(" '’s")
         left = doc[max(0, ent.start - 4) : ent.start]
         roles = {
-            _ABBREVIATIONS.get(t.lower_.rstrip("."), t.lower_.rstrip("."))
+            lists().abbreviations.get(t.lower_.rstrip("."), t.lower_.rstrip("."))
             for t in left
             if t.text.rstrip(".").isalpha()
         }
@@ -179,7 +177,7 @@ def _full_name(surname: str, memory: _Memory) -> str | None:
 def _describe(lowered: list[str], memory: _Memory) -> str | None:
     """'the French minister' -> the named person whose mention shares most of its words."""
     words = {w for w in lowered if w not in {"the", "a", "an"}}
-    if not words & _ROLE_WORDS:
+    if not words & lists().role_words:
         return None
     best: tuple[int, int, str] | None = None
     for order, (name, roles) in enumerate(memory.people):
@@ -215,7 +213,7 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
             full = _full_name(name, memory) if " " not in name else name
             memory.last_person = Party(full or name, AsserterKind.person)
             break
-        if tok.dep_ == "nsubj" and tok.lemma_.lower() in _ROLE_WORDS and tok.tag_ == "NN":
+        if tok.dep_ == "nsubj" and tok.lemma_.lower() in lists().role_words and tok.tag_ == "NN":
             # "The minister resigned. ... he said": a role is who "he" points back to
             words = [t.text for t in _phrase(tok)]
             if words and words[0].lower() in {"the", "a", "an"}:
