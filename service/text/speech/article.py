@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from service.schemas import Span
+from service.text.quotes import find_quotes, is_scare_quote
 from service.text.speech.model import MAX_TOKENS, SentenceSpeech, nlp
 from service.text.speech.sentence import _analyse_sentence
 from service.text.speech.speakers import _learn_people, _Memory, _remember
@@ -35,7 +36,11 @@ def analyse_article(text: str, sentences: Sequence[Span]) -> list[SentenceSpeech
             out.append(speech)
             continue
         _learn_people(doc, memory)
-        memory.quoted, memory.inside_quote = _quote_state(span.text, memory.inside_quote)
+        continuing = memory.inside_quote
+        quoted, memory.inside_quote = _quote_state(span.text, memory.inside_quote)
+        # Only a sentence that is mostly quotation carries the last quote's speaker over: the
+        # outlet's own sentence with a quoted phrase ("the “law and order” issue") stays its own.
+        memory.quoted = quoted and (continuing or _mostly_quoted(span.text))
         speech = _analyse_sentence(i, doc, span.start, memory)
         out.append(speech)
         _remember(doc, speech, memory, has_quote=_has_quote(span.text))
@@ -44,6 +49,16 @@ def analyse_article(text: str, sentences: Sequence[Span]) -> list[SentenceSpeech
 
 def _has_quote(text: str) -> bool:
     return bool(re.search(r"[\"“”«»]", text))
+
+
+def _mostly_quoted(text: str) -> bool:
+    """The sentence opens with a quotation mark, or half its characters are quoted words
+    (quotations of four words or more: a scare-quoted phrase is the outlet's own sentence)."""
+    body = text.strip()
+    if body[:1] in {'"', "“", "«"}:
+        return True
+    quoted = sum(e - s for s, e in find_quotes(body) if not is_scare_quote(body[s:e]))
+    return quoted * 2 >= len(body)
 
 
 def _quote_state(text: str, inside: bool) -> tuple[bool, bool]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from service.text.quotes import find_quotes
 from service.text.speech.model import Party
 from service.text.speech.rules import lists
 from service.text.speech.spans import _extent, _outside, _words
@@ -84,7 +85,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
             rules=("frame.according_to", *_party_rules(party)),
         )
     lemma = tok.lemma_.lower()
-    if lemma not in lists().speech_verbs or tok.pos_ not in {"VERB", "AUX"}:
+    words = lists()
+    position = lemma not in words.speech_verbs and lemma in words.position_verbs
+    if not (position or lemma in words.speech_verbs) or tok.pos_ not in {"VERB", "AUX"}:
         return None
     if tok.dep_ in {"amod", "compound"}:
         return None
@@ -98,7 +101,17 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if found is None:
         return None
     subj, inherited = found
-    if inherited and comp is None:
+    participle = tok.dep_ == "advcl" and tok.tag_ == "VBG"  # "X said Monday, calling it ..."
+    if position and (subj.dep_ != "nsubj" or (inherited and not participle)):
+        # "is expected to win", "a group backing X": a position needs its holder as the subject
+        return None
+    quoted = find_quotes(doc.text)
+    off = doc[0].idx
+    if any(s <= subj.idx - off < e for s, e in quoted) and not any(
+        s <= tok.idx - off < e for s, e in quoted
+    ):
+        return None  # words inside a quotation are never the speaker of a cue outside it
+    if inherited and comp is None and not (position and participle):
         return None  # "quoted as saying", "underlining the strains": the governing verb owns it
     inverted = subj.i > tok.i or (comp is not None and comp.i < tok.i)
     if lemma in lists().needs_complement and comp is None and point_to is None and not inverted:
@@ -109,6 +122,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     cue = _cue_text(tok)
     source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
     why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
+    relative = _relative_pronoun(tok)
+    if relative is not None and subj.i == tok.head.i:
+        # "Barkley, who said ...": the mention is the pronoun, the speaker its antecedent
+        source = _extent(doc, relative, relative)
+        why = ("speaker.relative_pronoun", *why)
     if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
         ids = frozenset(t.i for t in doc)
         told = _told_content(doc, tok.head)
@@ -146,16 +164,19 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
             cue_at=cue_at,
         )
     head: Token | None = comp
-    rule = "frame.speech_verb"
+    rule = "frame.position_verb" if position else "frame.speech_verb"
     if (
         subj.i > tok.i
         or (comp is not None and comp.i < subj.i < tok.i)
         or (comp is None and subj.i < tok.i and tok.i > len(doc) - 6)
+        or (comp is None and subj.i < tok.i and _quoted_before(doc, subj))
     ):
         # Inverted or trailing attribution: the content is everything before the speaker
         # ('"Readiness ... noted. The starting points ...," the ministry said.').
         toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
         rule = "frame.speech_verb_trailing"
+        if position:
+            return None  # a position is not reported after its content
         if comp is None:
             head = None
     elif point_to is not None:
@@ -179,7 +200,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # "The call, which Moscow said was initiated by France" -> "The call was initiated ..."
         noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
         text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
-    if not clausal:
+    if not clausal and not position:
         rule = "frame.act_on_object"
     return _Raw(
         tok,
@@ -234,14 +255,34 @@ def _complement(tok: Token) -> Token | None:
     return None
 
 
+def _relative_pronoun(tok: Token) -> Token | None:
+    """The relative pronoun subject of a verb in a relative clause on a noun ("X, who said")."""
+    if tok.dep_ != "relcl" or tok.head.pos_ not in {"PROPN", "NOUN"}:
+        return None
+    return next(
+        (c for c in tok.children if c.dep_ == "nsubj" and c.lower_ in {"who", "that"}), None
+    )
+
+
+def _quoted_before(doc: Doc, subj: Token) -> bool:
+    """The sentence opens with a quotation that closes before the speaker ('"...," X said
+    when ...'): the quotation is the content even when words follow the cue."""
+    first = find_quotes(doc.text)[:1]
+    off = doc[0].idx
+    return bool(first) and first[0][0] <= 2 and first[0][1] <= subj.left_edge.idx - off
+
+
 def _subject(tok: Token) -> tuple[Token, bool] | None:
-    """The speaker token, and whether it was inherited from a governing verb."""
+    """The speaker token, and whether it was inherited from a governing verb. The subject of
+    a relative clause ("X, who said") is the noun the clause is on."""
     cur = tok
     inherited = False
     for _ in range(5):
         for c in cur.children:
             if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"which", "that", "who"}:
                 return c, inherited
+        if cur is tok and _relative_pronoun(tok) is not None:
+            return tok.head, inherited
         if cur.dep_ in {"xcomp", "advcl", "pcomp", "acomp", "prep", "conj"} and cur.head.i != cur.i:
             # "was quick to deny" keeps its own subject; "..., adding that" borrows one
             inherited = inherited or cur.dep_ not in {"xcomp", "acomp"}

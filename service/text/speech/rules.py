@@ -61,6 +61,7 @@ class Lists:
     """The checked lists, as the code reads them."""
 
     speech_verbs: frozenset[str]
+    position_verbs: frozenset[str]
     needs_complement: frozenset[str]
     denial_verbs: frozenset[str]
     backref_nouns: frozenset[str]
@@ -97,6 +98,10 @@ def problems(data: RulesFile) -> list[str]:
             out.append(f"pattern {name} does not compile: {e}")
         if name not in used:
             out.append(f"pattern {name} is read by no rule")
+    speech = set(data.lists["speech_verbs"].words) if "speech_verbs" in data.lists else set()
+    for w in data.lists["position_verbs"].words if "position_verbs" in data.lists else []:
+        if w in speech:
+            out.append(f"list position_verbs: {w!r} is a speech verb already (never read here)")
     if "abbreviations" not in used:
         out.append("abbreviations are read by no rule")
     known = set(data.lists) | set(data.patterns) | {"abbreviations"}
@@ -130,6 +135,7 @@ def lists() -> Lists:
 
     return Lists(
         speech_verbs=words("speech_verbs"),
+        position_verbs=words("position_verbs"),
         needs_complement=words("needs_complement"),
         denial_verbs=words("denial_verbs"),
         backref_nouns=words("backref_nouns"),

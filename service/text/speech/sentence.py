@@ -32,8 +32,8 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     quoted = find_quotes(doc.text)
     inner_of: dict[int, _Raw] = {}
     for r in raws:
-        if any(qs <= r.tok.idx < qe for qs, qe in quoted):
-            continue
+        if any(qs <= r.tok.idx < qe for qs, qe in quoted) or "frame.position_verb" in r.rules:
+            continue  # a position inside a statement ("X said he expected") stays X's words
         for o in raws:
             if o is not r and o.head is not None and o.head.i == r.tok.i and not o.backref:
                 inner_of[o.tok.i] = r
