@@ -184,7 +184,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     elif comp is not None:
         toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
     else:
-        toks = [t for t in doc[tok.i + 1 :]]
+        # A position's object ("backs X") stops at its own phrase; a speech verb's runs on (the
+        # parser often hangs the reported clause elsewhere).
+        toks = [t for t in (tok.subtree if position else doc) if t.i > tok.i]
     toks = [t for t in toks if not t.is_space]
     clausal = (
         comp is not None or point_to is not None or any(t.pos_ in {"VERB", "AUX"} for t in toks)

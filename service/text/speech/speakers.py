@@ -220,6 +220,15 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
                 words = words[1:]
             memory.last_person = Party(" ".join(words) or tok.text, AsserterKind.person)
             break
+    for frame in speech.frames:
+        # "according to a source ..." anywhere in the sentence is who "the source" is next
+        anon = frame.speaker
+        if (
+            anon.kind is AsserterKind.anonymous_source
+            and not anon.mention
+            and anon.name.split()[0].lower() in {"a", "an"}
+        ):
+            memory.last_anonymous = Party(anon.name, anon.kind)
     main = speech.main
     if main is not None:
         speaker = main.speaker
