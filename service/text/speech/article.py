@@ -36,7 +36,7 @@ def analyse_article(text: str, sentences: Sequence[Span]) -> list[SentenceSpeech
             out.append(speech)
             continue
         _learn_people(doc, memory)
-        continuing = memory.inside_quote
+        continuing = memory.continuing = memory.inside_quote
         quoted, memory.inside_quote = _quote_state(span.text, memory.inside_quote)
         # Only a sentence that is mostly quotation carries the last quote's speaker over: the
         # outlet's own sentence with a quoted phrase ("the “law and order” issue") stays its own.

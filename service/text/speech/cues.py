@@ -107,10 +107,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         return None
     quoted = find_quotes(doc.text)
     off = doc[0].idx
-    if any(s <= subj.idx - off < e for s, e in quoted) and not any(
-        s <= tok.idx - off < e for s, e in quoted
-    ):
+    cue_quoted = any(s <= tok.idx - off < e for s, e in quoted)
+    if any(s <= subj.idx - off < e for s, e in quoted) and not cue_quoted:
         return None  # words inside a quotation are never the speaker of a cue outside it
+    if position and cue_quoted:
+        return None  # "... God wants us to ..." inside a quotation is the quoted speaker's words
     if inherited and comp is None and not (position and participle):
         return None  # "quoted as saying", "underlining the strains": the governing verb owns it
     inverted = subj.i > tok.i or (comp is not None and comp.i < tok.i)

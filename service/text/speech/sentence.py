@@ -19,17 +19,31 @@ if TYPE_CHECKING:
 
 def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> SentenceSpeech:
     raws = [r for tok in doc if (r := _frame_at(tok, doc, memory)) is not None]
+    # A cue inside quotation marks is part of the quoted words ('"..., AP reports X," Perry
+    # said'; '"... it doesn't say how much they paid"'): never a frame of its own. A sentence
+    # that starts inside a quotation opened earlier is quoted up to its closing mark.
+    off = doc[0].idx
+    quoted = find_quotes(doc.text)
+    closing = next((i for i, ch in enumerate(doc.text) if ch in "”\"»"), None)
+    raws = [
+        r
+        for r in raws
+        if not any(qs <= r.tok.idx - off < qe for qs, qe in quoted)
+        and not (memory.continuing and (closing is None or r.tok.idx - off < closing))
+    ]
     speech = SentenceSpeech(sentence_id=sid)
     if not raws:
-        if memory.quoted and memory.last_quote_speaker is not None:
+        if memory.quoted and memory.last_speaker is not None and memory.last_speaker.name:
+            # 'Obama went on, calling out Boehner. "You have been debating ..."': a quotation
+            # right after a sentence with a speaker is that speaker's
+            speech.carried = memory.last_speaker
+            speech.carried_via = memory.last_via
+        elif memory.quoted and memory.last_quote_speaker is not None:
             speech.carried = memory.last_quote_speaker
             speech.carried_via = memory.last_quote_via
         speech.outlet_part = (base, base + len(doc.text))
         speech.outlet_text = " ".join(doc.text.split())
         return speech
-    # A cue inside quotation marks is part of the quoted words ('"..., AP reports X," Perry
-    # said'): the quotation's speaker says it all; it is not a channel for someone else.
-    quoted = find_quotes(doc.text)
     inner_of: dict[int, _Raw] = {}
     for r in raws:
         if any(qs <= r.tok.idx < qe for qs, qe in quoted) or "frame.position_verb" in r.rules:

@@ -28,6 +28,7 @@ class _Memory:
     people: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, role words
     inside_quote: bool = False  # a quotation opened earlier is still open
     quoted: bool = False  # the sentence being read has quoted words
+    continuing: bool = False  # the sentence being read starts inside an open quotation
 
 
 def _phrase(head: Token) -> list[Token]:
