@@ -151,8 +151,17 @@ def _learn_people(doc: Doc, memory: _Memory) -> None:
     for ent in doc.ents:
         if ent.label_ != "PERSON" or len(ent) > 4:
             continue
-        name = ent.text.strip(" '’s")
-        left = doc[max(0, ent.start - 4) : ent.start]
+        words = lists()
+        # A title the parser put inside the name ("Congressman Anthony Weiner") is a role.
+        lead = [
+            t
+            for t in ent
+            if t.i < ent.end - 1
+            and words.abbreviations.get(t.lower_.rstrip("."), t.lower_) in words.role_words
+        ]
+        body = ent[len(lead) :] if lead and lead[-1].i - ent.start == len(lead) - 1 else ent
+        name = body.text.strip(" '’s")
+        left = [*doc[max(0, ent.start - 4) : ent.start], *lead]
         roles = {
             lists().abbreviations.get(t.lower_.rstrip("."), t.lower_.rstrip("."))
             for t in left
