@@ -89,3 +89,23 @@ def test_a_source_mention_elsewhere_is_a_wrong_source(tmp_path: Path) -> None:
     t = score_article(TEXT, [wrong], article.annotations[0], 0.5, losses)
     assert (t.matched, t.source_right, t.wrong_source) == (0.5, 0, 0.5)
     assert losses.wrong_source and not losses.missed
+
+
+async def test_rule_firings_counts_every_declared_rule_and_flags_undeclared_ones() -> None:
+    from service.evals.scorers.rules import rule_firings
+    from service.text.speech.rules import rule_ids
+    from tests.evals.helpers import case, good, judge, pipeline_ctx
+
+    rec = good()
+    first = rec.accounts[0].claims[0]
+    tagged = first.model_copy(update={"rule_ids": ["frame.speech_verb", "made.up"]})
+    accounts = [
+        rec.accounts[0].model_copy(update={"claims": [tagged, *rec.accounts[0].claims[1:]]}),
+        *rec.accounts[1:],
+    ]
+    (score,) = await rule_firings(
+        pipeline_ctx(case(), rec.model_copy(update={"accounts": accounts}), judge())
+    )
+    assert score.parts["frame.speech_verb"] == 1.0
+    assert set(rule_ids()) <= set(score.parts)
+    assert "UNDECLARED ['made.up']" in score.explanation

@@ -15,6 +15,7 @@ from service.evals.scorers import (
     neus,
     omissions,
     polnear,
+    rules,
     stages,
     summary,
 )
@@ -38,6 +39,7 @@ SCORERS: tuple[Scorer, ...] = (
     basil.basil_lexical_leak_free,
     neus.neus_coverage,
     stages.stage_losses,
+    rules.rule_firings,
     cost.cost,
 )
 
