@@ -191,7 +191,7 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
         carried = _frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False)
-        out.append(carried._replace(rules=("carry.quote",)))
+        out.append(carried._replace(rules=(s.carried_rule,)))
     elif s.outlet_text and (not s.frames or len(s.outlet_text.split()) >= 6):
         marker = editorial_marker(span.text)
         kind = ClaimKind.opinion if marker else ClaimKind.reported_fact

@@ -27,6 +27,7 @@ def analyse_article(text: str, sentences: Sequence[Span]) -> list[SentenceSpeech
             # A quotation does not run on past its paragraph unless the next one reopens it
             # (news style); this also stops a stray mark from quoting the rest of the article.
             memory.inside_quote = False
+            memory.turn_speaker = None  # a transcript turn ends with its paragraph
         previous_end = span.end
         if not ok:
             memory.inside_quote = _quote_state(span.text, memory.inside_quote)[1]

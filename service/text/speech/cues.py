@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from service.schemas import AsserterKind
 from service.text.quotes import find_quotes
 from service.text.speech.model import Party
 from service.text.speech.rules import lists
 from service.text.speech.spans import _extent, _outside, _words
-from service.text.speech.speakers import _Memory, _party, _phrase
+from service.text.speech.speakers import _full_name, _Memory, _party, _phrase
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -219,6 +221,58 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         rules=(rule, *why),
         source=source,
         cue_at=cue_at,
+    )
+
+
+_TURN = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+\S")
+_NOT_A_SPEAKER = frozenset({"note", "update", "correction", "photo", "video", "watch", "read"})
+
+
+def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
+    """A transcript turn or a headline-style attribution: "FALLIN: Well, I think ...",
+    "Sen. Ted Cruz: ...". The name is all capitals or a person the parser knows."""
+    text = doc.text
+    m = _TURN.match(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    colon = next(
+        (
+            tk
+            for tk in doc
+            if tk.idx - doc[0].idx == m.end(1) + (m.group(0)[len(name) :].index(":"))
+        ),
+        None,
+    )
+    if colon is None or name.split()[-1].lower().rstrip(".") in _NOT_A_SPEAKER:
+        return None
+    in_name = [tk for tk in doc if tk.idx - doc[0].idx < m.end(1)]
+    shouted = name.replace(" ", "").replace(".", "").isupper() and len(name) > 2
+    if not shouted and not any(tk.ent_type_ == "PERSON" for tk in in_name):
+        return None
+    if shouted:
+        title = name.title()
+        party = Party(_full_name(title.split()[-1], memory) or title, AsserterKind.person)
+    else:
+        found = _party(in_name[-1], doc, memory)
+        if found is None:
+            return None
+        party = found
+    toks = [tk for tk in doc if tk.i > colon.i and not tk.is_space]
+    if not toks:
+        return None
+    start, end = _extent(doc, toks[0], toks[-1])
+    return _Raw(
+        colon,
+        party,
+        "said",
+        start,
+        end,
+        _words(doc, frozenset(tk.i for tk in toks)),
+        ids=frozenset(tk.i for tk in toks),
+        source=_extent(doc, in_name[0], in_name[-1]),
+        cue_at=(colon.idx - doc[0].idx, colon.idx - doc[0].idx + 1),
+        rules=("frame.colon_speaker", *_party_rules(party)),
     )
 
 

@@ -60,6 +60,7 @@ class SentenceSpeech:
     too_long: bool = False  # not parsed (over MAX_TOKENS tokens)
     carried: Party | None = None  # speaker carried over from the previous quotation
     carried_via: Party | None = None
+    carried_rule: str = "carry.quote"  # why the speaker was carried over (rules.yaml id)
 
     @property
     def main(self) -> Frame | None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from service.text.quotes import find_quotes
-from service.text.speech.cues import _complement, _cue_text, _frame_at, _Raw
+from service.text.speech.cues import _colon_frame, _complement, _cue_text, _frame_at, _Raw
 from service.text.speech.model import Frame, Party, SentenceSpeech
 from service.text.speech.rules import lists
 from service.text.speech.spans import _depth, _extent, _words
@@ -24,7 +24,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     # that starts inside a quotation opened earlier is quoted up to its closing mark.
     off = doc[0].idx
     quoted = find_quotes(doc.text)
-    closing = next((i for i, ch in enumerate(doc.text) if ch in "”\"»"), None)
+    closing = next((i for i, ch in enumerate(doc.text) if ch in '”"»'), None)
     raws = [
         r
         for r in raws
@@ -32,6 +32,18 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         and not (memory.continuing and (closing is None or r.tok.idx - off < closing))
     ]
     speech = SentenceSpeech(sentence_id=sid)
+    if (turn := _colon_frame(doc, memory)) is not None:
+        memory.turn_speaker = turn.party
+        speech.frames = [
+            _frame(turn, turn.party, None, base, turn.start, turn.end, turn.text, backref=False)
+        ]
+        return speech
+    if not raws and memory.turn_speaker is not None:
+        # The rest of a transcript turn ("FALLIN: Well, ... They want safe homes.")
+        speech.carried, speech.carried_rule = memory.turn_speaker, "carry.turn"
+        speech.outlet_part = (base, base + len(doc.text))
+        speech.outlet_text = " ".join(doc.text.split())
+        return speech
     if not raws:
         if memory.quoted and memory.last_speaker is not None and memory.last_speaker.name:
             # 'Obama went on, calling out Boehner. "You have been debating ..."': a quotation

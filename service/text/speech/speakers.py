@@ -29,6 +29,7 @@ class _Memory:
     inside_quote: bool = False  # a quotation opened earlier is still open
     quoted: bool = False  # the sentence being read has quoted words
     continuing: bool = False  # the sentence being read starts inside an open quotation
+    turn_speaker: Party | None = None  # a transcript turn ("NAME: ...") open in this paragraph
 
 
 def _phrase(head: Token) -> list[Token]:
