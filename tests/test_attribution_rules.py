@@ -78,6 +78,7 @@ def _broken(tmp_path: Path, edit: str, to: str) -> Path:
         ("words: [he, she, him, her]", "words: [He, she, him, her]", "can never match"),
         ("uses: [group_pronouns]", "uses: []", "group_pronouns is read by no rule"),
         ("words: [want, support,", "words: [want, say, support,", "speech verb already"),
+        ("{congressman: representative,", "{congressman: congress,", "not in role_words"),
     ],
 )
 def test_a_broken_rules_file_is_refused_with_the_reason(

@@ -52,6 +52,7 @@ class Rule(StrictModel):
 class RulesFile(StrictModel):
     lists: dict[str, WordList]
     abbreviations: Abbreviations
+    role_synonyms: Abbreviations
     patterns: dict[str, Pattern]
     rules: dict[str, Rule]
 
@@ -73,6 +74,7 @@ class Lists:
     role_words: frozenset[str]
     outlet_words: frozenset[str]
     abbreviations: dict[str, str]
+    role_synonyms: dict[str, str]
     denial_content: re.Pattern[str]
     editorial_markers: re.Pattern[str]
 
@@ -102,9 +104,14 @@ def problems(data: RulesFile) -> list[str]:
     for w in data.lists["position_verbs"].words if "position_verbs" in data.lists else []:
         if w in speech:
             out.append(f"list position_verbs: {w!r} is a speech verb already (never read here)")
-    if "abbreviations" not in used:
-        out.append("abbreviations are read by no rule")
-    known = set(data.lists) | set(data.patterns) | {"abbreviations"}
+    for maps in ("abbreviations", "role_synonyms"):
+        if maps not in used:
+            out.append(f"{maps} are read by no rule")
+    roles = set(data.lists["role_words"].words) if "role_words" in data.lists else set()
+    for word, role in data.role_synonyms.map.items():
+        if role not in roles:
+            out.append(f"role_synonyms: {word!r} -> {role!r}, which is not in role_words")
+    known = set(data.lists) | set(data.patterns) | {"abbreviations", "role_synonyms"}
     for rid, rule in data.rules.items():
         out += [f"rule {rid} uses unknown list {u!r}" for u in rule.uses if u not in known]
     return out
@@ -147,6 +154,7 @@ def lists() -> Lists:
         role_words=words("role_words"),
         outlet_words=words("outlet_words"),
         abbreviations=dict(data.abbreviations.map),
+        role_synonyms=dict(data.role_synonyms.map),
         denial_content=re.compile(data.patterns["denial_content"].regex, re.IGNORECASE),
         editorial_markers=re.compile(data.patterns["editorial_markers"].regex, re.IGNORECASE),
     )

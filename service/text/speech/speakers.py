@@ -174,6 +174,7 @@ def _learn_people(doc: Doc, memory: _Memory) -> None:
                 roles |= {w.lower_ for w in t.subtree if w.is_alpha}
         if ent.root.dep_ == "appos":
             roles |= {w.lower_ for w in ent.root.head.subtree if w.is_alpha and w.i < ent.start}
+        roles |= {words.role_synonyms[r] for r in roles if r in words.role_synonyms}
         memory.people.append((name, frozenset(roles)))
 
 
@@ -187,7 +188,9 @@ def _full_name(surname: str, memory: _Memory) -> str | None:
 
 def _describe(lowered: list[str], memory: _Memory) -> str | None:
     """'the French minister' -> the named person whose mention shares most of its words."""
+    same = lists().role_synonyms
     words = {w for w in lowered if w not in {"the", "a", "an"}}
+    words |= {same[w] for w in words if w in same}  # "the congressman" is the representative
     if not words & lists().role_words:
         return None
     best: tuple[int, int, str] | None = None
