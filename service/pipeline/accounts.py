@@ -9,11 +9,11 @@ model's guess. No model call is made in this step.
 Who a claim is credited to (`asserter`) is its *sourcing*, the party the outlet names as the
 origin of the information:
 - the channel when one is named ("..., the ministry said"; "according to X"; "X told AFP");
-- otherwise the speaker, when the speaker is a body or an unnamed source ("Moscow said",
+- otherwise the speaker, when the speaker is a body or an unnamed source ("the city said",
   "officials said", "a source close to X");
 - otherwise the outlet itself, reporting on its own authority what a named person said or
-  did ("Putin has acknowledged ..."). The person is then kept as the claim's `speaker`, and the
-  statement keeps the reporting frame ("Putin acknowledged: ..."), so it is never read as the
+  did ("the mayor has acknowledged ..."). The person is then kept as the claim's `speaker`, and the
+  statement keeps the reporting frame ("the mayor acknowledged: ..."), so it is never read as the
   outlet asserting the content.
 Sentences with no frame are the outlet's own voice: a reported fact, or an opinion when it
 carries an editorial marker (certainty, prediction, loaded characterisation).
@@ -213,14 +213,14 @@ def _person_claim(frame: Frame, statement: str) -> _Draft:
 def _frame_claim(frame: Frame, sentence: str) -> _Draft:
     if _outlet_reports_person(frame):
         # The outlet reporting, on its own authority, what a named person said: the whole
-        # sentence is the claim ("Regarding the attack, Shoigu told Lecornu that ...").
+        # sentence is the claim ("Regarding the strike, Garcia told reporters that ...").
         return _person_claim(frame, sentence)
     if not frame.clausal and frame.via is None:
-        # "French officials rejected the offer": the outlet describing an act, in its own voice.
+        # "Union officials rejected the offer": the outlet describing an act, in its own voice.
         who = _asserter(frame.speaker)
         statement = _clip(f"{frame.speaker.name} {frame.cue} {frame.text}")
         # A back-referring act is one clause of its sentence; loaded wording in the other
-        # clause ("the Kremlin pushed the narrative that A, an idea that B denounced") is the
+        # clause ("the Kremlin spread the report that A, an allegation that B denied") is the
         # outlet's about A's account, not about B's act.
         if editorial_marker(statement if frame.refers_back else sentence):
             return _Draft(statement, ClaimKind.opinion, _outlet(), who, frame.cue, frame)

@@ -10,21 +10,21 @@ Rules (general English reporting grammar, not tuned to any article):
 1. Speaker = the subject of the speech verb. A verb without its own subject ("adding that",
    "was quick to deny", "quoted as saying") takes the subject of the verb it hangs from.
 2. Nesting: a frame inside another frame's content has the outer frame's speaker as its
-   *channel* (`via`): in "Lecornu said that X, the ministry said" Lecornu speaks via the ministry;
-   in "According to the ministry, Shoigu said X" Shoigu speaks via the ministry.
+   *channel* (`via`): in "Garcia said that X, the ministry said" Garcia speaks via the ministry;
+   in "According to the club, Okafor said X" Okafor speaks via the ministry.
 3. A frame in a relative clause on "a claim / an idea / the report ..." refers back to the
-   sentence's main content ("..., a claim that Paris denied"): the sentence is split into the
+   sentence's main content ("..., a claim that the company denied"): the sentence is split into the
    main claim and the response to it.
 4. Mid-sentence attribution covers a following "but/and" clause ("A, officials told AFP, but
    B": both A and B are the officials' account).
 5. Light coreference inside one article: he/she -> the last named person who was a subject;
    "it"/"they" -> the last non-person speaker; "the source" -> the last "a source ..." mention;
-   a description ("the French minister", "the Texas governor") -> the named person whose
+   a description ("the finance minister", "the Texas governor") -> the named person whose
    mention carries the most of its words (latest wins a tie); honorific abbreviations count
    ("Gov. Rick Perry" is "the governor").
 6. Carry-over: a sentence with a quotation and no cue takes the previous quotation's speaker;
    a frame whose speaker spoke in the previous sentence via a channel keeps that channel
-   ("According to the ministry, Shoigu said ... / '...', Shoigu was quoted as saying.").
+   ("According to the club, Okafor said ... / '...', Okafor was quoted as saying.").
 7. Sentences longer than `MAX_TOKENS` tokens are not parsed for frames (a run-on without
    punctuation is not prose; the parse is linear, the cap keeps it bounded).
 

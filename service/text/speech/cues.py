@@ -118,7 +118,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         return None  # "quoted as saying", "underlining the strains": the governing verb owns it
     inverted = subj.i > tok.i or (comp is not None and comp.i < tok.i)
     if lemma in lists().needs_complement and comp is None and point_to is None and not inverted:
-        return None  # "warned Putin against invading" is not reported speech
+        return None  # "warned the mayor against delays" is not reported speech
     party = _party(subj, doc, memory)
     if party is None:
         return None
@@ -134,7 +134,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         ids = frozenset(t.i for t in doc)
         told = _told_content(doc, tok.head)
         if told is not None:
-            # "pushed the narrative that A, an idea that B denounced": B denounces A.
+            # "spread the report that A, an allegation that B denied": B denounces A.
             # An act on a noun ("denounced the idea"), not a that-clause of speech: the
             # outlet reports it in its own voice, as for "officials rejected the offer".
             (start, end), text, told_ids = told
@@ -202,7 +202,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     ids = frozenset(t.i for t in toks)
     text = _words(doc, ids)
     if tok.dep_ == "relcl" and toks[0].lower_ in {"which", "that", "who"}:
-        # "The call, which Moscow said was initiated by France" -> "The call was initiated ..."
+        # "The deal, which the union said was agreed in May" -> "The deal was agreed ..."
         noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
         text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
     if not clausal and not position:
@@ -283,8 +283,8 @@ def _party_rules(party: Party) -> tuple[str, ...]:
 def _told_content(
     doc: Doc, backref_noun: Token
 ) -> tuple[tuple[int, int], str, frozenset[int]] | None:
-    """The "that" clause of another reporting noun before the back-reference ("the narrative
-    that A, an idea that ..."): what the back-reference points to. Offsets in the sentence."""
+    """The "that" clause of another reporting noun before the back-reference ("the report
+    that A, an allegation that ..."): what the back-reference points to. Offsets in the sentence."""
     for n in doc[: backref_noun.left_edge.i]:
         if n.lemma_.lower() not in lists().backref_nouns or n.pos_ not in {"NOUN", "PROPN"}:
             continue

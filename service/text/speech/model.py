@@ -23,7 +23,7 @@ class Party:
 
     name: str
     kind: AsserterKind
-    mention: str = ""  # the words in this sentence ("he", "the French minister"), if different
+    mention: str = ""  # the words in this sentence ("he", "the finance minister"), if different
     rule: str = ""  # the coreference rule that resolved the mention to `name`, if one did
 
 
@@ -40,7 +40,7 @@ class Frame:
     speaker_at: int = -1  # where the speaker's own cue is, when it is nested in a channel's
     clausal: bool = True  # False: the cue takes a plain object ("rejected the offer"), an act
     via: Party | None = None
-    refers_back: bool = False  # the content is another frame's ("a claim that Paris denied")
+    refers_back: bool = False  # the content is another frame's ("a claim that the company denied")
     denial: bool = False
     # Where the frame's parts are written (article offsets; None when not in this sentence):
     # the source mention as written (a pronoun stays a pronoun) and the cue words.

@@ -78,7 +78,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         if plain:
             outer.append(min(plain, key=lambda r: _depth(r.tok)))
     outer.sort(key=lambda r: (r.backref, _depth(r.tok), r.tok.i))
-    # ", a claim that Paris denied" is a response, not part of what the claim's speaker said.
+    # ", a claim that the company denied" is a response, not part of what the claim's speaker said.
     cut: set[int] = set()
     for r in raws:
         if r.backref:
@@ -168,7 +168,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     speech.frames = frames
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if not main.backref and main.end > main.tok.idx:
-        # "X said A, but Kyiv has pushed back at the idea": a clause with its own subject
+        # "X said A, but the company has pushed back at the idea": a clause with its own subject
         # after the reported content is the outlet's again.
         for c in main.tok.children:
             if (
@@ -187,7 +187,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
                     return speech
     in_content = root is not None and any(not r.backref and root.i in r.ids for r in outer)
     if root is not None and not any(r.tok.i == root.i for r in raws) and not in_content:
-        # The main clause is the outlet's own (e.g. "The call, which Moscow said ..., marks").
+        # The main clause is the outlet's own (e.g. "The deal, which the union said ..., marks").
         speech.outlet_part = (base, base + len(doc.text))
         speech.outlet_text = _without_frames(doc, [r.tok for r in raws if r.tok.i != root.i])
     return speech
@@ -247,7 +247,7 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
         if tok.lower_ == "according":
             top = tok
         elif tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
-            top = tok.head  # ", a claim that Paris denied"
+            top = tok.head  # ", a claim that the company denied"
         else:
             while top.dep_ in {"xcomp", "acomp"} and top.head.i != top.i:
                 top = top.head  # "was quick to deny" -> the whole clause

@@ -34,7 +34,7 @@ class _Memory:
 
 def _phrase(head: Token) -> list[Token]:
     """The noun phrase of a speaker: its subtree, cut before a relative clause or appositive
-    comma ("Shoigu, who ..." -> Shoigu)."""
+    comma ("Garcia, who ..." -> Garcia)."""
     toks = [t for t in head.subtree]
     cut = [
         t
@@ -57,14 +57,14 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
     if head.lemma_.lower() in {"statement", "report", "communique", "account"}:
         owner = next((c for c in head.children if c.dep_ == "poss"), None)
         if owner is not None:
-            head = owner  # "the Russian defence ministry's statement" -> the ministry
+            head = owner  # "the health ministry's statement" -> the ministry
     toks = _phrase(head)
     if not toks:
         return None
     words = "".join(t.text_with_ws for t in toks).split()
     if words and words[-1].lower() in {"'s", "’s"}:
         words = words[:-1]
-    # "the French defence ministry statement said" -> the ministry
+    # "the health ministry statement said" -> the ministry
     if len(words) > 1 and words[-1].lower() in {"statement", "statements"}:
         words = words[:-1]
         if words and words[-1].lower() in {"'s", "’s"}:
@@ -148,7 +148,7 @@ def _clean_name(words: list[str], kind: AsserterKind) -> str:
 
 def _learn_people(doc: Doc, memory: _Memory) -> None:
     """Remember named people with the role words around their mention
-    ("French counterpart Sebastien Lecornu", "Texas Gov. Rick Perry")."""
+    ("Finance Minister Ana Ruiz", "Texas Gov. Rick Perry")."""
     for ent in doc.ents:
         if ent.label_ != "PERSON" or len(ent) > 4:
             continue
@@ -187,7 +187,7 @@ def _full_name(surname: str, memory: _Memory) -> str | None:
 
 
 def _describe(lowered: list[str], memory: _Memory) -> str | None:
-    """'the French minister' -> the named person whose mention shares most of its words."""
+    """'the finance minister' -> the named person whose mention shares most of its words."""
     same = lists().role_synonyms
     words = {w for w in lowered if w not in {"the", "a", "an"}}
     words |= {same[w] for w in words if w in same}  # "the congressman" is the representative
@@ -263,6 +263,6 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
 
 
 def _continues(speaker: Party) -> bool:
-    """A pronoun or description ("he", "the French minister") picks up the previous speaker."""
+    """A pronoun or description ("he", "the finance minister") picks up the previous speaker."""
     first = speaker.mention.split()[0] if speaker.mention else ""
     return bool(first) and (first[0].islower() or first.lower() == "the")
