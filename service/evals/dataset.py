@@ -1,4 +1,5 @@
-"""Datasets of eval cases: the hand-labelled seeds, BASIL triplets and NeuS stories.
+"""Datasets of eval cases: the hand-labelled seeds, BASIL triplets, NeuS stories and PolNeAR
+attribution spans (one accounts-only case per split).
 
 A `Case` is what the pipeline reads (plain `ArticleIn`s, exactly as `rashomon reconcile` would
 read them) plus whatever labels its data set has. Labels never reach the pipeline; scorers skip
