@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from service.schemas import AsserterKind
@@ -107,7 +108,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if position and (subj.dep_ != "nsubj" or (inherited and not participle)):
         # "is expected to win", "a group backing X": a position needs its holder as the subject
         return None
-    quoted = find_quotes(doc.text)
+    quoted = quotes_in(doc.text)
     off = doc[0].idx
     cue_quoted = any(s <= tok.idx - off < e for s, e in quoted)
     if any(s <= subj.idx - off < e for s, e in quoted) and not cue_quoted:
@@ -276,6 +277,12 @@ def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
     )
 
 
+@lru_cache(maxsize=8)
+def quotes_in(sentence: str) -> tuple[tuple[int, int], ...]:
+    """The sentence's quotations, found once for all the cues of the sentence."""
+    return tuple(find_quotes(sentence))
+
+
 def _party_rules(party: Party) -> tuple[str, ...]:
     return (party.rule,) if party.rule else ()
 
@@ -324,7 +331,7 @@ def _relative_pronoun(tok: Token) -> Token | None:
 def _quoted_before(doc: Doc, subj: Token) -> bool:
     """The sentence opens with a quotation that closes before the speaker ('"...," X said
     when ...'): the quotation is the content even when words follow the cue."""
-    first = find_quotes(doc.text)[:1]
+    first = quotes_in(doc.text)[:1]
     off = doc[0].idx
     return bool(first) and first[0][0] <= 2 and first[0][1] <= subj.left_edge.idx - off
 

@@ -6,8 +6,14 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from service.text.quotes import find_quotes
-from service.text.speech.cues import _colon_frame, _complement, _cue_text, _frame_at, _Raw
+from service.text.speech.cues import (
+    _colon_frame,
+    _complement,
+    _cue_text,
+    _frame_at,
+    _Raw,
+    quotes_in,
+)
 from service.text.speech.model import Frame, Party, SentenceSpeech
 from service.text.speech.rules import lists
 from service.text.speech.spans import _depth, _extent, _words
@@ -23,7 +29,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     # said'; '"... it doesn't say how much they paid"'): never a frame of its own. A sentence
     # that starts inside a quotation opened earlier is quoted up to its closing mark.
     off = doc[0].idx
-    quoted = find_quotes(doc.text)
+    quoted = quotes_in(doc.text)
     closing = next((i for i, ch in enumerate(doc.text) if ch in '”"»'), None)
     raws = [
         r
