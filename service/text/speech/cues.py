@@ -233,6 +233,8 @@ def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
     """A transcript turn or a headline-style attribution: "FALLIN: Well, I think ...",
     "Sen. Ted Cruz: ...". The name is all capitals or a person the parser knows."""
     text = doc.text
+    if ":" not in text[:80]:
+        return None  # a name of at most four words comes first
     m = _TURN.match(text)
     if m is None:
         return None
