@@ -109,3 +109,34 @@ async def test_rule_firings_counts_every_declared_rule_and_flags_undeclared_ones
     assert score.parts["frame.speech_verb"] == 1.0
     assert set(rule_ids()) <= set(score.parts)
     assert "UNDECLARED ['made.up']" in score.explanation
+
+
+async def test_the_polnear_case_runs_with_no_model_and_is_scored(tmp_path: Path) -> None:
+    from service.config import Settings
+    from service.errors import BackendError
+    from service.evals.runner import EvalOptions, run_eval
+    from service.llm.fake import FakeBackend
+    from service.llm.structured import StructuredLLM
+
+    def down(_request: object) -> dict[str, object]:
+        raise BackendError("no model may be called", backend="fake")
+
+    _write(tmp_path / "polnear", {"a1": _ann()})
+    options = EvalOptions(
+        datasets=["polnear"],
+        out_dir=tmp_path / "out",
+        judge_pairs=None,
+        thresholds_path=None,
+        datasets_dir=tmp_path,
+        split="dev",
+    )
+    llm = StructuredLLM(FakeBackend(responder=down), reask_budget=0)
+    report = await run_eval(options, Settings(backend="fake"), llm=llm, log=lambda _line: None)
+    (result,) = report.cases
+    assert result.status == "ok" and not result.baseline  # no baseline, no model call
+    f1 = result.score("pipeline", "polnear_content_overlap_f1")
+    # "The mayor said that ..." found with its span; "Critics call the plan reckless" is a
+    # position the synthetic gold does not label, so precision is 1/2
+    assert f1 is not None and (f1.parts["recall"], f1.parts["precision"]) == (1.0, 0.5)
+    source = result.score("pipeline", "polnear_source_match")
+    assert source is not None and source.value == 1.0
