@@ -104,7 +104,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if found is None:
         return None
     subj, inherited = found
-    participle = tok.dep_ == "advcl" and tok.tag_ == "VBG"  # "X said Monday, calling it ..."
+    # "X said Monday, calling it ...", "X took the stage and called it ...": the subject is
+    # shared by the participle or the coordinated verb
+    participle = (tok.dep_ == "advcl" and tok.tag_ == "VBG") or tok.dep_ == "conj"
     if position and (subj.dep_ != "nsubj" or (inherited and not participle)):
         # "is expected to win", "a group backing X": a position needs its holder as the subject
         return None

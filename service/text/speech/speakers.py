@@ -59,6 +59,12 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
         if owner is not None:
             head = owner  # "the health ministry's statement" -> the ministry
     toks = _phrase(head)
+    if len(toks) > 10:
+        # "early results of the exit poll conducted by ... for ...": the head and its "of" noun
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        last = obj.i if obj is not None else head.i
+        toks = [t for t in toks if t.i <= last]
     if not toks:
         return None
     words = "".join(t.text_with_ws for t in toks).split()
