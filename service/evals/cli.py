@@ -15,6 +15,7 @@ from service.cli_common import (
     check_out_dir,
     settings_from_args,
 )
+from service.datasets.polnear import SPLITS
 from service.errors import InputError
 from service.evals.dataset import DATASETS, DatasetName
 from service.evals.judge import DEFAULT_MAX_CALLS, DEFAULT_SUMMARY_K, DEFAULT_TOP_K
@@ -42,7 +43,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default="seeds",
         help=f"comma-separated datasets: {','.join(DATASETS)} (default seeds)",
     )
-    p.add_argument("--limit", type=int, help="at most N events per data set (basil, neus)")
+    p.add_argument(
+        "--limit", type=int, help="at most N events per data set (basil, neus; polnear: articles)"
+    )
+    p.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="dev",
+        help="PolNeAR split to score (default dev; tune on train, measure on dev)",
+    )
     p.add_argument(
         "--only",
         action="append",
@@ -97,7 +106,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--datasets-dir",
         type=Path,
-        help="holding basil/ and neus/ (default RASHOMON_DATASETS_DIR)",
+        help="holding basil/, neus/ and polnear/ (default RASHOMON_DATASETS_DIR)",
     )
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no progress and no log lines on stderr"
@@ -132,6 +141,7 @@ def _run(args: argparse.Namespace) -> int:
         enforce_thresholds=args.enforce_thresholds,
         seeds_dir=args.seeds_dir or settings.seeds_dir,
         datasets_dir=args.datasets_dir or settings.datasets_dir,
+        split=args.split,
         command="rashomon " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     # One bar over every case (with an ETA on a terminal, a line per step and 10% otherwise);

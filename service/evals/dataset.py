@@ -1,4 +1,5 @@
-"""Datasets of eval cases: the hand-labelled seeds, BASIL triplets and NeuS stories.
+"""Datasets of eval cases: the hand-labelled seeds, BASIL triplets, NeuS stories and PolNeAR
+attribution spans (one accounts-only case per split).
 
 A `Case` is what the pipeline reads (plain `ArticleIn`s, exactly as `rashomon reconcile` would
 read them) plus whatever labels its data set has. Labels never reach the pipeline; scorers skip
@@ -14,6 +15,7 @@ from typing import Literal
 
 from service.config import CHECKOUT_DATASETS_DIR, CHECKOUT_DIR, CHECKOUT_SEEDS_DIR, Settings
 from service.datasets import BiasSpan, load_basil, load_neus
+from service.datasets.polnear import PolnearArticle, Split, load_polnear
 from service.errors import InputError
 from service.evals.labels import CaseLabels, load_labels
 from service.schemas import ArticleIn, Reconciliation
@@ -25,8 +27,8 @@ REPO_ROOT = CHECKOUT_DIR
 DEFAULT_SEEDS_DIR = CHECKOUT_SEEDS_DIR
 DEFAULT_DATASETS_DIR = CHECKOUT_DATASETS_DIR
 
-DatasetName = Literal["seeds", "basil", "neus"]
-DATASETS: tuple[DatasetName, ...] = ("seeds", "basil", "neus")
+DatasetName = Literal["seeds", "basil", "neus", "polnear"]
+DATASETS: tuple[DatasetName, ...] = ("seeds", "basil", "neus", "polnear")
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Case:
     bias_spans: list[BiasSpan] = field(default_factory=list)  # BASIL
     reference_summary: str | None = None  # NeuS neutral roundup
     gold_sources: dict[str, int] = field(default_factory=dict)  # gold source id -> article index
+    polnear: list[PolnearArticle] = field(default_factory=list)  # PolNeAR: one per article
+    accounts_only: bool = False  # only the accounts step runs (no model; no summary to score)
 
 
 def pipeline_source_ids(case: Case, rec: Reconciliation) -> dict[int, str]:
@@ -122,6 +126,22 @@ def load_neus_cases(datasets_dir: Path, limit: int | None) -> list[Case]:
     ]
 
 
+def load_polnear_cases(datasets_dir: Path, split: Split, limit: int | None) -> list[Case]:
+    """One case per split: its articles are unrelated, read one by one (accounts only)."""
+    articles = load_polnear(datasets_dir / "polnear", split, limit=limit)
+    return [
+        Case(
+            case_id=f"polnear-{split}",
+            dataset="polnear",
+            name=f"PolNeAR {split} split ({len(articles)} articles, attribution spans)",
+            articles=[a.article for a in articles],
+            polnear=articles,
+            accounts_only=True,
+            labels_note="PolNeAR labels attributions (source, cue, content spans) only",
+        )
+    ]
+
+
 def load_cases(
     names: list[DatasetName],
     settings: Settings,
@@ -130,6 +150,7 @@ def load_cases(
     only: Sequence[str] = (),
     seeds_dir: Path = DEFAULT_SEEDS_DIR,
     datasets_dir: Path = DEFAULT_DATASETS_DIR,
+    split: Split = "dev",
 ) -> list[Case]:
     """The cases of each named data set; with `only`, those whose id or name contains one of
     the given texts (case-insensitive), then at most `limit` per data set."""
@@ -141,6 +162,8 @@ def load_cases(
             found = load_seed_cases(seeds_dir, settings)
         elif name == "basil":
             found = load_basil_cases(datasets_dir, load_limit)
+        elif name == "polnear":
+            found = load_polnear_cases(datasets_dir, split, load_limit)
         else:
             found = load_neus_cases(datasets_dir, load_limit)
         if wanted:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from service.config import Settings
+from service.datasets.polnear import Split
 from service.errors import InputError, RashomonError
+from service.evals.accounts_only import reconcile_accounts_only
 from service.evals.baseline import baseline_summary
 from service.evals.dataset import (
     DEFAULT_DATASETS_DIR,
@@ -98,6 +100,7 @@ class EvalOptions:
     enforce_thresholds: bool = False
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     datasets_dir: Path = DEFAULT_DATASETS_DIR
+    split: Split = "dev"  # PolNeAR
     command: str = "rashomon eval"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -151,7 +154,8 @@ async def run_case(
     )
     try:
         t_pipeline = time.perf_counter()
-        rec = await reconcile(case.articles, llm=llm, settings=settings, progress=progress)
+        run = reconcile_accounts_only if case.accounts_only else reconcile
+        rec = await run(case.articles, llm=llm, settings=settings, progress=progress)
     except RashomonError as e:
         result.status, result.error = "error", f"{type(e).__name__}: {e}"
         log(f"eval {case.case_id}: pipeline failed: {e}")
@@ -175,7 +179,7 @@ async def run_case(
         step=SCORING,
     )
 
-    if options.run_baseline:
+    if options.run_baseline and not case.accounts_only:
         log(f"eval {case.case_id}: baseline summary")
         progress(Progress(BASELINE, 0, 1, case.case_id))
         meter = llm.meter("baseline")
@@ -272,6 +276,7 @@ async def run_eval(
         only=options.only,
         seeds_dir=options.seeds_dir,
         datasets_dir=options.datasets_dir,
+        split=options.split,
     )
     options.out_dir.mkdir(parents=True, exist_ok=True)
     results: list[CaseResult] = []

@@ -9,11 +9,11 @@ model's guess. No model call is made in this step.
 Who a claim is credited to (`asserter`) is its *sourcing*, the party the outlet names as the
 origin of the information:
 - the channel when one is named ("..., the ministry said"; "according to X"; "X told AFP");
-- otherwise the speaker, when the speaker is a body or an unnamed source ("Moscow said",
+- otherwise the speaker, when the speaker is a body or an unnamed source ("the city said",
   "officials said", "a source close to X");
 - otherwise the outlet itself, reporting on its own authority what a named person said or
-  did ("Putin has acknowledged ..."). The person is then kept as the claim's `speaker`, and the
-  statement keeps the reporting frame ("Putin acknowledged: ..."), so it is never read as the
+  did ("the mayor has acknowledged ..."). The person is then kept as the claim's `speaker`, and the
+  statement keeps the reporting frame ("the mayor acknowledged: ..."), so it is never read as the
   outlet asserting the content.
 Sentences with no frame are the outlet's own voice: a reported fact, or an opinion when it
 carries an editorial marker (certainty, prediction, loaded characterisation).
@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from service.pipeline.guards import (
     ENGLISH,
@@ -107,7 +108,8 @@ def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> Source
         drafts = _sentence_claims(source, span, s)
         sentence_quotes = _quotes(source, span, s, start_index=len(quotes) + 1)
         quotes += sentence_quotes
-        for statement, kind, asserter, speaker, cue in drafts[:MAX_CLAIMS_PER_SENTENCE]:
+        for draft in drafts[:MAX_CLAIMS_PER_SENTENCE]:
+            statement, kind, asserter, speaker, cue = draft[:5]
             key = " ".join(statement.lower().split())
             if key in seen:
                 continue  # one claim per statement
@@ -129,6 +131,7 @@ def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> Source
                     sentence_ids=[s.sentence_id],
                     evidence=[span],
                     quote_ids=mine,
+                    **_parts(source.text, span, draft),
                 )
             )
     return SourceAccount(
@@ -140,7 +143,33 @@ def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> Source
     )
 
 
-_Draft = tuple[str, ClaimKind, Asserter, Asserter | None, str | None]
+class _Draft(NamedTuple):
+    statement: str
+    kind: ClaimKind
+    asserter: Asserter
+    speaker: Asserter | None
+    cue: str | None
+    frame: Frame | None = None  # the frame it comes from, for the parts' spans
+    rules: tuple[str, ...] = ()  # rule ids besides the frame's
+
+
+def _parts(text: str, sentence: Span, draft: _Draft) -> dict[str, Span | list[str] | None]:
+    """The claim's source, cue and content spans and its rule ids (PolNeAR/PARC parts)."""
+
+    def span(r: tuple[int, int] | None) -> Span | None:
+        return Span(start=r[0], end=r[1], text=text[r[0] : r[1]]) if r else None
+
+    frame = draft.frame
+    kind = ("kind.denial",) if draft.kind is ClaimKind.denial else ()
+    if frame is None:
+        content = (sentence.start, sentence.end) if draft.speaker is not None else None
+        return {"content_span": span(content), "rule_ids": [*draft.rules, *kind]}
+    return {
+        "source_span": span(frame.source_span),
+        "cue_span": span(frame.cue_span),
+        "content_span": span((frame.content_start, frame.content_end)),
+        "rule_ids": list(dict.fromkeys((*frame.rule_ids, *draft.rules, *kind))),
+    }
 
 
 def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Draft]:
@@ -161,11 +190,13 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
         out.append(_frame_claim(frame, span.text))
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
-        out.append(_frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False))
+        carried = _frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False)
+        out.append(carried._replace(rules=(s.carried_rule,)))
     elif s.outlet_text and (not s.frames or len(s.outlet_text.split()) >= 6):
         marker = editorial_marker(span.text)
         kind = ClaimKind.opinion if marker else ClaimKind.reported_fact
-        out.append((_clip(s.outlet_text), kind, _outlet(), None, None))
+        rule = "outlet.editorial_marker" if marker else "outlet.voice"
+        out.append(_Draft(_clip(s.outlet_text), kind, _outlet(), None, None, rules=(rule,)))
     return out
 
 
@@ -176,32 +207,33 @@ def _outlet_reports_person(frame: Frame) -> bool:
 def _person_claim(frame: Frame, statement: str) -> _Draft:
     denial = frame.denial or is_denial_text(frame.text)
     kind = ClaimKind.denial if denial else ClaimKind.attributed_claim
-    return _clip(statement), kind, _outlet(), _asserter(frame.speaker), frame.cue
+    return _Draft(_clip(statement), kind, _outlet(), _asserter(frame.speaker), frame.cue, frame)
 
 
 def _frame_claim(frame: Frame, sentence: str) -> _Draft:
     if _outlet_reports_person(frame):
         # The outlet reporting, on its own authority, what a named person said: the whole
-        # sentence is the claim ("Regarding the attack, Shoigu told Lecornu that ...").
+        # sentence is the claim ("Regarding the strike, Garcia told reporters that ...").
         return _person_claim(frame, sentence)
     if not frame.clausal and frame.via is None:
-        # "French officials rejected the offer": the outlet describing an act, in its own voice.
+        # "Union officials rejected the offer": the outlet describing an act, in its own voice.
         who = _asserter(frame.speaker)
         statement = _clip(f"{frame.speaker.name} {frame.cue} {frame.text}")
         # A back-referring act is one clause of its sentence; loaded wording in the other
-        # clause ("the Kremlin pushed the narrative that A, an idea that B denounced") is the
+        # clause ("the Kremlin spread the report that A, an allegation that B denied") is the
         # outlet's about A's account, not about B's act.
         if editorial_marker(statement if frame.refers_back else sentence):
-            return statement, ClaimKind.opinion, _outlet(), who, frame.cue
+            return _Draft(statement, ClaimKind.opinion, _outlet(), who, frame.cue, frame)
         kind = ClaimKind.denial if frame.denial else ClaimKind.reported_fact
-        return statement, kind, _outlet(), who, frame.cue
-    return _frame_claim_from(
+        return _Draft(statement, kind, _outlet(), who, frame.cue, frame)
+    draft = _frame_claim_from(
         frame.speaker,
         frame.via,
         frame.text,
         frame.cue,
         denial=frame.denial or is_denial_text(frame.text),
     )
+    return draft._replace(frame=frame)
 
 
 def _frame_claim_from(
@@ -222,7 +254,7 @@ def _frame_claim_from(
     if denial and not re.search(r"\b(den|reject|dismiss|neither|no |not |never)", statement, re.I):
         statement = f"{cue} that {statement}"
     kind = ClaimKind.denial if denial else ClaimKind.attributed_claim
-    return _clip(statement), kind, asserter, who, cue
+    return _Draft(_clip(statement), kind, asserter, who, cue)
 
 
 def _asserter(party: Party) -> Asserter:

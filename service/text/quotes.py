@@ -12,7 +12,7 @@ Rules, in order:
    (so the apostrophes in "Obama’s" or "don’t" are skipped). Straight ' is never a quote
    mark: it is far more often an apostrophe.
 3. Colon-introduced unquoted speech, as produced by machine translation
-   (`... said: The Kiev regime does nothing ...`): after `said:` / `stated:` / `declared:`
+   (`... said: The regime does nothing ...`): after `said:` / `stated:` / `declared:`
    (and a few similar verbs), when an uppercase letter follows and no quote mark does,
    the span runs to the end of the line or of the range given (callers pass a sentence).
 4. A trailing comma inside the marks is dropped (`"...initiative," the ministry said`: the

@@ -14,6 +14,8 @@ from service.evals.scorers import (
     grounding,
     neus,
     omissions,
+    polnear,
+    rules,
     stages,
     summary,
 )
@@ -25,6 +27,7 @@ SCORERS: tuple[Scorer, ...] = (
     grounding.quote_grounding,
     grounding.citation_support,
     basil.basil_quote_attribution,
+    polnear.polnear_attribution,
     facts.fact_recall,
     facts.attribution_accuracy,
     disputes.disputes,
@@ -36,6 +39,7 @@ SCORERS: tuple[Scorer, ...] = (
     basil.basil_lexical_leak_free,
     neus.neus_coverage,
     stages.stage_losses,
+    rules.rule_firings,
     cost.cost,
 )
 

@@ -1,0 +1,370 @@
+"""Reporting cues: whether a token opens a reported-speech frame, its speaker and content."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from service.schemas import AsserterKind
+from service.text.quotes import find_quotes
+from service.text.speech.model import Party
+from service.text.speech.rules import lists
+from service.text.speech.spans import _extent, _outside, _words
+from service.text.speech.speakers import _full_name, _Memory, _party, _phrase
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@dataclass
+class _Raw:
+    tok: Token
+    party: Party
+    cue: str
+    start: int  # content range inside the sentence
+    end: int
+    text: str
+    backref: bool = False
+    inherited: bool = False  # the subject came from a governing verb
+    head: Token | None = None  # the content's main verb
+    ids: frozenset[int] = frozenset()  # the content's tokens
+    clausal: bool = True
+    source: tuple[int, int] | None = None  # the source mention, inside the sentence
+    cue_at: tuple[int, int] | None = None  # the cue words, inside the sentence
+    rules: tuple[str, ...] = ()  # ids of the rules that made this frame (rules.yaml)
+
+
+def _mention_at(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """Where the speaker's noun phrase is written, inside the sentence."""
+    toks = _phrase(head) or [head]
+    return _extent(doc, toks[0], toks[-1])
+
+
+def _cue_at(doc: Doc, tok: Token, last: Token | None = None) -> tuple[int, int]:
+    """The cue's range: the verb with its auxiliaries and particle, or 'according to'."""
+    off = doc[0].idx
+    first = tok
+    for c in tok.children:
+        if c.dep_ in {"aux", "auxpass", "neg"} and c.i < tok.i and c.i >= first.i - 3:
+            first = doc[min(first.i, c.i)]
+    end_tok = last or tok
+    for c in tok.children:
+        if c.dep_ == "prt" and c.i > end_tok.i:
+            end_tok = c
+    return first.idx - off, end_tok.idx - off + len(end_tok.text)
+
+
+def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
+    """A reported-speech frame whose cue is `tok`, or None."""
+    off = doc[0].idx
+    if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+        to = next(c for c in tok.children if c.lower_ == "to")
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            return None
+        party = _party(obj, doc, memory)
+        if party is None:
+            return None
+        lo, hi = tok.left_edge.i, max(obj.right_edge.i, to.i)
+        parts = _outside(doc, lo, hi)
+        if parts is None:
+            return None
+        (start, end), text = parts
+        root = tok.head if tok.head.i != tok.i else None
+        ids = frozenset(t.i for t in doc if not lo <= t.i <= hi)
+        return _Raw(
+            tok,
+            party,
+            "according to",
+            start - off,
+            end - off,
+            text,
+            head=root,
+            ids=ids,
+            source=_mention_at(doc, obj),
+            cue_at=_cue_at(doc, tok, to),
+            rules=("frame.according_to", *_party_rules(party)),
+        )
+    lemma = tok.lemma_.lower()
+    words = lists()
+    position = lemma not in words.speech_verbs and lemma in words.position_verbs
+    if not (position or lemma in words.speech_verbs) or tok.pos_ not in {"VERB", "AUX"}:
+        return None
+    if tok.dep_ in {"amod", "compound"}:
+        return None
+    comp = _complement(tok)
+    point_to = None
+    if lemma == "point":
+        point_to = next((c for c in tok.children if c.lower_ == "to" and c.dep_ == "prep"), None)
+        if point_to is None and not any(c.lower_ == "out" for c in tok.children):
+            return None
+    found = _subject(tok)
+    if found is None:
+        return None
+    subj, inherited = found
+    # "X said Monday, calling it ...", "X took the stage and called it ...": the subject is
+    # shared by the participle or the coordinated verb
+    participle = (tok.dep_ == "advcl" and tok.tag_ == "VBG") or tok.dep_ == "conj"
+    if position and (subj.dep_ != "nsubj" or (inherited and not participle)):
+        # "is expected to win", "a group backing X": a position needs its holder as the subject
+        return None
+    quoted = quotes_in(doc.text)
+    off = doc[0].idx
+    cue_quoted = any(s <= tok.idx - off < e for s, e in quoted)
+    if any(s <= subj.idx - off < e for s, e in quoted) and not cue_quoted:
+        return None  # words inside a quotation are never the speaker of a cue outside it
+    if position and cue_quoted:
+        return None  # "... God wants us to ..." inside a quotation is the quoted speaker's words
+    if inherited and comp is None and not (position and participle):
+        return None  # "quoted as saying", "underlining the strains": the governing verb owns it
+    inverted = subj.i > tok.i or (comp is not None and comp.i < tok.i)
+    if lemma in lists().needs_complement and comp is None and point_to is None and not inverted:
+        return None  # "warned the mayor against delays" is not reported speech
+    party = _party(subj, doc, memory)
+    if party is None:
+        return None
+    cue = _cue_text(tok)
+    source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
+    why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
+    relative = _relative_pronoun(tok)
+    if relative is not None and subj.i == tok.head.i:
+        # "Barkley, who said ...": the mention is the pronoun, the speaker its antecedent
+        source = _extent(doc, relative, relative)
+        why = ("speaker.relative_pronoun", *why)
+    if tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
+        ids = frozenset(t.i for t in doc)
+        told = _told_content(doc, tok.head)
+        if told is not None:
+            # "spread the report that A, an allegation that B denied": B denounces A.
+            # An act on a noun ("denounced the idea"), not a that-clause of speech: the
+            # outlet reports it in its own voice, as for "officials rejected the offer".
+            (start, end), text, told_ids = told
+            text = f"the {tok.head.lower_} that {text}"
+            return _Raw(
+                tok,
+                party,
+                cue,
+                start,
+                end,
+                text,
+                backref=True,
+                ids=told_ids,
+                clausal=False,
+                rules=("frame.backref_told", *why),
+                source=source,
+                cue_at=cue_at,
+            )
+        return _Raw(
+            tok,
+            party,
+            cue,
+            0,
+            len(doc.text),
+            doc.text,
+            backref=True,
+            ids=ids,
+            rules=("frame.backref_response", *why),
+            source=source,
+            cue_at=cue_at,
+        )
+    head: Token | None = comp
+    rule = "frame.position_verb" if position else "frame.speech_verb"
+    if (
+        subj.i > tok.i
+        or (comp is not None and comp.i < subj.i < tok.i)
+        or (comp is None and subj.i < tok.i and tok.i > len(doc) - 6)
+        or (comp is None and subj.i < tok.i and _quoted_before(doc, subj))
+    ):
+        # Inverted or trailing attribution: the content is everything before the speaker
+        # ('"Readiness ... noted. The starting points ...," the ministry said.').
+        toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
+        rule = "frame.speech_verb_trailing"
+        if position:
+            return None  # a position is not reported after its content
+        if comp is None:
+            head = None
+    elif point_to is not None:
+        toks = [t for t in point_to.subtree if t.i != point_to.i]
+    elif comp is not None:
+        toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
+    else:
+        # A position's object ("backs X") stops at its own phrase; a speech verb's runs on (the
+        # parser often hangs the reported clause elsewhere).
+        toks = [t for t in (tok.subtree if position else doc) if t.i > tok.i]
+    toks = [t for t in toks if not t.is_space]
+    clausal = (
+        comp is not None or point_to is not None or any(t.pos_ in {"VERB", "AUX"} for t in toks)
+    )
+    if not toks:
+        return None
+    start, end = _extent(doc, toks[0], toks[-1])
+    if end - start < 3:
+        return None
+    ids = frozenset(t.i for t in toks)
+    text = _words(doc, ids)
+    if tok.dep_ == "relcl" and toks[0].lower_ in {"which", "that", "who"}:
+        # "The deal, which the union said was agreed in May" -> "The deal was agreed ..."
+        noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
+        text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
+    if not clausal and not position:
+        rule = "frame.act_on_object"
+    return _Raw(
+        tok,
+        party,
+        cue,
+        start,
+        end,
+        text,
+        inherited=inherited,
+        head=head,
+        ids=ids,
+        clausal=clausal,
+        rules=(rule, *why),
+        source=source,
+        cue_at=cue_at,
+    )
+
+
+_TURN = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+\S")
+_NOT_A_SPEAKER = frozenset({"note", "update", "correction", "photo", "video", "watch", "read"})
+
+
+def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
+    """A transcript turn or a headline-style attribution: "FALLIN: Well, I think ...",
+    "Sen. Ted Cruz: ...". The name is all capitals or a person the parser knows."""
+    text = doc.text
+    if ":" not in text[:80]:
+        return None  # a name of at most four words comes first
+    m = _TURN.match(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    colon = next(
+        (
+            tk
+            for tk in doc
+            if tk.idx - doc[0].idx == m.end(1) + (m.group(0)[len(name) :].index(":"))
+        ),
+        None,
+    )
+    if colon is None or name.split()[-1].lower().rstrip(".") in _NOT_A_SPEAKER:
+        return None
+    in_name = [tk for tk in doc if tk.idx - doc[0].idx < m.end(1)]
+    shouted = name.replace(" ", "").replace(".", "").isupper() and len(name) > 2
+    if not shouted and not any(tk.ent_type_ == "PERSON" for tk in in_name):
+        return None
+    if shouted:
+        title = name.title()
+        party = Party(_full_name(title.split()[-1], memory) or title, AsserterKind.person)
+    else:
+        found = _party(in_name[-1], doc, memory)
+        if found is None:
+            return None
+        party = found
+    toks = [tk for tk in doc if tk.i > colon.i and not tk.is_space]
+    if not toks:
+        return None
+    start, end = _extent(doc, toks[0], toks[-1])
+    return _Raw(
+        colon,
+        party,
+        "said",
+        start,
+        end,
+        _words(doc, frozenset(tk.i for tk in toks)),
+        ids=frozenset(tk.i for tk in toks),
+        source=_extent(doc, in_name[0], in_name[-1]),
+        cue_at=(colon.idx - doc[0].idx, colon.idx - doc[0].idx + 1),
+        rules=("frame.colon_speaker", *_party_rules(party)),
+    )
+
+
+@lru_cache(maxsize=8)
+def quotes_in(sentence: str) -> tuple[tuple[int, int], ...]:
+    """The sentence's quotations, found once for all the cues of the sentence."""
+    return tuple(find_quotes(sentence))
+
+
+def _party_rules(party: Party) -> tuple[str, ...]:
+    return (party.rule,) if party.rule else ()
+
+
+def _told_content(
+    doc: Doc, backref_noun: Token
+) -> tuple[tuple[int, int], str, frozenset[int]] | None:
+    """The "that" clause of another reporting noun before the back-reference ("the report
+    that A, an allegation that ..."): what the back-reference points to. Offsets in the sentence."""
+    for n in doc[: backref_noun.left_edge.i]:
+        if n.lemma_.lower() not in lists().backref_nouns or n.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        for c in n.children:
+            if c.dep_ in {"acl", "ccomp", "relcl"} and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+            ):
+                toks = [
+                    t
+                    for t in c.subtree
+                    if t.i < backref_noun.left_edge.i and not (t.dep_ == "mark" and t.head.i == c.i)
+                ]
+                if len(toks) < 3:
+                    continue
+                start, end = _extent(doc, toks[0], toks[-1])
+                ids = frozenset(t.i for t in toks)
+                return (start, end), _words(doc, ids), ids
+    return None
+
+
+def _complement(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
+            return c
+    return None
+
+
+def _relative_pronoun(tok: Token) -> Token | None:
+    """The relative pronoun subject of a verb in a relative clause on a noun ("X, who said")."""
+    if tok.dep_ != "relcl" or tok.head.pos_ not in {"PROPN", "NOUN"}:
+        return None
+    return next(
+        (c for c in tok.children if c.dep_ == "nsubj" and c.lower_ in {"who", "that"}), None
+    )
+
+
+def _quoted_before(doc: Doc, subj: Token) -> bool:
+    """The sentence opens with a quotation that closes before the speaker ('"...," X said
+    when ...'): the quotation is the content even when words follow the cue."""
+    first = quotes_in(doc.text)[:1]
+    off = doc[0].idx
+    return bool(first) and first[0][0] <= 2 and first[0][1] <= subj.left_edge.idx - off
+
+
+def _subject(tok: Token) -> tuple[Token, bool] | None:
+    """The speaker token, and whether it was inherited from a governing verb. The subject of
+    a relative clause ("X, who said") is the noun the clause is on."""
+    cur = tok
+    inherited = False
+    for _ in range(5):
+        for c in cur.children:
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"which", "that", "who"}:
+                return c, inherited
+        if cur is tok and _relative_pronoun(tok) is not None:
+            return tok.head, inherited
+        if cur.dep_ in {"xcomp", "advcl", "pcomp", "acomp", "prep", "conj"} and cur.head.i != cur.i:
+            # "was quick to deny" keeps its own subject; "..., adding that" borrows one
+            inherited = inherited or cur.dep_ not in {"xcomp", "acomp"}
+            cur = cur.head
+            continue
+        return None
+    return None
+
+
+def _cue_text(tok: Token) -> str:
+    words = [tok.text]
+    for c in tok.children:
+        if c.dep_ == "dobj" and c.i == tok.i + 1 and tok.lemma_.lower() == "tell":
+            words.append(c.text)  # "told AFP"
+        if c.dep_ == "prt" or (c.lower_ == "to" and tok.lemma_.lower() == "point"):
+            words.append(c.text)  # "pointed out", "pointed to"
+    return " ".join(words)

@@ -1,0 +1,274 @@
+"""Who is speaking: the speaker's noun phrase, its kind, and light coreference in one article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from service.schemas import AsserterKind
+from service.text.speech.model import Party, SentenceSpeech
+from service.text.speech.rules import lists
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@dataclass
+class _Memory:
+    """What light coreference needs from earlier sentences of the same article."""
+
+    last_person: Party | None = None
+    last_group: Party | None = None
+    last_anonymous: Party | None = None
+    last_quote_speaker: Party | None = None
+    last_quote_via: Party | None = None
+    last_speaker: Party | None = None
+    last_via: Party | None = None
+    people: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, role words
+    inside_quote: bool = False  # a quotation opened earlier is still open
+    quoted: bool = False  # the sentence being read has quoted words
+    continuing: bool = False  # the sentence being read starts inside an open quotation
+    turn_speaker: Party | None = None  # a transcript turn ("NAME: ...") open in this paragraph
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The noun phrase of a speaker: its subtree, cut before a relative clause or appositive
+    comma ("Garcia, who ..." -> Garcia)."""
+    toks = [t for t in head.subtree]
+    cut = [
+        t
+        for t in toks
+        if t.head.i == head.i
+        and t.i > head.i
+        and (t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "prep" and t.lower_ != "of"))
+    ]
+    if cut:
+        stop = min(c.left_edge.i for c in cut)
+        toks = [t for t in toks if t.i < stop]
+    while toks and (toks[-1].is_punct or toks[-1].dep_ in {"cc", "case"}):
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    return toks
+
+
+def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
+    if head.lemma_.lower() in {"statement", "report", "communique", "account"}:
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            head = owner  # "the health ministry's statement" -> the ministry
+    toks = _phrase(head)
+    if len(toks) > 10:
+        # "early results of the exit poll conducted by ... for ...": the head and its "of" noun
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        last = obj.i if obj is not None else head.i
+        toks = [t for t in toks if t.i <= last]
+    if not toks:
+        return None
+    words = "".join(t.text_with_ws for t in toks).split()
+    if words and words[-1].lower() in {"'s", "’s"}:
+        words = words[:-1]
+    # "the health ministry statement said" -> the ministry
+    if len(words) > 1 and words[-1].lower() in {"statement", "statements"}:
+        words = words[:-1]
+        if words and words[-1].lower() in {"'s", "’s"}:
+            words = words[:-1]
+    if len(words) > 10 or not words:
+        return None
+    mention = " ".join(words)
+    low = mention.lower()
+    if low in lists().person_pronouns:
+        return _as_mention(memory.last_person, mention, "coref.person_pronoun")
+    if low in lists().group_pronouns:
+        return _as_mention(memory.last_group or memory.last_person, mention, "coref.group_pronoun")
+    if low in {"we", "i", "you", "this", "that", "there", "which", "who", "what"}:
+        return None
+    lowered = [w.lower() for w in words]
+    if (
+        lowered[0] == "the"
+        and any(w in lists().anonymous_heads for w in lowered)
+        and memory.last_anonymous
+    ):
+        return _as_mention(memory.last_anonymous, mention, "coref.anonymous_source")
+    kind = _kind(toks, lowered)
+    persons = [t for t in toks if t.ent_type_ == "PERSON"]
+    if kind is AsserterKind.person and persons and len(persons) < len(toks):
+        contiguous = persons[-1].i - persons[0].i + 1 == len(persons)
+        if contiguous and persons[-1].i == toks[-1].i:
+            words = [t.text for t in persons]  # "Mayor Anna Berg" -> "Anna Berg"
+            lowered = [w.lower() for w in words]
+    known = {n.split()[-1] for n, _ in memory.people}
+    if len(words) <= 3 and words[-1] in known and not set(lowered) & lists().institution_words:
+        kind = AsserterKind.person  # the parser's entity label varies; the article named them
+    name = _clean_name(words, kind)
+    if kind is AsserterKind.person and head.ent_type_ != "PERSON" and lowered[0] == "the":
+        resolved = _describe(lowered, memory)
+        if resolved is not None:
+            return Party(resolved, AsserterKind.person, mention, "coref.description")
+    if kind is AsserterKind.person and len(words) == 1:
+        full = _full_name(words[0], memory)
+        if full:
+            return Party(full, kind, mention, "coref.surname")
+    return Party(name, kind)
+
+
+def _as_mention(party: Party | None, mention: str, rule: str) -> Party | None:
+    return Party(party.name, party.kind, mention, rule) if party else None
+
+
+def _kind(toks: list[Token], lowered: list[str]) -> AsserterKind:
+    plain = [re.sub(r"['’]s$", "", w) for w in lowered]
+    if any(w in lists().anonymous_heads for w in plain):
+        return AsserterKind.anonymous_source
+    named = any(t.text[:1].isupper() for t in toks[1:]) or (
+        toks[0].text[:1].isupper() and plain[0] not in {"the", "a", "an"}
+    )
+    if any(w in lists().official_heads for w in plain):
+        has_body = any(t.ent_type_ in {"ORG", "GPE", "NORP"} for t in toks)
+        return AsserterKind.institution if has_body and named else AsserterKind.anonymous_source
+    if toks[-1].text[:1].isupper() and plain[-1] in lists().outlet_words:
+        return AsserterKind.outlet
+    if (
+        plain[-1] in lists().role_words
+        or lists().abbreviations.get(plain[0].rstrip(".")) in lists().role_words
+    ):
+        return AsserterKind.person
+    if any(t.ent_type_ == "PERSON" for t in toks) and not any(
+        w in lists().institution_words for w in plain
+    ):
+        return AsserterKind.person
+    return AsserterKind.institution
+
+
+def _clean_name(words: list[str], kind: AsserterKind) -> str:
+    if kind is AsserterKind.anonymous_source:
+        if words[0] in {"The", "A", "An"}:
+            words = [words[0].lower(), *words[1:]]
+        return " ".join(words)
+    if words[0].lower() in {"the", "a", "an"} and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _learn_people(doc: Doc, memory: _Memory) -> None:
+    """Remember named people with the role words around their mention
+    ("Finance Minister Ana Ruiz", "Texas Gov. Rick Perry")."""
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or len(ent) > 4:
+            continue
+        words = lists()
+        # A title the parser put inside the name ("Congressman Anthony Weiner") is a role.
+        lead = [
+            t
+            for t in ent
+            if t.i < ent.end - 1
+            and words.abbreviations.get(t.lower_.rstrip("."), t.lower_) in words.role_words
+        ]
+        body = ent[len(lead) :] if lead and lead[-1].i - ent.start == len(lead) - 1 else ent
+        name = body.text.strip(" '’s")
+        left = [*doc[max(0, ent.start - 4) : ent.start], *lead]
+        roles = {
+            lists().abbreviations.get(t.lower_.rstrip("."), t.lower_.rstrip("."))
+            for t in left
+            if t.text.rstrip(".").isalpha()
+        }
+        roles |= {t.lower_ for t in ent.root.children if t.dep_ in {"amod", "compound"}}
+        for t in ent.root.children:
+            if t.dep_ == "appos":
+                roles |= {w.lower_ for w in t.subtree if w.is_alpha}
+        if ent.root.dep_ == "appos":
+            roles |= {w.lower_ for w in ent.root.head.subtree if w.is_alpha and w.i < ent.start}
+        roles |= {words.role_synonyms[r] for r in roles if r in words.role_synonyms}
+        memory.people.append((name, frozenset(roles)))
+
+
+def _full_name(surname: str, memory: _Memory) -> str | None:
+    for name, _ in reversed(memory.people):
+        parts = name.split()
+        if len(parts) > 1 and parts[-1] == surname:
+            return name
+    return None
+
+
+def _describe(lowered: list[str], memory: _Memory) -> str | None:
+    """'the finance minister' -> the named person whose mention shares most of its words."""
+    same = lists().role_synonyms
+    words = {w for w in lowered if w not in {"the", "a", "an"}}
+    words |= {same[w] for w in words if w in same}  # "the congressman" is the representative
+    if not words & lists().role_words:
+        return None
+    best: tuple[int, int, str] | None = None
+    for order, (name, roles) in enumerate(memory.people):
+        score = len(words & roles)
+        if score and (best is None or (score, order) >= best[:2]):
+            best = (score, order, name)
+    if best is None:
+        return None
+    recent = memory.last_person
+    if recent is not None and len(words & _roles_of(recent.name, memory)) == best[0]:
+        return recent.name
+    return best[2]
+
+
+def _roles_of(name: str, memory: _Memory) -> frozenset[str]:
+    out: set[str] = set()
+    for n, roles in memory.people:
+        if n == name or n.split()[-1] == name.split()[-1]:
+            out |= roles
+    return frozenset(out)
+
+
+def _same_party(a: Party | None, b: Party | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a.name.lower() == b.name.lower() or a.name.split()[-1] == b.name.split()[-1]
+
+
+def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: bool) -> None:
+    for tok in doc:
+        if tok.dep_ == "nsubj" and tok.ent_type_ == "PERSON":
+            name = " ".join(t.text for t in _phrase(tok) if t.ent_type_ == "PERSON") or tok.text
+            full = _full_name(name, memory) if " " not in name else name
+            memory.last_person = Party(full or name, AsserterKind.person)
+            break
+        if tok.dep_ == "nsubj" and tok.lemma_.lower() in lists().role_words and tok.tag_ == "NN":
+            # "The minister resigned. ... he said": a role is who "he" points back to
+            words = [t.text for t in _phrase(tok)]
+            if words and words[0].lower() in {"the", "a", "an"}:
+                words = words[1:]
+            memory.last_person = Party(" ".join(words) or tok.text, AsserterKind.person)
+            break
+    for frame in speech.frames:
+        # "according to a source ..." anywhere in the sentence is who "the source" is next
+        anon = frame.speaker
+        if (
+            anon.kind is AsserterKind.anonymous_source
+            and not anon.mention
+            and anon.name.split()[0].lower() in {"a", "an"}
+        ):
+            memory.last_anonymous = Party(anon.name, anon.kind)
+    main = speech.main
+    if main is not None:
+        speaker = main.speaker
+        if speaker.kind is AsserterKind.person:
+            memory.last_person = Party(speaker.name, speaker.kind)
+        elif speaker.kind is AsserterKind.anonymous_source and not speaker.mention:
+            if speaker.name.split()[0].lower() in {"a", "an"}:
+                memory.last_anonymous = Party(speaker.name, speaker.kind)
+        else:
+            memory.last_group = Party(speaker.name, speaker.kind)
+        memory.last_speaker, memory.last_via = speaker, main.via
+        if has_quote:
+            memory.last_quote_speaker, memory.last_quote_via = speaker, main.via
+    elif speech.carried is not None:
+        memory.last_speaker, memory.last_via = speech.carried, speech.carried_via
+    else:
+        memory.last_speaker = memory.last_via = None
+
+
+def _continues(speaker: Party) -> bool:
+    """A pronoun or description ("he", "the finance minister") picks up the previous speaker."""
+    first = speaker.mention.split()[0] if speaker.mention else ""
+    return bool(first) and (first[0].islower() or first.lower() == "the")
