@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from service.pipeline.alignment import (
-    _antecedents,
-    _believed,
-    _rule,
-    _same_side,
-    _text,
-    candidate_pairs,
-    denial_context,
-)
+from service.pipeline.alignment.candidates import _antecedents, candidate_pairs, denial_context
+from service.pipeline.alignment.parties import _same_side, _text
+from service.pipeline.alignment.rules import _believed, _rule
 from service.pipeline.drafts import Relation
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind
 from tests.builders import claim, source
