@@ -50,8 +50,9 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
     n_sources = len({c.source_id for c in claims})
     max_size = max(4, 3 * n_sources)
     size = dict.fromkeys(ids, 1)
+    disputes = dict.fromkeys(ids, False)  # per point root: does it hold a contradiction?
     linked: list[Edge] = []
-    opposed: list[Edge] = []
+    opposed: set[frozenset[str]] = set()  # pairs of agree-roots that contradict each other
     # Strongest links first, and no group past 3 claims per source on average: transitive
     # chaining (A~B, B~C, C~D ...) would otherwise snowball unrelated claims into one "point".
     # A cap per source was tried and scored worse on the seed eval (see the git log); with
@@ -64,14 +65,22 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
         ra, rb = point.find(e.a), point.find(e.b)
         if ra != rb and size[ra] + size[rb] > max_size:
             continue
+        if ra != rb and disputes[ra] and disputes[rb]:
+            # Two disputes are two points: a link between them would put, say, an attack's
+            # perpetrators and who initiated a call under one "accounts differ".
+            continue
         if ra != rb:
             point.union(e.a, e.b)
-            size[point.find(e.a)] = size[ra] + size[rb]
+            root = point.find(e.a)
+            size[root] = size[ra] + size[rb]
+            disputes[root] = disputes[ra] or disputes[rb]
+        if e.relation is Relation.contradict:
+            disputes[point.find(e.a)] = True
         if e.relation is Relation.same:
             # Agreeing with both sides of a contradiction would fold the two versions into
             # one: such a link joins the point, not a side.
             sa, sb = agree.find(e.a), agree.find(e.b)
-            if any({agree.find(x.a), agree.find(x.b)} == {sa, sb} for x in opposed):
+            if frozenset((sa, sb)) in {frozenset(agree.find(x) for x in pair) for pair in opposed}:
                 e = Edge(
                     e.a,
                     e.b,
@@ -83,12 +92,15 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
             else:
                 agree.union(e.a, e.b)
         else:
-            opposed.append(e)
+            opposed.add(frozenset((e.a, e.b)))
         linked.append(e)
+    inner_of: dict[str, list[Edge]] = defaultdict(list)
+    for e in linked:
+        inner_of[point.find(e.a)].append(e)
+    position = {cid: n for n, cid in enumerate(ids)}
     groups: list[ClaimGroup] = []
-    for members in point.components(ids).values():
-        member_set = set(members)
-        inner = [e for e in linked if e.a in member_set]
+    for root, members in point.components(ids).items():
+        inner = inner_of[root]
         disputed = any(e.relation is Relation.contradict for e in inner)
         sides_ids = list(agree.components(members).values()) if disputed else [members]
         sides = [_side([by_id[i] for i in side]) for side in sides_ids]
@@ -113,7 +125,7 @@ def build_groups(claims: Sequence[Claim], edges: Sequence[Edge]) -> list[ClaimGr
             )
         )
     order = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
-    groups.sort(key=lambda g: (order[g.status], ids.index(g.claim_ids[0])))
+    groups.sort(key=lambda g: (order[g.status], position[g.claim_ids[0]]))
     return [g.model_copy(update={"group_id": f"G{n}"}) for n, g in enumerate(groups, 1)]
 
 

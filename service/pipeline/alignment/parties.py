@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from service.pipeline.alignment.ruledata import rule_data
 from service.pipeline.similarity import content_words
 from service.schemas import AsserterKind, Claim, ClaimKind
 from service.text.speech import is_denial_text
@@ -21,17 +23,13 @@ def _same_holder(a: Claim, b: Claim) -> bool:
     )
 
 
-# Role words in a holder's name: they say what kind of party speaks, not which side it is on
-# ("French defence ministry" and "Russian defence ministry" are opposite sides).
-_ROLE_WORDS = content_words(
-    "source sources official officials ministry minister ministers defence defense foreign "
-    "interior government spokesperson spokesman spokeswoman office department agency military "
-    "army police president prime secretary statement close people person both side sides "
-    "state senior top authorities aide aides adviser advisers diplomat diplomats counterpart"
-)
-
-
 _NAME_WORD = re.compile(r"\b[A-Z][\w'-]*")
+
+
+@lru_cache(maxsize=1)
+def _role_words() -> frozenset[str]:
+    # Role words say what kind of party speaks, not which side (rules.yaml: role_words).
+    return content_words(" ".join(rule_data().lists["role_words"].words))
 
 
 def _party_words(c: Claim) -> frozenset[str]:
@@ -43,7 +41,7 @@ def _party_words(c: Claim) -> frozenset[str]:
         for who in names
         if who.kind is not AsserterKind.outlet
         for w in content_words(" ".join(_NAME_WORD.findall(who.name)))
-        if w not in _ROLE_WORDS
+        if w not in _role_words()
     )
 
 

@@ -1,36 +1,59 @@
-"""The relations code decides, and the checks the model's answers go through."""
+"""The relations code decides, and the checks the model's answers go through.
+
+Each decision carries the id of the rule that made it (rules.yaml: thresholds, word lists and
+every rule's reason). Before wording may call two claims the same point, code compares what it
+can: figures with their units and what they measure, negation, modality, the parties named,
+the reasons given (compare.py). A dispute needs two statements that cannot both be true of one
+thing, held by different sides; an outlet's own agreeing sentences are never one."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from service.pipeline.alignment.parties import _is_denial, _narration, _same_holder, _same_side
+from service.pipeline.alignment.compare import Comparison, Numbers, compare
+from service.pipeline.alignment.parties import (
+    _is_denial,
+    _narration,
+    _party_words,
+    _same_holder,
+    _same_side,
+    _text,
+)
+from service.pipeline.alignment.ruledata import MODEL, rule_data
 from service.pipeline.drafts import Relation
+from service.pipeline.similarity import content_words
 from service.schemas import Claim, Source
 
-# Close wording across outlets: the same point without asking. On the seed pairs every
-# cross-source pair this close (and neither a denial) reports one labelled fact; the model's
-# answers on them were "same", "different" and "contradict".
-SAME_BY_RULE = 0.4
-# The least word overlap at which the model's "same" is believed. On the seed pairs the
-# default 1.5B model said "same" to 43 of 58 pairs the labels call different and to 9 of 15
-# they call same, whether the pair was given by ids into a claim listing or with both texts
-# inline (measured 2026-11-26): its "same" carries little information, so wording decides.
-SAME_NEEDS = 0.25
-DISPUTE_BY_RULE = 0.3  # a denial this close to another party's claim answers it
-# The least overlap at which the model's "contradict" (on a pair with a denial) is believed.
-# Below it the pair shares one word or so; on the seed runs of 2026-11-26 every such
-# "contradict" joined a denial to an unrelated claim of another party (e.g. "France accepted
-# nothing on Ukraine" vs Shoigu's "the Kyiv regime does nothing without ...", 0.09).
-CONTRADICT_NEEDS = 0.1
-_CONFLICT_CUE = re.compile(
-    r"\b(?:conflicting|contradictory|differing|diverging|competing|contrasting)\s+"
-    r"(?:versions|reports|accounts|claims|statements|readings|interpretations)\b|"
-    r"\b(?:versions|accounts)\s+(?:differ|diverge|conflict)",
-    re.IGNORECASE,
-)
+
+@dataclass(frozen=True)
+class Decision:
+    """A pair's relation, the id of the rule that decided it ("model" when the model's answer
+    stood) and a note for the audit trail (`PairJudgment.decided_by`)."""
+
+    relation: Relation
+    rule_id: str
+    note: str
+
+
+def by_rule(rule_id: str, note: str) -> Decision:
+    rule = rule_data().rule(rule_id)  # an undeclared id is a ConfigError, not a silent label
+    return Decision(Relation(rule.decides), rule_id, note)
+
+
+def _threshold(name: str) -> float:
+    return rule_data().value(name)
+
+
+def _holder_words(c: Claim) -> frozenset[str]:
+    names = [c.asserter.name] + ([c.speaker.name] if c.speaker else [])
+    return content_words(" ".join(names))
+
+
+def compared(a: Claim, b: Claim) -> Comparison:
+    """compare() on what the two claims say, their holders' own names set aside."""
+    return compare(_text(a), _text(b), _holder_words(a) | _holder_words(b))
 
 
 def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> set[tuple[str, str]]:
@@ -38,12 +61,13 @@ def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> s
     reports ...", parallel claims ("X sources pointed to A." / "Y sources pointed to B.") of
     different parties in the next sentences are the two versions."""
     out: set[tuple[str, str]] = set()
+    cue = rule_data().regex("conflict_cue")
     by_sentence: dict[tuple[str, int], list[Claim]] = defaultdict(list)
     for c in claims:
         by_sentence[(c.source_id, c.sentence_ids[0])].append(c)
     for source in sources:
         for i, span in enumerate(source.sentences, 1):
-            if not _CONFLICT_CUE.search(span.text):
+            if not cue.search(span.text):
                 continue
             following = [
                 c
@@ -63,94 +87,172 @@ def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> s
     return out
 
 
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
-
-
-def contradiction_cue(a: Claim, b: Claim) -> str | None:
-    """What makes a 'contradict' label believable: a denial on one side, or the same point
-    with different numbers. Without one, a small model's 'contradict' is usually 'related'."""
+def contradiction_cue(
+    a: Claim, b: Claim, cmp: Comparison | None = None, score: float | None = None
+) -> str | None:
+    """What makes a 'contradict' believable: something code can see that two statements
+    cannot both hold. Without one, a small model's 'contradict' usually means 'related'.
+    A denial counts at any overlap (it may point back to what it denies); a negation, figures,
+    parties or reasons only on claims close enough to be about one point (`score`, when
+    given, at least same_needs). Within one outlet only a denial or a negation counts: an
+    outlet's two figures or two named parties are usually two points of one account."""
     if _is_denial(a) or _is_denial(b):
         return "a denial"
-    na, nb = set(_NUMBER.findall(a.statement)), set(_NUMBER.findall(b.statement))
-    if na and nb and na != nb:
-        return "different numbers"
+    if score is not None and score < _threshold("same_needs"):
+        return None
+    cmp = cmp or compared(a, b)
+    if cmp.opposite_polarity:
+        return "one negates what the other asserts"
+    if a.source_id == b.source_id:
+        return None
+    if cmp.numbers is Numbers.conflict:
+        return "different figures for one measure"
+    if cmp.other_parties:
+        return "different parties named"
+    if cmp.other_reasons:
+        return "different reasons given"
     return None
 
 
-def _rule(
-    a: Claim, b: Claim, score: float, announced: set[tuple[str, str]]
-) -> tuple[Relation, str] | None:
-    """The relation when code can decide it, with the rule's name; None: ask the model."""
+def decide(
+    a: Claim,
+    b: Claim,
+    score: float,
+    announced: set[tuple[str, str]],
+    common: frozenset[str] = frozenset(),
+    context: dict[str, str] | None = None,
+) -> Decision | None:
+    """The relation when code can decide it; None: ask the model. `common`: the event's own
+    words (see shared_point); `context`: a pointing-back denial's antecedent text."""
     if (a.claim_id, b.claim_id) in announced or (b.claim_id, a.claim_id) in announced:
-        return Relation.contradict, "rule: the article presents them as conflicting versions"
+        return by_rule("align.announced-conflict", "rule: the article presents them as conflicting")
     denial_a, denial_b = _is_denial(a), _is_denial(b)
     if a.source_id == b.source_id and denial_a != denial_b and _narration(b if denial_a else a):
-        # An article does not report a denial of its own narration: a denial in it answers
-        # what some party is reported to say ("Moscow said ..., which Paris denied").
-        return Relation.different, "rule: a denial does not answer its own article's narration"
-    if denial_a != denial_b and not _same_side(a, b) and score >= DISPUTE_BY_RULE:
-        return Relation.contradict, "rule: one party denies what another asserts"
-    na, nb = set(_NUMBER.findall(a.statement)), set(_NUMBER.findall(b.statement))
+        return by_rule(
+            "align.denial-not-of-own-narration",
+            "rule: a denial does not answer its own article's narration",
+        )
+    sides_differ = not _same_side(a, b)
+    if denial_a != denial_b and not sides_differ:
+        return by_rule("align.own-side", "rule: a party's denial does not dispute its own side")
+    if denial_a != denial_b and score >= _threshold("dispute_by_rule"):
+        return by_rule("align.denial-answers-claim", "rule: one party denies what another asserts")
+    cmp = compared(a, b)
+    cross = a.source_id != b.source_id
+    close = score >= _threshold("same_by_rule")
+    if close and not (denial_a or denial_b) and sides_differ:
+        # Numbers and negation are compared before wording decides "same" (issue 19.7).
+        if cmp.opposite_polarity:
+            return by_rule("align.opposite-polarity", "rule: one negates what the other asserts")
+        if cross and cmp.numbers is Numbers.conflict:
+            return by_rule("align.numbers-conflict", "rule: different figures for one measure")
     if (
-        score >= SAME_BY_RULE
-        and a.source_id != b.source_id
+        close
+        and cross
         and denial_a == denial_b
-        and (not na or not nb or na == nb)
+        and not cmp.conflicting
+        and not cmp.modality_differs
+        and cmp.numbers is not Numbers.incomparable
     ):
-        return Relation.same, "rule: near-identical wording"
+        return by_rule("align.near-identical", "rule: near-identical wording")
+    if not cross and not (denial_a or denial_b) and not cmp.opposite_polarity:
+        return by_rule("align.one-outlet-two-points", "rule: one outlet's two points, no denial")
+    cue = contradiction_cue(a, b, cmp, score)
+    if cue is None and score < _threshold("same_needs"):
+        return by_rule("align.too-little-in-common", "rule: too little in common")
+    if cue is None and cmp.numbers is Numbers.incomparable:
+        return by_rule("align.different-measures", "rule: figures of different measures")
+    if score < _threshold("same_needs") and not shared_point(a, b, common, context):
+        # Only a "contradict" could link them, and it would not be believed.
+        return by_rule("align.no-shared-point", "rule: nothing in common beyond names and event")
     return None
 
 
-def _believed(a: Claim, b: Claim, score: float, relation: Relation) -> tuple[Relation, str]:
-    """What the model's answer is taken to mean, and why."""
+def shared_point(
+    a: Claim, b: Claim, common: frozenset[str], context: dict[str, str] | None = None
+) -> bool:
+    """Whether two claims share a word beyond the parties' names, negation and the words the
+    whole event shares: what a contradiction between them would be about. A pointing-back
+    denial's `context` (its antecedent sentences) counts as its words."""
+    context = context or {}
+    neg = content_words(" ".join(rule_data().lists["negation"].words))
+    ignore = common | neg | _party_words(a) | _party_words(b)
+    wa, wb = (content_words(_text(c)) | content_words(context.get(c.claim_id, "")) for c in (a, b))
+    return bool((wa & wb) - ignore)
+
+
+def check(
+    a: Claim,
+    b: Claim,
+    score: float,
+    relation: Relation,
+    event_words: frozenset[str] = frozenset(),
+    context: dict[str, str] | None = None,
+) -> Decision:
+    """What the model's answer is taken to mean, and by which check."""
     if relation is Relation.different:
-        return relation, "model"
-    if relation is Relation.same and score < SAME_NEEDS:
-        # A small model calls loosely related claims "same"; with little wording in common
-        # such a link chains unrelated points into one group.
-        return Relation.different, "model said same, but they share little wording"
-    if relation is Relation.contradict and score < CONTRADICT_NEEDS:
-        return Relation.different, "model said contradict, but they share little wording"
-    if relation is Relation.contradict and contradiction_cue(a, b) is None:
-        # Without a denial or conflicting numbers a small model's "contradict" means
-        # "related": counting it as agreement would chain unrelated claims together.
-        return Relation.different, "model said contradict, but neither side denies"
+        return Decision(relation, MODEL, "model")
+    if relation is Relation.same and score < _threshold("same_needs"):
+        return by_rule("check.same-needs-overlap", "model said same, but they share little wording")
     one_denies = _is_denial(a) != _is_denial(b)
     if (one_denies or relation is Relation.contradict) and _same_side(a, b):
-        return Relation.different, f"model said {relation.value}, but both are one side's"
-    if relation is Relation.same and one_denies:
-        # "Same point" where one party denies what another asserts is the dispute itself.
-        return Relation.contradict, "model: same point, and one side denies it"
-    return relation, "model"
+        return by_rule("check.own-side", f"model said {relation.value}, but both are one side's")
+    cmp = compared(a, b)
+    if relation is Relation.contradict:
+        if contradiction_cue(a, b, cmp, score) is None:
+            return by_rule(
+                "check.contradict-needs-cue",
+                "model said contradict, but neither side denies and no figure, negation, "
+                "party or reason conflicts",
+            )
+        if not shared_point(a, b, event_words, context):
+            return by_rule(
+                "check.contradict-needs-shared-point",
+                "model said contradict, but they share nothing beyond names and the event",
+            )
+        return Decision(relation, MODEL, "model")
+    if one_denies:
+        return by_rule("check.same-point-denied", "model: same point, and one side denies it")
+    if cmp.conflicting:
+        return by_rule("check.same-but-conflicting", "model said same, but they conflict in detail")
+    return Decision(relation, MODEL, "model")
 
 
-DENIAL_TARGETS = 3  # a denial answers one point (reported by a few outlets, say)
+@dataclass(frozen=True)
+class Judged:
+    a: Claim
+    b: Claim
+    score: float
+    decision: Decision
 
 
-def _one_answer_per_denial(
-    decided: list[tuple[Claim, Claim, float, Relation, str]],
-) -> list[tuple[Claim, Claim, float, Relation, str]]:
+def one_answer_per_denial(decided: list[Judged]) -> list[Judged]:
     """A denial answers a claim: keep its closest contradictions only. Without this, one
     broad denial ("Paris denied the talks") contradicts every claim about the event."""
+    limit = _threshold("denial_targets")
     kept: dict[str, int] = defaultdict(int)
-    out = []
     order = sorted(
         range(len(decided)),
-        key=lambda i: (not decided[i][4].startswith("rule: the article"), -decided[i][2]),
+        key=lambda i: (
+            decided[i].decision.rule_id != "align.announced-conflict",
+            -decided[i].score,
+        ),
     )
     demoted: set[int] = set()
     for i in order:
-        a, b, _score, rel, _note = decided[i]
-        if rel is not Relation.contradict:
+        j = decided[i]
+        if j.decision.relation is not Relation.contradict:
             continue
-        denials = [c.claim_id for c in (a, b) if _is_denial(c)]
-        if denials and all(kept[d] >= DENIAL_TARGETS for d in denials):
+        denials = [c.claim_id for c in (j.a, j.b) if _is_denial(c)]
+        if denials and all(kept[d] >= limit for d in denials):
             demoted.add(i)
             continue
         for d in denials:
             kept[d] += 1
-    for i, (a, b, score, rel, note) in enumerate(decided):
+    out = []
+    for i, j in enumerate(decided):
         if i in demoted:
-            rel, note = Relation.different, f"{note}; not among the denial's closest claims"
-        out.append((a, b, score, rel, note))
+            note = f"{j.decision.note}; not among the denial's closest claims"
+            j = Judged(j.a, j.b, j.score, by_rule("check.denial-targets", note))
+        out.append(j)
     return out

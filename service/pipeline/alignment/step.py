@@ -3,37 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Sequence
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.alignment.candidates import candidate_pairs, denial_context
 from service.pipeline.alignment.groups import Edge, build_groups
-from service.pipeline.alignment.parties import _text
+from service.pipeline.alignment.parties import _is_denial, _text
+from service.pipeline.alignment.ruledata import rule_data
 from service.pipeline.alignment.rules import (
-    SAME_NEEDS,
-    _believed,
-    _one_answer_per_denial,
-    _rule,
+    Judged,
     announced_conflicts,
+    by_rule,
+    check,
     contradiction_cue,
+    decide,
+    one_answer_per_denial,
 )
 from service.pipeline.drafts import Relation, pair_relations_for
 from service.pipeline.progress import Progress, ProgressCallback
-from service.pipeline.similarity import overlap
+from service.pipeline.similarity import content_words, overlap
 from service.prompts import fence, load_prompt
 from service.schemas import Claim, ClaimGroup, ClaimKind, PairJudgment, RunWarning, Source
 
 
 def claim_line(claim: Claim) -> str:
     # Compact: this listing is the shared prefix of every pair call (read once, then cached).
+    limit = int(rule_data().value("listing_words"))
     who = claim.speaker.name if claim.speaker else claim.asserter.name
     words = claim.statement.split()
-    text = " ".join(words[:LISTING_WORDS]) + (" …" if len(words) > LISTING_WORDS else "")
+    text = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
     return f"[{claim.claim_id}] {who}: {text}"
 
 
-LISTING_WORDS = 30  # the listing is read once per event; long clauses are cut
+def event_words(claims: Sequence[Claim]) -> frozenset[str]:
+    """Words in a large share of the event's claims: they name the event, not a point."""
+    if len(claims) < 10:
+        return frozenset()  # too few claims to tell the event's words from a point's
+    df: Counter[str] = Counter(w for c in claims for w in content_words(_text(c)))
+    floor = rule_data().value("event_wide_share") * len(claims)
+    return frozenset(w for w, f in df.items() if f >= floor)
 
 
 async def align(
@@ -56,18 +66,17 @@ async def align(
     for x, y in sorted(announced):
         if (x, y) not in listed and (y, x) not in listed:
             ranked.append((by_id[x], by_id[y], overlap(_text(by_id[x]), _text(by_id[y]))))
-    decided: list[tuple[Claim, Claim, float, Relation, str]] = []
-    ask: list[tuple[Claim, Claim, float]] = []
+    common = event_words(comparable)
+    decided: list[Judged] = []
+    undecided: list[tuple[Claim, Claim, float]] = []
     for a, b, score in ranked:
-        rule = _rule(a, b, score, announced)
+        rule = decide(a, b, score, announced, common, context)
         if rule is not None:
-            decided.append((a, b, score, *rule))
-        elif score < SAME_NEEDS and contradiction_cue(a, b) is None:
-            # No answer could link them: "same" is not believed this far apart, and
-            # "contradict" is not believed without a denial or conflicting numbers.
-            decided.append((a, b, score, Relation.different, "rule: too little in common"))
+            decided.append(Judged(a, b, score, rule))
         else:
-            ask.append((a, b, score))
+            undecided.append((a, b, score))
+    ask, settled = _worth_asking(undecided, decided)
+    decided += settled
     if len(ask) > max_pairs:
         warnings.append(
             RunWarning(
@@ -77,23 +86,75 @@ async def align(
             )
         )
         ask = ask[:max_pairs]
-    outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
-    listing = fence("claims", outlets + "\n" + "\n".join(claim_line(c) for c in comparable))
-    labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
-    answers = await labeller.label([(a, b) for a, b, _ in ask], step="alignment")
-    for (a, b, score), relation in zip(ask, answers, strict=True):
-        if relation is None:
-            continue
-        decided.append((a, b, score, *_believed(a, b, score, relation)))
-    decided = _one_answer_per_denial(decided)
-    edges = [Edge(a.claim_id, b.claim_id, rel, score, note) for a, b, score, rel, note in decided]
+    if ask:
+        # Only the claims the questions name are listed: a shorter shared prefix per call.
+        asked = {c.claim_id for a, b, _ in ask for c in (a, b)}
+        outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
+        lines = "\n".join(claim_line(c) for c in comparable if c.claim_id in asked)
+        listing = fence("claims", outlets + "\n" + lines)
+        labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
+        answers = await labeller.label([(a, b) for a, b, _ in ask], step="alignment")
+        for (a, b, score), relation in zip(ask, answers, strict=True):
+            if relation is None:
+                continue
+            decision = check(a, b, score, relation, common, context)
+            decided.append(Judged(a, b, score, decision))
+    decided = one_answer_per_denial(decided)
+    edges = [
+        Edge(j.a.claim_id, j.b.claim_id, j.decision.relation, j.score, j.decision.note)
+        for j in decided
+    ]
     records = [
         PairJudgment(
-            a=a.claim_id, b=b.claim_id, relation=rel.value, score=round(score, 3), decided_by=note
+            a=j.a.claim_id,
+            b=j.b.claim_id,
+            relation=j.decision.relation.value,
+            score=round(j.score, 3),
+            decided_by=j.decision.note,
+            rule_id=j.decision.rule_id,
         )
-        for a, b, score, rel, note in decided
+        for j in decided
     ]
     return build_groups(comparable, edges), records
+
+
+def _worth_asking(
+    undecided: list[tuple[Claim, Claim, float]], decided: list[Judged]
+) -> tuple[list[tuple[Claim, Claim, float]], list[Judged]]:
+    """The undecided pairs whose answer could change the groups, and the rest decided. A pair
+    with no contradiction cue can only be linked by a "same"; when code has already joined its
+    two claims as the same point through other pairs, no answer would change anything."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for j in decided:
+        if j.decision.relation is Relation.same:
+            ra, rb = find(j.a.claim_id), find(j.b.claim_id)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    data = rule_data()
+    same_needs, per_denial = data.value("same_needs"), int(data.value("denial_asks"))
+    asked_for: Counter[str] = Counter()
+    ask, settled = [], []
+    for a, b, score in sorted(undecided, key=lambda item: -item[2]):
+        cue = contradiction_cue(a, b, score=score)
+        if cue is None and find(a.claim_id) == find(b.claim_id):
+            note = "rule: already the same point through pairs code decided"
+            settled.append(Judged(a, b, score, by_rule("align.already-agreed", note)))
+            continue
+        denials = [c.claim_id for c in (a, b) if _is_denial(c)]
+        if score < same_needs and denials and all(asked_for[d] >= per_denial for d in denials):
+            # Only a "contradict" could count here, and the denial's closer candidates come first.
+            note = "rule: not among the denial's closest undecided candidates"
+            settled.append(Judged(a, b, score, by_rule("align.denial-far-candidate", note)))
+            continue
+        asked_for.update(denials)
+        ask.append((a, b, score))
+    return ask, settled
 
 
 class _PairLabeller:
