@@ -37,8 +37,15 @@ _WORD_NUMBERS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
     "twenty": 20,
 }
+# Small counts are often written out ("two people were killed"); "one" and "a" are not
+# counted (a pronoun and an article as often as a number).
+_WORD_NUMBER = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b", re.IGNORECASE
+)
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 _SCALE["trillion"] = 1e12
 
@@ -53,6 +60,7 @@ class Quantity:
     period: str | None
     change: bool
     lower_bound: bool
+    approximate: bool = False
 
 
 class Numbers(Enum):
@@ -77,6 +85,8 @@ def _period(text: str) -> str | None:
 def quantities(text: str) -> tuple[Quantity, ...]:
     data = rule_data()
     increments, bounds = data.words("increment_words"), data.words("lower_bound_words")
+    approx = data.words("approximate_words")
+    text = _WORD_NUMBER.sub(lambda m: str(_WORD_NUMBERS[m[0].lower()]), text)
     period = _period(text)
     # The numbers inside a period ("over 10 years") say what a figure covers, not a figure.
     inside = [m.span() for m in data.regex("period").finditer(text)]
@@ -104,8 +114,10 @@ def quantities(text: str) -> tuple[Quantity, ...]:
                 value=value,
                 unit=frozenset(unit),
                 period=period,
-                change=bool(before and before[-1] in increments),
-                lower_bound=bool(before and before[-1] in bounds),
+                # "added 266,000 jobs" and "266,000 jobs were added" are both changes.
+                change=bool(set(before[-2:]) & increments or set(after[:3]) & increments),
+                lower_bound=bool(before and before[-1] in bounds and before[-2:-1] != ["less"]),
+                approximate=bool(before and before[-1] in approx),
             )
         )
     return tuple(out)
@@ -120,7 +132,9 @@ def _same_measure(a: Quantity, b: Quantity) -> bool:
 
 
 def _agree(a: Quantity, b: Quantity) -> bool:
-    if abs(a.value - b.value) <= 0.005 * max(abs(a.value), abs(b.value)):
+    # "nearly 100,000" and "96,000" agree; exact figures must match (to rounding).
+    tolerance = 0.1 if a.approximate or b.approximate else 0.005
+    if abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value)):
         return True
     # "at least 133" is met by 143; "more than 100" by 120.
     return (a.lower_bound and b.value >= a.value) or (b.lower_bound and a.value >= b.value)
@@ -159,6 +173,8 @@ def modality(text: str) -> str:
 
 
 _NAME = re.compile(r"\b[A-Z][\w'-]*")
+# Capitalised, but dates: "in November" and "on Friday" name no party.
+_CALENDAR = _MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def _fold(text: str) -> str:
@@ -173,7 +189,8 @@ def named_parties(text: str) -> frozenset[str]:
     content_words), without its first word, which is capitalised anyway."""
     first = re.match(r"\W*[\w'-]+", text)
     rest = text[first.end() :] if first else text
-    return content_words(_fold(" ".join(_NAME.findall(rest))))
+    names = (n for n in _NAME.findall(rest) if n.lower() not in _CALENDAR)
+    return content_words(_fold(" ".join(names)))
 
 
 def _unmatched(names: frozenset[str], others: frozenset[str]) -> frozenset[str]:
