@@ -60,9 +60,10 @@ def test_the_rule_data_is_consistent() -> None:
         "modal_possible",
         "modal_necessary",
         "causal_markers",
-        "increment_words",
+        "change_before",
+        "change_after",
         "lower_bound_words",
         "approximate_words",
     }
     assert set(data.lists) == used_lists
-    assert set(data.patterns) == {"conflict_cue", "points_back", "period"}
+    assert set(data.patterns) == {"conflict_cue", "points_back", "period", "rejection"}

@@ -84,12 +84,12 @@ def _period(text: str) -> str | None:
 @lru_cache(maxsize=8192)
 def quantities(text: str) -> tuple[Quantity, ...]:
     data = rule_data()
-    increments, bounds = data.words("increment_words"), data.words("lower_bound_words")
-    approx = data.words("approximate_words")
+    before_change, after_change = data.words("change_before"), data.words("change_after")
+    bounds, approx = data.words("lower_bound_words"), data.words("approximate_words")
     text = _WORD_NUMBER.sub(lambda m: str(_WORD_NUMBERS[m[0].lower()]), text)
-    period = _period(text)
     # The numbers inside a period ("over 10 years") say what a figure covers, not a figure.
-    inside = [m.span() for m in data.regex("period").finditer(text)]
+    periods = list(data.regex("period").finditer(text))
+    inside = [m.span() for m in periods]
     out = []
     for m in _NUMBER.finditer(text):
         if any(s <= m.start("num") < e for s, e in inside):
@@ -109,13 +109,17 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         unit = set(content_words(" ".join(after[:2]))) if not m["pct"] else {"%"}
         if m["cur"]:
             unit = {"money"}
+        # A period belongs to the figures near it ("a 50-year low of 3.5%" says nothing of
+        # the jobs figure earlier in the sentence).
+        near = [p for p in periods if p.start() - 40 <= m.end() and m.start() <= p.end() + 40]
         out.append(
             Quantity(
                 value=value,
                 unit=frozenset(unit),
-                period=period,
-                # "added 266,000 jobs" and "266,000 jobs were added" are both changes.
-                change=bool(set(before[-2:]) & increments or set(after[:3]) & increments),
+                period=_period(near[0][0]) if near else None,
+                # "added 266,000 jobs" and "266,000 jobs were added" are both changes; "closed
+                # down 1,861 points" is the day's move either way, so up/down mark nothing.
+                change=bool(set(before[-2:]) & before_change or set(after[:3]) & after_change),
                 lower_bound=bool(before and before[-1] in bounds and before[-2:-1] != ["less"]),
                 approximate=bool(before and before[-1] in approx),
             )
@@ -231,6 +235,7 @@ class Comparison:
     modality_differs: bool
     other_parties: bool  # each names a party the other does not
     other_reasons: bool  # both give a reason, with little in common
+    frame: float  # Jaccard of the content words, negation and figures aside
 
     @property
     def conflicting(self) -> bool:
@@ -248,7 +253,12 @@ def compare(a: str, b: str, holders: frozenset[str] = frozenset()) -> Comparison
     """`holders`: the words of both claims' holders' names, which a statement often repeats
     ("Shoigu said ...") and which are not a party the statement is about."""
     ra, rb = reason_of(a), reason_of(b)
+    neg = content_words(" ".join(rule_data().lists["negation"].words))
+    fa, fb = (
+        frozenset(w for w in content_words(x) if w not in neg and not w.isdigit()) for x in (a, b)
+    )
     return Comparison(
+        frame=len(fa & fb) / len(fa | fb) if fa | fb else 0.0,
         numbers=compare_numbers(a, b),
         opposite_polarity=negated(a) != negated(b),
         modality_differs=modality(a) != modality(b),

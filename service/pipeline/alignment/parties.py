@@ -71,4 +71,8 @@ def _narration(claim: Claim) -> bool:
 def _is_denial(claim: Claim) -> bool:
     # The claim's own statement, not its whole sentence: one sentence often carries a claim
     # and, after "but", its denial.
-    return claim.kind is ClaimKind.denial or is_denial_text(claim.statement)
+    return (
+        claim.kind is ClaimKind.denial
+        or is_denial_text(claim.statement)
+        or rule_data().regex("rejection").search(claim.statement) is not None
+    )

@@ -140,7 +140,8 @@ def decide(
     cmp = compared(a, b)
     cross = a.source_id != b.source_id
     close = score >= _threshold("same_by_rule")
-    if close and not (denial_a or denial_b) and sides_differ:
+    same_frame = cmp.frame >= _threshold("same_frame")
+    if close and same_frame and not (denial_a or denial_b) and sides_differ:
         # Numbers and negation are compared before wording decides "same" (issue 19.7).
         if cmp.opposite_polarity:
             return by_rule("align.opposite-polarity", "rule: one negates what the other asserts")
