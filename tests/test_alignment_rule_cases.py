@@ -67,3 +67,18 @@ def test_the_rule_data_is_consistent() -> None:
     }
     assert set(data.lists) == used_lists
     assert set(data.patterns) == {"conflict_cue", "points_back", "period", "rejection"}
+    # Every threshold the code reads (a missing one is a ConfigError at the first pair).
+    for name in (
+        "candidates_per_claim",
+        "min_overlap",
+        "same_by_rule",
+        "same_needs",
+        "dispute_by_rule",
+        "denial_targets",
+        "denial_asks",
+        "listing_words",
+        "index_max_postings",
+        "same_frame",
+        "event_wide_share",
+    ):
+        assert data.value(name) > 0

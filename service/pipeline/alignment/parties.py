@@ -71,8 +71,10 @@ def _narration(claim: Claim) -> bool:
 def _is_denial(claim: Claim) -> bool:
     # The claim's own statement, not its whole sentence: one sentence often carries a claim
     # and, after "but", its denial.
-    return (
-        claim.kind is ClaimKind.denial
-        or is_denial_text(claim.statement)
-        or rule_data().regex("rejection").search(claim.statement) is not None
-    )
+    return claim.kind is ClaimKind.denial or _denial_wording(claim.statement)
+
+
+@lru_cache(maxsize=65536)
+def _denial_wording(text: str) -> bool:
+    # Cached: called for every pair a claim is in.
+    return is_denial_text(text) or rule_data().regex("rejection").search(text) is not None

@@ -82,6 +82,10 @@ class RuleData(BaseModel):
         return self
 
     def value(self, name: str) -> float:
+        if name not in self.thresholds:
+            raise ConfigError(
+                f"threshold {name!r} is missing from {RULES_FILE}: add it with a reason"
+            )
         return self.thresholds[name].value
 
     def words(self, name: str) -> frozenset[str]:
