@@ -145,15 +145,20 @@ def _agree(a: Quantity, b: Quantity) -> bool:
 
 
 def compare_numbers(a: str, b: str) -> Numbers:
+    """Figures of one measure on both sides that find no agreeing partner conflict; figures
+    that do agree, or belong to other measures, do not ("$1 trillion bill" / "$1 trillion
+    bill and a $3.5 trillion package" agree on the bill)."""
     qa, qb = quantities(a), quantities(b)
     if not qa or not qb:
         return Numbers.none
     comparable = [(x, y) for x in qa for y in qb if _same_measure(x, y)]
     if not comparable:
         return Numbers.incomparable
-    if any(_agree(x, y) for x, y in comparable):
-        return Numbers.agree
-    return Numbers.conflict
+    lone_a = [x for x in qa if not any(_same_measure(x, y) and _agree(x, y) for y in qb)]
+    lone_b = [y for y in qb if not any(_same_measure(x, y) and _agree(x, y) for x in qa)]
+    if any(_same_measure(x, y) for x in lone_a for y in lone_b):
+        return Numbers.conflict
+    return Numbers.agree
 
 
 def _tokens(text: str) -> list[str]:
