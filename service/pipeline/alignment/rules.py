@@ -126,6 +126,13 @@ def decide(
     words (see shared_point); `context`: a pointing-back denial's antecedent text."""
     if (a.claim_id, b.claim_id) in announced or (b.claim_id, a.claim_id) in announced:
         return by_rule("align.announced-conflict", "rule: the article presents them as conflicting")
+    cue = rule_data().regex("conflict_cue")
+    if cue.search(a.statement) or cue.search(b.statement):
+        # "There have been conflicting reports about X" says accounts differ; it is no version.
+        return by_rule(
+            "align.announcement-not-a-version",
+            "rule: a sentence announcing conflicting accounts is not one of them",
+        )
     denial_a, denial_b = _is_denial(a), _is_denial(b)
     if a.source_id == b.source_id and denial_a != denial_b and _narration(b if denial_a else a):
         return by_rule(
@@ -158,10 +165,10 @@ def decide(
         return by_rule("align.near-identical", "rule: near-identical wording")
     if not cross and not (denial_a or denial_b) and not cmp.opposite_polarity:
         return by_rule("align.one-outlet-two-points", "rule: one outlet's two points, no denial")
-    cue = contradiction_cue(a, b, cmp, score)
-    if cue is None and score < _threshold("same_needs"):
+    why = contradiction_cue(a, b, cmp, score)
+    if why is None and score < _threshold("same_needs"):
         return by_rule("align.too-little-in-common", "rule: too little in common")
-    if cue is None and cmp.numbers is Numbers.incomparable:
+    if why is None and cmp.numbers is Numbers.incomparable:
         return by_rule("align.different-measures", "rule: figures of different measures")
     if score < _threshold("same_needs") and not shared_point(a, b, common, context):
         # Only a "contradict" could link them, and it would not be believed.

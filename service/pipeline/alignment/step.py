@@ -10,7 +10,7 @@ from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.alignment.candidates import candidate_pairs, denial_context
 from service.pipeline.alignment.groups import Edge, build_groups
-from service.pipeline.alignment.parties import _is_denial, _text
+from service.pipeline.alignment.parties import _is_denial, _party_words, _text
 from service.pipeline.alignment.ruledata import rule_data
 from service.pipeline.alignment.rules import (
     Judged,
@@ -38,12 +38,15 @@ def claim_line(claim: Claim) -> str:
 
 
 def event_words(claims: Sequence[Claim]) -> frozenset[str]:
-    """Words in a large share of the event's claims: they name the event, not a point."""
+    """The event's own words: the names of the parties that hold its claims ("conflicting
+    reports about what Shoigu meant" and a denial that Shoigu discussed talks share a party,
+    not a point), and words in a large share of its claims (they name the event)."""
+    parties = frozenset(w for c in claims for w in _party_words(c))
     if len(claims) < 10:
-        return frozenset()  # too few claims to tell the event's words from a point's
+        return parties  # too few claims to tell the event's words from a point's
     df: Counter[str] = Counter(w for c in claims for w in content_words(_text(c)))
     floor = rule_data().value("event_wide_share") * len(claims)
-    return frozenset(w for w, f in df.items() if f >= floor)
+    return parties | frozenset(w for w, f in df.items() if f >= floor)
 
 
 async def align(
