@@ -192,3 +192,16 @@ def test_a_source_that_tells_a_dispute_one_way_omits_the_other_version() -> None
     )
     assert [(v.group_id, v.side, v.holders) for v in out["S1"]] == [("G1", 2, ["Paris"])]
     assert out["S2"] == []
+
+
+def test_every_pair_judgment_records_a_declared_rule_or_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from service.pipeline.alignment.ruledata import MODEL, rule_data
+    from tests.builders import reconcile_seeds
+
+    pairs = json.loads(reconcile_seeds(tmp_path).read_text())["pairs"]
+    declared = {r.id for r in rule_data().rules} | {MODEL}
+    assert pairs and all(p["rule_id"] in declared for p in pairs)
+    # The model's answer stands only where no rule or check changed it.
+    assert all((p["rule_id"] == MODEL) == (p["decided_by"] == "model") for p in pairs)
