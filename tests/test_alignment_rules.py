@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from service.pipeline.alignment import (
-    _antecedents,
-    _believed,
-    _rule,
-    _same_side,
-    _text,
-    candidate_pairs,
-    denial_context,
-)
+from service.pipeline.alignment.candidates import _antecedents, candidate_pairs, denial_context
+from service.pipeline.alignment.parties import _same_side, _text
+from service.pipeline.alignment.rules import check, decide
 from service.pipeline.drafts import Relation
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind
 from tests.builders import claim, source
@@ -36,31 +30,33 @@ def _score(a, b) -> float:  # type: ignore[no-untyped-def]
 def test_a_denial_in_an_article_does_not_answer_that_articles_narration() -> None:
     score = _score(NARRATION, DENIAL)
     assert score >= 0.3  # close enough that the denial rule would otherwise fire
-    decided = _rule(NARRATION, DENIAL, score, set())
-    assert decided is not None and decided[0] is Relation.different
+    decided = decide(NARRATION, DENIAL, score, set())
+    assert decided is not None and decided.relation is Relation.different
 
 
 def test_the_same_denial_answers_a_party_the_article_reports() -> None:
     reported = NARRATION.model_copy(
         update={"asserter": Asserter(name="Moscow", kind=AsserterKind.institution)}
     )
-    decided = _rule(reported, DENIAL, _score(reported, DENIAL), set())
-    assert decided is not None and decided[0] is Relation.contradict
+    decided = decide(reported, DENIAL, _score(reported, DENIAL), set())
+    assert decided is not None and decided.relation is Relation.contradict
 
 
 def test_the_same_narration_in_another_outlet_can_be_denied() -> None:
     other = NARRATION.model_copy(update={"claim_id": "S2.C1", "source_id": "S2"})
-    decided = _rule(other, DENIAL, _score(other, DENIAL), set())
-    assert decided is not None and decided[0] is Relation.contradict
+    decided = decide(other, DENIAL, _score(other, DENIAL), set())
+    assert decided is not None and decided.relation is Relation.contradict
 
 
 def test_close_wording_across_outlets_is_the_same_point_but_not_within_one() -> None:
     a = claim("S1.C3", "S1", "Shoigu warned that sending troops would create problems for France")
     b = claim("S2.C3", "S2", "Shoigu warned sending French troops would create problems for France")
-    decided = _rule(a, b, 0.5, set())
-    assert decided is not None and decided[0] is Relation.same
+    decided = decide(a, b, 0.5, set())
+    assert decided is not None and decided.relation is Relation.same
     inside = b.model_copy(update={"claim_id": "S1.C4", "source_id": "S1"})
-    assert _rule(a, inside, 0.5, set()) is None  # within one article the model is asked
+    # Within one article two sentences with no denial are two points of its account.
+    within = decide(a, inside, 0.5, set())
+    assert within is not None and within.rule_id == "align.one-outlet-two-points"
 
 
 def _person(cid: str, source: str, text: str, name: str, *, via: str | None = None) -> Claim:
@@ -88,11 +84,12 @@ def test_a_party_does_not_dispute_its_own_side() -> None:
     )
     rival = claim("S2.C8", "S2", "Spain offered a tariff deal", "Moroccan trade ministry")
     assert _same_side(denial, minister) and not _same_side(denial, rival)
-    assert _rule(denial, minister, 0.5, set()) is None
-    decided = _rule(denial, rival, 0.5, set())
-    assert decided is not None and decided[0] is Relation.contradict
+    own = decide(denial, minister, 0.5, set())
+    assert own is not None and own.rule_id == "align.own-side"
+    decided = decide(denial, rival, 0.5, set())
+    assert decided is not None and decided.relation is Relation.contradict
     # The model's "contradict" between one side's own statements is not believed either.
-    assert _believed(denial, minister, 0.5, Relation.contradict)[0] is Relation.different
+    assert check(denial, minister, 0.5, Relation.contradict).relation is Relation.different
 
 
 def test_the_models_same_on_a_denial_pair_is_the_dispute_when_the_wording_is_close() -> None:
@@ -107,13 +104,16 @@ def test_the_models_same_on_a_denial_pair_is_the_dispute_when_the_wording_is_clo
         "the outlet",
         ClaimKind.denial,
     ).model_copy(update={"speaker": Asserter(name="rebel council", kind=AsserterKind.institution)})
-    assert _believed(claim_, denial, 0.4, Relation.same)[0] is Relation.contradict
-    assert _believed(claim_, denial, 0.12, Relation.same)[0] is Relation.different
-    assert _believed(claim_, denial, 0.4, Relation.different)[0] is Relation.different
-    assert _believed(claim_, denial, 0.05, Relation.contradict)[0] is Relation.different
-    assert _believed(claim_, denial, 0.15, Relation.contradict)[0] is Relation.contradict
+    assert check(claim_, denial, 0.4, Relation.same).relation is Relation.contradict
+    assert check(claim_, denial, 0.12, Relation.same).relation is Relation.different
+    assert check(claim_, denial, 0.4, Relation.different).relation is Relation.different
+    # A contradiction needs a shared point, whatever the overlap score says.
+    unrelated = claim_.model_copy(update={"statement": "Mayor Ruiz said the budget was approved"})
+    verdict = check(unrelated, denial, 0.4, Relation.contradict)
+    assert verdict.rule_id == "check.contradict-needs-shared-point"
+    assert check(claim_, denial, 0.15, Relation.contradict).relation is Relation.contradict
     own = _person("S1.C3", "S1", "Ruiz denied the fire was set by the rebels", "Ruiz")
-    assert _believed(claim_, own, 0.4, Relation.contradict)[0] is Relation.different
+    assert check(claim_, own, 0.4, Relation.contradict).relation is Relation.different
 
 
 def test_a_denial_told_as_an_act_is_matched_on_what_it_denies() -> None:
@@ -192,3 +192,16 @@ def test_a_source_that_tells_a_dispute_one_way_omits_the_other_version() -> None
     )
     assert [(v.group_id, v.side, v.holders) for v in out["S1"]] == [("G1", 2, ["Paris"])]
     assert out["S2"] == []
+
+
+def test_every_pair_judgment_records_a_declared_rule_or_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from service.pipeline.alignment.ruledata import MODEL, rule_data
+    from tests.builders import reconcile_seeds
+
+    pairs = json.loads(reconcile_seeds(tmp_path).read_text())["pairs"]
+    declared = {r.id for r in rule_data().rules} | {MODEL}
+    assert pairs and all(p["rule_id"] in declared for p in pairs)
+    # The model's answer stands only where no rule or check changed it.
+    assert all((p["rule_id"] == MODEL) == (p["decided_by"] == "model") for p in pairs)

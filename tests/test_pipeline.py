@@ -368,9 +368,18 @@ async def test_a_model_contradiction_needs_a_cue() -> None:
         ),
     ]
     groups, backend, pairs = await _align_two_sources(claims, _forcing("contradict"))
+    # Near-identical wording with different figures for one measure: code decides the dispute.
+    assert len(backend.requests) == 0
+    assert [g.status for g in groups] == [GroupStatus.disputed]
+    assert pairs[0].rule_id == "align.numbers-conflict"
+    # Less close wording: the model is asked, and its "contradict" stands on the figures.
+    claims[1] = claims[1].model_copy(
+        update={"statement": "Kyiv officials said 140 people died in the strike on the depot"}
+    )
+    groups, backend, pairs = await _align_two_sources(claims, _forcing("contradict"))
     assert len(backend.requests) == 1
-    assert [g.status for g in groups] == [GroupStatus.disputed]  # different numbers
-    assert pairs[0].decided_by == "model"
+    assert [g.status for g in groups] == [GroupStatus.disputed]
+    assert pairs[0].decided_by == "model" and pairs[0].rule_id == "model"
 
 
 async def test_same_point_with_one_side_denying_is_a_dispute() -> None:

@@ -18,10 +18,16 @@ TOPICS = [
 def article(topic: int, outlet: str, variant: int = 0, marker: str = "") -> str:
     key, lead = TOPICS[topic % len(TOPICS)]
     n = topic // len(TOPICS)
+    # The outlets tell the mayor's view differently: a pair only the model can judge, so each
+    # event makes one alignment call (the marker must reach the model to fail an event).
+    mayor = [
+        'said the response was "fast and firm"',
+        "said the response of the rescue teams was slow and badly organised",
+    ]
     return (
         f"{lead}, officials said (case {n}). "
         f"{outlet} reported that {variant + 3} people were affected in the {key} case {n}. "
-        f'The mayor said the response was "fast and firm" {marker}. '
+        f"The mayor {mayor[variant % 2]} {marker}. "
         f"Critics denied that warnings had been given in time."
     )
 
