@@ -214,7 +214,9 @@ class _Builder:
 
     def clause(self, claim: Claim) -> Clause | None:
         c = clause(claim, self.sources[claim.source_id])
-        if c is None or self.loaded(c.text, [claim]):
+        if c is None or (c.who is None and self.loaded(c.text, [claim])):
+            # Loaded wording matters in the summary's own voice (narration); a party's
+            # statement, attributed to it, keeps that party's words.
             return None
         return c
 
@@ -222,7 +224,9 @@ class _Builder:
         """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
         plain = _unquoted(text)
         texts = tuple(t for c in cited for t in (c.statement, *(e.text for e in c.evidence)))
-        return loaded_words(plain, CitedMaterial(texts=texts, articles=self.articles), pos_tags(plain))
+        return loaded_words(
+            plain, CitedMaterial(texts=texts, articles=self.articles), pos_tags(plain)
+        )
 
     def credited(self, c: Clause, members: Sequence[Claim]) -> tuple[str, list[str]]:
         """The clause with its credit: its own outlet, and each other outlet among `members`
@@ -263,7 +267,11 @@ class _Builder:
                 best = (rank, text, ids, m, c.text)
         if best is None:
             return None
-        if not prefer_outlet and best[3].asserter.kind is AsserterKind.outlet and best[3].speaker is None:
+        if (
+            not prefer_outlet
+            and best[3].asserter.kind is AsserterKind.outlet
+            and best[3].speaker is None
+        ):
             # A version of a dispute told in an outlet's own voice: say whose it is.
             outlet = self.outlet[best[3].source_id]
             return f"{outlet} reports that {_lower_first(best[4])}", best[2], best[3], best[4]
@@ -271,9 +279,7 @@ class _Builder:
 
     def accept(self, item: _Item, done: Sequence[_Item]) -> bool:
         cited = [self.claims[c] for c in item.claim_ids]
-        problems = sentence_problems(
-            item.text, cited, self.sources, earlier=[d.text for d in done]
-        )
+        problems = sentence_problems(item.text, cited, self.sources, earlier=[d.text for d in done])
         if problems:
             self.dropped.append(f"{item.text[:60]}…: {problems[0]}")
             return False
@@ -298,7 +304,7 @@ def _unquoted(text: str) -> str:
 
 
 def _dispute_item(d: Dispute, b: _Builder, rank: int) -> _Item | None:
-    """"On <point>: A's version (its outlets); B's version (its outlets)." The first two
+    """ "On <point>: A's version (its outlets); B's version (its outlets)." The first two
     versions are required; a third (another outlet's denial) is added when it words well."""
     parts: list[str] = []
     ids: list[str] = []
@@ -362,7 +368,12 @@ async def summarize(
         if stated is not None:
             candidates.append(
                 _Item(
-                    (0, 0), SummaryKind.lead, cap(stated[0]) + ".", stated[1], None, [stated[2]],
+                    (0, 0),
+                    SummaryKind.lead,
+                    cap(stated[0]) + ".",
+                    stated[1],
+                    None,
+                    [stated[2]],
                     body=stated[3],
                 )
             )
@@ -394,7 +405,10 @@ async def summarize(
                 _Item(
                     (1, n) if shared else (3, n),
                     SummaryKind.consensus if shared else SummaryKind.attributed,
-                    cap(stated[0]) + ".", stated[1], g.group_id, [stated[2]],
+                    cap(stated[0]) + ".",
+                    stated[1],
+                    g.group_id,
+                    [stated[2]],
                 )
             )
     singles = sorted(
@@ -410,8 +424,13 @@ async def summarize(
             if stated is not None:
                 candidates.append(
                     _Item(
-                        (0, 0), SummaryKind.lead, cap(stated[0]) + ".", stated[1], g.group_id,
-                        [stated[2]], body=stated[3],
+                        (0, 0),
+                        SummaryKind.lead,
+                        cap(stated[0]) + ".",
+                        stated[1],
+                        g.group_id,
+                        [stated[2]],
+                        body=stated[3],
                     )
                 )
                 singles.remove(g)
@@ -430,8 +449,12 @@ async def summarize(
             order = n if tier == 3 else turn[g.source_ids[0]] * 100 + _position(g)
             candidates.append(
                 _Item(
-                    (tier, order), SummaryKind.attributed, cap(stated[0]) + ".", stated[1],
-                    g.group_id, [stated[2]],
+                    (tier, order),
+                    SummaryKind.attributed,
+                    cap(stated[0]) + ".",
+                    stated[1],
+                    g.group_id,
+                    [stated[2]],
                 )
             )
     progress(Progress("summary", 1, 3))
@@ -507,7 +530,9 @@ def _merge_consensus(items: list[_Item], b: _Builder) -> list[_Item]:
                 f"{prev.group_id}+{it.group_id}",
                 prev.worded + it.worded,
             )
-            if not sentence_problems(merged.text, [b.claims[c] for c in merged.claim_ids], b.sources):
+            if not sentence_problems(
+                merged.text, [b.claims[c] for c in merged.claim_ids], b.sources
+            ):
                 out[-1] = merged
                 continue
         out.append(it)

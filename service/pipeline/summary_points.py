@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from service.pipeline.similarity import content_words, overlap
 from service.pipeline.summary_text import (
-    QUOTE_CHARS,
     _FRAME,
+    QUOTE_CHARS,
     ends_dangling,
     fold,
-    is_clause,
     holder,
     starts_with_pronoun,
     words,
@@ -73,9 +72,7 @@ def _close(a: str, b: str) -> bool:
 
 def party_words(name: str) -> frozenset[str]:
     caps = [w for w in words(name) if w[:1].isupper()]
-    return frozenset(
-        w for w in content_words(" ".join(caps or words(name))) if w not in _GENERIC
-    )
+    return frozenset(w for w in content_words(" ".join(caps or words(name))) if w not in _GENERIC)
 
 
 def same_party(a: str | None, b: str | None) -> bool:
@@ -221,7 +218,9 @@ def question_for(d: Dispute) -> str:
     subject = doc[subj.left_edge.i : subj.right_edge.i + 1].text
     subject = _first_lower(subject)
     if aux is not None:
-        rest = " ".join(t.text_with_ws.strip() for t in doc if t.i > subj.right_edge.i and t.i != aux.i)
+        rest = " ".join(
+            t.text_with_ws.strip() for t in doc if t.i > subj.right_edge.i and t.i != aux.i
+        )
         q = f"{aux.text.capitalize()} {subject} {rest}"
     elif root.lemma_ == "be":
         rest = doc[root.i + 1 :].text

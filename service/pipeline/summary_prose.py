@@ -34,7 +34,9 @@ _FREE = frozenset(
 
 
 class PointName(StrictModel):
-    point: str = Field(max_length=200, description="Completes 'On ...': what the versions differ on.")
+    point: str = Field(
+        max_length=200, description="Completes 'On ...': what the versions differ on."
+    )
     question: str = Field(max_length=200, description="The same as a yes/no question.")
 
 

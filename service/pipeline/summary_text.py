@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from service.schemas import AsserterKind, Claim, Source
 from service.text.speech import nlp, pos_tags
 
-QUOTE_CHARS = "\"“”«»„"
+QUOTE_CHARS = '"“”«»„'
 # Sentence or clause openings that need a referent earlier in the text than we can show.
 PRONOUNS = frozenset(
     "it its he his him she her they their them this these those such that there".split()
@@ -83,7 +83,7 @@ def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
     if len(text.split()) > max_words:
         for m in _CUT.finditer(text):
             head = text[: m.start()]
-            if 6 <= len(head.split()) and not ends_dangling(head):
+            if len(head.split()) >= 6 and not ends_dangling(head):
                 text = head
                 break
     return _tidy_quotes(text.replace(" …", "").rstrip(".;:, "))
@@ -146,7 +146,9 @@ _INNER_FRAME = re.compile(
     r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks|demands?|demanded|"
     r"stated|insisted|announced|reads)\b"
 )
-_PRONOUN_FRAME = re.compile(r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I)
+_PRONOUN_FRAME = re.compile(
+    r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I
+)
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?)*\s*[—–-]+\s*")
 _OPENER = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|So|Also),?\s+", re.I)
 

@@ -65,8 +65,10 @@ async def summary_integrity(ctx: ScoreContext) -> list[Score]:
         ratio_score(
             "summary_integrity",
             checks,
-            lambda ok, n: f"{ok}/{n} summary sentences (and headline) keep every integrity rule"
-            + (f"; broken: {dict(found)}" if found else ""),
+            lambda ok, n: (
+                f"{ok}/{n} summary sentences (and headline) keep every integrity rule"
+                + (f"; broken: {dict(found)}" if found else "")
+            ),
             skip="the summary is empty",
             judged=False,
             parts={k: float(v) for k, v in found.items()},
@@ -121,8 +123,8 @@ async def summary_shape(ctx: ScoreContext) -> list[Score]:
     if ctx.reconciliation is not None:
         budget = word_budget(ctx.rec.sources)
     else:
-        from service.pipeline.sources import prepare_sources  # the same sources as a run
         from service.config import Settings
+        from service.pipeline.sources import prepare_sources  # the same sources as a run
 
         sources, _ = prepare_sources(ctx.case.articles, Settings())
         budget = word_budget(sources)
@@ -156,15 +158,17 @@ async def dispute_points(ctx: ScoreContext) -> list[Score]:
         return [skipped("dispute_points", "the labels have no disputes", judged=True)]
     matches = await ctx.fact_matches()
     sentences = [
-        s
-        for s in ctx.rec.summary.sentences
-        if s.kind in {SummaryKind.disputed, SummaryKind.lead}
+        s for s in ctx.rec.summary.sentences if s.kind in {SummaryKind.disputed, SummaryKind.lead}
     ]
     checks = []
     for a, b in pairs:
         ca, cb = matches.claims_of(a), matches.claims_of(b)
         hit = next(
-            (n for n, s in enumerate(sentences, 1) if ca & set(s.claim_ids) and cb & set(s.claim_ids)),
+            (
+                n
+                for n, s in enumerate(sentences, 1)
+                if ca & set(s.claim_ids) and cb & set(s.claim_ids)
+            ),
             None,
         )
         checks.append(
