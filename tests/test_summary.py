@@ -273,3 +273,34 @@ async def test_agreement_is_credited_to_each_outlet_that_carries_it_and_a_disput
         assert not sentence_problems(
             s.text, [by_id[c] for c in s.claim_ids], {"S1": nyt, "S2": fox}
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "unique", "labels"),
+    [
+        # HuffPost's (BASIL) and Breitbart's (PolNeAR) labels for a named person.
+        (
+            "Bombastic conservative talk show host Glenn Beck closed a three-day conference",
+            {"Bombastic"},
+            ["Bombastic"],
+        ),
+        (
+            "For the first time, a poll shows upstart Sen. Bernie Sanders leading nationally",
+            {"upstart", "nationally"},
+            ["upstart"],
+        ),
+        # An adjective one outlet uses about a reaction, not a label for the person.
+        (
+            "Conservatives offered swift, negative reactions to Michael Steele on Friday",
+            {"swift", "negative"},
+            [],
+        ),
+    ],
+)
+def test_an_outlets_label_for_a_named_party_is_an_epithet(
+    text: str, unique: set[str], labels: list[str]
+) -> None:
+    from service.pipeline.summary_text import epithets
+    from service.text.speech import pos_tags
+
+    assert epithets(pos_tags(text), unique) == labels

@@ -35,7 +35,17 @@ from service.pipeline.summary_checks import (
     supported_by,
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
-from service.pipeline.summary_text import Clause, cap, clause, core, credit, denial_of, words
+from service.pipeline.summary_text import (
+    Clause,
+    cap,
+    clause,
+    core,
+    credit,
+    denial_of,
+    epithets,
+    lowered,
+    words,
+)
 from service.schemas import (
     AsserterKind,
     Claim,
@@ -214,11 +224,17 @@ class _Builder:
 
     def clause(self, claim: Claim) -> Clause | None:
         c = clause(claim, self.sources[claim.source_id])
-        if c is None or (c.who is None and self.loaded(c.text, [claim])):
-            # Loaded wording matters in the summary's own voice (narration); a party's
-            # statement, attributed to it, keeps that party's words.
+        if c is None or (c.who is None and self.epithets(c.text, claim)):
+            # In the summary's own voice (one outlet's narration, credited to it) an outlet's
+            # label for a person ("bombastic … Glenn Beck") is framing; a party's statement,
+            # attributed to it, keeps that party's words.
             return None
         return c
+
+    def epithets(self, text: str, claim: Claim) -> list[str]:
+        """Adjectives only one outlet uses that label a named party (`epithets`)."""
+        unique = set(self.loaded(text, [claim]))
+        return epithets(pos_tags(_unquoted(text)), unique)
 
     def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
         """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
@@ -236,13 +252,16 @@ class _Builder:
             by_source.setdefault(m.source_id, []).append(m)
         ids = [c.claim.claim_id]
         names = [self.outlet[c.claim.source_id]]
+        if by_source.keys() - {c.claim.source_id} and self.loaded(c.text, members):
+            # Credited to several outlets, the words must be no one outlet's wording.
+            by_source = {}
         for sid, ms in by_source.items():
             if sid == c.claim.source_id:
                 continue
             if key_terms(c.text) and supported_by(c.text, ms):
                 names.append(self.outlet[sid])
                 ids.append(ms[0].claim_id)
-        return f"{c.text} {credit(names)}", ids
+        return f"{c.text.rstrip(',;: ')} {credit(names)}", ids
 
     def point(
         self, members: Sequence[Claim], *, prefer_outlet: bool
@@ -274,7 +293,8 @@ class _Builder:
         ):
             # A version of a dispute told in an outlet's own voice: say whose it is.
             outlet = self.outlet[best[3].source_id]
-            return f"{outlet} reports that {_lower_first(best[4])}", best[2], best[3], best[4]
+            body = lowered(best[4], self.sources[best[3].source_id]).rstrip(",;: ")
+            return f"{outlet} reports that {body}", best[2], best[3], best[4]
         return best[1], best[2], best[3], best[4]
 
     def accept(self, item: _Item, done: Sequence[_Item]) -> bool:
@@ -290,13 +310,6 @@ def _lower_det(text: str) -> str:
     """A clause placed mid-sentence: "A source ..." -> "a source ..."."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first in {"A", "An", "The"} else text
-
-
-def _lower_first(text: str) -> str:
-    # Only a determiner or the like: "Iraqi lawmakers" keeps its capital even when the
-    # tagger calls "Iraqi" an adjective.
-    tags = pos_tags(text[:80])
-    return text[:1].lower() + text[1:] if tags and tags[0][1] in {"DET", "ADV"} else text
 
 
 def _unquoted(text: str) -> str:

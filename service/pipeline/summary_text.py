@@ -149,7 +149,11 @@ _INNER_FRAME = re.compile(
 _PRONOUN_FRAME = re.compile(
     r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I
 )
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?)*\s*[—–-]+\s*")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?(?:\s\d+)?)*\s*(?:\([A-Za-z]+\))?\s*[—–-]+\s*"
+)
+# A function word right before a comma: words were cut out of the middle ("... after, a").
+_GAP = re.compile(r"\b(?:after|before|the|a|an|of|to|by|for|with|that|and|or)\s*,", re.I)
 _OPENER = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|So|Also),?\s+", re.I)
 
 
@@ -172,10 +176,14 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         content = trim(framed.group("what"))
         if direct_quote(claim, content, source):
             text = f'{framed.group("who")} said: "{content.strip(QUOTE_CHARS)}"'
-        elif starts_with_pronoun(content) or not is_clause(content):
+        elif (
+            starts_with_pronoun(content)
+            or not is_clause(content)
+            or _INNER_FRAME.search(_unquoted(content))
+        ):
             return None
         else:
-            text = f"{framed.group('who')} said that {_lowered(content)}"
+            text = f"{framed.group('who')} said that {lowered(content, source)}"
     elif who is None or _starts_with_holder(statement, who):
         # The outlet's narration, or a sentence that already names its speaker.
         if statement[:1] in QUOTE_CHARS + "'‘" and who is None:
@@ -198,14 +206,17 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         elif claim.cue and not is_clause(content):
             text = f"{who} {claim.cue} {content}"  # "Russian sources pointed to a proposal"
         else:
-            text = f"{who} said that {_lowered(content)}"
+            text = f"{who} said that {lowered(content, source)}"
     via = channel(claim)
     if via and not _starts_with_holder(text, via) and fold(via) not in fold(text):
         text = f"{text}, according to {via}"
     text = _tidy_quotes(text).strip("'‘’ ")
     if "?" in _unquoted(text) or re.search(r"\b(?:you|your|we|our|I)\b", _unquoted(text)):
         return None  # a question or a writer addressing the reader is not a report
+    text = text.rstrip(",;: ")
     if ends_dangling(text) or starts_with_pronoun(text) or len(words(text)) < 4:
+        return None
+    if _GAP.search(_unquoted(text)):
         return None
     return Clause(text=cap(text), claim=claim, who=who)
 
@@ -224,8 +235,16 @@ def _foreign_pronoun(content: str, claim: Claim) -> bool:
     return first not in {"it", "its", "they", "their"}
 
 
-def _lowered(content: str) -> str:
-    return content[:1].lower() + content[1:] if _plain_start(content) else content
+def lowered(content: str, source: Source) -> str:
+    """The content after "said that": its first word lower-cased unless it is a name (a
+    word the article never writes in lower case)."""
+    first = words(content)[:1]
+    if not first:
+        return content
+    low = first[0].lower()
+    if _plain_start(content) or re.search(rf"(?<![.!?]\s)\b{re.escape(low)}\b", source.text):
+        return content[:1].lower() + content[1:]
+    return content
 
 
 def is_clause(text: str) -> bool:
@@ -234,6 +253,26 @@ def is_clause(text: str) -> bool:
     return any(
         t.dep_ in {"nsubj", "nsubjpass", "expl"} and t.head.pos_ in {"VERB", "AUX"} for t in doc
     )
+
+
+EPITHET_REACH = 5  # tokens from an adjective to the name it labels
+
+
+def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
+    """Of `unique` (adjectives and adverbs only one outlet uses), those that label a named
+    party: followed, within the same noun phrase, by a proper name ("bombastic conservative
+    talk show host Glenn Beck", "establishment-backed Sen. Arlen Specter")."""
+    found = []
+    for i, (word, pos) in enumerate(tags):
+        if word not in unique or pos not in {"ADJ", "ADV"}:
+            continue
+        for w, p in tags[i + 1 : i + 1 + EPITHET_REACH]:
+            if p == "PROPN":
+                found.append(word)
+                break
+            if p not in {"ADJ", "NOUN", "PUNCT", "ADV"} or w in {",", ";"}:
+                break
+    return found
 
 
 _SIDE_DEPS = frozenset({"appos", "relcl", "advcl", "parataxis", "acl", "npadvmod", "punct", "cc"})
@@ -248,10 +287,17 @@ def core(text: str) -> str | None:
         return None
     drop: set[int] = set()
     for t in doc:
+        if t.dep_ == "punct" and t.text not in {",", "–", "—", "(", ")", ";"}:
+            continue  # a hyphen inside "son-in-law" stays
         if t.dep_ in _SIDE_DEPS - {"cc"} or (t.head == root and t.dep_ in {"conj", "cc"}):
             drop |= {x.i for x in t.subtree}
     kept = [t for t in doc if t.i not in drop]
-    out = "".join(t.text_with_ws for t in kept).strip().rstrip(",;:– -")
+    # Keep the article's spacing, and a space where dropped words stood ("Hicks, one of …, is").
+    out = "".join(
+        t.text + (" " if t.whitespace_ or (n + 1 < len(kept) and kept[n + 1].i != t.i + 1) else "")
+        for n, t in enumerate(kept)
+    )
+    out = out.strip().rstrip(",;:– -")
     out = re.sub(r"\s+([,.;:])", r"\1", " ".join(out.split()))
     if not is_clause(out) or ends_dangling(out) or any(ch in out for ch in QUOTE_CHARS):
         return None
@@ -276,4 +322,4 @@ def _plain_start(content: str) -> bool:
     """The content's first word is an ordinary word, lower-cased after 'said that' (a proper
     name keeps its capital)."""
     tags = pos_tags(content[:80])
-    return bool(tags) and tags[0][1] in {"DET", "PRON", "ADV", "SCONJ", "ADP"}
+    return bool(tags) and tags[0][1] in {"DET", "PRON", "SCONJ", "ADP"}
