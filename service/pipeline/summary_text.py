@@ -32,10 +32,14 @@ DANGLING = frozenset(
 # Cut points: a clause stops before these when it runs long ("..., with Shoigu proposing").
 _CUT = re.compile(
     r",\s+(?=(?:with|while|which|who|whose|where|adding|saying|calling|after|as|amid|"
-    r"although|though|but|a claim|an idea|marking|marks|according)\b)",
+    r"although|though|but|a claim|an idea|marking|marks|according)\b)|\s[–—]\s",
     re.IGNORECASE,
 )
-CLAUSE_MAX_WORDS = 32  # a clause longer than this is cut at its first cut point
+# A trailing time or place phrase a long clause can lose ("… during a rare telephone call on
+# Wednesday"): the head stays a whole clause.
+_TAIL = re.compile(r"\s(?=(?:during|at|in|on|after|before|amid|since)\s[^,;]*$)")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9])\.\s+(?=[A-Z])")
+CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
 _FRAME = re.compile(r"^(?P<who>[^:\"“]{2,60}?)\s+(?P<verb>[a-z]+(?:\s+[a-z]+)?):\s+(?P<what>.+)$")
 
 
@@ -80,13 +84,26 @@ def _tidy_quotes(text: str) -> str:
 def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
     """The clause up to its first cut point when it is long; never a fragment ending."""
     text = " ".join(text.split()).strip().rstrip(".;:, ")
+    first = _SENTENCE_END.split(text, maxsplit=1)
+    if len(first) > 1 and len(text.split()) > 15 and len(first[0].split()) >= 4:
+        text = first[0]  # a quotation of several sentences: its first carries the point
     if len(text.split()) > max_words:
         for m in _CUT.finditer(text):
             head = text[: m.start()]
             if len(head.split()) >= 6 and not ends_dangling(head):
                 text = head
                 break
+    while len(text.split()) > max_words:
+        tails = [m.start() for m in _TAIL.finditer(text)]
+        head = text[: tails[-1]] if tails else ""
+        if len(head.split()) < 10 or ends_dangling(head) or not _balanced(head):
+            break
+        text = head
     return _tidy_quotes(text.replace(" …", "").rstrip(".;:, "))
+
+
+def _balanced(text: str) -> bool:
+    return sum(ch in QUOTE_CHARS for ch in text) % 2 == 0 and text.count("(") == text.count(")")
 
 
 def ends_dangling(text: str) -> bool:
