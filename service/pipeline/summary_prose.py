@@ -17,7 +17,7 @@ from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.similarity import content_words
 from service.pipeline.summary_points import Dispute
-from service.pipeline.summary_text import QUOTE_CHARS, ends_dangling, fold, words
+from service.pipeline.summary_text import QUOTE_CHARS, ends_dangling, fold, is_clause, words
 from service.prompts import fence, load_prompt
 from service.schemas import Claim, RunWarning, Source, StrictModel
 from service.text.editorial import editorial_marker
@@ -120,6 +120,8 @@ async def name_points(
         point = named.point.strip().rstrip(".:")
         point = point[3:] if point.lower().startswith("on ") else point
         why = verify_prose(point, cited, max_words=POINT_MAX_WORDS)
+        if why is None and not point.lower().startswith("whether ") and is_clause(point):
+            why = "a clause, not a point's name (use 'whether …' or a noun phrase)"
         if why is None:
             d.point_name = f"On {point[:1].lower()}{point[1:]}"
         else:

@@ -37,7 +37,11 @@ _CUT = re.compile(
 )
 # A trailing time or place phrase a long clause can lose ("… during a rare telephone call on
 # Wednesday"): the head stays a whole clause.
-_TAIL = re.compile(r"\s(?=(?:during|at|in|on|after|before|amid|since)\s[^,;]*$)")
+_TAIL = re.compile(
+    r"\s(?=(?:(?:during|amid)\s|(?:on|last|this|next)\s(?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
+)
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9])\.\s+(?=[A-Z])")
 CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
 _FRAME = re.compile(r"^(?P<who>[^:\"“]{2,60}?)\s+(?P<verb>[a-z]+(?:\s+[a-z]+)?):\s+(?P<what>.+)$")
@@ -265,10 +269,15 @@ def lowered(content: str, source: Source) -> str:
 
 
 def is_clause(text: str) -> bool:
-    """The words hold a finite verb with its subject (not a bare noun phrase)."""
+    """The words are a clause: the main verb has its subject (not a bare noun phrase, not a
+    sentence cut off before its subject: "Titled '…' and released Friday, relies on …")."""
     doc = nlp()(text[:300])
-    return any(
-        t.dep_ in {"nsubj", "nsubjpass", "expl"} and t.head.pos_ in {"VERB", "AUX"} for t in doc
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in {"VERB", "AUX"}:
+        return False
+    subjects = {"nsubj", "nsubjpass", "expl", "csubj"}
+    return any(t.dep_ in subjects for t in root.children) or any(
+        t.dep_ in subjects for c in root.children if c.dep_ == "conj" for t in c.children
     )
 
 
