@@ -29,6 +29,8 @@ from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import content_words, overlap
 from service.pipeline.summary_checks import (
+    quoted_strings,
+    verbatim_in,
     headline_problems,
     key_terms,
     sentence_problems,
@@ -224,16 +226,17 @@ class _Builder:
 
     def clause(self, claim: Claim) -> Clause | None:
         c = clause(claim, self.sources[claim.source_id])
-        if c is None or (c.who is None and self.epithets(c.text, claim)):
-            # In the summary's own voice (one outlet's narration, credited to it) an outlet's
-            # label for a person ("bombastic … Glenn Beck") is framing; a party's statement,
-            # attributed to it, keeps that party's words.
+        if c is None or self.epithets(c.text, claim):
+            # Outside quotation marks an outlet's label for a person ("bombastic … Glenn
+            # Beck") is framing, whoever the clause is about; quoted words stay the speaker's.
             return None
         return c
 
     def epithets(self, text: str, claim: Claim) -> list[str]:
         """Adjectives only one outlet uses that label a named party (`epithets`)."""
-        unique = set(self.loaded(text, [claim]))
+        # Lower-cased first: the loaded-word screen reads a capital as a proper adjective
+        # ("Turkish"), which a sentence's first word need not be ("Bombastic host …").
+        unique = set(self.loaded(text[:1].lower() + text[1:], [claim]))
         return epithets(pos_tags(_unquoted(text)), unique)
 
     def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
@@ -255,9 +258,12 @@ class _Builder:
         if by_source.keys() - {c.claim.source_id} and self.loaded(c.text, members):
             # Credited to several outlets, the words must be no one outlet's wording.
             by_source = {}
+        quoted = quoted_strings(c.text)
         for sid, ms in by_source.items():
             if sid == c.claim.source_id:
                 continue
+            if quoted and not all(verbatim_in(q, [self.sources[sid].text]) for q in quoted):
+                continue  # quoted words are credited only to an outlet that has them
             if key_terms(c.text) and supported_by(c.text, ms):
                 names.append(self.outlet[sid])
                 ids.append(ms[0].claim_id)
@@ -422,32 +428,13 @@ async def summarize(
                     stated[1],
                     g.group_id,
                     [stated[2]],
+                    body=stated[3],
                 )
             )
     singles = sorted(
         (g for g in chosen if g.status is GroupStatus.single_source),
         key=lambda g: (-closeness.get(g.group_id, 0.0), _position(g)),
     )
-    if not any(c.kind is SummaryKind.lead for c in candidates):
-        # No event the outlets word alike: the lead is the opening report closest to what
-        # the others report, credited to its outlet alone.
-        openers = [g for g in singles if by_id[g.claim_ids[0]].sentence_ids[0] <= LEAD_SENTENCES]
-        for g in openers:
-            stated = b.point([by_id[c] for c in g.claim_ids], prefer_outlet=True)
-            if stated is not None:
-                candidates.append(
-                    _Item(
-                        (0, 0),
-                        SummaryKind.lead,
-                        cap(stated[0]) + ".",
-                        stated[1],
-                        g.group_id,
-                        [stated[2]],
-                        body=stated[3],
-                    )
-                )
-                singles.remove(g)
-                break
     turn: Counter[str] = Counter()
     for n, g in enumerate(singles):
         score = closeness.get(g.group_id, 0.0)
@@ -468,8 +455,11 @@ async def summarize(
                     stated[1],
                     g.group_id,
                     [stated[2]],
+                    body=stated[3],
                 )
             )
+    if not any(c.kind is SummaryKind.lead for c in candidates):
+        _promote_lead(candidates, closeness, b)
     progress(Progress("summary", 1, 3))
 
     kept: list[_Item] = []
@@ -491,6 +481,9 @@ async def summarize(
     for line in b.dropped:
         warnings.append(RunWarning(step="summary", message=f"sentence left out: {line}"))
     headline = _headline(model_headline, kept, sources)
+    lead_item = next((it for it in kept if it.kind is SummaryKind.lead), None)
+    if headline and lead_item and b.loaded(headline[:1].lower() + headline[1:], lead_item.worded):
+        headline = None  # one outlet's adjective ("a sweeping denunciation") names no event
     _fill_questions(groups, shown, by_id, b.outlet)
     out = [
         SummarySentence(
@@ -506,6 +499,38 @@ async def summarize(
     progress(Progress("summary", 3, 3))
     note = None if out else "No claims could be aligned or summarised."
     return Summary(sentences=out, note=note, headline=headline)
+
+
+def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Builder) -> None:
+    """With no event the outlets word alike, the lead is an opening report (one of its
+    article's first sentences) in an outlet's own voice, the one closest to what the others
+    report; it stays credited to its outlet alone."""
+    openers = [
+        it
+        for it in candidates
+        if it.kind in {SummaryKind.consensus, SummaryKind.attributed}
+        and it.worded
+        and it.worded[0].sentence_ids[0] <= LEAD_SENTENCES
+        and it.body
+    ]
+    if not openers:
+        return
+    best = min(
+        openers,
+        key=lambda it: (
+            # The lead is the summary's own voice: an opener free of one outlet's adjectives
+            # ("a sweeping denunciation") first.
+            bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)),
+            it.worded[0].asserter.kind is not AsserterKind.outlet,
+            -round(closeness.get(it.group_id or "", 0.0), 2),
+            it.worded[0].sentence_ids[0],
+        ),
+    )
+    best.kind, best.order = SummaryKind.lead, (0, 0)
+    claim = best.worded[0]
+    if claim.asserter.kind is AsserterKind.outlet and claim.speaker is None:
+        # The lead states the report; its outlet is its credit ("…  (Outlet A).").
+        best.text = f"{cap(best.body)} ({b.outlet[claim.source_id]})."
 
 
 def _by_importance(items: list[_Item]) -> list[_Item]:

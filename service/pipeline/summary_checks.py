@@ -213,6 +213,14 @@ def sentence_problems(
     for cl in _clauses(text):
         body, named = split_credit(cl, known)
         for name in named:
+            theirs = [sources[c.source_id].text for c in outlets.get(name, [])[:1]]
+            foreign = [q for q in quoted_strings(body) if theirs and not verbatim_in(q, theirs)]
+            if foreign:
+                problems.append(
+                    Problem(
+                        "credit_unsupported", f'{name} does not have the words "{foreign[0][:40]}"'
+                    )
+                )
             if name in outlets and not supported_by(body, outlets[name]):
                 missing = sorted(
                     key_terms(body)

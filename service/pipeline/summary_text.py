@@ -289,8 +289,9 @@ def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
     party: followed, within the same noun phrase, by a proper name ("bombastic conservative
     talk show host Glenn Beck", "establishment-backed Sen. Arlen Specter")."""
     found = []
+    lowered_unique = {u.lower() for u in unique}
     for i, (word, pos) in enumerate(tags):
-        if word not in unique or pos not in {"ADJ", "ADV"}:
+        if word.lower() not in lowered_unique or pos not in {"ADJ", "ADV"}:
             continue
         for w, p in tags[i + 1 : i + 1 + EPITHET_REACH]:
             if p == "PROPN":
