@@ -29,12 +29,12 @@ from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import content_words, overlap
 from service.pipeline.summary_checks import (
-    quoted_strings,
-    verbatim_in,
     headline_problems,
     key_terms,
+    quoted_strings,
     sentence_problems,
     supported_by,
+    verbatim_in,
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
 from service.pipeline.summary_text import (
