@@ -304,3 +304,72 @@ def test_an_outlets_label_for_a_named_party_is_an_epithet(
     from service.text.speech import pos_tags
 
     assert epithets(pos_tags(text), unique) == labels
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holder", "content", "expected"),
+    [
+        # NeuS (Outlet A) and PolNeAR: the possessive holder points to the name that follows.
+        (
+            "President Trump is no longer contagious, according to his doctor.",
+            "his doctor",
+            "President Trump is no longer contagious",
+            "According to his doctor, President Trump is no longer contagious",
+        ),
+        (
+            "He sat on the court with Supreme Court Justice Stephen Breyer, according to his "
+            "biography.",
+            "his biography",
+            "the judge sat on the court with Supreme Court Justice Stephen Breyer",
+            "According to his biography, the judge sat on the court with Supreme Court "
+            "Justice Stephen Breyer",
+        ),
+        # PolNeAR: no name in the words, so "his campaign" points nowhere: left out.
+        (
+            "He now had a rally scheduled for that night - and the permit, his campaign said.",
+            "his campaign",
+            "a rally was scheduled for that night",
+            None,
+        ),
+    ],
+)
+def test_a_possessive_holder_needs_the_name_it_points_to(
+    sentence: str, holder: str, content: str, expected: str | None
+) -> None:
+    src = source("S1", "Outlet A", sentence)
+    c = _on(src, 1, content, holder, ClaimKind.attributed_claim)
+    got = clause(c, src)
+    assert (got.text if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        # NeuS: a sentence cut off before its subject is not a clause.
+        (
+            "Titled “The NRA And Russia: How a Tax-Exempt Organization Became a Foreign Asset” "
+            "and released Friday after an 18-month investigation, relies on documents obtained "
+            "by the committee.",
+            False,
+        ),
+        # NeuS: unspaced dashes around an aside still leave a whole clause.
+        (
+            "The president—who didn’t wear a mask—emerged from the White House on Saturday "
+            "pumping his fists.",
+            True,
+        ),
+        # NeuS: "Saturday" is a day, not a person an adjective could label.
+        (
+            "President Trump spoke to hundreds of pro-police activists Saturday on the lawn.",
+            True,
+        ),
+    ],
+)
+def test_only_whole_clauses_without_labels_are_kept(sentence: str, kept: bool) -> None:
+    from service.pipeline.summary import _Builder
+
+    src = source("S1", "Outlet C", sentence, "Another outlet wrote something else entirely.")
+    other = source("S2", "Outlet B", "Officials spoke to reporters at the White House.")
+    c = _on(src, 1, sentence.rstrip("."))
+    b = _Builder([src, other], {c.claim_id: c})
+    assert (b.clause(c) is not None) is kept

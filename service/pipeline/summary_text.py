@@ -175,6 +175,7 @@ _DATELINE = re.compile(
 )
 # A function word right before a comma: words were cut out of the middle ("... after, a").
 _GAP = re.compile(r"\b(?:after|before|the|a|an|of|to|by|for|with|that|and|or)\s*,", re.I)
+_NAME_IN = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")  # a name of two words or more
 _OPENER = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|So|Also),?\s+", re.I)
 
 
@@ -222,12 +223,25 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             return None
         if _INNER_FRAME.search(_unquoted(content)) or _foreign_pronoun(content, claim):
             return None  # a frame of its own whose speaker we cannot name, or "he …"
+        if words(who)[0].lower() in {"his", "her", "their", "its"}:
+            # "his doctor": the name it points to must follow at once ("According to his
+            # doctor, President Trump is …"); with no name in the words it points nowhere.
+            if not _NAME_IN.search(content):
+                return None
+            text = f"According to {who}, {content}"
+            return _finish(text, claim, who, source)
         if direct_quote(claim, content, source):
             text = f'{who} said: "{content.strip(QUOTE_CHARS)}"'
         elif claim.cue and not is_clause(content):
             text = f"{who} {claim.cue} {content}"  # "Russian sources pointed to a proposal"
         else:
             text = f"{who} said that {lowered(content, source)}"
+    return _finish(text, claim, who, source)
+
+
+def _finish(text: str, claim: Claim, who: str | None, source: Source) -> Clause | None:
+    """The clause's channel ("…, according to X"), tidy quotation marks, and the checks every
+    clause passes."""
     via = channel(claim)
     if via and not _starts_with_holder(text, via) and fold(via) not in fold(text):
         text = f"{text}, according to {via}"
@@ -270,18 +284,26 @@ def lowered(content: str, source: Source) -> str:
 
 def is_clause(text: str) -> bool:
     """The words are a clause: the main verb has its subject (not a bare noun phrase, not a
-    sentence cut off before its subject: "Titled '…' and released Friday, relies on …")."""
+    sentence cut off before its subject: "Titled '…' and released Friday, relies on …").
+    When the parse misses the main verb (unspaced dashes confuse it), a subject with its verb
+    anywhere will do, unless the words open on a participle."""
     doc = nlp()(text[:300])
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in {"VERB", "AUX"}:
-        return False
     subjects = {"nsubj", "nsubjpass", "expl", "csubj"}
-    return any(t.dep_ in subjects for t in root.children) or any(
-        t.dep_ in subjects for c in root.children if c.dep_ == "conj" for t in c.children
-    )
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.pos_ in {"VERB", "AUX"}:
+        return any(t.dep_ in subjects for t in root.children) or any(
+            t.dep_ in subjects for c in root.children if c.dep_ == "conj" for t in c.children
+        )
+    if len(doc) and doc[0].tag_ in {"VBN", "VBG"}:
+        return False
+    return any(t.dep_ in subjects and t.head.pos_ in {"VERB", "AUX"} for t in doc)
 
 
 EPITHET_REACH = 5  # tokens from an adjective to the name it labels
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december""".split()
+)
 
 
 def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
@@ -294,7 +316,7 @@ def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
         if word.lower() not in lowered_unique or pos not in {"ADJ", "ADV"}:
             continue
         for w, p in tags[i + 1 : i + 1 + EPITHET_REACH]:
-            if p == "PROPN":
+            if p == "PROPN" and w.lower() not in _CALENDAR:
                 found.append(word)
                 break
             if p not in {"ADJ", "NOUN", "PUNCT", "ADV"} or w in {",", ";"}:
