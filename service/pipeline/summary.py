@@ -19,7 +19,6 @@ this step. With `summary_mode="model"` the model names the event and the differe
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -27,7 +26,6 @@ from dataclasses import dataclass
 
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback
-from service.pipeline.similarity import content_words, overlap
 from service.pipeline.summary_checks import (
     headline_problems,
     key_terms,
@@ -37,6 +35,13 @@ from service.pipeline.summary_checks import (
     verbatim_in,
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
+from service.pipeline.summary_select import (
+    group_position,
+    lead_points,
+    relevance,
+    select_groups,
+    summary_points,
+)
 from service.pipeline.summary_text import (
     Clause,
     cap,
@@ -64,7 +69,6 @@ from service.text.screen import CitedMaterial, loaded_words
 from service.text.speech import pos_tags
 
 ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile across sources."
-EVENT_OVERLAP = 0.3  # the least word overlap for an agreed point to lead as "the event"
 # The word budget: about 120 words for three short articles (NeuS openings, ~600 words in
 # all), about 250 for three long ones (BASIL, ~2,500 words).
 BUDGET_BASE, BUDGET_PER_WORD, BUDGET_MIN, BUDGET_MAX = 90, 0.065, 100, 300
@@ -82,119 +86,6 @@ def word_budget(sources: Sequence[Source]) -> int:
     return max(BUDGET_MIN, min(BUDGET_MAX, round(BUDGET_BASE + BUDGET_PER_WORD * total)))
 
 
-def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> list[ClaimGroup]:
-    """The groups worth a sentence: all but background that only one source adds."""
-    return [
-        g
-        for g in groups
-        if g.status is not GroupStatus.single_source
-        or claims[g.claim_ids[0]].kind is not ClaimKind.background
-    ]
-
-
-def relevance(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, float]:
-    """For each single-source point, how much of its wording (weighted by rarity in the event)
-    the other outlets also use: a point another outlet left out but wrote around is the story;
-    an aside (another event, an earlier year) is not. Linear in the claims' words."""
-    bags = {c.claim_id: content_words(c.statement) for c in claims.values()}
-    df: Counter[str] = Counter(w for ws in bags.values() for w in ws)
-    n = max(1, len(bags))
-    idf = {w: math.log(1 + n / f) for w, f in df.items()}
-    vocab: dict[str, set[str]] = {}
-    for c in claims.values():
-        for w in bags[c.claim_id]:
-            vocab.setdefault(w, set()).add(c.source_id)
-    out: dict[str, float] = {}
-    for g in points:
-        if g.status is not GroupStatus.single_source:
-            continue
-        best = 0.0
-        for cid in g.claim_ids:
-            ws, sid = bags[cid], claims[cid].source_id
-            total = math.fsum(idf[w] for w in ws)
-            shared = math.fsum(idf[w] for w in ws if vocab[w] - {sid})
-            best = max(best, shared / total if total else 0.0)
-        out[g.group_id] = best
-    return out
-
-
-def select_groups(
-    points: Sequence[ClaimGroup], limit: int, closeness: dict[str, float] | None = None
-) -> list[ClaimGroup]:
-    """At most `limit` of the points, in their original order. When there are more, disputes
-    win over agreements, and agreements over single-source points; single-source points are
-    taken in turn from each source (each outlet's first, then each one's second, ...), so that
-    a long article does not crowd the others out; within a source, the ones closest to what
-    the other outlets report (`closeness`, see `relevance`) first."""
-    rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
-    closeness = closeness or {}
-    turn: dict[int, int] = {}
-    by_source: dict[str, list[int]] = {}
-    for i, g in enumerate(points):
-        if g.status is GroupStatus.single_source:
-            by_source.setdefault(g.source_ids[0] if g.source_ids else "", []).append(i)
-    for members in by_source.values():
-        members.sort(key=lambda i: (-round(closeness.get(points[i].group_id, 0.0), 3), i))
-        for n, i in enumerate(members):
-            turn[i] = n
-    kept = sorted(
-        enumerate(points), key=lambda item: (rank[item[1].status], turn.get(item[0], 0), item[0])
-    )[:limit]
-    return [g for _, g in sorted(kept, key=lambda item: item[0])]
-
-
-def lead_points(
-    groups: Sequence[ClaimGroup], claims: dict[str, Claim]
-) -> tuple[list[str] | None, ClaimGroup | None]:
-    """The event (claim ids of the point most sources report alike, earliest first) and the
-    central disagreement (the disputed point with the most sources, then claims). The event
-    may be one side of a disputed point: outlets agree a call took place and one party then
-    denies what another says was discussed in it."""
-    disputed = [g for g in groups if g.status is GroupStatus.disputed]
-    shared: list[list[str]] = [list(g.claim_ids) for g in groups if g.status is GroupStatus.agreed]
-    shared += [
-        list(side.claim_ids) for g in disputed for side in g.sides if len(side.source_ids) > 1
-    ]
-
-    def lead_claim(ids: list[str]) -> tuple[int, int]:
-        # The earliest claim in the outlet's own voice: a news lead states the event.
-        plain = [
-            claims[c] for c in ids if c in claims and claims[c].asserter.kind is AsserterKind.outlet
-        ]
-        if not plain:
-            return (1, 10**6)
-        return (0, min(c.sentence_ids[0] for c in plain))
-
-    def tight(ids: list[str]) -> bool:
-        # Only a point the outlets word alike is safe to state as "the event": a small
-        # model's "same" can join claims that merely share a topic.
-        texts = [(claims[c].source_id, claims[c].statement) for c in ids if c in claims]
-        return any(
-            sa != sb and overlap(a, b) >= EVENT_OVERLAP
-            for i, (sa, a) in enumerate(texts[:12])
-            for sb, b in texts[i + 1 : 12]
-        )
-
-    def n_sources(ids: list[str]) -> int:
-        return len({claims[c].source_id for c in ids if c in claims})
-
-    event = min(
-        (ids for ids in shared if tight(ids)),
-        key=lambda ids: (lead_claim(ids), -n_sources(ids)),
-        default=None,
-    )
-    central = min(
-        disputed,
-        key=lambda g: (-len(g.source_ids), _position(g), -len(g.claim_ids)),
-        default=None,
-    )
-    return event, central
-
-
-def _position(g: ClaimGroup) -> int:
-    return min(int(c.rsplit(".C", 1)[-1]) for c in g.claim_ids)
-
-
 @dataclass
 class _Item:
     """One summary sentence under construction, with its place in the reading order."""
@@ -207,6 +98,7 @@ class _Item:
     worded: list[Claim]  # the claims whose words the sentence uses (each used once)
     written_by: str = "template"
     body: str = ""  # a lead's clause without its credit (the headline's source)
+    fallback: _Item | None = None  # a plainer version to try when this one fails a check
 
     @property
     def n_words(self) -> int:
@@ -322,7 +214,7 @@ def _unquoted(text: str) -> str:
     return re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
 
 
-def _dispute_item(d: Dispute, b: _Builder, rank: int) -> _Item | None:
+def _dispute_item(d: Dispute, b: _Builder, rank: int, with_others: bool = True) -> _Item | None:
     """ "On <point>: A's version (its outlets); B's version (its outlets)." The first two
     versions are required; a third (another outlet's denial) is added when it words well."""
     parts: list[str] = []
@@ -342,6 +234,15 @@ def _dispute_item(d: Dispute, b: _Builder, rank: int) -> _Item | None:
         parts.append(stated[0] if not n else _lower_det(stated[0]))
         ids += stated[1]
         shown.append(stated[2])
+        # The same version in another outlet's words, when its clause could not be credited
+        # to that outlet: shown too, so that each outlet's holder of the version is named.
+        credited = {b.claims[c].source_id for c in stated[1]}
+        rest = [c for c in side_claims if c.source_id not in credited]
+        also = b.point(rest, prefer_outlet=False) if rest and n and with_others else None
+        if also is not None:
+            parts[-1] += "; " + _lower_det(also[0])
+            ids += also[1]
+            shown.append(also[2])
     d.shown = shown
     name = d.point_name or whether(d)
     text = f"{name}: " + "; ".join(parts) + "."
@@ -410,6 +311,7 @@ async def summarize(
     for n, d in enumerate(shown):
         item = _dispute_item(d, b, n)
         if item is not None:
+            item.fallback = _dispute_item(d, b, n, with_others=False)
             candidates.append(item)
     in_event = set(event or ())
     for n, g in enumerate(g for g in chosen if g.status is GroupStatus.agreed):
@@ -433,7 +335,7 @@ async def summarize(
             )
     singles = sorted(
         (g for g in chosen if g.status is GroupStatus.single_source),
-        key=lambda g: (-closeness.get(g.group_id, 0.0), _position(g)),
+        key=lambda g: (-closeness.get(g.group_id, 0.0), group_position(g)),
     )
     turn: Counter[str] = Counter()
     for n, g in enumerate(singles):
@@ -446,7 +348,7 @@ async def summarize(
         turn[g.source_ids[0]] += 1
         stated = b.point([by_id[c] for c in g.claim_ids], prefer_outlet=False)
         if stated is not None:
-            order = n if tier == 3 else turn[g.source_ids[0]] * 100 + _position(g)
+            order = n if tier == 3 else turn[g.source_ids[0]] * 100 + group_position(g)
             candidates.append(
                 _Item(
                     (tier, order),
@@ -471,7 +373,11 @@ async def summarize(
             continue
         if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
             continue  # one claim's words, one place in the summary
-        if b.accept(item, kept):
+        accepted = b.accept(item, kept)
+        if not accepted and item.fallback is not None:
+            item = item.fallback  # rebuilt plainer: the failing sentence is never shown
+            accepted = spent + item.n_words <= budget and b.accept(item, kept)
+        if accepted:
             kept.append(item)
             spent += item.n_words
     kept.sort(key=lambda it: it.order)

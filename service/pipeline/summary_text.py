@@ -149,6 +149,20 @@ class Clause:
     who: str | None
 
 
+def _quoted(content: str, claim: Claim) -> str:
+    """The content in quotation marks, closing where the article's quotation closes when it
+    ends inside the content ('"… of the sort" on the conflict')."""
+    body = content.strip(QUOTE_CHARS + " ")
+    for span in claim.evidence:
+        for m in re.finditer(r"[\"“]([^\"“”]+)[\"”]", span.text):
+            quoted = " ".join(m.group(1).split()).rstrip(",")
+            n = len(quoted.split())
+            if fold(body).startswith(fold(quoted)) and n < len(body.split()):
+                rest = " ".join(body.split()[n:])
+                return f'"{quoted}" {rest}'
+    return f'"{body}"'
+
+
 def direct_quote(claim: Claim, content: str, source: Source) -> bool:
     """The article gives these words in quotation marks (direct speech)."""
     body = fold(content.strip(QUOTE_CHARS + " "))
@@ -197,7 +211,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
         content = trim(framed.group("what"))
         if direct_quote(claim, content, source):
-            text = f'{framed.group("who")} said: "{content.strip(QUOTE_CHARS)}"'
+            text = f"{framed.group('who')} said: {_quoted(content, claim)}"
         elif (
             starts_with_pronoun(content)
             or not is_clause(content)
@@ -231,7 +245,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             text = f"According to {who}, {content}"
             return _finish(text, claim, who, source)
         if direct_quote(claim, content, source):
-            text = f'{who} said: "{content.strip(QUOTE_CHARS)}"'
+            text = f"{who} said: {_quoted(content, claim)}"
         elif claim.cue and not is_clause(content):
             text = f"{who} {claim.cue} {content}"  # "Russian sources pointed to a proposal"
         else:
