@@ -86,9 +86,9 @@ class Settings(BaseSettings):
     summary_mode: Literal["model", "template"] = Field(
         "template",
         description="template (default): the summary is built from the claims' own words, "
-        "quoted and attributed, with no model call. model: the model also merges the "
-        "consensus points into sentences (checked; template fallback). The embedded 1.5B model "
-        "fails those checks more often than not, so template is the default.",
+        "attributed, with no model call. model: one short extra call names the event (the "
+        "headline) and each difference (its name and question); each answer is verified "
+        "against the claims it cites and the template is kept when it fails.",
     )
 
     # --- input limits --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from service.pipeline.alignment import Edge, build_groups
 from service.pipeline.drafts import Relation, SummarySentenceDraft
 from service.pipeline.reconcile import integrity_problems, reconcile
 from service.pipeline.sources import prepare_sources
-from service.pipeline.summary import ONE_SOURCE_NOTE, check_sentence, template_sentence
+from service.pipeline.summary import ONE_SOURCE_NOTE
 from service.schemas import (
     ArticleIn,
     Asserter,
@@ -185,109 +185,63 @@ def test_groups_do_not_snowball_through_chains_of_weak_links() -> None:
     assert max(len(g.claim_ids) for g in groups) <= 6  # 3 claims per source, 2 sources
 
 
-def test_summary_check_rejects_unattributed_dispute_and_foreign_citations() -> None:
-    claims = [
-        _claim("S1.C1", "S1", "Talks were agreed", "Russian ministry", ClaimKind.attributed_claim),
-        _claim(
-            "S2.C1", "S2", "France accepted nothing", "a source close to Lecornu", ClaimKind.denial
-        ),
-    ]
-    group = build_groups(claims, [Edge("S1.C1", "S2.C1", Relation.contradict, 0.5)])[0]
-    by_id = {c.claim_id: c for c in claims}
-    with pytest.raises(ValueError, match="name who holds"):
-        check_sentence(
-            SummarySentenceDraft(
-                text="Talks on Ukraine were agreed by both sides.", claim_ids=["S1.C1", "S2.C1"]
-            ),
-            group,
-            by_id,
-        )
-    with pytest.raises(ValueError, match="cite only ids"):
-        check_sentence(
-            SummarySentenceDraft(
-                text="The Russian ministry says so; Lecornu's side denies it.",
-                claim_ids=["S1.C1", "S9.C9"],
-            ),
-            group,
-            by_id,
-        )
-    with pytest.raises(ValueError, match="a side of the dispute"):
-        check_sentence(
-            SummarySentenceDraft(
-                text="The Russian ministry says talks were agreed but Lecornu disagrees.",
-                claim_ids=["S1.C1"],
-            ),
-            group,
-            by_id,
-        )
-    check_sentence(
-        SummarySentenceDraft(
-            text="The Russian ministry says talks were agreed; a source close to Lecornu says "
-            "France accepted nothing.",
-            claim_ids=["S1.C1", "S2.C1"],
-        ),
-        group,
-        by_id,
-    )
-    fallback = template_sentence(group, by_id, {"S1": "Outlet 1", "S2": "AFP"})
-    assert fallback.text.startswith("Accounts differ")
-    assert "Russian ministry" in fallback.text and "source close to Lecornu" in fallback.text
-
-
-def _consensus_writer(text: str):  # type: ignore[no-untyped-def]
-    """A fake model: labels every pair 'same' and writes `text` for any summary sentence,
-    citing every claim it was shown."""
+def _point_namer(headline: str, point: str, question: str):  # type: ignore[no-untyped-def]
+    """A fake model: contradicts every pair it is asked about and names every point with the
+    given words."""
     import re
 
     def respond(request):  # type: ignore[no-untyped-def]
-        user = request.messages[1].content
         if request.schema_name == "PairRelations":
             pairs = re.findall(r"Pair (\d+): ", request.messages[-1].content)
-            return {"relations": ["same"] * len(pairs)}
-        cited = re.findall(r"^\[(\S+?)\]", user, re.MULTILINE)
-        return {"text": text, "claim_ids": cited}
+            return {"relations": ["contradict"] * len(pairs)}
+        n = request.json_schema["properties"]["points"]["minItems"]
+        return {"headline": headline, "points": [{"point": point, "question": question}] * n}
 
     return respond
 
 
+NAMED = ArticleIn(
+    outlet="Wire A",
+    text="The ministry said the talks in Geneva were productive.",
+)
+DENIED = ArticleIn(
+    outlet="Paper B",
+    text="A source close to the delegation denied that the talks in Geneva were productive.",
+)
+
+
 @pytest.mark.parametrize(
-    ("text", "written_by"),
+    ("point", "question", "verified"),
     [
-        ("Officials met in Geneva on Monday, and the ministry commented on the talks.", "model"),
-        # Names a party no cited claim mentions: re-asked, then replaced by the template.
         (
-            "Vladimir Putin said officials met in Geneva, and the ministry commented on the talks.",
-            "template",
+            "whether the talks in Geneva were productive",
+            "Were the talks in Geneva productive?",
+            True,
         ),
+        # Words no cited claim holds: the template's name and question are kept.
+        ("whether Putin sabotaged the talks", "Did Putin sabotage the talks?", False),
     ],
 )
-async def test_model_consensus_sentences_are_checked_with_a_template_fallback(
-    settings: Settings, text: str, written_by: str
+async def test_model_point_names_are_verified_with_a_template_fallback(
+    settings: Settings, point: str, question: str, verified: bool
 ) -> None:
     model_mode = settings.model_copy(update={"summary_mode": "model"})
-    backend = FakeBackend(responder=_consensus_writer(text))
-    rec = await reconcile([A, B], llm=StructuredLLM(backend, reask_budget=2), settings=model_mode)
+    backend = FakeBackend(responder=_point_namer("Talks held in Geneva", point, question))
+    rec = await reconcile(
+        [NAMED, DENIED], llm=StructuredLLM(backend, reask_budget=2), settings=model_mode
+    )
     assert integrity_problems(rec) == []
-    consensus = [s for s in rec.summary.sentences if s.kind.value == "consensus"]
-    assert consensus and consensus[0].written_by == written_by
-    summary_calls = [r for r in backend.requests if r.schema_name == "SummarySentenceDraft"]
-    if written_by == "template":
-        assert len(summary_calls) == 2  # the summary's own budget: one re-ask
-        assert "Putin" not in rec.summary.text
-        assert any("do not mention ['Putin']" in w.message for w in rec.warnings)
-        # Each consensus point the model failed on is the template's own sentence for its
-        # group, word for word, and the warning says the template was used.
-        groups = {g.group_id: g for g in rec.groups}
-        by_id = {c.claim_id: c for c in rec.all_claims()}
-        outlets = {src.source_id: src.outlet for src in rec.sources}
-        for sentence in consensus:
-            assert sentence.written_by == "template" and sentence.group_id in groups
-            expected = template_sentence(groups[sentence.group_id], by_id, outlets)
-            assert sentence.text == expected.text.strip()
-            assert sentence.claim_ids == list(dict.fromkeys(expected.claim_ids))
-        assert any("template used" in w.message for w in rec.warnings if w.step == "summary")
+    calls = [r for r in backend.requests if r.schema_name == "PointNames"]
+    assert len(calls) == 1  # one short call per run, no re-ask
+    disputed = [g for g in rec.groups if g.status is GroupStatus.disputed]
+    assert disputed, "the fake contradicts the pair: one disputed point"
+    text = rec.summary.text
+    if verified:
+        assert disputed[0].question == question
+        assert f"On {point}:" in text
     else:
-        assert len(summary_calls) == 1 and consensus[0].text == text
+        assert "Putin" not in text and disputed[0].question != question
+        assert any("templates kept" in w.message for w in rec.warnings if w.step == "summary")
 
 
 def test_bad_inputs_fail_with_the_file_named(tmp_path: Path, settings: Settings) -> None:
@@ -427,17 +381,20 @@ def test_agreement_about_what_someone_said_stays_attributed() -> None:
     ]
     group = build_groups(claims, [Edge("S1.C1", "S2.C1", Relation.same, 0.9)])[0]
     assert group.status is GroupStatus.agreed
-    text = template_sentence(
-        group, {c.claim_id: c for c in claims}, {"S1": "Outlet 1", "S2": "AFP"}
-    ).text
-    assert text.startswith("According to Russian defence ministry")
+    from service.pipeline.summary_text import clause
+
+    # Outlets agreeing that someone said X is not agreement that X is true: the clause keeps
+    # who said it.
+    said = clause(claims[0], _source("S1", "Outlet 1", "Readiness for dialogue was noted."))
+    assert said is not None
+    assert said.text.startswith("Russian defence ministry said that")
 
 
 async def test_template_summary_mode_makes_no_summary_calls(settings: Settings) -> None:
     backend = FakeBackend(responder=fake_responder)
     template_settings = settings.model_copy(update={"summary_mode": "template"})
     rec = await reconcile([A, B], llm=StructuredLLM(backend), settings=template_settings)
-    assert not any(r.schema_name == "SummarySentenceDraft" for r in backend.requests)
+    assert not any(r.schema_name == "PointNames" for r in backend.requests)
     assert rec.summary.sentences
     assert all(s.written_by == "template" for s in rec.summary.sentences)
 

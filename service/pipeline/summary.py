@@ -1,28 +1,58 @@
-"""Step 3: the neutral reconciled summary.
+"""Step 4: the neutral reconciled summary, a short text that reads as one.
 
-Order: a lead sentence (the event and its central disagreement), one sentence per disputed
-point, consensus points merged a few to a sentence, then single-source points.
-The model writes the lead, the disputes and the merged consensus from the claims only; code
-then checks each sentence: it cites claims of its points, names each side's holder of a
-dispute, keeps "who said it" when every claim of a point is someone's statement, names no
-party that its claims do not mention, repeats no outlet's loaded wording, and says "several
-outlets" only when it cites several (`service.text.screen`). A sentence that still fails after
-the re-ask budget is replaced by a deterministic template, with a warning.
-Single-source points are never restated by the model: they are quoted and attributed.
-Editorial claims (kind opinion) never reach this step.
+In reading order: the event in one plain sentence; the points the outlets agree on, each
+stated once in plain words and credited to every outlet whose article supports it; each real
+difference as a named point ("On whether …: A said …; B said …") with who holds each version;
+then single-source points that bear on the story, while the word budget (which grows with the
+articles' length) lasts. The budget is spent in order of importance: the event, the
+differences, the agreements, the rest.
+
+Every clause is built from one claim's own words (`summary_text.clause`): the holder is the
+claim's speaker or channel, the outlet's narration stays the outlet's, and quotation marks
+appear only where the article itself quotes the words. Every sentence then passes
+`summary_checks.sentence_problems` (verbatim quotes, credits each outlet supports, no
+fragment, no dangling pronoun, no repeat, no headline); a sentence that fails is rebuilt from
+its point's next claim or dropped, never shown. Editorial claims (kind opinion) never reach
+this step. With `summary_mode="model"` the model names the event and the differences
+(`summary_prose`), each answer verified, with these templates as the fallback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.alignment import candidate_pairs
-from service.pipeline.drafts import SummarySentenceDraft, summary_draft_for
 from service.pipeline.progress import Progress, ProgressCallback
-from service.pipeline.similarity import overlap
-from service.prompts import fence, load_prompt
+from service.pipeline.summary_checks import (
+    headline_problems,
+    key_terms,
+    quoted_strings,
+    sentence_problems,
+    supported_by,
+    verbatim_in,
+)
+from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
+from service.pipeline.summary_select import (
+    group_position,
+    lead_points,
+    relevance,
+    select_groups,
+    summary_points,
+)
+from service.pipeline.summary_text import (
+    Clause,
+    cap,
+    clause,
+    core,
+    credit,
+    denial_of,
+    epithets,
+    lowered,
+    words,
+)
 from service.schemas import (
     AsserterKind,
     Claim,
@@ -30,304 +60,193 @@ from service.schemas import (
     ClaimKind,
     GroupStatus,
     RunWarning,
-    Side,
     Source,
     Summary,
     SummaryKind,
     SummarySentence,
 )
-from service.text.screen import CitedMaterial, screen
+from service.text.screen import CitedMaterial, loaded_words
 from service.text.speech import pos_tags
 
 ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile across sources."
+# The word budget: about 120 words for three short articles (NeuS openings, ~600 words in
+# all), about 250 for three long ones (BASIL, ~2,500 words).
+BUDGET_BASE, BUDGET_PER_WORD, BUDGET_MIN, BUDGET_MAX = 90, 0.065, 100, 300
+MEMBERS_TRIED = 6  # claims of one point tried for its wording
+MAX_DISPUTES = 4  # differences shown as points (the groups list every one)
+SINGLE_MIN_RELEVANCE = 0.35  # a single-source point this close to the others' reports matters
+SINGLE_FLOOR = 0.1  # below this a single-source point is an aside, never shown
+FILL_SHARE = 0.6  # a summary shorter than this share of its budget takes more single points
+HEADLINE_MAX_WORDS = 16
+LEAD_SENTENCES = 2  # with no shared event, the lead is one of the articles' first sentences
 
 
-def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> list[ClaimGroup]:
-    """The groups worth a sentence: all but background that only one source adds."""
-    return [
-        g
-        for g in groups
-        if g.status is not GroupStatus.single_source
-        or claims[g.claim_ids[0]].kind is not ClaimKind.background
-    ]
+def word_budget(sources: Sequence[Source]) -> int:
+    total = sum(len(s.text.split()) for s in sources)
+    return max(BUDGET_MIN, min(BUDGET_MAX, round(BUDGET_BASE + BUDGET_PER_WORD * total)))
 
 
-def relevance(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, float]:
-    """For each single-source point, how close it comes to what the other outlets report (its
-    best rarity-weighted word overlap with their claims, as alignment scores pairs): a point
-    another outlet left out but wrote around is the story; an aside (another event, an
-    earlier year) is not."""
-    best: dict[str, float] = {}
-    for a, b, score in candidate_pairs(list(claims.values())):
-        if a.source_id != b.source_id:
-            for c in (a, b):
-                best[c.claim_id] = max(best.get(c.claim_id, 0.0), score)
-    return {
-        g.group_id: max((best.get(c, 0.0) for c in g.claim_ids), default=0.0)
-        for g in points
-        if g.status is GroupStatus.single_source
-    }
+@dataclass
+class _Item:
+    """One summary sentence under construction, with its place in the reading order."""
+
+    order: tuple[int, int]
+    kind: SummaryKind
+    text: str
+    claim_ids: list[str]
+    group_id: str | None
+    worded: list[Claim]  # the claims whose words the sentence uses (each used once)
+    written_by: str = "template"
+    body: str = ""  # a lead's clause without its credit (the headline's source)
+    fallback: _Item | None = None  # a plainer version to try when this one fails a check
+
+    @property
+    def n_words(self) -> int:
+        return len(words(self.text))
 
 
-def select_groups(
-    points: Sequence[ClaimGroup], limit: int, closeness: dict[str, float] | None = None
-) -> list[ClaimGroup]:
-    """At most `limit` of the points, in their original order. When there are more, disputes
-    win over agreements, and agreements over single-source points; single-source points are
-    taken in turn from each source (each outlet's first, then each one's second, ...), so that
-    a long article does not crowd the others out; within a source, the ones closest to what
-    the other outlets report (`closeness`, see `relevance`) first."""
-    rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
-    closeness = closeness or {}
-    turn: dict[int, int] = {}
-    by_source: dict[str, list[int]] = {}
-    for i, g in enumerate(points):
-        if g.status is GroupStatus.single_source:
-            by_source.setdefault(g.source_ids[0] if g.source_ids else "", []).append(i)
-    for members in by_source.values():
-        members.sort(key=lambda i: (-round(closeness.get(points[i].group_id, 0.0), 3), i))
-        for n, i in enumerate(members):
-            turn[i] = n
-    kept = sorted(
-        enumerate(points), key=lambda item: (rank[item[1].status], turn.get(item[0], 0), item[0])
-    )[:limit]
-    return [g for _, g in sorted(kept, key=lambda item: item[0])]
+class _Builder:
+    """Words the claims into clauses and checks every sentence it makes."""
 
+    def __init__(self, sources: Sequence[Source], claims: dict[str, Claim]) -> None:
+        self.sources = {s.source_id: s for s in sources}
+        self.claims = claims
+        self.outlet = {s.source_id: s.outlet for s in sources}
+        self.articles = tuple(s.text.lower() for s in sources)
+        self.used: set[str] = set()
+        self.dropped: list[str] = []
 
-def _holder_words(name: str) -> set[str]:
-    return {w.strip(".,'’").lower() for w in name.split() if len(w) > 3} or {name.lower()}
+    def clause(self, claim: Claim) -> Clause | None:
+        c = clause(claim, self.sources[claim.source_id])
+        if c is None or self.epithets(c.text, claim):
+            # Outside quotation marks an outlet's label for a person ("bombastic … Glenn
+            # Beck") is framing, whoever the clause is about; quoted words stay the speaker's.
+            return None
+        return c
 
+    def epithets(self, text: str, claim: Claim) -> list[str]:
+        """Adjectives only one outlet uses that label a named party (`epithets`)."""
+        # Lower-cased first: the loaded-word screen reads a capital as a proper adjective
+        # ("Turkish"), which a sentence's first word need not be ("Bombastic host …").
+        unique = set(self.loaded(text[:1].lower() + text[1:], [claim]))
+        return epithets(pos_tags(_unquoted(text)), unique)
 
-def check_sentence(
-    draft: SummarySentenceDraft, group: ClaimGroup, claims: dict[str, Claim]
-) -> None:
-    """Raise ValueError (fed back to the model) when the sentence breaks the citation rules."""
-    unknown = [c for c in draft.claim_ids if c not in group.claim_ids]
-    if unknown:
-        raise ValueError(f"cite only ids from the list {group.claim_ids}; {unknown} are not there")
-    if group.status is GroupStatus.agreed:
-        attributed = [
-            c for c in group.claim_ids if claims[c].asserter.kind is not AsserterKind.outlet
-        ]
-        if len(attributed) == len(group.claim_ids):
-            # Outlets agreeing that someone said X is not agreement that X is true.
-            holders = {claims[c].asserter.name for c in attributed}
-            low = draft.text.lower()
-            if not any(w in low for h in holders for w in _holder_words(h)):
-                raise ValueError(f"say who holds this point: {sorted(holders)}")
-    if group.status is GroupStatus.disputed:
-        for side in group.sides:
-            if not set(side.claim_ids) & set(draft.claim_ids):
-                raise ValueError(f"cite at least one of {side.claim_ids} (a side of the dispute)")
-            _require_holder(draft.text, side)
-    if group.status is GroupStatus.single_source:
-        credited = any(
-            w in draft.text.lower()
-            for c in group.claim_ids
-            for w in _holder_words(claims[c].asserter.name) | {"according", "reports", "said"}
-        )
-        if not credited:
-            raise ValueError("attribute this single-source point to its outlet or asserter")
-
-
-def _who(claim: Claim, outlets: dict[str, str]) -> str:
-    """Who holds a claim, for a reader: the speaker, and the channel or outlet carrying it."""
-    outlet = outlets[claim.source_id]
-    speaker = claim.speaker.name if claim.speaker else None
-    if claim.asserter.kind is AsserterKind.outlet:
-        return f"{speaker} (as reported by {outlet})" if speaker else outlet
-    if speaker and speaker != claim.asserter.name:
-        return f"{speaker} (via {claim.asserter.name}, as reported by {outlet})"
-    return f"{claim.asserter.name} (as reported by {outlet})"
-
-
-def _clause(statement: str) -> str:
-    return " ".join(statement.split()).strip().rstrip(".,;: ").replace('"', "'")
-
-
-def _q(statement: str) -> str:
-    """A claim's words in quotation marks: they are the article's own (verbatim clauses), so
-    any loaded word in them stays the outlet's, never the summary's."""
-    return f'"{_clause(statement)}"'
-
-
-def template_sentence(
-    group: ClaimGroup, claims: dict[str, Claim], outlets: dict[str, str]
-) -> SummarySentenceDraft:
-    """Deterministic: never states a contested or single-source point as fact."""
-    if group.status is GroupStatus.disputed:
-        firsts = [claims[side.claim_ids[0]] for side in group.sides]
-        # The side that denies goes last ("X says ...; Y denies it").
-        order = sorted(range(len(firsts)), key=lambda i: firsts[i].kind is ClaimKind.denial)
-        versions = [f"{_who(firsts[i], outlets)}: {_q(group.sides[i].version)}" for i in order]
-        text = "Accounts differ. " + "; ".join(versions) + "."
-        cited = [group.sides[i].claim_ids[0] for i in order]
-    elif group.status is GroupStatus.agreed:
-        members = [claims[c] for c in group.claim_ids]
-        outlet_names = sorted({outlets[c.source_id] for c in members})
-        names = " and ".join(outlet_names)
-        holders = list(dict.fromkeys(c.asserter.name for c in members))
-        point = min(members, key=lambda c: len(c.statement)).statement
-        if all(c.asserter.kind is not AsserterKind.outlet for c in members):
-            # Outlets agreeing that someone said X is not agreement that X is true.
-            text = f"According to {' and '.join(holders)} (reported by {names}), {_q(point)}."
-        else:
-            text = f"{names} {'both ' if len(outlet_names) == 2 else ''}report {_q(point)}."
-        cited = list(group.claim_ids)
-    else:
-        return _quoted(group, claims, outlets)
-    # Built, not validated: the length limit is a constraint on the model, not on the template.
-    return SummarySentenceDraft.model_construct(text=text[0].upper() + text[1:], claim_ids=cited)
-
-
-_KINDS = {
-    GroupStatus.agreed: SummaryKind.consensus,
-    GroupStatus.disputed: SummaryKind.disputed,
-    GroupStatus.single_source: SummaryKind.attributed,
-}
-AGREED_PER_SENTENCE = 3  # consensus points merged into one sentence
-EVENT_OVERLAP = 0.3  # the least word overlap for an agreed point to lead as "the event"
-SUMMARY_REASKS = 1  # a sentence that fails its checks twice gets the template
-
-
-def _quoted(
-    group: ClaimGroup, claims: dict[str, Claim], outlets: dict[str, str]
-) -> SummarySentenceDraft:
-    """A single-source point, attributed, its words in quotation marks (they are the article's
-    own words, so a loaded word stays the outlet's, never the summary's)."""
-    first = claims[group.claim_ids[0]]
-    outlet = outlets[first.source_id]
-    if first.asserter.kind is AsserterKind.outlet and first.speaker is None:
-        text = f"{outlet} reports: {_q(first.statement)}."
-    else:
-        text = f"According to {_who(first, outlets)}: {_q(first.statement)}."
-    return SummarySentenceDraft.model_construct(text=text, claim_ids=[first.claim_id])
-
-
-def merged_consensus(
-    groups: Sequence[ClaimGroup], claims: dict[str, Claim], outlets: dict[str, str]
-) -> SummarySentenceDraft:
-    """Several agreed points in one sentence, each in its reporters' own words, keeping who
-    said it where every report attributes it (agreeing that X said Y is not agreeing on Y)."""
-    parts: list[str] = []
-    cited: list[str] = []
-    names: set[str] = set()
-    for g in groups:
-        members = [claims[c] for c in g.claim_ids]
-        names |= {outlets[c.source_id] for c in members}
-        point = min(members, key=lambda c: len(c.statement))
-        if all(c.asserter.kind is not AsserterKind.outlet for c in members):
-            holders = " and ".join(dict.fromkeys(c.asserter.name for c in members))
-            parts.append(f"according to {holders}, {_q(point.statement)}")
-        elif point.speaker is not None and point.speaker.name not in point.statement:
-            parts.append(f"{point.speaker.name} said {_q(point.statement)}")
-        else:
-            parts.append(_q(point.statement))
-        cited += list(g.claim_ids)
-    outlet_names = sorted(names)
-    both = "both " if len(outlet_names) == 2 else ""
-    text = f"{' and '.join(outlet_names)} {both}report: " + "; ".join(parts) + "."
-    return SummarySentenceDraft.model_construct(text=text, claim_ids=cited)
-
-
-def lead_points(
-    groups: Sequence[ClaimGroup], claims: dict[str, Claim]
-) -> tuple[list[str] | None, ClaimGroup | None]:
-    """The event (claim ids of the point most sources report alike, earliest first) and the
-    central disagreement (the disputed point with the most sources, then claims). The event
-    may be one side of a disputed point: outlets agree a call took place and one party then
-    denies what another says was discussed in it."""
-    disputed = [g for g in groups if g.status is GroupStatus.disputed]
-    shared: list[list[str]] = [list(g.claim_ids) for g in groups if g.status is GroupStatus.agreed]
-    shared += [
-        list(side.claim_ids) for g in disputed for side in g.sides if len(side.source_ids) > 1
-    ]
-
-    def position(g: ClaimGroup) -> int:
-        # News puts the event first: the agreed point that the articles raise earliest.
-        return min(int(c.rsplit(".C", 1)[-1]) for c in g.claim_ids)
-
-    def lead_claim(ids: list[str]) -> tuple[int, int]:
-        # The earliest claim in the outlet's own voice: a news lead states the event.
-        plain = [
-            claims[c] for c in ids if c in claims and claims[c].asserter.kind is AsserterKind.outlet
-        ]
-        if not plain:
-            return (1, 10**6)
-        return (0, min(c.sentence_ids[0] for c in plain))
-
-    def tight(ids: list[str]) -> bool:
-        # Only a point the outlets word alike is safe to state as "the event": a small
-        # model's "same" can join claims that merely share a topic.
-        texts = [(claims[c].source_id, claims[c].statement) for c in ids if c in claims]
-        return any(
-            sa != sb and overlap(a, b) >= EVENT_OVERLAP
-            for i, (sa, a) in enumerate(texts)
-            for sb, b in texts[i + 1 :]
+    def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
+        """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
+        plain = _unquoted(text)
+        texts = tuple(t for c in cited for t in (c.statement, *(e.text for e in c.evidence)))
+        return loaded_words(
+            plain, CitedMaterial(texts=texts, articles=self.articles), pos_tags(plain)
         )
 
-    def n_sources(ids: list[str]) -> int:
-        return len({claims[c].source_id for c in ids if c in claims})
+    def credited(self, c: Clause, members: Sequence[Claim]) -> tuple[str, list[str]]:
+        """The clause with its credit: its own outlet, and each other outlet among `members`
+        whose claims carry every name and number of the clause."""
+        by_source: dict[str, list[Claim]] = {}
+        for m in members:
+            by_source.setdefault(m.source_id, []).append(m)
+        ids = [c.claim.claim_id]
+        names = [self.outlet[c.claim.source_id]]
+        if by_source.keys() - {c.claim.source_id} and self.loaded(c.text, members):
+            # Credited to several outlets, the words must be no one outlet's wording.
+            by_source = {}
+        quoted = quoted_strings(c.text)
+        for sid, ms in by_source.items():
+            if sid == c.claim.source_id:
+                continue
+            if quoted and not all(verbatim_in(q, [self.sources[sid].text]) for q in quoted):
+                continue  # quoted words are credited only to an outlet that has them
+            if key_terms(c.text) and supported_by(c.text, ms):
+                names.append(self.outlet[sid])
+                ids.append(ms[0].claim_id)
+        return f"{c.text.rstrip(',;: ')} {credit(names)}", ids
 
-    event = min(
-        (ids for ids in shared if tight(ids)),
-        key=lambda ids: (lead_claim(ids), -n_sources(ids)),
-        default=None,
-    )
-    central = min(
-        disputed, key=lambda g: (-len(g.source_ids), position(g), -len(g.claim_ids)), default=None
-    )
-    return event, central
+    def point(
+        self, members: Sequence[Claim], *, prefer_outlet: bool
+    ) -> tuple[str, list[str], Claim, str] | None:  # (text, cited ids, worded claim, body)
+        """A point stated once, from the member claim whose clause the most outlets support
+        (then: the outlet's own narration first for a fact, a named holder first for a
+        version of a dispute; then the shortest), credited to every outlet that supports it."""
+        best: tuple[tuple[int, int, bool, int], str, list[str], Claim, str] | None = None
+        for m in sorted(members, key=lambda m: len(m.statement))[:MEMBERS_TRIED]:
+            c = self.clause(m)
+            if c is None:
+                continue
+            text, ids = self.credited(c, members)
+            narration = c.who is None
+            rank = (
+                -len(ids) if prefer_outlet else int(narration),
+                int(not narration) if prefer_outlet else -len(ids),
+                m.claim_id in self.used,
+                len(c.text),
+            )
+            if best is None or rank < best[0]:
+                best = (rank, text, ids, m, c.text)
+        if best is None:
+            return None
+        if (
+            not prefer_outlet
+            and best[3].asserter.kind is AsserterKind.outlet
+            and best[3].speaker is None
+        ):
+            # A version of a dispute told in an outlet's own voice: say whose it is.
+            outlet = self.outlet[best[3].source_id]
+            body = lowered(best[4], self.sources[best[3].source_id]).rstrip(",;: ")
+            return f"{outlet} reports that {body}", best[2], best[3], best[4]
+        return best[1], best[2], best[3], best[4]
+
+    def accept(self, item: _Item, done: Sequence[_Item]) -> bool:
+        cited = [self.claims[c] for c in item.claim_ids]
+        problems = sentence_problems(item.text, cited, self.sources, earlier=[d.text for d in done])
+        if problems:
+            self.dropped.append(f"{item.text[:60]}…: {problems[0]}")
+            return False
+        return True
 
 
-def template_lead(
-    event: list[str] | None,
-    central: ClaimGroup | None,
-    claims: dict[str, Claim],
-    outlets: dict[str, str],
-) -> SummarySentenceDraft | None:
-    """The event, stated as the outlets report it, then the central disagreement with who
-    holds each version. Deterministic."""
+def _lower_det(text: str) -> str:
+    """A clause placed mid-sentence: "A source ..." -> "a source ..."."""
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first in {"A", "An", "The"} else text
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
+
+
+def _dispute_item(d: Dispute, b: _Builder, rank: int, with_others: bool = True) -> _Item | None:
+    """ "On <point>: A's version (its outlets); B's version (its outlets)." The first two
+    versions are required; a third (another outlet's denial) is added when it words well."""
     parts: list[str] = []
-    cited: list[str] = []
-    if event is not None:
-        members = [claims[c] for c in event]
-        plain = [c for c in members if c.asserter.kind is AsserterKind.outlet and not c.speaker]
-        first = min(plain or members, key=lambda c: (c.sentence_ids[0], len(c.statement)))
-        others = sorted({outlets[c.source_id] for c in members} - {outlets[first.source_id]})
-        also = f" (also reported by {' and '.join(others)})" if others else ""
-        parts.append(f"{outlets[first.source_id]} reports {_q(first.statement)}{also}")
-        cited.append(first.claim_id)
-    if central is not None and len(central.sides) >= 2:
-        # The event may itself be one side of the dispute: the disagreement is then between
-        # the other sides, or with the event as the outlets report it.
-        def denies(side: Side) -> bool:
-            return claims[side.claim_ids[0]].kind is ClaimKind.denial
-
-        rest = [side for side in central.sides if event is None or side.claim_ids != event]
-        rest.sort(key=denies)  # stable: claims first, denials last
-        if len(rest) >= 2:
-            a = rest[0]
-            b = next((side for side in rest[1:] if denies(side)), rest[1])
-            ca, cb = claims[a.claim_ids[0]], claims[b.claim_ids[0]]
-            parts.append(
-                f"the main disagreement is between {_who(ca, outlets)}: {_q(a.version)}, and "
-                f"{_who(cb, outlets)}: {_q(b.version)}"
-            )
-            cited += [a.claim_ids[0], b.claim_ids[0]]
-        elif rest:
-            b = rest[0]
-            cb = claims[b.claim_ids[0]]
-            parts.append(f"{_who(cb, outlets)} disputes it: {_q(b.version)}")
-            cited.append(b.claim_ids[0])
-        if event is None and parts:
-            parts[-1] = parts[-1].replace(
-                "the main disagreement is", "the outlets' main disagreement is", 1
-            )
-    if not parts:
-        return None
-    text = "; ".join(parts) + "."
-    return SummarySentenceDraft.model_construct(text=text[0].upper() + text[1:], claim_ids=cited)
+    ids: list[str] = []
+    shown: list[Claim] = []
+    for n, side_claims in enumerate(d.sides):
+        stated = b.point(side_claims, prefer_outlet=False)
+        if n and stated is None:
+            # A denial told as an act on the other version's words: "<who> denied it".
+            denial = next((c for c in side_claims if c.kind is ClaimKind.denial), None)
+            c = denial_of(denial, b.sources[denial.source_id]) if denial else None
+            stated = (*b.credited(c, [denial]), denial, c.text) if c and denial else None
+        if stated is None:
+            if n < 2:
+                return None
+            continue
+        parts.append(stated[0] if not n else _lower_det(stated[0]))
+        ids += stated[1]
+        shown.append(stated[2])
+        # The same version in another outlet's words, when its clause could not be credited
+        # to that outlet: shown too, so that each outlet's holder of the version is named.
+        credited = {b.claims[c].source_id for c in stated[1]}
+        rest = [c for c in side_claims if c.source_id not in credited]
+        also = b.point(rest, prefer_outlet=False) if rest and n and with_others else None
+        if also is not None:
+            parts[-1] += "; " + _lower_det(also[0])
+            ids += also[1]
+            shown.append(also[2])
+    d.shown = shown
+    name = d.point_name or whether(d)
+    text = f"{name}: " + "; ".join(parts) + "."
+    return _Item((2, rank), SummaryKind.disputed, cap(text), ids, d.group.group_id, shown)
 
 
 async def summarize(
@@ -338,206 +257,266 @@ async def summarize(
     meter: StepMeter,
     *,
     max_points: int,
-    mode: str = "model",
+    mode: str = "template",
     warnings: list[RunWarning],
     progress: ProgressCallback,
 ) -> Summary:
     if len(sources) < 2:
         return Summary(sentences=[], note=ONE_SOURCE_NOTE)
     by_id = {c.claim_id: c for c in claims}
-    outlets = {s.source_id: s.outlet for s in sources}
-    articles = tuple(s.text.lower() for s in sources)
+    b = _Builder(sources, by_id)
+    budget = word_budget(sources)
     points = summary_points(groups, by_id)
-    chosen = select_groups(points, max_points, relevance(points, by_id))
+    closeness = relevance(points, by_id)
+    chosen = select_groups(points, max_points, closeness)
     if len(points) > len(chosen):
         warnings.append(
             RunWarning(
                 step="summary",
-                message=f"the summary covers {len(chosen)} of {len(points)} points (disputes first, "
-                "then agreements); the rest are in the groups. Raise RASHOMON_MAX_SUMMARY_POINTS "
-                "to cover more",
+                message=f"the summary covers {len(chosen)} of {len(points)} points (disputes "
+                "first, then agreements); the rest are in the groups. Raise "
+                "RASHOMON_MAX_SUMMARY_POINTS to cover more",
             )
         )
-    disputed = [g for g in chosen if g.status is GroupStatus.disputed]
-    agreed = [g for g in chosen if g.status is GroupStatus.agreed]
-    single = [g for g in chosen if g.status is GroupStatus.single_source]
-    agreed_batches = [
-        agreed[i : i + AGREED_PER_SENTENCE] for i in range(0, len(agreed), AGREED_PER_SENTENCE)
-    ]
     event, central = lead_points(groups, by_id)
-    total = 1 + len(disputed) + len(agreed_batches) + len(single)
-    done = 0
-    writer = _Writer(llm, meter, by_id, outlets, articles, warnings, use_model=mode != "template")
+    progress(Progress("summary", 0, 3))
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        progress(Progress("summary", done, total))
+    # Candidates, in order of importance: the event, the differences, the agreements, the rest.
+    candidates: list[_Item] = []
+    if event is not None:
+        stated = b.point([by_id[c] for c in event], prefer_outlet=True)
+        if stated is not None:
+            candidates.append(
+                _Item(
+                    (0, 0),
+                    SummaryKind.lead,
+                    cap(stated[0]) + ".",
+                    stated[1],
+                    None,
+                    [stated[2]],
+                    body=stated[3],
+                )
+            )
+    disputed = [g for g in chosen if g.status is GroupStatus.disputed]
+    disputed.sort(key=lambda g: g is not central)  # stable: the central one first
+    disputes = [d for d in (choose_dispute(g, by_id, b.outlet) for g in disputed) if d is not None]
+    shown = disputes[:MAX_DISPUTES]
+    model_headline: str | None = None
+    if mode == "model" and (shown or event):
+        from service.pipeline.summary_prose import name_points
 
-    async def one(batch: list[ClaimGroup]) -> list[SummarySentence]:
-        try:
-            return await writer.point(batch)
-        finally:
-            tick()
-
-    # The lead and the disputes are built from the claims' own words, attributed (a small
-    # model restating who said what is where summaries go wrong); the model merges the
-    # consensus points. One call at a time: a local server shares one model.
-    out: list[SummarySentence] = []
-    lead = template_lead(event, central, by_id, outlets)
-    said_in_lead: str | None = None
-    if lead is not None:
-        in_lead = set(lead.claim_ids) | set(event or ())
-        if central is not None and all(set(side.claim_ids) & in_lead for side in central.sides):
-            # Every version of the central dispute is in the lead: a second sentence would
-            # repeat it word for word.
-            said_in_lead = central.group_id
-        out.append(writer.sentence(said_in_lead, lead, SummaryKind.lead, "template"))
-    tick()
-    for g in disputed:
-        if g.group_id == said_in_lead:
-            tick()
+        model_headline = await name_points(
+            shown, [by_id[c] for c in event or ()], sources, llm, meter, warnings
+        )
+    for n, d in enumerate(shown):
+        item = _dispute_item(d, b, n)
+        if item is not None:
+            item.fallback = _dispute_item(d, b, n, with_others=False)
+            candidates.append(item)
+    in_event = set(event or ())
+    for n, g in enumerate(g for g in chosen if g.status is GroupStatus.agreed):
+        if set(g.claim_ids) <= in_event:
             continue
-        out.append(
-            writer.sentence(
-                g.group_id, template_sentence(g, by_id, outlets), SummaryKind.disputed, "template"
+        stated = b.point([by_id[c] for c in g.claim_ids], prefer_outlet=True)
+        if stated is not None:
+            # An agreement is shown as one only when several outlets' reports carry it;
+            # otherwise it is one outlet's report, ranked with the single-source points.
+            shared = len({by_id[c].source_id for c in stated[1]}) > 1
+            candidates.append(
+                _Item(
+                    (1, n) if shared else (3, n),
+                    SummaryKind.consensus if shared else SummaryKind.attributed,
+                    cap(stated[0]) + ".",
+                    stated[1],
+                    g.group_id,
+                    [stated[2]],
+                    body=stated[3],
+                )
             )
-        )
-        tick()
-    for batch in agreed_batches:
-        out += await one(batch)
-    for g in single:
-        out.append(
-            writer.sentence(
-                g.group_id, _quoted(g, by_id, outlets), SummaryKind.attributed, "template"
+    singles = sorted(
+        (g for g in chosen if g.status is GroupStatus.single_source),
+        key=lambda g: (-closeness.get(g.group_id, 0.0), group_position(g)),
+    )
+    turn: Counter[str] = Counter()
+    for n, g in enumerate(singles):
+        score = closeness.get(g.group_id, 0.0)
+        if score < SINGLE_FLOOR:
+            continue
+        # Points that bear on the story first; then, to fill a short summary, each outlet's
+        # next report in turn.
+        tier = 3 if score >= SINGLE_MIN_RELEVANCE else 4
+        turn[g.source_ids[0]] += 1
+        stated = b.point([by_id[c] for c in g.claim_ids], prefer_outlet=False)
+        if stated is not None:
+            order = n if tier == 3 else turn[g.source_ids[0]] * 100 + group_position(g)
+            candidates.append(
+                _Item(
+                    (tier, order),
+                    SummaryKind.attributed,
+                    cap(stated[0]) + ".",
+                    stated[1],
+                    g.group_id,
+                    [stated[2]],
+                    body=stated[3],
+                )
             )
+    if not any(c.kind is SummaryKind.lead for c in candidates):
+        _promote_lead(candidates, closeness, b)
+    progress(Progress("summary", 1, 3))
+
+    kept: list[_Item] = []
+    spent = 0
+    for item in _by_importance(candidates):
+        if kept and spent + item.n_words > budget:
+            continue
+        if item.order[0] == 4 and spent >= FILL_SHARE * budget:
+            continue
+        if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
+            continue  # one claim's words, one place in the summary
+        accepted = b.accept(item, kept)
+        if not accepted and item.fallback is not None:
+            item = item.fallback  # rebuilt plainer: the failing sentence is never shown
+            accepted = spent + item.n_words <= budget and b.accept(item, kept)
+        if accepted:
+            kept.append(item)
+            spent += item.n_words
+    kept.sort(key=lambda it: it.order)
+    kept = _merge_consensus(kept, b)
+    progress(Progress("summary", 2, 3))
+
+    for line in b.dropped:
+        warnings.append(RunWarning(step="summary", message=f"sentence left out: {line}"))
+    headline = _headline(model_headline, kept, sources)
+    lead_item = next((it for it in kept if it.kind is SummaryKind.lead), None)
+    if headline and lead_item and b.loaded(headline[:1].lower() + headline[1:], lead_item.worded):
+        headline = None  # one outlet's adjective ("a sweeping denunciation") names no event
+    _fill_questions(groups, shown, by_id, b.outlet)
+    out = [
+        SummarySentence(
+            text=it.text,
+            kind=it.kind,
+            claim_ids=it.claim_ids,
+            source_ids=sorted({by_id[c].source_id for c in it.claim_ids}),
+            group_id=it.group_id,
+            written_by=it.written_by,
         )
-        tick()
+        for it in kept
+    ]
+    progress(Progress("summary", 3, 3))
     note = None if out else "No claims could be aligned or summarised."
-    return Summary(sentences=out, note=note)
+    return Summary(sentences=out, note=note, headline=headline)
 
 
-class _Writer:
-    """Writes summary sentences with the model, checks them, and falls back to templates."""
+def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Builder) -> None:
+    """With no event the outlets word alike, the lead is an opening report (one of its
+    article's first sentences) in an outlet's own voice, the one closest to what the others
+    report; it stays credited to its outlet alone."""
+    openers = [
+        it
+        for it in candidates
+        if it.kind in {SummaryKind.consensus, SummaryKind.attributed}
+        and it.worded
+        and it.worded[0].sentence_ids[0] <= LEAD_SENTENCES
+        and it.body
+    ]
+    if not openers:
+        return
+    best = min(
+        openers,
+        key=lambda it: (
+            # The lead is the summary's own voice: an opener free of one outlet's adjectives
+            # ("a sweeping denunciation") first.
+            bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)),
+            it.worded[0].asserter.kind is not AsserterKind.outlet,
+            -round(closeness.get(it.group_id or "", 0.0), 2),
+            it.worded[0].sentence_ids[0],
+        ),
+    )
+    best.kind, best.order = SummaryKind.lead, (0, 0)
+    claim = best.worded[0]
+    if claim.asserter.kind is AsserterKind.outlet and claim.speaker is None:
+        # The lead states the report; its outlet is its credit ("…  (Outlet A).").
+        best.text = f"{cap(best.body)} ({b.outlet[claim.source_id]})."
 
-    def __init__(
-        self,
-        llm: StructuredLLM,
-        meter: StepMeter,
-        claims: dict[str, Claim],
-        outlets: dict[str, str],
-        articles: tuple[str, ...],
-        warnings: list[RunWarning],
-        *,
-        use_model: bool,
-    ) -> None:
-        self.llm, self.meter, self.claims, self.outlets = llm, meter, claims, outlets
-        self.articles, self.warnings, self.use_model = articles, warnings, use_model
 
-    def sentence(
-        self, group_id: str | None, draft: SummarySentenceDraft, kind: SummaryKind, by: str
-    ) -> SummarySentence:
-        cited = list(dict.fromkeys(draft.claim_ids))
-        return SummarySentence(
-            text=draft.text.strip(),
-            kind=kind,
-            claim_ids=cited,
-            source_ids=sorted({self.claims[c].source_id for c in cited}),
-            group_id=group_id,
-            written_by=by,
-        )
+def _by_importance(items: list[_Item]) -> list[_Item]:
+    """The order the budget is spent in: the lead, then differences and agreements in turn
+    (the first difference, the first agreement, the second of each, ...), then the rest."""
+    kinds = {SummaryKind.disputed: 0, SummaryKind.consensus: 1}
+    return sorted(
+        items,
+        key=lambda it: (
+            0 if it.kind is SummaryKind.lead else it.order[0] if it.kind not in kinds else 1,
+            it.order[1],
+            kinds.get(it.kind, 0),
+        ),
+    )
 
-    def _material(self, ids: Sequence[str]) -> CitedMaterial:
-        texts: list[str] = []
-        for cid in ids:
-            c = self.claims[cid]
-            texts += [c.statement, c.asserter.name, self.outlets[c.source_id]]
-            texts += [e.text for e in c.evidence]
-            if c.speaker:
-                texts.append(c.speaker.name)
-        return CitedMaterial(texts=tuple(texts), articles=self.articles)
 
-    def _screen(self, draft: SummarySentenceDraft, allowed: Sequence[str]) -> None:
-        material = self._material(allowed)
-        cited_sources = {self.claims[c].source_id for c in draft.claim_ids}
-        problem = screen(draft.text, material, cited_sources, pos_tags(draft.text))
-        if problem:
-            raise ValueError(problem)
-
-    def _listing(self, groups: Sequence[ClaimGroup]) -> str:
-        lines = []
-        for n, g in enumerate(groups, 1):
-            if len(groups) > 1:
-                lines.append(f"Point {n} ({g.status.value}):")
-            for cid in g.claim_ids:
-                c = self.claims[cid]
-                who = c.speaker.name if c.speaker else c.asserter.name
-                lines.append(f"[{cid}] {self.outlets[c.source_id]}; {who}; {c.statement}")
-        return "\n".join(lines)
-
-    async def _ask(
-        self,
-        prompt_name: str,
-        values: dict[str, str],
-        ids: tuple[str, ...],
-        check: Callable[[SummarySentenceDraft], None],
-    ) -> SummarySentenceDraft:
-        prompt = load_prompt(prompt_name).render(**values)
-        return await self.llm.complete(
-            prompt,
-            summary_draft_for(ids),
-            meter=self.meter,
-            max_tokens=200,
-            validate=check,
-            reask_budget=SUMMARY_REASKS,
-        )
-
-    async def point(self, groups: list[ClaimGroup]) -> list[SummarySentence]:
-        kind = _KINDS[groups[0].status]
-        ids = tuple(c for g in groups for c in g.claim_ids)
-        if not self.use_model:
-            merged = merged_consensus(groups, self.claims, self.outlets)
-            gid = "+".join(g.group_id for g in groups)
-            return [self.sentence(gid, merged, kind, "template")]
-
-        def check(d: SummarySentenceDraft) -> None:
-            for g in groups:
-                if not set(g.claim_ids) & set(d.claim_ids):
-                    raise ValueError(f"cite at least one of {g.claim_ids}")
-                check_sentence(
-                    d.model_copy(
-                        update={"claim_ids": [c for c in d.claim_ids if c in g.claim_ids]}
-                    ),
-                    g,
-                    self.claims,
-                )
-            self._screen(d, ids)
-
-        status = groups[0].status.value
-        try:
-            draft = await self._ask(
-                "summary_sentence",
-                {"status": status, "claims": fence("claims", self._listing(groups))},
-                ids,
-                check,
+def _merge_consensus(items: list[_Item], b: _Builder) -> list[_Item]:
+    """Two agreed points to a sentence ("A (X, Y); B (X, Y)."), when the merge passes."""
+    out: list[_Item] = []
+    for it in items:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind is SummaryKind.consensus
+            and it.kind is SummaryKind.consensus
+            and ";" not in prev.text
+        ):
+            merged = _Item(
+                prev.order,
+                SummaryKind.consensus,
+                prev.text.rstrip(".") + "; " + it.text[0].lower() + it.text[1:]
+                if _lower_ok(it.text)
+                else prev.text.rstrip(".") + "; " + it.text,
+                prev.claim_ids + it.claim_ids,
+                f"{prev.group_id}+{it.group_id}",
+                prev.worded + it.worded,
             )
-            gid = groups[0].group_id if len(groups) == 1 else "+".join(g.group_id for g in groups)
-            return [self.sentence(gid, draft, kind, "model")]
-        except (InvalidOutputError, TruncatedOutputError) as e:
-            names = ", ".join(g.group_id for g in groups)
-            self.warnings.append(
-                RunWarning(step="summary", message=f"{names}: template used ({e})")
-            )
-            return [
-                self.sentence(
-                    g.group_id, template_sentence(g, self.claims, self.outlets), kind, "template"
-                )
-                for g in groups
-            ]
+            if not sentence_problems(
+                merged.text, [b.claims[c] for c in merged.claim_ids], b.sources
+            ):
+                out[-1] = merged
+                continue
+        out.append(it)
+    return out
 
 
-def _require_holder(text: str, side: Side) -> None:
-    holders = [h for h in side.holders if h != "the outlet"]
-    low = text.lower()
-    if holders and not any(w in low for h in holders for w in _holder_words(h)):
-        raise ValueError(f"name who holds the version '{side.version}': {holders}")
+def _lower_ok(text: str) -> bool:
+    tags = pos_tags(text.split(" ", 1)[0])
+    return bool(tags) and tags[0][1] in {"DET", "ADV", "PRON"}
+
+
+def _headline(proposed: str | None, kept: Sequence[_Item], sources: Sequence[Source]) -> str | None:
+    """The event in neutral words: the model's verified headline, else the core of the lead's
+    clause (subject, verb, object; no apposition or subordinate clause)."""
+    if proposed and not headline_problems(proposed, sources):
+        return proposed
+    lead = next((it for it in kept if it.kind is SummaryKind.lead), None)
+    if lead is None or not lead.body:
+        return None
+    text = core(lead.body)
+    if text is None or len(words(text)) > HEADLINE_MAX_WORDS:
+        return None
+    return text if not headline_problems(text, sources) else None
+
+
+def _fill_questions(
+    groups: Sequence[ClaimGroup],
+    shown: Sequence[Dispute],
+    claims: dict[str, Claim],
+    outlets: dict[str, str],
+) -> None:
+    """Each disputed group's `question` (the model's verified one for the points shown, else
+    the template's). The groups are the run's own objects: set in place, as the last step
+    that reads them."""
+    named = {d.group.group_id: d.question or question_for(d) for d in shown if d.shown}
+    for g in groups:
+        if g.status is not GroupStatus.disputed:
+            continue
+        if g.group_id in named:
+            g.question = named[g.group_id]
+            continue
+        d = choose_dispute(g, claims, outlets)
+        g.question = question_for(d) if d is not None else None

@@ -66,6 +66,8 @@ async def test_the_baseline_gets_only_the_scorers_that_read_a_bare_summary() -> 
     ctx.steps = [StepRecord(step="baseline", backend="fake", model="m", usage=Usage())]
     scores = await score_output(ctx)
     assert [s.name for s in scores] == [
+        "summary_quotes_verbatim",
+        "summary_shape",
         "basil_lexical_leak_free",
         "consensus_coverage",
         "disputed_attribution",

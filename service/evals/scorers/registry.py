@@ -18,6 +18,7 @@ from service.evals.scorers import (
     rules,
     stages,
     summary,
+    summary_integrity,
 )
 from service.evals.scorers.context import ScoreContext, Scorer
 from service.evals.scorers.score import Score, skipped
@@ -36,6 +37,10 @@ SCORERS: tuple[Scorer, ...] = (
     summary.consensus_coverage,
     summary.disputed_attribution,
     summary.framing_leak_free,
+    summary_integrity.summary_integrity,
+    summary_integrity.summary_quotes_verbatim,
+    summary_integrity.summary_shape,
+    summary_integrity.dispute_points,
     basil.basil_lexical_leak_free,
     neus.neus_coverage,
     stages.stage_losses,

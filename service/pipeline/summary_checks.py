@@ -1,0 +1,272 @@
+"""What a summary sentence must never do, checked by code before the summary is returned (a
+sentence that fails is rebuilt or dropped) and again by the eval (`summary_integrity`).
+
+Each problem has a stable id (the rules' reasons are in RULES):
+- quote_not_verbatim: quotation marks around words not in a cited article (whitespace, quote
+  style and marked elisions aside);
+- frame_in_quotes: a reporting frame written inside the quotation marks ('"X said: ..."');
+- credit_unsupported: a clause credited to an outlet whose cited claims do not carry its names
+  and numbers (one outlet's report passed off as several outlets' agreement);
+- party_not_holder: "X said ..." where X is not who the cited claims' articles credit;
+- fragment: a clause that ends mid-phrase ('... until the') or is too short to be one;
+- pronoun_start: a sentence or clause opening on a pronoun whose referent is not shown;
+- repeated: the same sentence (or nearly) twice;
+- headline_lead: an outlet's headline used as a summary sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from service.pipeline.similarity import content_words, overlap
+from service.pipeline.summary_text import (
+    QUOTE_CHARS,
+    ends_dangling,
+    fold,
+    starts_with_pronoun,
+    words,
+)
+from service.schemas import Claim, Source
+
+RULES = {
+    "quote_not_verbatim": "a reader who checks a quotation must find those exact words",
+    "frame_in_quotes": "the reporting frame is the summary's words, not the speaker's",
+    "credit_unsupported": "an outlet is credited only with what its own article reports",
+    "party_not_holder": "a party is credited only with what an article attributes to it",
+    "fragment": "a clause cut mid-phrase misleads and reads as broken",
+    "pronoun_start": "a pronoun without its referent leaves the reader guessing who",
+    "repeated": "saying one thing twice wastes the reader's time",
+    "headline_lead": "a headline is the outlet's framing of the story, not a reported fact",
+}
+REPEAT_OVERLAP = 0.9  # two sentences this close in content words say the same thing
+_QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{2,}?)[\"“”«»„]")
+_ELISION = re.compile(r"\s*(?:…|\.\.\.|\[\.\.\.\]|\[…\])\s*")
+_IN_QUOTE_FRAME = re.compile(
+    r"^[\w’'.\s-]{2,60}?\b(?:said|says|stated|told|added|declared|wrote|noted|insisted|"
+    r"warned)\b[^:]{0,40}:"
+)
+_SAID = re.compile(
+    r"^(?P<who>[A-Z][^;:()\"“]{1,80}?)\s+(?:also\s+)?(?:said|says|told|denied|denies|stated|"
+    r"insisted|warned|rejected|reported)\b"
+)
+_NUMBER = re.compile(r"\d[\d,.]*")
+# US and UK spellings are one word ("defense" / "defence").
+_SPELLING = {"defense": "defence", "offense": "offence", "center": "centre", "labor": "labour"}
+
+
+def _norm_quote(text: str) -> str:
+    text = re.sub(f"[{QUOTE_CHARS}‘’']", "'", text)
+    return fold(text)
+
+
+def quoted_strings(text: str) -> list[str]:
+    return [m.group(1) for m in _QUOTED.finditer(text)]
+
+
+def verbatim_in(quote: str, articles: Iterable[str]) -> bool:
+    """The quoted words, each elided part in order, are in one of the articles."""
+    parts = [_norm_quote(p).strip(" ,.;:") for p in _ELISION.split(quote)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return True
+    for article in articles:
+        body = _norm_quote(article)
+        at = 0
+        for part in parts:
+            found = body.find(part, at)
+            if found < 0:
+                break
+            at = found + len(part)
+        else:
+            return True
+    return False
+
+
+def key_terms(text: str) -> set[str]:
+    """The names and numbers of a text (capitalised words past its first, and digits), as
+    comparable word forms."""
+    out: set[str] = set()
+    ws = words(text)
+    for i, w in enumerate(ws):
+        bare = w.strip("’'-")
+        if _NUMBER.fullmatch(bare) or (i > 0 and bare[:1].isupper() and bare.lower() not in _LOW):
+            out |= _forms(bare)
+    return out
+
+
+_LOW = frozenset("i the a an on in of and or but according".split())
+
+
+def _forms(word: str) -> set[str]:
+    low = fold(word)
+    low = _SPELLING.get(low, low)
+    return set(content_words(low)) or {low}
+
+
+def material_terms(texts: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for t in texts:
+        for w in words(t):
+            out |= _forms(w)
+    return out
+
+
+def claim_texts(claim: Claim) -> list[str]:
+    names = [claim.asserter.name] + ([claim.speaker.name] if claim.speaker else [])
+    return [claim.statement, *names, *(e.text for e in claim.evidence)]
+
+
+# The summary's own reporting words, not the outlet's content.
+_FRAME_WORDS = content_words("said denied denies reports reported according told stated it")
+SUPPORT_SHARE = 0.7  # of a clause's content words an outlet's claims must carry to share it
+
+
+def supported_by(text: str, claims: Sequence[Claim]) -> bool:
+    """Every name and number of `text`, and most of its content words, occur in what these
+    claims (of one outlet) say: an outlet is credited with a point only when its own report
+    carries it, not when it merely names the same people."""
+    texts = [t for c in claims for t in claim_texts(c)]
+    if not key_terms(text) <= material_terms(texts):
+        return False
+    mine = content_words(fold(_QUOTED.sub(lambda m: m.group(1), text))) - _FRAME_WORDS
+    have: set[str] = set()
+    for t in texts:
+        have |= content_words(fold(t))
+    return not mine or len(mine & have) >= SUPPORT_SHARE * len(mine)
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule_id: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}: {self.detail}"
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a summary sentence: after a leading 'On …:' point name, split on '; '."""
+    body = sentence.strip().rstrip(".")
+    head, sep, rest = body.partition(": ")
+    if sep and (head.startswith("On ") or head.endswith(" differ")):
+        body = rest
+    return [c.strip() for c in body.split("; ") if c.strip()]
+
+
+def _names_match(who: str, names: Iterable[str]) -> bool:
+    mine = {w for w in fold(who).split() if len(w) > 2} - {"the", "and", "its", "his", "her"}
+    mine = {_SPELLING.get(w, w) for w in mine}
+    for n in names:
+        theirs = {_SPELLING.get(w, w) for w in fold(n).split() if len(w) > 2}
+        if mine & theirs:
+            return True
+    return False
+
+
+def split_credit(clause: str, outlets: Sequence[str]) -> tuple[str, list[str]]:
+    """A clause's words and the outlets its trailing "(A, B)" credits (outlet names may hold
+    parentheses and commas of their own: "partisan site (machine-translated)")."""
+    text = clause.rstrip(" .")
+    if not text.endswith(")"):
+        return text, []
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            inner, body = text[i + 1 : -1], text[:i].rstrip()
+            break
+    else:
+        return text, []
+    names: list[str] = []
+    rest = inner
+    while rest:
+        name = next((o for o in outlets if rest.startswith(o)), None)
+        if name is None:
+            name = rest.split(",", 1)[0]
+        names.append(name.strip())
+        rest = rest[len(name) :].lstrip(", ")
+    return body, names
+
+
+def sentence_problems(
+    text: str,
+    cited: Sequence[Claim],
+    sources: dict[str, Source],
+    *,
+    earlier: Sequence[str] = (),
+) -> list[Problem]:
+    """Every problem of one summary sentence, given the claims it cites."""
+    problems: list[Problem] = []
+    articles = [sources[c.source_id].text for c in cited if c.source_id in sources]
+    for q in quoted_strings(text):
+        if not verbatim_in(q, articles):
+            problems.append(Problem("quote_not_verbatim", f'"{q[:60]}" is in no cited article'))
+        if _IN_QUOTE_FRAME.match(q):
+            problems.append(Problem("frame_in_quotes", f'"{q[:40]}…" quotes a reporting frame'))
+    outlets: dict[str, list[Claim]] = {}
+    for c in cited:
+        if c.source_id in sources:
+            outlets.setdefault(sources[c.source_id].outlet, []).append(c)
+    known = sorted(outlets, key=len, reverse=True)
+    for cl in _clauses(text):
+        body, named = split_credit(cl, known)
+        for name in named:
+            theirs = [sources[c.source_id].text for c in outlets.get(name, [])[:1]]
+            foreign = [q for q in quoted_strings(body) if theirs and not verbatim_in(q, theirs)]
+            if foreign:
+                problems.append(
+                    Problem(
+                        "credit_unsupported", f'{name} does not have the words "{foreign[0][:40]}"'
+                    )
+                )
+            if name in outlets and not supported_by(body, outlets[name]):
+                missing = sorted(
+                    key_terms(body)
+                    - material_terms(t for c in outlets[name] for t in claim_texts(c))
+                )
+                problems.append(
+                    Problem("credit_unsupported", f"{name} does not report {missing[:4]}")
+                )
+        said = _SAID.match(body)
+        if said and cited:
+            who = said.group("who")
+            holders = [c.asserter.name for c in cited] + [
+                c.speaker.name for c in cited if c.speaker
+            ]
+            # The claim's own sentence naming its speaker ("Shoigu told Lecornu that …") is
+            # the article's frame, not the summary's: allowed when the clause is that sentence.
+            own = [
+                c.statement for c in cited if fold(body)[:60] in fold(" ".join(c.statement.split()))
+            ]
+            if not _names_match(who, holders) and not _names_match(who, own):
+                problems.append(Problem("party_not_holder", f"'{who}' holds none of the claims"))
+        if ends_dangling(body) or len(words(body)) < 3:
+            problems.append(Problem("fragment", f"'…{body[-30:]}' is not a whole clause"))
+        if starts_with_pronoun(body):
+            problems.append(Problem("pronoun_start", f"'{body[:30]}…' opens on a pronoun"))
+    if text.count("(") != text.count(")"):
+        problems.append(Problem("fragment", "unbalanced parentheses"))
+    low = fold(text)
+    for before in earlier:
+        if fold(before) == low or overlap(before, text) >= REPEAT_OVERLAP:
+            problems.append(Problem("repeated", f"repeats '{before[:40]}…'"))
+            break
+    titles = {fold(s.title) for s in sources.values() if s.title}
+    if any(t and (t in low or (overlap(t, text) >= REPEAT_OVERLAP)) for t in titles):
+        problems.append(Problem("headline_lead", "uses an outlet's headline"))
+    return problems
+
+
+def headline_problems(headline: str, sources: Sequence[Source]) -> list[Problem]:
+    """A neutral headline names the event; it is never an outlet's headline."""
+    out: list[Problem] = []
+    for s in sources:
+        if s.title and (fold(s.title) == fold(headline) or overlap(s.title, headline) >= 0.7):
+            out.append(Problem("headline_lead", f"is {s.outlet}'s headline"))
+    if ends_dangling(headline) or len(words(headline)) < 3:
+        out.append(Problem("fragment", "not a whole phrase"))
+    if any(ch in headline for ch in QUOTE_CHARS):
+        out.append(Problem("quote_not_verbatim", "a headline carries no quotation"))
+    return out

@@ -1,0 +1,127 @@
+"""Which points the summary considers, and which lead: the groups worth a sentence, how
+close a single-source point comes to what the other outlets report, the budgeted choice among
+them, the event the outlets share and the central disagreement."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from service.pipeline.similarity import content_words, overlap
+from service.schemas import AsserterKind, Claim, ClaimGroup, ClaimKind, GroupStatus
+
+EVENT_OVERLAP = 0.3  # the least word overlap for an agreed point to lead as "the event"
+
+
+def summary_points(groups: Sequence[ClaimGroup], claims: dict[str, Claim]) -> list[ClaimGroup]:
+    """The groups worth a sentence: all but background that only one source adds."""
+    return [
+        g
+        for g in groups
+        if g.status is not GroupStatus.single_source
+        or claims[g.claim_ids[0]].kind is not ClaimKind.background
+    ]
+
+
+def relevance(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, float]:
+    """For each single-source point, how much of its wording (weighted by rarity in the event)
+    the other outlets also use: a point another outlet left out but wrote around is the story;
+    an aside (another event, an earlier year) is not. Linear in the claims' words."""
+    bags = {c.claim_id: content_words(c.statement) for c in claims.values()}
+    df: Counter[str] = Counter(w for ws in bags.values() for w in ws)
+    n = max(1, len(bags))
+    idf = {w: math.log(1 + n / f) for w, f in df.items()}
+    vocab: dict[str, set[str]] = {}
+    for c in claims.values():
+        for w in bags[c.claim_id]:
+            vocab.setdefault(w, set()).add(c.source_id)
+    out: dict[str, float] = {}
+    for g in points:
+        if g.status is not GroupStatus.single_source:
+            continue
+        best = 0.0
+        for cid in g.claim_ids:
+            ws, sid = bags[cid], claims[cid].source_id
+            total = math.fsum(idf[w] for w in ws)
+            shared = math.fsum(idf[w] for w in ws if vocab[w] - {sid})
+            best = max(best, shared / total if total else 0.0)
+        out[g.group_id] = best
+    return out
+
+
+def select_groups(
+    points: Sequence[ClaimGroup], limit: int, closeness: dict[str, float] | None = None
+) -> list[ClaimGroup]:
+    """At most `limit` of the points, in their original order. When there are more, disputes
+    win over agreements, and agreements over single-source points; single-source points are
+    taken in turn from each source (each outlet's first, then each one's second, ...), so that
+    a long article does not crowd the others out; within a source, the ones closest to what
+    the other outlets report (`closeness`, see `relevance`) first."""
+    rank = {GroupStatus.disputed: 0, GroupStatus.agreed: 1, GroupStatus.single_source: 2}
+    closeness = closeness or {}
+    turn: dict[int, int] = {}
+    by_source: dict[str, list[int]] = {}
+    for i, g in enumerate(points):
+        if g.status is GroupStatus.single_source:
+            by_source.setdefault(g.source_ids[0] if g.source_ids else "", []).append(i)
+    for members in by_source.values():
+        members.sort(key=lambda i: (-round(closeness.get(points[i].group_id, 0.0), 3), i))
+        for n, i in enumerate(members):
+            turn[i] = n
+    kept = sorted(
+        enumerate(points), key=lambda item: (rank[item[1].status], turn.get(item[0], 0), item[0])
+    )[:limit]
+    return [g for _, g in sorted(kept, key=lambda item: item[0])]
+
+
+def lead_points(
+    groups: Sequence[ClaimGroup], claims: dict[str, Claim]
+) -> tuple[list[str] | None, ClaimGroup | None]:
+    """The event (claim ids of the point most sources report alike, earliest first) and the
+    central disagreement (the disputed point with the most sources, then claims). The event
+    may be one side of a disputed point: outlets agree a call took place and one party then
+    denies what another says was discussed in it."""
+    disputed = [g for g in groups if g.status is GroupStatus.disputed]
+    shared: list[list[str]] = [list(g.claim_ids) for g in groups if g.status is GroupStatus.agreed]
+    shared += [
+        list(side.claim_ids) for g in disputed for side in g.sides if len(side.source_ids) > 1
+    ]
+
+    def lead_claim(ids: list[str]) -> tuple[int, int]:
+        # The earliest claim in the outlet's own voice: a news lead states the event.
+        plain = [
+            claims[c] for c in ids if c in claims and claims[c].asserter.kind is AsserterKind.outlet
+        ]
+        if not plain:
+            return (1, 10**6)
+        return (0, min(c.sentence_ids[0] for c in plain))
+
+    def tight(ids: list[str]) -> bool:
+        # Only a point the outlets word alike is safe to state as "the event": a small
+        # model's "same" can join claims that merely share a topic.
+        texts = [(claims[c].source_id, claims[c].statement) for c in ids if c in claims]
+        return any(
+            sa != sb and overlap(a, b) >= EVENT_OVERLAP
+            for i, (sa, a) in enumerate(texts[:12])
+            for sb, b in texts[i + 1 : 12]
+        )
+
+    def n_sources(ids: list[str]) -> int:
+        return len({claims[c].source_id for c in ids if c in claims})
+
+    event = min(
+        (ids for ids in shared if tight(ids)),
+        key=lambda ids: (lead_claim(ids), -n_sources(ids)),
+        default=None,
+    )
+    central = min(
+        disputed,
+        key=lambda g: (-len(g.source_ids), group_position(g), -len(g.claim_ids)),
+        default=None,
+    )
+    return event, central
+
+
+def group_position(g: ClaimGroup) -> int:
+    return min(int(c.rsplit(".C", 1)[-1]) for c in g.claim_ids)

@@ -1,0 +1,388 @@
+"""How the summary words one claim, deterministically, from the article's own words.
+
+A claim becomes a clause: who holds it (the speaker or channel its article names; the
+outlet's own narration stays the outlet's) and what it says, as plain prose, with quotation
+marks only where the article itself quotes the words (direct speech). Each clause carries its
+credit: the outlets whose articles support it, in parentheses. Nothing here is free text: the
+words come from the claim's statement or its evidence sentence, so `summary_checks` can verify
+every one of them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.schemas import AsserterKind, Claim, Source
+from service.text.speech import nlp, pos_tags
+
+QUOTE_CHARS = '"“”«»„'
+# Sentence or clause openings that need a referent earlier in the text than we can show.
+PRONOUNS = frozenset(
+    "it its he his him she her they their them this these those such that there".split()
+)
+# Words a complete clause does not end on (a cut in mid-phrase: "... until the", "... by").
+DANGLING = frozenset(
+    """the a an of to by for from with until and or but as at in on into than that which who
+    whose whom its their his her our your my this these those while after before because if
+    when where whether nor so about against between during including without via per""".split()
+)
+# Cut points: a clause stops before these when it runs long ("..., with Shoigu proposing").
+_CUT = re.compile(
+    r",\s+(?=(?:with|while|which|who|whose|where|adding|saying|calling|after|as|amid|"
+    r"although|though|but|a claim|an idea|marking|marks|according)\b)|\s[–—]\s",
+    re.IGNORECASE,
+)
+# A trailing time or place phrase a long clause can lose ("… during a rare telephone call on
+# Wednesday"): the head stays a whole clause.
+_TAIL = re.compile(
+    r"\s(?=(?:(?:during|amid)\s|(?:on|last|this|next)\s(?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
+)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9])\.\s+(?=[A-Z])")
+CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
+_FRAME = re.compile(r"^(?P<who>[^:\"“]{2,60}?)\s+(?P<verb>[a-z]+(?:\s+[a-z]+)?):\s+(?P<what>.+)$")
+
+
+def fold(text: str) -> str:
+    """Lower-cased, accents stripped, one space: for comparing words across outlets."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", text)
+
+
+def holder(claim: Claim) -> str | None:
+    """Who the claim is someone's statement of: the speaker, else a non-outlet asserter.
+    None for the outlet's own narration."""
+    if claim.speaker is not None and claim.speaker.kind is not AsserterKind.outlet:
+        return claim.speaker.name
+    if claim.asserter.kind is not AsserterKind.outlet:
+        return claim.asserter.name
+    return None
+
+
+def channel(claim: Claim) -> str | None:
+    """The channel, when it is not the speaker ("Shoigu, via Russia's defence ministry")."""
+    who = holder(claim)
+    if claim.asserter.kind is AsserterKind.outlet or claim.asserter.name == who:
+        return None
+    return claim.asserter.name
+
+
+def _tidy_quotes(text: str) -> str:
+    """Drop quotation marks that do not pair up inside the clause (a clause cut from a longer
+    quotation keeps one stray mark)."""
+    marks = [i for i, ch in enumerate(text) if ch in QUOTE_CHARS]
+    if len(marks) % 2 == 0:
+        return text
+    return "".join(ch for ch in text if ch not in QUOTE_CHARS)
+
+
+def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
+    """The clause up to its first cut point when it is long; never a fragment ending."""
+    text = " ".join(text.split()).strip().rstrip(".;:, ")
+    first = _SENTENCE_END.split(text, maxsplit=1)
+    if len(first) > 1 and len(text.split()) > 15 and len(first[0].split()) >= 4:
+        text = first[0]  # a quotation of several sentences: its first carries the point
+    if len(text.split()) > max_words:
+        for m in _CUT.finditer(text):
+            head = text[: m.start()]
+            if len(head.split()) >= 6 and not ends_dangling(head):
+                text = head
+                break
+    while len(text.split()) > max_words:
+        tails = [m.start() for m in _TAIL.finditer(text)]
+        head = text[: tails[-1]] if tails else ""
+        if len(head.split()) < 10 or ends_dangling(head) or not _balanced(head):
+            break
+        text = head
+    return _tidy_quotes(text.replace(" …", "").rstrip(".;:, "))
+
+
+def _balanced(text: str) -> bool:
+    return sum(ch in QUOTE_CHARS for ch in text) % 2 == 0 and text.count("(") == text.count(")")
+
+
+def ends_dangling(text: str) -> bool:
+    ws = words(text)
+    return not ws or ws[-1].lower() in DANGLING
+
+
+def starts_with_pronoun(text: str) -> bool:
+    ws = words(text.lstrip(QUOTE_CHARS + "'( "))
+    return bool(ws) and ws[0].lower() in PRONOUNS
+
+
+def outlets_phrase(names: Sequence[str]) -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def credit(names: Sequence[str]) -> str:
+    return f"({', '.join(dict.fromkeys(names))})"
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _starts_with_holder(statement: str, who: str) -> bool:
+    head = fold(" ".join(statement.split()[:12]))
+    return any(w in head for w in fold(who).split() if len(w) > 3)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One claim worded for the summary: `text` without its credit, and who holds it."""
+
+    text: str
+    claim: Claim
+    who: str | None
+
+
+def _quoted(content: str, claim: Claim) -> str:
+    """The content in quotation marks, closing where the article's quotation closes when it
+    ends inside the content ('"… of the sort" on the conflict')."""
+    body = content.strip(QUOTE_CHARS + " ")
+    for span in claim.evidence:
+        for m in re.finditer(r"[\"“]([^\"“”]+)[\"”]", span.text):
+            quoted = " ".join(m.group(1).split()).rstrip(",")
+            n = len(quoted.split())
+            if fold(body).startswith(fold(quoted)) and n < len(body.split()):
+                rest = " ".join(body.split()[n:])
+                return f'"{quoted}" {rest}'
+    return f'"{body}"'
+
+
+def direct_quote(claim: Claim, content: str, source: Source) -> bool:
+    """The article gives these words in quotation marks (direct speech)."""
+    body = fold(content.strip(QUOTE_CHARS + " "))
+    if len(body.split()) < 3:
+        return False
+    for span in claim.evidence:
+        for m in re.finditer(r"[\"“”](.+?)[\"“”]", span.text):
+            quoted = fold(m.group(1))
+            if body[:40] in quoted:
+                return True
+    return False
+
+
+# A reporting verb inside the claim's own words: it already carries its frame.
+_INNER_FRAME = re.compile(
+    r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks|demands?|demanded|"
+    r"stated|insisted|announced|reads)\b"
+)
+_PRONOUN_FRAME = re.compile(
+    r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?(?:\s\d+)?)*\s*(?:\([A-Za-z]+\))?\s*[—–-]+\s*"
+)
+# A function word right before a comma: words were cut out of the middle ("... after, a").
+_GAP = re.compile(r"\b(?:after|before|the|a|an|of|to|by|for|with|that|and|or)\s*,", re.I)
+_NAME_IN = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")  # a name of two words or more
+_OPENER = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|So|Also),?\s+", re.I)
+
+
+def _clean(statement: str) -> str:
+    """The statement without a dateline ("HARTFORD, Conn. —") or an opening conjunction."""
+    text = _DATELINE.sub("", " ".join(statement.split()))
+    return cap(_OPENER.sub("", text)) if _OPENER.match(text) else text
+
+
+def clause(claim: Claim, source: Source) -> Clause | None:
+    """The claim as a clause of plain prose, or None when its words cannot stand alone (a
+    dangling pronoun, a fragment, a frame whose speaker is a pronoun, no verb)."""
+    statement = _clean(claim.statement)
+    who = holder(claim)
+    if _PRONOUN_FRAME.search(_unquoted(statement)):
+        return None  # "…, he said": whose words they are is not in the clause
+    framed = _FRAME.match(statement)
+    if framed and who is not None:
+        # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
+        content = trim(framed.group("what"))
+        if direct_quote(claim, content, source):
+            text = f"{framed.group('who')} said: {_quoted(content, claim)}"
+        elif (
+            starts_with_pronoun(content)
+            or not is_clause(content)
+            or _INNER_FRAME.search(_unquoted(content))
+        ):
+            return None
+        else:
+            text = f"{framed.group('who')} said that {lowered(content, source)}"
+    elif who is None or _starts_with_holder(statement, who):
+        # The outlet's narration, or a sentence that already names its speaker.
+        if statement[:1] in QUOTE_CHARS + "'‘" and who is None:
+            return None  # someone's words with no one to hold them
+        text = trim(statement)
+        if statement[:1].islower() and who is not None:
+            text = f"{who} {text}"
+        elif not is_clause(text):
+            return None
+    else:
+        content = trim(statement)
+        if statement[:1].islower() and re.match(r"(?:den|reject|dismiss)\w*\b", statement):
+            # "denied that its minister ...": the words are another party's, their pronouns
+            # point to that party; shown only beside that party's version (`denial_of`).
+            return None
+        if _INNER_FRAME.search(_unquoted(content)) or _foreign_pronoun(content, claim):
+            return None  # a frame of its own whose speaker we cannot name, or "he …"
+        if words(who)[0].lower() in {"his", "her", "their", "its"}:
+            # "his doctor": the name it points to must follow at once ("According to his
+            # doctor, President Trump is …"); with no name in the words it points nowhere.
+            if not _NAME_IN.search(content):
+                return None
+            text = f"According to {who}, {content}"
+            return _finish(text, claim, who, source)
+        if direct_quote(claim, content, source):
+            text = f"{who} said: {_quoted(content, claim)}"
+        elif claim.cue and not is_clause(content):
+            text = f"{who} {claim.cue} {content}"  # "Russian sources pointed to a proposal"
+        else:
+            text = f"{who} said that {lowered(content, source)}"
+    return _finish(text, claim, who, source)
+
+
+def _finish(text: str, claim: Claim, who: str | None, source: Source) -> Clause | None:
+    """The clause's channel ("…, according to X"), tidy quotation marks, and the checks every
+    clause passes."""
+    via = channel(claim)
+    if via and not _starts_with_holder(text, via) and fold(via) not in fold(text):
+        text = f"{text}, according to {via}"
+    text = _tidy_quotes(text).strip("'‘’ ")
+    if "?" in _unquoted(text) or re.search(r"\b(?:you|your|we|our|I)\b", _unquoted(text)):
+        return None  # a question or a writer addressing the reader is not a report
+    text = text.rstrip(",;: ")
+    if ends_dangling(text) or starts_with_pronoun(text) or len(words(text)) < 4:
+        return None
+    if _GAP.search(_unquoted(text)):
+        return None
+    return Clause(text=cap(text), claim=claim, who=who)
+
+
+def _foreign_pronoun(content: str, claim: Claim) -> bool:
+    """The content opens on a pronoun that "<holder> said that …" would not resolve: "it",
+    "its", "they", "their" can point back to a body that speaks, "he", "his", "she", "her" to
+    a person who does; anything else ("this", "such") points outside the clause."""
+    ws = words(content)
+    if not ws or ws[0].lower() not in PRONOUNS:
+        return False
+    first = ws[0].lower()
+    speaker = claim.speaker or claim.asserter
+    if speaker.kind is AsserterKind.person:
+        return first not in {"he", "his", "she", "her"}
+    return first not in {"it", "its", "they", "their"}
+
+
+def lowered(content: str, source: Source) -> str:
+    """The content after "said that": its first word lower-cased unless it is a name (a
+    word the article never writes in lower case)."""
+    first = words(content)[:1]
+    if not first:
+        return content
+    low = first[0].lower()
+    if _plain_start(content) or re.search(rf"(?<![.!?]\s)\b{re.escape(low)}\b", source.text):
+        return content[:1].lower() + content[1:]
+    return content
+
+
+def is_clause(text: str) -> bool:
+    """The words are a clause: the main verb has its subject (not a bare noun phrase, not a
+    sentence cut off before its subject: "Titled '…' and released Friday, relies on …").
+    When the parse misses the main verb (unspaced dashes confuse it), a subject with its verb
+    anywhere will do, unless the words open on a participle."""
+    doc = nlp()(text[:300])
+    subjects = {"nsubj", "nsubjpass", "expl", "csubj"}
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.pos_ in {"VERB", "AUX"}:
+        return any(t.dep_ in subjects for t in root.children) or any(
+            t.dep_ in subjects for c in root.children if c.dep_ == "conj" for t in c.children
+        )
+    if len(doc) and doc[0].tag_ in {"VBN", "VBG"}:
+        return False
+    return any(t.dep_ in subjects and t.head.pos_ in {"VERB", "AUX"} for t in doc)
+
+
+EPITHET_REACH = 5  # tokens from an adjective to the name it labels
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december""".split()
+)
+
+
+def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
+    """Of `unique` (adjectives and adverbs only one outlet uses), those that label a named
+    party: followed, within the same noun phrase, by a proper name ("bombastic conservative
+    talk show host Glenn Beck", "establishment-backed Sen. Arlen Specter")."""
+    found = []
+    lowered_unique = {u.lower() for u in unique}
+    for i, (word, pos) in enumerate(tags):
+        if word.lower() not in lowered_unique or pos not in {"ADJ", "ADV"}:
+            continue
+        for w, p in tags[i + 1 : i + 1 + EPITHET_REACH]:
+            if p == "PROPN" and w.lower() not in _CALENDAR:
+                found.append(word)
+                break
+            if p not in {"ADJ", "NOUN", "PUNCT", "ADV"} or w in {",", ";"}:
+                break
+    return found
+
+
+_SIDE_DEPS = frozenset({"appos", "relcl", "advcl", "parataxis", "acl", "npadvmod", "punct", "cc"})
+
+
+def core(text: str) -> str | None:
+    """The clause's core, for a headline: the main verb with its subject and objects, less
+    appositions, relative and adverbial clauses, and the verb's conjuncts."""
+    doc = nlp()(text[:400])
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in {"VERB", "AUX"}:
+        return None
+    drop: set[int] = set()
+    for t in doc:
+        if t.dep_ == "punct" and t.text not in {",", "–", "—", "(", ")", ";"}:
+            continue  # a hyphen inside "son-in-law" stays
+        if t.dep_ in _SIDE_DEPS - {"cc"} or (t.head == root and t.dep_ in {"conj", "cc"}):
+            drop |= {x.i for x in t.subtree}
+    kept = [t for t in doc if t.i not in drop]
+    # Keep the article's spacing, and a space where dropped words stood ("Hicks, one of …, is").
+    out = "".join(
+        t.text + (" " if t.whitespace_ or (n + 1 < len(kept) and kept[n + 1].i != t.i + 1) else "")
+        for n, t in enumerate(kept)
+    )
+    out = out.strip().rstrip(",;:– -")
+    out = re.sub(r"\s+([,.;:])", r"\1", " ".join(out.split()))
+    if not is_clause(out) or ends_dangling(out) or any(ch in out for ch in QUOTE_CHARS):
+        return None
+    return cap(out)
+
+
+def denial_of(claim: Claim, source: Source) -> Clause | None:
+    """A denial told as an act on another party's words ("Paris denied that ...", "a source
+    was quick to deny such a conversation took place"), worded as "<who> denied it": shown
+    right after the version it denies."""
+    who = holder(claim)
+    if who is None or claim.kind.value != "denial":
+        return None
+    return Clause(text=cap(f"{who} denied it"), claim=claim, who=who)
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
+
+
+def _plain_start(content: str) -> bool:
+    """The content's first word is an ordinary word, lower-cased after 'said that' (a proper
+    name keeps its capital)."""
+    tags = pos_tags(content[:80])
+    return bool(tags) and tags[0][1] in {"DET", "PRON", "SCONJ", "ADP"}

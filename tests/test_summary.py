@@ -1,0 +1,375 @@
+"""The summary as a reader gets it: clauses built from the claims' own words, differences as
+named points with their holders, a neutral headline, verified model prose, a budget that
+grows with the articles. Examples are from BASIL and NeuS articles, not the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.llm.fake import FakeBackend
+from service.llm.structured import StructuredLLM
+from service.pipeline.alignment import Edge, build_groups
+from service.pipeline.drafts import Relation
+from service.pipeline.progress import no_progress
+from service.pipeline.summary import summarize, word_budget
+from service.pipeline.summary_checks import sentence_problems
+from service.pipeline.summary_points import Dispute, choose_dispute, question_for, same_party
+from service.pipeline.summary_prose import verify_prose
+from service.pipeline.summary_text import clause, core
+from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, GroupStatus, Source
+from tests.builders import claim, source
+
+
+def _on(
+    src: Source,
+    n: int,
+    statement: str,
+    asserter: str = "the outlet",
+    kind: ClaimKind = ClaimKind.reported_fact,
+    **kw: AsserterKind,
+) -> Claim:
+    """A claim resting on sentence n of `src`."""
+    c = claim(f"{src.source_id}.C{n}", src.source_id, statement, asserter, kind, **kw)
+    return c.model_copy(update={"evidence": [src.sentences[n - 1]], "sentence_ids": [n]})
+
+
+BEN = source(
+    "S1",
+    "New York Times",
+    "Glenn Beck closed the Conservative Political Action Conference on Saturday.",
+    "Progressivism, he told the Conservative Political Action Conference, is a cancer.",
+    "HARTFORD, Conn. — Connecticut Attorney General Richard Blumenthal is defending himself "
+    "against a report he misstated his military service.",
+    "But the report, by White House Counsel Robert Bauer, concluded that the allegations lack a "
+    "basis in the law.",
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "statement", "expected"),
+    [
+        # A frame whose speaker is a pronoun: whose words they are is not in the clause.
+        (
+            2,
+            "Progressivism, he told the Conservative Political Action Conference, is a cancer",
+            None,
+        ),
+        # A dateline is not part of the report.
+        (
+            3,
+            "HARTFORD, Conn. — Connecticut Attorney General Richard Blumenthal is defending "
+            "himself against a report he misstated his military service",
+            "Connecticut Attorney General Richard Blumenthal is defending himself against a "
+            "report he misstated his military service",
+        ),
+        # An opening conjunction joins the article's sentences, not the summary's.
+        (
+            4,
+            "But the report, by White House Counsel Robert Bauer, concluded that the "
+            "allegations lack a basis in the law",
+            "The report, by White House Counsel Robert Bauer, concluded that the allegations "
+            "lack a basis in the law",
+        ),
+        # The outlet's narration stays narration: no one else is made to say it.
+        (
+            1,
+            "Glenn Beck closed the Conservative Political Action Conference on Saturday",
+            "Glenn Beck closed the Conservative Political Action Conference on Saturday",
+        ),
+    ],
+)
+def test_a_claim_becomes_a_clause_only_when_it_stands_alone(
+    n: int, statement: str, expected: str | None
+) -> None:
+    c = clause(_on(BEN, n, statement), BEN)
+    assert (c.text if c else None) == expected
+
+
+def test_a_party_statement_keeps_its_holder_and_quotes_only_direct_speech() -> None:
+    fox = source(
+        "S2",
+        "Fox News",
+        '"Chairman Steele needs to apologize to our military," Sen. Jim DeMint said.',
+        "The White House said Sestak was offered an unpaid advisory position.",
+    )
+    quoted = _on(
+        fox,
+        1,
+        "Chairman Steele needs to apologize to our military",
+        "Jim DeMint",
+        ClaimKind.attributed_claim,
+        asserter_kind=AsserterKind.person,
+    )
+    c = clause(quoted, fox)
+    assert c is not None
+    assert c.text == 'Jim DeMint said: "Chairman Steele needs to apologize to our military"'
+    indirect = _on(
+        fox,
+        2,
+        "Sestak was offered an unpaid advisory position",
+        "White House",
+        ClaimKind.attributed_claim,
+    )
+    c = clause(indirect, fox)
+    assert c is not None
+    assert c.text == "White House said that Sestak was offered an unpaid advisory position"
+    assert '"' not in c.text  # indirect speech in the article: no quotation marks
+
+
+@pytest.mark.parametrize(
+    ("content", "question"),
+    [
+        (
+            "The White House offered Sestak an unpaid advisory position",
+            "Did the White House offer Sestak an unpaid advisory position?",
+        ),
+        (
+            "Sestak was offered the job of Secretary of the Navy",
+            "Was Sestak offered the job of Secretary of the Navy?",
+        ),
+        ("Richard Blumenthal served in Vietnam", "Did Richard Blumenthal serve in Vietnam?"),
+    ],
+)
+def test_a_difference_is_asked_as_a_yes_no_question(content: str, question: str) -> None:
+    a = claim("S1.C1", "S1", content, "White House", ClaimKind.attributed_claim)
+    b = claim("S2.C1", "S2", "Sestak denied it", "Joe Sestak", ClaimKind.denial)
+    groups = build_groups([a, b], [Edge("S1.C1", "S2.C1", Relation.contradict, 0.5)])
+    d = choose_dispute(groups[0], {"S1.C1": a, "S2.C1": b}, {"S1": "NYT", "S2": "Fox"})
+    assert d is not None
+    assert question_for(d) == question
+
+
+def test_a_question_that_cannot_be_parsed_names_the_holders_instead() -> None:
+    a = claim(
+        "S1.C1",
+        "S1",
+        "a proposal made last month by Turkey",
+        "Russian sources",
+        ClaimKind.attributed_claim,
+    )
+    b = claim(
+        "S2.C1", "S2", "the peace deal of April 2022", "French sources", ClaimKind.attributed_claim
+    )
+    d = Dispute(group=build_groups([a, b], [])[0], sides=[[a], [b]])
+    assert question_for(d) == "What do Russian sources and French sources each say?"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Russian defence ministry", "Russia's defence ministry", True),
+        ("Choïgu", "Sergei Shoigu", True),  # one person, two transliterations
+        ("Rep. Joe Sestak", "Sestak's campaign", True),
+        ("French defence ministry", "Russian defence ministry", False),
+        ("White House", "Darrell Issa", False),
+    ],
+)
+def test_a_party_never_disputes_itself(a: str, b: str, same: bool) -> None:
+    assert same_party(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Did the White House offer Sestak a position?", True),
+        ("Did Clinton bribe Sestak?", False),  # a word no claim holds
+        ('Did Sestak get a "position"?', False),  # quotation marks
+        ("Did the White House offer Sestak a position in the", False),  # cut mid-phrase
+    ],
+)
+def test_model_prose_is_verified_against_the_claims_it_cites(text: str, ok: bool) -> None:
+    cited = [
+        claim(
+            "S1.C1",
+            "S1",
+            "The White House offered Sestak an unpaid advisory position",
+            "White House",
+            ClaimKind.attributed_claim,
+        ),
+        claim(
+            "S2.C1",
+            "S2",
+            "Sestak said he declined the offer",
+            "Joe Sestak",
+            ClaimKind.attributed_claim,
+        ),
+    ]
+    assert (verify_prose(text, cited, max_words=14) is None) is ok
+
+
+def test_the_headline_is_the_core_of_the_lead_clause() -> None:
+    assert core("The White House initiated the conversation, which occurred over phone") == (
+        "The White House initiated the conversation"
+    )
+
+
+def test_the_word_budget_grows_with_the_articles() -> None:
+    short = [source(f"S{i}", f"O{i}", "word " * 200) for i in range(3)]
+    long = [source(f"S{i}", f"O{i}", "word " * 900) for i in range(3)]
+    assert 110 <= word_budget(short) <= 140
+    assert 230 <= word_budget(long) <= 270
+
+
+async def test_agreement_is_credited_to_each_outlet_that_carries_it_and_a_dispute_named() -> None:
+    nyt = source(
+        "S1",
+        "New York Times",
+        "Representative Joe Sestak was offered an unpaid advisory position by the White House.",
+        "The White House said the offer was legal.",
+        title="White House Used Bill Clinton to Ask Sestak to Drop Out of Race",
+    )
+    fox = source(
+        "S2",
+        "Fox News",
+        "Joe Sestak was offered an unpaid advisory position by the White House, a report says.",
+        "Darrell Issa said the offer was illegal.",
+    )
+    claims = [
+        _on(nyt, 1, nyt.sentences[0].text),
+        _on(nyt, 2, "the offer was legal", "White House", ClaimKind.attributed_claim),
+        _on(fox, 1, "Joe Sestak was offered an unpaid advisory position by the White House"),
+        _on(
+            fox,
+            2,
+            "the offer was illegal",
+            "Darrell Issa",
+            ClaimKind.attributed_claim,
+            asserter_kind=AsserterKind.person,
+        ),
+    ]
+    claims[3] = claims[3].model_copy(
+        update={"speaker": Asserter(name="Darrell Issa", kind=AsserterKind.person)}
+    )
+    groups = build_groups(
+        claims,
+        [
+            Edge("S1.C1", "S2.C1", Relation.same, 0.8),
+            Edge("S1.C2", "S2.C2", Relation.contradict, 0.6),
+        ],
+    )
+    llm = StructuredLLM(FakeBackend([]))  # the template mode makes no model call
+    summary = await summarize(
+        [nyt, fox],
+        groups,
+        claims,
+        llm,
+        llm.meter("summary"),
+        max_points=14,
+        mode="template",
+        warnings=[],
+        progress=no_progress,
+    )
+    lead, point = summary.sentences
+    assert lead.kind.value == "lead"
+    assert lead.text.endswith(("(New York Times, Fox News).", "(Fox News, New York Times)."))
+    assert point.kind.value == "disputed"
+    assert "White House said that the offer was legal (New York Times)" in point.text
+    assert "Darrell Issa said that the offer was illegal (Fox News)" in point.text
+    assert summary.headline and summary.headline != nyt.title
+    disputed = next(g for g in groups if g.status is GroupStatus.disputed)
+    assert disputed.question and disputed.question.endswith("?")
+    by_id = {c.claim_id: c for c in claims}
+    for s in summary.sentences:
+        assert not sentence_problems(
+            s.text, [by_id[c] for c in s.claim_ids], {"S1": nyt, "S2": fox}
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "unique", "labels"),
+    [
+        # HuffPost's (BASIL) and Breitbart's (PolNeAR) labels for a named person.
+        (
+            "Bombastic conservative talk show host Glenn Beck closed a three-day conference",
+            {"Bombastic"},
+            ["Bombastic"],
+        ),
+        (
+            "For the first time, a poll shows upstart Sen. Bernie Sanders leading nationally",
+            {"upstart", "nationally"},
+            ["upstart"],
+        ),
+        # An adjective one outlet uses about a reaction, not a label for the person.
+        (
+            "Conservatives offered swift, negative reactions to Michael Steele on Friday",
+            {"swift", "negative"},
+            [],
+        ),
+    ],
+)
+def test_an_outlets_label_for_a_named_party_is_an_epithet(
+    text: str, unique: set[str], labels: list[str]
+) -> None:
+    from service.pipeline.summary_text import epithets
+    from service.text.speech import pos_tags
+
+    assert epithets(pos_tags(text), unique) == labels
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holder", "content", "expected"),
+    [
+        # NeuS (Outlet A) and PolNeAR: the possessive holder points to the name that follows.
+        (
+            "President Trump is no longer contagious, according to his doctor.",
+            "his doctor",
+            "President Trump is no longer contagious",
+            "According to his doctor, President Trump is no longer contagious",
+        ),
+        (
+            "He sat on the court with Supreme Court Justice Stephen Breyer, according to his "
+            "biography.",
+            "his biography",
+            "the judge sat on the court with Supreme Court Justice Stephen Breyer",
+            "According to his biography, the judge sat on the court with Supreme Court "
+            "Justice Stephen Breyer",
+        ),
+        # PolNeAR: no name in the words, so "his campaign" points nowhere: left out.
+        (
+            "He now had a rally scheduled for that night - and the permit, his campaign said.",
+            "his campaign",
+            "a rally was scheduled for that night",
+            None,
+        ),
+    ],
+)
+def test_a_possessive_holder_needs_the_name_it_points_to(
+    sentence: str, holder: str, content: str, expected: str | None
+) -> None:
+    src = source("S1", "Outlet A", sentence)
+    c = _on(src, 1, content, holder, ClaimKind.attributed_claim)
+    got = clause(c, src)
+    assert (got.text if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        # NeuS: a sentence cut off before its subject is not a clause.
+        (
+            "Titled “The NRA And Russia: How a Tax-Exempt Organization Became a Foreign Asset” "
+            "and released Friday after an 18-month investigation, relies on documents obtained "
+            "by the committee.",
+            False,
+        ),
+        # NeuS: unspaced dashes around an aside still leave a whole clause.
+        (
+            "The president—who didn’t wear a mask—emerged from the White House on Saturday "
+            "pumping his fists.",
+            True,
+        ),
+        # NeuS: "Saturday" is a day, not a person an adjective could label.
+        (
+            "President Trump spoke to hundreds of pro-police activists Saturday on the lawn.",
+            True,
+        ),
+    ],
+)
+def test_only_whole_clauses_without_labels_are_kept(sentence: str, kept: bool) -> None:
+    from service.pipeline.summary import _Builder
+
+    src = source("S1", "Outlet C", sentence, "Another outlet wrote something else entirely.")
+    other = source("S2", "Outlet B", "Officials spoke to reporters at the White House.")
+    c = _on(src, 1, sentence.rstrip("."))
+    b = _Builder([src, other], {c.claim_id: c})
+    assert (b.clause(c) is not None) is kept

@@ -1,0 +1,260 @@
+"""The summary's integrity rules, each on sentences from outlets other than the seeds (BASIL:
+New York Times, Fox News, HuffPost; NeuS) where it must fire, and one where it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.pipeline.summary_checks import sentence_problems, split_credit, verbatim_in
+from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, Source
+from tests.builders import source
+
+NYT = (
+    "WASHINGTON — Michael Steele, chairman of the Republican National Committee, drew fierce "
+    "criticism and a call for his resignation on Friday after declaring at a party fund-raiser "
+    "that the United States was on the wrong side of history with its conflict in Afghanistan, "
+    "a military fight he called “a war of Obama’s choosing.”",
+    "“This is not something the United States had actively prosecuted or wanted to engage "
+    "in,” Mr. Steele said in a speech Thursday night in Connecticut.",
+    "Rahm Emanuel, the chief of staff, asked Mr. Clinton last summer to explore “options of "
+    "service” on a presidential or senior government advisory board with Mr. Sestak, the White "
+    "House said in a statement.",
+    "“There was no such impropriety,” Robert F. Bauer, the White House counsel, said in a memo "
+    "released to reporters.",
+)
+FOX = (
+    "Speaking on Fox News Sunday, Sen. Jim DeMint would not go that far but said Steele must "
+    "apologize to the troops.",
+    "\"Chairman Steele needs to apologize to our military, all the men and women who've been "
+    'fighting in Afghanistan," he said.',
+    "The White House asked former President Bill Clinton to talk to Rep. Joe Sestak about the "
+    "possibility of obtaining a senior position in the Obama administration.",
+)
+HPO = (
+    "Several prominent conservatives offered swift, negative reactions to Michael Steele on "
+    "Friday, after the RNC chairman was caught on camera saying that Afghanistan is a largely "
+    "unwinnable war of President Obama’s choosing.",
+    "The pushback crested with Bill Kristol writing a letter to Steele calling for the RNC "
+    "leader’s resignation.",
+    "“Needless to say, the war in Afghanistan was not “a war of Obama’s choosing.”",
+)
+SOURCES = {
+    "S1": source(
+        "S1", "New York Times", *NYT, title="Michael Steele Criticized for Afghanistan Comments"
+    ),
+    "S2": source("S2", "Fox News", *FOX, title="GOP Senators Keep Pressure on Steele"),
+    "S3": source("S3", "HuffPost", *HPO),
+}
+
+
+def _claim(cid: str, n: int, speaker: str | None = None) -> Claim:
+    """Claim `cid` (S<k>.C<i>) resting on sentence n of its source; `speaker` when the
+    sentence reports someone's words."""
+    src = SOURCES[cid.split(".")[0]]
+    span = src.sentences[n - 1]
+    return Claim(
+        claim_id=cid,
+        source_id=src.source_id,
+        statement=span.text,
+        kind=ClaimKind.attributed_claim if speaker else ClaimKind.reported_fact,
+        asserter=Asserter(name="the outlet", kind=AsserterKind.outlet),
+        speaker=Asserter(name=speaker, kind=AsserterKind.person) if speaker else None,
+        sentence_ids=[n],
+        evidence=[span],
+    )
+
+
+def rules(text: str, *cited: Claim, earlier: tuple[str, ...] = ()) -> set[str]:
+    return {p.rule_id for p in sentence_problems(text, list(cited), SOURCES, earlier=earlier)}
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "cited", "fires"),
+    [
+        # Quotation marks around words no cited article holds (a paraphrase, a splice).
+        (
+            "quote_not_verbatim",
+            'Michael Steele said: "the United States never wanted this war" (New York Times).',
+            ["S1.C2"],
+            True,
+        ),
+        (
+            "quote_not_verbatim",
+            'Jim DeMint said Steele "needs to apologize to the troops" (Fox News).',
+            ["S2.C2"],
+            True,
+        ),
+        # Quote style and a marked elision aside, the words are the article's.
+        (
+            "quote_not_verbatim",
+            'Bill Kristol wrote that the war was not "a war of Obama\'s choosing" (HuffPost).',
+            ["S3.C3"],
+            False,
+        ),
+        (
+            "quote_not_verbatim",
+            'Mr. Steele said: "This is not something … wanted to engage in" (New York Times).',
+            ["S1.C2"],
+            False,
+        ),
+        # A reporting frame written inside the quotation marks.
+        (
+            "frame_in_quotes",
+            '"Robert F. Bauer said: There was no such impropriety" (New York Times).',
+            ["S1.C4"],
+            True,
+        ),
+        (
+            "frame_in_quotes",
+            '"Sen. Jim DeMint said: Chairman Steele needs to apologize" (Fox News).',
+            ["S2.C2"],
+            True,
+        ),
+        (
+            "frame_in_quotes",
+            'Robert F. Bauer said: "There was no such impropriety" (New York Times).',
+            ["S1.C4"],
+            False,
+        ),
+        # One outlet's report credited to another whose article lacks its names.
+        (
+            "credit_unsupported",
+            "Rahm Emanuel asked Bill Clinton to talk to Joe Sestak (New York Times, Fox News).",
+            ["S1.C3", "S2.C3"],
+            True,
+        ),
+        (
+            "credit_unsupported",
+            "Bill Kristol called for the resignation of Michael Steele (HuffPost, New York Times).",
+            ["S3.C2", "S1.C1"],
+            True,
+        ),
+        (
+            "credit_unsupported",
+            "Michael Steele called Afghanistan a war of Obama's choosing (New York Times, HuffPost).",
+            ["S1.C1", "S3.C1"],
+            False,
+        ),
+        # The outlet's narration credited to the person it is about.
+        (
+            "party_not_holder",
+            "Michael Steele said that he drew fierce criticism on Friday (New York Times).",
+            ["S1.C1"],
+            True,
+        ),
+        (
+            "party_not_holder",
+            "Michael Steele said that conservatives offered negative reactions (HuffPost).",
+            ["S3.C1"],
+            True,
+        ),
+        (
+            "party_not_holder",
+            "Jim DeMint said that Steele needs to apologize to the military (Fox News).",
+            ["S2.C2"],
+            False,
+        ),
+        # Cut mid-phrase.
+        (
+            "fragment",
+            "The White House asked Bill Clinton to talk to Joe Sestak about the (Fox News).",
+            ["S2.C3"],
+            True,
+        ),
+        (
+            "fragment",
+            "Rahm Emanuel asked Mr. Clinton to explore options of service with (New York Times).",
+            ["S1.C3"],
+            True,
+        ),
+        (
+            "fragment",
+            "The White House asked Bill Clinton to talk to Joe Sestak (Fox News).",
+            ["S2.C3"],
+            False,
+        ),
+        # A pronoun whose referent the summary does not show.
+        (
+            "pronoun_start",
+            "He said Steele must apologize to the troops (Fox News).",
+            ["S2.C1"],
+            True,
+        ),
+        (
+            "pronoun_start",
+            "They offered swift, negative reactions to Michael Steele (HuffPost).",
+            ["S3.C1"],
+            True,
+        ),
+        (
+            "pronoun_start",
+            "Several conservatives offered swift reactions to Michael Steele (HuffPost).",
+            ["S3.C1"],
+            False,
+        ),
+    ],
+)
+def test_each_rule_fires_where_it_must_and_not_elsewhere(
+    rule: str, text: str, cited: list[str], fires: bool
+) -> None:
+    claims = {
+        "S1.C1": _claim("S1.C1", 1),
+        "S1.C2": _claim("S1.C2", 2, "Michael Steele"),
+        "S1.C3": _claim("S1.C3", 3, "Rahm Emanuel"),
+        "S1.C4": _claim("S1.C4", 4, "Robert F. Bauer"),
+        "S2.C1": _claim("S2.C1", 1, "Jim DeMint"),
+        "S2.C2": _claim("S2.C2", 2, "Jim DeMint"),
+        "S2.C3": _claim("S2.C3", 3),
+        "S3.C1": _claim("S3.C1", 1),
+        "S3.C2": _claim("S3.C2", 2),
+        "S3.C3": _claim("S3.C3", 3, "Bill Kristol"),
+    }
+    assert (rule in rules(text, *(claims[c] for c in cited))) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Michael Steele Criticized for Afghanistan Comments.", True),  # NYT's headline
+        ("GOP Senators Keep Pressure on Steele.", True),  # Fox's headline
+        ("Michael Steele drew criticism on Friday (New York Times).", False),
+    ],
+)
+def test_an_outlets_headline_is_never_a_summary_sentence(text: str, fires: bool) -> None:
+    assert ("headline_lead" in rules(text, _claim("S1.C1", 1))) is fires
+
+
+@pytest.mark.parametrize(
+    ("earlier", "fires"),
+    [
+        (("Michael Steele drew fierce criticism on Friday (New York Times).",), True),
+        (("michael steele drew fierce criticism on friday (New York Times).",), True),
+        (("Jim DeMint said Steele must apologize to the troops (Fox News).",), False),
+    ],
+)
+def test_a_sentence_said_twice_is_a_repeat(earlier: tuple[str, ...], fires: bool) -> None:
+    text = "Michael Steele drew fierce criticism on Friday (New York Times)."
+    assert ("repeated" in rules(text, _claim("S1.C1", 1), earlier=earlier)) is fires
+
+
+def test_credits_split_outlet_names_that_hold_parentheses() -> None:
+    body, names = split_credit(
+        "Both ministers spoke (partisan site (machine-translated), AFP)",
+        ["partisan site (machine-translated)", "AFP"],
+    )
+    assert body == "Both ministers spoke"
+    assert names == ["partisan site (machine-translated)", "AFP"]
+
+
+def test_verbatim_ignores_quote_style_and_whitespace_but_not_words() -> None:
+    article = "He called it “a war of Obama’s choosing.”  Then he left."
+    assert verbatim_in("a war of Obama's  choosing", [article])
+    assert verbatim_in("a war of … choosing", [article])
+    assert not verbatim_in("a war of Biden's choosing", [article])
+    assert not verbatim_in("choosing … a war", [article])  # elided parts keep their order
+
+
+def test_source_helper_spans_match_their_text() -> None:
+    # The fixtures above cite sentences by position: keep them aligned with the builder.
+    s: Source = SOURCES["S1"]
+    assert all(s.text[x.start : x.end] == x.text for x in s.sentences)
