@@ -93,8 +93,12 @@ def report(outcomes: list[Outcome]) -> str:
         return "n/a" if x is None else f"{x:.3f}"
 
     lines = []
-    decided = sum(o.predicted != "undecided" for o in outcomes)
-    lines.append(f"{len(outcomes)} pairs; decided without the model: {decided}")
+    by_code = sum(o.predicted != "undecided" and o.rule_id != MODEL for o in outcomes)
+    by_model = sum(o.predicted != "undecided" and o.rule_id == MODEL for o in outcomes)
+    lines.append(
+        f"{len(outcomes)} pairs; decided by code (rules and checks): {by_code}; "
+        f"the model's answer stood: {by_model}"
+    )
     for label in ("contradict", "same"):
         s = prf(outcomes, label)
         lines.append(
