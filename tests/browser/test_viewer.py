@@ -262,9 +262,15 @@ def test_viewer_loads_files_and_the_server_names_the_outlets(server: str) -> Non
     with chromium_page(viewport={"width": 390, "height": 844}) as page:
         page.goto(server + "/")
         page.set_input_files("#files", [str(p) for p in SEEDS[:2]])
-        page.wait_for_function(
-            "[...document.querySelectorAll('#articles textarea')].every(t => t.value.trim())"
-        )
+        # Polled from Python: a string predicate is eval'd in the page, which the viewer's CSP
+        # (script-src 'self') forbids once Playwright has to poll (a slow, loaded machine).
+        boxes = page.locator("#articles textarea")
+        for _ in range(200):
+            if boxes.count() >= 2 and all(
+                v.strip() for v in boxes.evaluate_all("t => t.map(x => x.value)")
+            ):
+                break
+            page.wait_for_timeout(100)
         assert page.locator("#articles fieldset.article").count() == 2
         assert page.input_value("#articles fieldset.article >> nth=0 >> [name=outlet]") == ""
         page.click("#run")
