@@ -49,6 +49,8 @@ def test_lowered_keeps_names_and_lowers_ordinary_words(content: str, expected_st
         ("Senator Warren", False),
         ("the ministry", False),
         ("Labor Department", False),
+        ("Russian defence ministry", False),
+        ("French foreign ministry", False),
     ],
 )
 def test_bare_common_noun_holder(who: str, bare: bool) -> None:

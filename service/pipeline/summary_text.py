@@ -205,7 +205,8 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     statement = _clean(claim.statement)
     who = holder(claim)
     if who is not None and bare_common_noun(who):
-        return None  # "Woman said that …": no reader-worthy holder to credit
+        # "Ministry said that …" is not English: the parser's "the ministry" lost its article.
+        who = "the " + who[:1].lower() + who[1:]
     if _PRONOUN_FRAME.search(_unquoted(statement)):
         return None  # "…, he said": whose words they are is not in the clause
     framed = _FRAME.match(statement)
@@ -314,15 +315,16 @@ _DEMONYM = re.compile(r"(?:an|ish|ese|i|ch|ic)$")
 
 def bare_common_noun(who: str) -> bool:
     """A holder that is one singular common noun phrase with no determiner and no name
-    ("Woman", "Paper", "New report", "Document"): "Woman said that …" is not English, and
-    such a holder is usually a description the parser cut from its article ("a woman",
-    "the paper"). Plural or named holders ("Lawmakers", "Iraqi officials", "Democrats",
+    ("Woman", "Paper", "New report", "ministry"): "Woman said that …" is not English; such a
+    holder is a description whose article the parser dropped ("the paper"), so the clause
+    gives it back its "the". Plural or named holders ("Lawmakers", "Iraqi officials", "Democrats",
     "Senator Warren") are fine."""
     doc = nlp()(who)
     if not len(doc) or any(t.pos_ == "PROPN" for t in doc) or doc[0].pos_ in {"DET", "PRON"}:
         return False
-    head = doc[-1]
-    return head.tag_ == "NN"
+    if doc[0].pos_ == "ADJ" and doc[0].text[:1].isupper() and _DEMONYM.search(doc[0].text):
+        return False  # "Russian defence ministry": a body named by its country
+    return doc[-1].tag_ == "NN"
 
 
 def is_clause(text: str) -> bool:
