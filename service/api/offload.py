@@ -28,7 +28,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
-from service.llm.base import AnswerStore, Backend, CompletionRequest, RawCompletion
+from service.llm.base import AnswerStore, Backend, CompletionRequest, Delegating, RawCompletion
 from service.llm.structured import StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback, StopSignal, WorkStopped, watch
 
@@ -38,24 +38,12 @@ T = TypeVar("T")
 FORCE_AFTER_S = 1.0  # cooperative stop first; then the asynchronous exception
 
 
-class LoopBackend:
+class LoopBackend(Delegating):
     """A backend whose calls run on `loop` (the app's), whatever loop awaits them."""
 
     def __init__(self, inner: Backend, loop: asyncio.AbstractEventLoop) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.loop = loop
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def model(self) -> str:
-        return self.inner.model
-
-    @property
-    def cache_identity(self) -> str:
-        return self.inner.cache_identity
 
     async def _on_app_loop(self, call: Callable[[], Awaitable[T]]) -> T:
         """`await call()` as a task of the app's loop (its coroutine is made there, so none is

@@ -70,6 +70,26 @@ def sha256_json(value: Any) -> str:
     ).hexdigest()
 
 
+class Delegating:
+    """Base of a backend that wraps another (the response cache, the HTTP worker's loop hop):
+    it answers as the backend it wraps, so cache keys and step records stay the inner one's."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def model(self) -> str:
+        return self.inner.model
+
+    @property
+    def cache_identity(self) -> str:
+        return self.inner.cache_identity
+
+
 @runtime_checkable
 class AnswerStore(Protocol):
     """A backend that keeps answers (the response cache). It stores nothing by itself: the

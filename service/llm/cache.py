@@ -14,7 +14,7 @@ import asyncio
 import threading
 from pathlib import Path
 
-from service.llm.base import Backend, CompletionRequest, RawCompletion, sha256_json
+from service.llm.base import Backend, CompletionRequest, Delegating, RawCompletion, sha256_json
 from service.schemas import Usage
 from service.storage import open_db
 
@@ -102,24 +102,12 @@ class ResponseCache:
             self._conn.close()
 
 
-class CachingBackend:
+class CachingBackend(Delegating):
     """A backend that answers from the cache when it can and fills it when it cannot."""
 
     def __init__(self, inner: Backend, cache: ResponseCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def model(self) -> str:
-        return self.inner.model
-
-    @property
-    def cache_identity(self) -> str:
-        return self.inner.cache_identity
 
     async def complete(self, request: CompletionRequest) -> RawCompletion:
         key = ResponseCache.key(self.inner.cache_identity, request)
