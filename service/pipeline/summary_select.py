@@ -110,8 +110,17 @@ def lead_points(
     def n_sources(ids: list[str]) -> int:
         return len({claims[c].source_id for c in ids if c in claims})
 
+    def plain(ids: list[str]) -> bool:
+        # Outlets agreeing that someone said X is not agreement that X happened: a point any
+        # outlet credits to a party is never stated as the event (seeds and BASIL: a ministry's
+        # claim led the summary as fact because another outlet told it in its own voice).
+        # Each outlet in the point must tell it in its own voice at least once.
+        members = [claims[c] for c in ids if c in claims]
+        told = {c.source_id for c in members if c.asserter.kind is AsserterKind.outlet}
+        return told == {c.source_id for c in members}
+
     event = min(
-        (ids for ids in shared if tight(ids)),
+        (ids for ids in shared if tight(ids) and plain(ids)),
         key=lambda ids: (lead_claim(ids), -n_sources(ids)),
         default=None,
     )
