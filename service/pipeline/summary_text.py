@@ -204,7 +204,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     dangling pronoun, a fragment, a frame whose speaker is a pronoun, no verb)."""
     statement = _clean(claim.statement)
     who = holder(claim)
-    if who is not None and bare_common_noun(who):
+    if who is not None and bare_common_noun(who, source.text):
         # "Ministry said that …" is not English: the parser's "the ministry" lost its article.
         who = "the " + who[:1].lower() + who[1:]
     if _PRONOUN_FRAME.search(_unquoted(statement)):
@@ -313,7 +313,7 @@ def lowered(content: str, source: Source) -> str:
 _DEMONYM = re.compile(r"(?:an|ish|ese|i|ch|ic)$")
 
 
-def bare_common_noun(who: str) -> bool:
+def bare_common_noun(who: str, article: str | None = None) -> bool:
     """A holder that is one singular common noun phrase with no determiner and no name
     ("Woman", "Paper", "New report", "ministry"): "Woman said that …" is not English; such a
     holder is a description whose article the parser dropped ("the paper"), so the clause
@@ -324,7 +324,14 @@ def bare_common_noun(who: str) -> bool:
         return False
     if doc[0].pos_ == "ADJ" and doc[0].text[:1].isupper() and _DEMONYM.search(doc[0].text):
         return False  # "Russian defence ministry": a body named by its country
-    return doc[-1].tag_ == "NN"
+    if doc[-1].tag_ != "NN":
+        return False
+    # The article must use it as a common noun ("the ministry", "a woman"): the tagger also
+    # calls unfamiliar surnames NN ("Azar said …" must not become "The azar said …").
+    head = re.escape(doc[-1].text.lower())
+    return article is None or bool(
+        re.search(rf"\b(?i:the|a|an)\s+(?:\w+\s+){{0,2}}{head}\b", article)
+    )
 
 
 def is_clause(text: str) -> bool:
