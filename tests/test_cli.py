@@ -20,7 +20,11 @@ def test_reconcile_writes_json_and_markdown(
     doc = json.loads(written.read_text())
     assert [s["outlet"] for s in doc["sources"]] == ["Partisan site", "AFP"]
     md = (out / "reconciliation.md").read_text()
-    assert "## Neutral summary" in md and "## Disputes" in md and "## Per-source accounts" in md
+    assert (
+        "## Neutral summary" in md
+        and "## Differences between outlets" in md
+        and "## Per-source accounts" in md
+    )
     assert "wrote" in capsys.readouterr().out
 
 

@@ -65,4 +65,4 @@ def test_reconcile_seeds_on_the_embedded_model(
         if step.calls:
             assert step.prompt is not None and len(step.prompt.sha256) == 64
             assert step.usage.total_tokens > 0 or step.cache_hits == step.attempts
-    assert "## Disputes" in (out / "reconciliation.md").read_text()
+    assert "## Differences between outlets" in (out / "reconciliation.md").read_text()

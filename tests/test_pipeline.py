@@ -13,7 +13,7 @@ from service.llm.fake import FakeBackend
 from service.llm.fake_responder import fake_responder
 from service.llm.structured import StructuredLLM
 from service.pipeline.alignment import Edge, build_groups
-from service.pipeline.drafts import Relation, SummarySentenceDraft
+from service.pipeline.drafts import PairRelations, Relation
 from service.pipeline.reconcile import integrity_problems, reconcile
 from service.pipeline.sources import prepare_sources
 from service.pipeline.summary import ONE_SOURCE_NOTE
@@ -273,9 +273,7 @@ def test_duplicate_articles_are_dropped_with_a_warning(settings: Settings) -> No
 
 def test_draft_schema_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError, match="extra"):
-        SummarySentenceDraft.model_validate(
-            {"text": "A sentence long enough.", "claim_ids": ["S1.C1"], "confidence": 0.9}
-        )
+        PairRelations.model_validate({"relations": ["same"], "confidence": 0.9})
 
 
 def _forcing(relation: str):  # type: ignore[no-untyped-def]

@@ -192,7 +192,9 @@ def cohen_kappa(gold: Sequence[bool], pred: Sequence[bool]) -> float | None:
 
 
 async def agreement(judge: Judge, pairs: Sequence[JudgePair]) -> JudgeAgreement:
-    """Run the judge on hand-judged pairs; unjudged answers count as 'not the same'."""
+    """Run the judge on hand-judged pairs. Agreement and kappa are over the pairs it judged;
+    an unjudged pair (budget spent, unusable answer) is counted apart, never as a "no": with
+    `--judge-budget 0` the check is "unchecked", not a 59 % agreement with nothing."""
     flips_before = judge.order_flips
     gold: list[bool] = []
     pred: list[bool] = []
@@ -200,11 +202,12 @@ async def agreement(judge: Judge, pairs: Sequence[JudgePair]) -> JudgeAgreement:
     unjudged = 0
     for pair in pairs:
         verdict = await judge.same_fact(pair.fact, pair.candidate)
-        said = bool(verdict.same)
-        unjudged += verdict.same is None
+        if verdict.same is None:
+            unjudged += 1
+            continue
         gold.append(pair.same_fact)
-        pred.append(said)
-        if said != pair.same_fact or verdict.same is None:
+        pred.append(verdict.same)
+        if verdict.same != pair.same_fact:
             disagreements.append(
                 Disagreement(
                     pair_id=pair.id,
@@ -215,13 +218,22 @@ async def agreement(judge: Judge, pairs: Sequence[JudgePair]) -> JudgeAgreement:
                     why=pair.why,
                 )
             )
-    n = len(pairs)
+    n = len(gold)
+    flips = judge.order_flips - flips_before
+    if not n and pairs:
+        return JudgeAgreement(
+            status="unchecked",
+            reason=f"none of the {len(pairs)} hand-judged pairs was judged "
+            "(judge budget spent or answers unusable)",
+            order_flips=flips,
+            unjudged=unjudged,
+        )
     return JudgeAgreement(
         status="checked",
         n=n,
         agreement=sum(g == p for g, p in zip(gold, pred, strict=True)) / n if n else None,
         kappa=cohen_kappa(gold, pred),
-        order_flips=judge.order_flips - flips_before,
+        order_flips=flips,
         unjudged=unjudged,
         disagreements=disagreements,
     )

@@ -283,7 +283,9 @@ def judge_line(report: EvalReport) -> str:
     pairs = f" ({shown_path(report.judge.pairs_path)})" if report.judge.pairs_path else ""
     return (
         f"{who} On {a.n} hand-judged pairs{pairs} it agrees with the hand "
-        f"label on {agreed}/{a.n}, {kappa}. What that limits: a judged count can be off by "
+        f"label on {agreed}/{a.n}, {kappa}"
+        + (f" ({a.unjudged} more pairs not judged: budget spent)" if a.unjudged else "")
+        + ". What that limits: a judged count can be off by "
         "the judge's mistakes in either direction, so a difference of an item or two between "
         "runs, or between pipeline and baseline, on a judged metric is within its noise; "
         "metrics without the mark are decided by code and do not depend on it."

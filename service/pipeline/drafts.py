@@ -37,11 +37,6 @@ class PairRelations(StrictModel):
     relations: list[Relation] = Field(description="One relation per pair, in the order asked.")
 
 
-class SummarySentenceDraft(StrictModel):
-    text: str = Field(min_length=10, max_length=500, description="One neutral sentence.")
-    claim_ids: list[str] = Field(min_length=1, description="Ids of the claims the sentence uses.")
-
-
 # --------------------------------------------------------------------------- constrained variants
 # The same schemas narrowed to the ids one call may use: ids become enums and list lengths are
 # fixed, so a grammar-constrained server cannot answer with an id that does not exist (the
@@ -83,19 +78,6 @@ def pair_relations_for(n: int) -> type[PairRelations]:
     )
 
 
-@lru_cache(maxsize=512)
-def summary_draft_for(claim_ids: tuple[str, ...]) -> type[SummarySentenceDraft]:
-    return create_model(
-        "SummarySentenceDraft",
-        __base__=SummarySentenceDraft,
-        claim_ids=(
-            list[_literal(claim_ids)],  # type: ignore[misc]
-            Field(min_length=1, description="Ids of the claims the sentence uses."),
-        ),
-    )
-
-
 # What `--backend fake` answers (crude lexical stand-ins, in fake_answers.py); any other schema,
 # PairBatch included, gets a generic valid instance of its narrowed JSON schema.
 register_stub(PairRelations, fake_answers.pair_relations)
-register_stub(SummarySentenceDraft, fake_answers.summary_sentence)

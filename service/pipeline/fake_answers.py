@@ -56,20 +56,3 @@ def pair_relations(request: CompletionRequest) -> dict[str, Any] | None:
     if len(pairs) != fields["relations"].get("minItems") or not set(relations) <= set(allowed):
         return None
     return {"relations": relations}
-
-
-def summary_sentence(request: CompletionRequest) -> dict[str, Any] | None:
-    """One sentence, "<who> reports that <statement>", over every claim the schema lets it
-    cite (listing lines read `[id] outlet; who; statement`)."""
-    claims = _listing(first_user_text(request))
-    fields = _fields(request, "text", "claim_ids")
-    ids = fields and fields["claim_ids"].get("items", {}).get("enum")
-    if not ids:
-        return None
-    parts = []
-    for cid in ids:
-        if cid not in claims:
-            return None
-        _outlet, who, statement = [*claims[cid].split("; ", 2), "", ""][:3]
-        parts.append(f"{who} reports that {statement.rstrip('.')}")
-    return {"text": "; ".join(parts)[:400].rstrip() + ".", "claim_ids": ids}

@@ -10,6 +10,7 @@ party), and two narration sentences of one outlet are complementary, not a dispu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from service.pipeline.similarity import content_words, overlap
@@ -22,7 +23,8 @@ from service.pipeline.summary_text import (
     starts_with_pronoun,
     words,
 )
-from service.schemas import Claim, ClaimGroup, ClaimKind
+from service.schemas import Claim, ClaimGroup, ClaimKind, GroupStatus
+from service.text.sentences import first_sentence
 from service.text.speech import nlp
 
 # Title and role words that do not tell two parties apart ("French defence ministry" and
@@ -146,6 +148,16 @@ def choose_dispute(
     return Dispute(group=group, sides=shown, outlets=outlets or {})
 
 
+def split_disputed(
+    groups: Sequence[ClaimGroup], claims: dict[str, Claim]
+) -> tuple[list[ClaimGroup], list[ClaimGroup]]:
+    """Disputed groups as (differences between outlets, versions inside one article): the one
+    rule the summary, the page and the Markdown report share (`choose_dispute`)."""
+    disputed = [g for g in groups if g.status is GroupStatus.disputed]
+    between = [g for g in disputed if choose_dispute(g, claims) is not None]
+    return between, [g for g in disputed if g not in between]
+
+
 def _denies(side: list[Claim]) -> bool:
     return side[0].kind is ClaimKind.denial
 
@@ -157,7 +169,7 @@ def _content(claim: Claim) -> str:
     if m:
         text = m.group("what")
     text = "".join(ch for ch in text if ch not in QUOTE_CHARS)
-    return re.split(r"(?<=[a-z])\.\s+(?=[A-Z])", text)[0].rstrip(". ")
+    return first_sentence(text).rstrip(". ")
 
 
 def _first_lower(text: str) -> str:

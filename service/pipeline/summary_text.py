@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.schemas import AsserterKind, Claim, Source
+from service.text.sentences import first_sentence
 from service.text.speech import nlp, pos_tags
 
 QUOTE_CHARS = '"“”«»„'
@@ -42,7 +43,6 @@ _TAIL = re.compile(
     r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9])\.\s+(?=[A-Z])")
 CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
 _FRAME = re.compile(r"^(?P<who>[^:\"“]{2,60}?)\s+(?P<verb>[a-z]+(?:\s+[a-z]+)?):\s+(?P<what>.+)$")
 
@@ -88,9 +88,9 @@ def _tidy_quotes(text: str) -> str:
 def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
     """The clause up to its first cut point when it is long; never a fragment ending."""
     text = " ".join(text.split()).strip().rstrip(".;:, ")
-    first = _SENTENCE_END.split(text, maxsplit=1)
-    if len(first) > 1 and len(text.split()) > 15 and len(first[0].split()) >= 4:
-        text = first[0]  # a quotation of several sentences: its first carries the point
+    first = first_sentence(text).rstrip(".;:, ")
+    if first != text and len(text.split()) > 15 and len(first.split()) >= 4:
+        text = first  # a quotation of several sentences: its first carries the point
     if len(text.split()) > max_words:
         for m in _CUT.finditer(text):
             head = text[: m.start()]

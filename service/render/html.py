@@ -25,6 +25,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from service.pipeline.summary_points import split_disputed
 from service.render.articles import (
     KIND_LABELS,
     KIND_SHAPES,
@@ -187,7 +188,8 @@ class View:
     lead: str | None
     lead_cites: list[Cite]
     standfirst: str
-    questions: list[Question]
+    questions: list[Question]  # differences between outlets (the summary's rule)
+    within: list[Question]  # two versions inside one article: shown lower, collapsed
     agreed: list[Agreed]
     coverage: list[Coverage]
     timeline: list[TimelineEntry]
@@ -302,7 +304,12 @@ def build_view(rec: Reconciliation) -> View:
         lead, lead_cites = unnest(sentences[0].text), ctx.cites(sentences[0].claim_ids)
         sentences = sentences[1:]
 
-    questions = [_question(g, ctx) for g in rec.groups if g.status is GroupStatus.disputed]
+    # One rule with the summary: a difference between outlets is a disputed group for which
+    # choose_dispute finds two sides from two outlets held by different parties. Versions
+    # inside one article stay on the page, below, under their own heading.
+    between, inside = split_disputed(rec.groups, ctx.claims)
+    questions = [_question(g, ctx) for g in between]
+    within = [_question(g, ctx) for g in inside]
     agreed = [
         Agreed(
             g.point, join_names([ctx.outlet(s) for s in g.source_ids]), ctx.cites(g.claim_ids[:4])
@@ -316,7 +323,7 @@ def build_view(rec: Reconciliation) -> View:
     standfirst = (
         f"{plural(len(rec.sources), 'outlet')} compared: "
         f"{plural(n[GroupStatus.agreed], 'point')} reported alike, "
-        f"{plural(n[GroupStatus.disputed], 'point')} in dispute, "
+        f"{plural(len(questions), 'difference')} between outlets, "
         f"{plural(n[GroupStatus.single_source], 'point')} carried by one outlet only."
     )
     summary = [SummaryLine(unnest(s.text), s.kind.value, ctx.cites(s.claim_ids)) for s in sentences]
@@ -339,6 +346,7 @@ def build_view(rec: Reconciliation) -> View:
         lead_cites=lead_cites,
         standfirst=standfirst,
         questions=questions,
+        within=within,
         agreed=agreed,
         coverage=_coverage(rec, ctx),
         timeline=_timeline(rec, ctx),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from service.schemas import GroupStatus, Reconciliation
+from service.pipeline.summary_points import split_disputed
+from service.schemas import ClaimGroup, GroupStatus, Reconciliation
 
 # Outlet, title and article text are untrusted: a Markdown viewer renders raw HTML
 # ("<img src=x onerror=...>", "<script>") and links or images ("![](http://tracker)"), so every
@@ -43,21 +44,12 @@ def render_markdown(rec: Reconciliation) -> str:
             + (" _(template)_" if sentence.written_by == "template" else "")
         )
 
-    disputed = [g for g in rec.groups if g.status is GroupStatus.disputed]
-    out += ["", "## Disputes", ""]
-    if not disputed:
-        out.append("_No contradictions were found between the accounts._")
-    else:
-        out.append("| point | version | held by | sources | claims |")
-        out.append("|---|---|---|---|---|")
-        for g in disputed:
-            for k, side in enumerate(g.sides):
-                point = table_cell(g.point) if k == 0 else ""
-                out.append(
-                    f"| {point} | {table_cell(side.version)} | {table_cell(', '.join(side.holders))} | "
-                    f"{', '.join(outlets[s] for s in side.source_ids)} | "
-                    f"{', '.join(side.claim_ids)} |"
-                )
+    between, within = split_disputed(rec.groups, {c.claim_id: c for c in rec.all_claims()})
+    out += ["", "## Differences between outlets", ""]
+    out += _dispute_table(between, outlets) or ["_No differences were found between the outlets._"]
+    if within:
+        out += ["", "## Two versions inside one article", ""]
+        out += _dispute_table(within, outlets)
 
     agreed = [g for g in rec.groups if g.status is GroupStatus.agreed]
     out += ["", "## Agreed across sources", ""]
@@ -137,3 +129,18 @@ def render_markdown(rec: Reconciliation) -> str:
 def _bullets(title: str, lines: list[str]) -> list[str]:
     """A titled list, or nothing when there is nothing to list."""
     return ["", title, "", *lines] if lines else []
+
+
+def _dispute_table(groups: list[ClaimGroup], outlets: dict[str, str]) -> list[str]:
+    if not groups:
+        return []
+    out = ["| point | version | held by | sources | claims |", "|---|---|---|---|---|"]
+    for g in groups:
+        for k, side in enumerate(g.sides):
+            point = table_cell(g.point) if k == 0 else ""
+            out.append(
+                f"| {point} | {table_cell(side.version)} | {table_cell(', '.join(side.holders))} | "
+                f"{', '.join(outlets[s] for s in side.source_ids)} | "
+                f"{', '.join(side.claim_ids)} |"
+            )
+    return out

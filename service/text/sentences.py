@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from service.schemas import Span
 from service.text.quotes import quote_pairs
 
-__all__ = ["split_sentences"]
+__all__ = ["first_sentence", "split_sentences"]
 
 
 def _words(text: str) -> list[str]:
@@ -63,6 +63,13 @@ def split_sentences(text: str) -> list[Span]:
             if span is not None:
                 spans.append(span)
     return spans
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` by the rules above (so "Mr. Sestak" is not an end), or
+    `text` itself when it holds no boundary. For cutting a multi-sentence clause to its point."""
+    spans = split_sentences(text)
+    return spans[0].text if spans else text
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

@@ -73,3 +73,30 @@ async def test_agreement_reports_disagreements() -> None:
     result = await agreement(judge, pairs)
     assert result.n == 2 and result.agreement == 0.5 and result.kappa == 0.0
     assert [d.pair_id for d in result.disagreements] == ["J02"]
+
+
+async def test_unjudged_pairs_are_not_counted_as_disagreements() -> None:
+    pairs = [
+        JudgePair(id="J01", fact_id="F01", fact="f1", candidate="c1", same_fact=True, why="w"),
+        JudgePair(id="J02", fact_id="F01", fact="f1", candidate="c2", same_fact=False, why="w"),
+    ]
+    none, _ = _judge(max_calls=0)  # --judge-budget 0
+    result = await agreement(none, pairs)
+    assert result.status == "unchecked" and result.agreement is None
+    assert result.unjudged == 2 and "none of the 2" in result.reason
+    # One call left: J01 answers "no" (one call decides), J02 is left unjudged.
+    some, _ = _judge("no", max_calls=1)
+    result = await agreement(some, pairs)
+    assert result.status == "checked" and result.n == 1 and result.unjudged == 1
+    assert result.agreement == 0.0 and [d.pair_id for d in result.disagreements] == ["J01"]
+
+
+async def test_coverage_left_unjudged_is_not_a_miss() -> None:
+    from service.evals.scorers.summary import covering
+
+    judge, _ = _judge(max_calls=0)
+    cov = await covering(judge, "The talks resumed", ["The talks resumed on Monday."], k=2)
+    assert cov.index is None and cov.unjudged and cov.passed() is None
+    judge, _ = _judge("no")
+    cov = await covering(judge, "The talks resumed", ["The talks resumed on Monday."], k=2)
+    assert cov.passed() is False

@@ -62,12 +62,14 @@ async def match_facts(case: Case, rec: Reconciliation, judge: Judge, *, k: int) 
             ranked = _rank_candidates(fact, evidence, candidates, k)
             hit: Claim | None = None
             tried: list[str] = []
+            unjudged = False
             for claim in ranked:
                 verdict = await judge.same_fact(fact.statement, claim.statement)
                 tried.append(f"{claim.claim_id} ({verdict.describe()})")
                 if verdict.same:
                     hit = claim
                     break
+                unjudged = unjudged or verdict.same is None
             result.found[key] = hit
             if hit:
                 expl = f"{fact.id} ({gold_sid}) found as {hit.claim_id}: {short(hit.statement)!r}"
@@ -81,8 +83,10 @@ async def match_facts(case: Case, rec: Reconciliation, judge: Judge, *, k: int) 
                     f"{fact.id} ({gold_sid}) not found: {short(fact.statement)!r}; "
                     f"candidates tried: {', '.join(tried)}"
                 )
+            # A fact the judge never answered for (budget spent) is not counted as missing.
+            passed = True if hit else (None if unjudged else False)
             result.checks.append(
-                Check(item=f"{fact.id}@{gold_sid}", passed=hit is not None, explanation=expl)
+                Check(item=f"{fact.id}@{gold_sid}", passed=passed, explanation=expl)
             )
     return result
 

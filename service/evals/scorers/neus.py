@@ -23,11 +23,12 @@ async def neus_coverage(ctx: ScoreContext) -> list[Score]:
         return [skipped("neus_coverage", "the reference roundup has no sentences", judged=True)]
     checks = []
     for n, fact in enumerate(facts, 1):
-        i, tried = await covering(ctx.judge, fact, ctx.sentences, k=ctx.summary_k)
+        cov = await covering(ctx.judge, fact, ctx.sentences, k=ctx.summary_k)
+        i, tried = cov.index, cov.tried
         checks.append(
             Check(
                 item=f"ref {n}",
-                passed=i is not None,
+                passed=cov.passed(),
                 explanation=(
                     f"reference sentence {n} covered by summary sentence {i + 1}"
                     if i is not None

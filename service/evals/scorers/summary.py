@@ -4,6 +4,8 @@ pipeline and the baseline alike, with the judge's summary k."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from service.evals.attribution import has_attribution_cue, is_outlet_voice, names_in_text
 from service.evals.judge import Judge, top_k
 from service.evals.labels import FactStatus
@@ -15,19 +17,32 @@ REPEAT_MIN_WORDS = 4
 REPEAT_SHARE = 0.8
 
 
-async def covering(
-    judge: Judge, statement: str, sentences: list[str], *, k: int
-) -> tuple[int | None, list[str]]:
+@dataclass(frozen=True)
+class Covered:
+    index: int | None  # the summary sentence judged to state it
+    tried: list[str]
+    unjudged: bool  # not found, and some candidate was left unjudged (budget spent)
+
+    def passed(self) -> bool | None:
+        """True, False, or None when the judge never answered: not counted, not a miss."""
+        if self.index is not None:
+            return True
+        return None if self.unjudged else False
+
+
+async def covering(judge: Judge, statement: str, sentences: list[str], *, k: int) -> Covered:
     """The first of the top-`k` sentences (by overlap) judged to state `statement`, and what
     was tried."""
     tried: list[str] = []
+    unjudged = False
     indexed = list(enumerate(sentences))
     for i, sentence in top_k(statement, indexed, lambda t: t[1], k):
         verdict = await judge.same_fact(statement, sentence)
         tried.append(f"sentence {i + 1} ({verdict.describe()})")
         if verdict.same:
-            return i, tried
-    return None, tried
+            return Covered(i, tried, False)
+        unjudged = unjudged or verdict.same is None
+    return Covered(None, tried, unjudged)
 
 
 @scorer(uses_judge=True, pipeline_only=False, requires=LABELLED)
@@ -47,11 +62,12 @@ async def consensus_coverage(ctx: ScoreContext) -> list[Score]:
         ]
     checks = []
     for f in facts:
-        i, tried = await covering(ctx.judge, f.statement, sentences, k=ctx.summary_k)
+        cov = await covering(ctx.judge, f.statement, sentences, k=ctx.summary_k)
+        i, tried = cov.index, cov.tried
         checks.append(
             Check(
                 item=f.id,
-                passed=i is not None,
+                passed=cov.passed(),
                 explanation=(
                     f"{f.id} covered by sentence {i + 1}: {short(sentences[i])!r}"
                     if i is not None
@@ -78,7 +94,7 @@ async def disputed_attribution(ctx: ScoreContext) -> list[Score]:
         return [skipped("disputed_attribution", "the labels have no disputed facts", judged=True)]
     checks = []
     for f in facts:
-        i, _tried = await covering(ctx.judge, f.statement, sentences, k=ctx.summary_k)
+        i = (await covering(ctx.judge, f.statement, sentences, k=ctx.summary_k)).index
         if i is None:
             checks.append(
                 Check(
@@ -162,14 +178,20 @@ async def framing_leak_free(ctx: ScoreContext) -> list[Score]:
         # framing whatever the judge says (a 1.5B judge misses such paraphrases).
         i = repeats_wording(e.text, sentences)
         how = "repeats the outlet's wording" if i is not None else "judge"
+        unjudged = False
         if i is None:
-            i, _tried = await covering(ctx.judge, e.assertion, sentences, k=ctx.summary_k)
+            cov = await covering(ctx.judge, e.assertion, sentences, k=ctx.summary_k)
+            i, unjudged = cov.index, cov.unjudged
         if i is None:
             checks.append(
                 Check(
                     item=e.id,
-                    passed=True,
-                    explanation=(f"{e.id} not stated: {short(e.assertion)!r}"),
+                    passed=None if unjudged else True,
+                    explanation=(
+                        f"{e.id} not judged (judge budget spent): {short(e.assertion)!r}"
+                        if unjudged
+                        else f"{e.id} not stated: {short(e.assertion)!r}"
+                    ),
                 )
             )
         elif has_attribution_cue(sentences[i], besides=f"{e.text} {e.assertion}"):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.pipeline.alignment.compare import Comparison, Numbers, compare
+from service.pipeline.alignment.compare import Comparison, Numbers, compare, negated
 from service.pipeline.alignment.parties import (
     _is_denial,
     _narration,
@@ -87,6 +87,20 @@ def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> s
     return out
 
 
+def answers(a: Claim, b: Claim) -> bool:
+    """One of the two denies and the other asserts. A denial facing a statement that is itself
+    negative ("Bauer said that was never the case" / "the White House never offered him the
+    job"; "Mr. Sestak said no" / "There was no such impropriety") is two negatives: the same
+    side, or two points, never one party denying what another asserts (rule
+    align.denial-meets-negative). Limitation: a denial of a negative claim ("Paris denied it
+    had refused") is left to the model and believed only with another cue."""
+    denial_a, denial_b = _is_denial(a), _is_denial(b)
+    if denial_a == denial_b:
+        return False
+    asserted = b if denial_a else a
+    return not negated(_text(asserted))
+
+
 def contradiction_cue(
     a: Claim, b: Claim, cmp: Comparison | None = None, score: float | None = None
 ) -> str | None:
@@ -96,7 +110,7 @@ def contradiction_cue(
     parties or reasons only on claims close enough to be about one point (`score`, when
     given, at least same_needs). Within one outlet only a denial or a negation counts: an
     outlet's two figures or two named parties are usually two points of one account."""
-    if _is_denial(a) or _is_denial(b):
+    if answers(a, b):
         return "a denial"
     if score is not None and score < _threshold("same_needs"):
         return None
@@ -143,7 +157,14 @@ def decide(
     if denial_a != denial_b and not sides_differ:
         return by_rule("align.own-side", "rule: a party's denial does not dispute its own side")
     if denial_a != denial_b and score >= _threshold("dispute_by_rule"):
-        return by_rule("align.denial-answers-claim", "rule: one party denies what another asserts")
+        if answers(a, b):
+            return by_rule(
+                "align.denial-answers-claim", "rule: one party denies what another asserts"
+            )
+        return by_rule(
+            "align.denial-meets-negative",
+            "rule: a denial and a negative statement are two negatives, not a dispute",
+        )
     cmp = compared(a, b)
     cross = a.source_id != b.source_id
     close = score >= _threshold("same_by_rule")
@@ -219,7 +240,7 @@ def check(
                 "model said contradict, but they share nothing beyond names and the event",
             )
         return Decision(relation, MODEL, "model")
-    if one_denies:
+    if answers(a, b):
         return by_rule("check.same-point-denied", "model: same point, and one side denies it")
     if cmp.conflicting:
         return by_rule("check.same-but-conflicting", "model said same, but they conflict in detail")
