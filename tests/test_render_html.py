@@ -259,6 +259,33 @@ def test_each_difference_reads_as_a_question_with_who_holds_each_answer() -> Non
     assert "Who asked for the call?" in text and "Accounts differ on" not in text
 
 
+def test_versions_inside_one_article_are_not_shown_as_a_difference_between_outlets() -> None:
+    """The page, the Markdown report and the summary share one rule (split_disputed): two
+    versions inside one article are listed apart, never as a difference between outlets."""
+    from service.render.markdown import render_markdown
+
+    rec = _tiny("Moscow said France asked. <x>", "Paris denied. <y> end")
+    view = build_view(rec)
+    assert [q.group_id for q in view.questions] == ["G1"] and view.within == []
+    inside = rec.model_copy(deep=True)
+    claim = inside.accounts[1].claims[0]
+    inside.accounts[1].claims = []
+    inside.accounts[0].claims.append(
+        claim.model_copy(update={"claim_id": "S1.C2", "source_id": "S1"})
+    )
+    g = inside.groups[0]
+    g.claim_ids, g.source_ids = ["S1.C1", "S1.C2"], ["S1"]
+    g.sides[1].claim_ids, g.sides[1].source_ids = ["S1.C2"], ["S1"]
+    view = build_view(inside)
+    assert view.questions == [] and [q.group_id for q in view.within] == ["G1"]
+    text = reader_text(render_html(inside))
+    assert "No differences were found between the outlets." in text
+    assert "1 point where one article carries two versions" in text
+    md = render_markdown(inside)
+    assert "_No differences were found between the outlets._" in md
+    assert "## Two versions inside one article" in md
+
+
 def test_lead_sentence_is_shown_when_present() -> None:
     page = render_html(_tiny("Moscow said it. <a>", "Paris said no. <b>", lead=True))
     assert '<p class="lead" id="lead">Russia and France gave opposite accounts' in page

@@ -71,3 +71,40 @@ def test_bare_common_noun_needs_the_article_to_use_it_as_one(
     who: str, article: str, bare: bool
 ) -> None:
     assert bare_common_noun(who, article) is bare
+
+
+@pytest.mark.parametrize(
+    ("clause", "kept"),
+    [
+        # BASIL (NYT, HuffPost): honorifics and titles are not sentence ends.
+        (
+            "While many have speculated that the White House offered to appoint Mr. Sestak as "
+            "secretary of the Navy, Mr. Bauer said that was never the case. He added more.",
+            "appoint Mr. Sestak as secretary of the Navy",
+        ),
+        (
+            "What is striking about Mr. Blumenthal's remarks is that he never served in "
+            "Vietnam at all. The campaign disputes this.",
+            "striking about Mr. Blumenthal's remarks",
+        ),
+        (
+            "The bill was backed by Sen. Arlen Specter and Gov. Ed Rendell on Friday in "
+            "Harrisburg after weeks of talks. Others did not.",
+            "Sen. Arlen Specter and Gov. Ed Rendell",
+        ),
+    ],
+)
+def test_a_clause_is_never_cut_at_an_abbreviation(clause: str, kept: str) -> None:
+    from service.pipeline.summary_text import trim
+
+    assert kept in trim(clause, max_words=60)
+
+
+def test_the_first_sentence_of_a_long_quote_is_still_its_point() -> None:
+    from service.pipeline.summary_text import trim
+
+    text = (
+        "The talks on the new budget failed again on Monday. The minister then left the room "
+        "and the talks ended without any agreement on anything."
+    )
+    assert trim(text, max_words=60) == "The talks on the new budget failed again on Monday"

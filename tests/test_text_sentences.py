@@ -142,3 +142,11 @@ def test_neus_offsets() -> None:
     for line in lines[:10]:
         for article in line.split(" [SEP] "):
             _assert_offsets(article)
+
+
+def test_first_sentence_skips_abbreviations() -> None:
+    from service.text.sentences import first_sentence
+
+    assert first_sentence("Mr. Sestak said no. Then he won.") == "Mr. Sestak said no."
+    assert first_sentence("No boundary here") == "No boundary here"
+    assert first_sentence("") == ""

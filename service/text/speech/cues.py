@@ -90,7 +90,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     lemma = tok.lemma_.lower()
     words = lists()
     position = lemma not in words.speech_verbs and lemma in words.position_verbs
-    if not (position or lemma in words.speech_verbs) or tok.pos_ not in {"VERB", "AUX"}:
+    document = lemma in words.document_verbs
+    if not (position or document or lemma in words.speech_verbs) or tok.pos_ not in {
+        "VERB",
+        "AUX",
+    }:
         return None
     if tok.dep_ in {"amod", "compound"}:
         return None
@@ -104,6 +108,8 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if found is None:
         return None
     subj, inherited = found
+    if document and (inherited or subj.lemma_.lower() not in words.document_nouns):
+        return None  # "he read the bill": reading, not a document speaking
     # "X said Monday, calling it ...", "X took the stage and called it ...": the subject is
     # shared by the participle or the coordinated verb
     participle = (tok.dep_ == "advcl" and tok.tag_ == "VBG") or tok.dep_ == "conj"
@@ -170,7 +176,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
             cue_at=cue_at,
         )
     head: Token | None = comp
-    rule = "frame.position_verb" if position else "frame.speech_verb"
+    rule = (
+        "frame.position_verb"
+        if position
+        else ("frame.document_reads" if document else "frame.speech_verb")
+    )
     if (
         subj.i > tok.i
         or (comp is not None and comp.i < subj.i < tok.i)
@@ -180,7 +190,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # Inverted or trailing attribution: the content is everything before the speaker
         # ('"Readiness ... noted. The starting points ...," the ministry said.').
         toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
-        rule = "frame.speech_verb_trailing"
+        rule = "frame.document_reads" if document else "frame.speech_verb_trailing"
         if position:
             return None  # a position is not reported after its content
         if comp is None:

@@ -64,6 +64,8 @@ class Lists:
     speech_verbs: frozenset[str]
     position_verbs: frozenset[str]
     needs_complement: frozenset[str]
+    document_verbs: frozenset[str]
+    document_nouns: frozenset[str]
     denial_verbs: frozenset[str]
     backref_nouns: frozenset[str]
     person_pronouns: frozenset[str]
@@ -144,6 +146,8 @@ def lists() -> Lists:
         speech_verbs=words("speech_verbs"),
         position_verbs=words("position_verbs"),
         needs_complement=words("needs_complement"),
+        document_verbs=words("document_verbs"),
+        document_nouns=words("document_nouns"),
         denial_verbs=words("denial_verbs"),
         backref_nouns=words("backref_nouns"),
         person_pronouns=words("person_pronouns"),
