@@ -108,3 +108,41 @@ def test_the_first_sentence_of_a_long_quote_is_still_its_point() -> None:
         "and the talks ended without any agreement on anything."
     )
     assert trim(text, max_words=60) == "The talks on the new budget failed again on Monday"
+
+
+@pytest.mark.parametrize(
+    ("statement", "who", "names_it"),
+    [
+        # BASIL (Fox): "House" in the content is not the holder "White House official".
+        ("the plan always was for Sestak to remain in the House", "White House official", False),
+        # BASIL (NYT): the holder is the subject.
+        ("Mr. Sestak said no and went on to win last week's primary", "Joe Sestak", True),
+        # NeuS-style: a possessive subject names the holder too.
+        ("Shoigu's ministry said the call was useful", "Sergei Shoigu", True),
+        # PolNeAR-style: the name after the verb is the object, not the holder.
+        ("critics attacked Clinton over the emails on Monday", "Hillary Clinton", False),
+    ],
+)
+def test_a_statement_names_its_holder_only_before_its_verb(
+    statement: str, who: str, names_it: bool
+) -> None:
+    from service.pipeline.summary_text import _starts_with_holder
+
+    assert _starts_with_holder(statement, who) is names_it
+
+
+def test_a_holder_is_never_glued_to_a_clause_that_is_not_its_predicate() -> None:
+    from service.pipeline.summary_text import clause
+    from tests import builders
+
+    text = "But a White House official said the plan always was for Sestak to remain in the House."
+    c = builders.claim(
+        "S2.C7",
+        "S2",
+        "the plan always was for Sestak to remain in the House",
+        "White House official",
+    )
+    c = c.model_copy(update={"speaker": c.asserter, "cue": "said"})
+    got = clause(c, builders.source("S2", "Fox News", text))
+    assert got is None or "official the plan" not in got.text
+    assert got is None or "said that the plan" in got.text

@@ -136,8 +136,21 @@ def cap(text: str) -> str:
 
 
 def _starts_with_holder(statement: str, who: str) -> bool:
-    head = fold(" ".join(statement.split()[:12]))
-    return any(w in head for w in fold(who).split() if len(w) > 3)
+    """The statement names its holder before its verb ("Mr. Sestak said no ..."). Only the
+    words before the first verb count: "the plan always was for Sestak to remain in the House"
+    does not name "White House official" (BASIL, Fox), though "house" is in it."""
+    head: list[str] = []
+    for word, pos in pos_tags(" ".join(statement.split()[:14])):
+        if pos in {"VERB", "AUX"}:
+            break
+        head.append(word)
+    folded = set(fold(" ".join(head)).replace("’", "'").replace("'s", "").split())
+    return any(w in folded for w in fold(who).split() if len(w) > 3)
+
+
+def _starts_with_verb(statement: str) -> bool:
+    tags = pos_tags(" ".join(statement.split()[:6]))
+    return bool(tags) and tags[0][1] in {"VERB", "AUX"}
 
 
 @dataclass(frozen=True)
@@ -228,8 +241,8 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         if statement[:1] in QUOTE_CHARS + "'‘" and who is None:
             return None  # someone's words with no one to hold them
         text = trim(statement)
-        if statement[:1].islower() and who is not None:
-            text = f"{who} {text}"
+        if statement[:1].islower() and who is not None and _starts_with_verb(statement):
+            text = f"{who} {text}"  # "denied that ..." continues its holder
         elif not is_clause(text):
             return None
     else:
