@@ -373,3 +373,44 @@ def test_only_whole_clauses_without_labels_are_kept(sentence: str, kept: bool) -
     c = _on(src, 1, sentence.rstrip("."))
     b = _Builder([src, other], {c.claim_id: c})
     assert (b.clause(c) is not None) is kept
+
+
+def test_each_side_of_a_difference_is_shown_from_another_outlet_where_one_can() -> None:
+    """BASIL 13393c3f: one version in NYT, Fox and HuffPost, the other in HuffPost only; the
+    summary showed both versions from HuffPost. The first side is shown from NYT or Fox."""
+    from service.schemas import ClaimGroup, GroupStatus, Side
+
+    a1 = claim("S1.C1", "S1", "Steele will disclose his plans on Monday", "Michael Steele")
+    a3 = claim("S3.C1", "S3", "Steele will call it on Monday", "many")
+    b3 = claim("S3.C2", "S3", "Steele will not seek a second term", "multiple reports")
+    group = ClaimGroup(
+        group_id="G1",
+        status=GroupStatus.disputed,
+        point="Steele's plans",
+        claim_ids=["S3.C1", "S1.C1", "S3.C2"],
+        source_ids=["S1", "S3"],
+        sides=[
+            Side(
+                version="v1",
+                claim_ids=["S3.C1", "S1.C1"],
+                holders=["many"],
+                source_ids=["S1", "S3"],
+            ),
+            Side(version="v2", claim_ids=["S3.C2"], holders=["reports"], source_ids=["S3"]),
+        ],
+        how_formed="test",
+    )
+    claims = {c.claim_id: c for c in (a1, a3, b3)}
+    d = choose_dispute(group, claims)
+    assert d is not None
+    assert [c.source_id for c in d.sides[0]] == ["S1"] and [c.source_id for c in d.sides[1]] == [
+        "S3"
+    ]
+    # Both outlets carry both versions (the seeds' case): the sides stay whole.
+    b1 = claim("S1.C2", "S1", "Steele will not seek a second term", "insiders")
+    claims["S1.C2"] = b1
+    group.sides[1] = Side(
+        version="v2", claim_ids=["S3.C2", "S1.C2"], holders=["x"], source_ids=["S1", "S3"]
+    )
+    d = choose_dispute(group, claims)
+    assert d is not None and {c.source_id for s in d.sides for c in s} == {"S1", "S3"}
