@@ -66,7 +66,14 @@ def test_the_rule_data_is_consistent() -> None:
         "approximate_words",
     }
     assert set(data.lists) == used_lists
-    assert set(data.patterns) == {"conflict_cue", "points_back", "period", "rejection"}
+    assert set(data.patterns) == {
+        "conflict_cue",
+        "points_back",
+        "period",
+        "rejection",
+        "affirming_negation",
+        "no_version",
+    }
     # Every threshold the code reads (a missing one is a ConfigError at the first pair).
     for name in (
         "candidates_per_claim",
@@ -76,6 +83,7 @@ def test_the_rule_data_is_consistent() -> None:
         "dispute_by_rule",
         "denial_targets",
         "denial_asks",
+        "negation_cue_frame",
         "listing_words",
         "index_max_postings",
         "same_frame",

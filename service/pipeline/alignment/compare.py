@@ -167,7 +167,17 @@ def _tokens(text: str) -> list[str]:
 
 def negated(text: str) -> bool:
     neg = rule_data().words("negation")
+    text = rule_data().regex("affirming_negation").sub(" ", text)  # "no doubt", "not only"
     return any(t in neg or t.endswith("n't") for t in _tokens(text))
+
+
+def _contains(a: str, b: str) -> bool:
+    """One statement is the other's words with more around them ('He added, "... not 'a war
+    of Obama's choosing.' It has been prosecuted ..."' / 'It has been prosecuted ...'): a
+    negation in the rest is about something else."""
+    fa, fb = (" ".join(_tokens(x)) for x in (a, b))
+    short, long = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    return len(short.split()) >= 5 and short in long
 
 
 def modality(text: str) -> str:
@@ -265,7 +275,7 @@ def compare(a: str, b: str, holders: frozenset[str] = frozenset()) -> Comparison
     return Comparison(
         frame=len(fa & fb) / len(fa | fb) if fa | fb else 0.0,
         numbers=compare_numbers(a, b),
-        opposite_polarity=negated(a) != negated(b),
+        opposite_polarity=negated(a) != negated(b) and not _contains(a, b),
         modality_differs=modality(a) != modality(b),
         other_parties=other_parties(a, b, holders),
         other_reasons=(

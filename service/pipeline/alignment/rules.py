@@ -8,6 +8,7 @@ thing, held by different sides; an outlet's own agreeing sentences are never one
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +88,15 @@ def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> s
     return out
 
 
+_QUOTED = re.compile(r"[\"“”][^\"“”]*[\"“”]")
+
+
+def _no_version(c: Claim) -> bool:
+    """A question or an introduction ("Here's an excerpt:"), outside quotation marks."""
+    outside = _QUOTED.sub(" ", c.statement).strip()
+    return bool(outside) and rule_data().regex("no_version").search(outside) is not None
+
+
 def answers(a: Claim, b: Claim) -> bool:
     """One of the two denies and the other asserts. A denial facing a statement that is itself
     negative ("Bauer said that was never the case" / "the White House never offered him the
@@ -115,7 +125,7 @@ def contradiction_cue(
     if score is not None and score < _threshold("same_needs"):
         return None
     cmp = cmp or compared(a, b)
-    if cmp.opposite_polarity:
+    if cmp.opposite_polarity and cmp.frame >= _threshold("negation_cue_frame"):
         return "one negates what the other asserts"
     if a.source_id == b.source_id:
         return None
@@ -140,6 +150,10 @@ def decide(
     words (see shared_point); `context`: a pointing-back denial's antecedent text."""
     if (a.claim_id, b.claim_id) in announced or (b.claim_id, a.claim_id) in announced:
         return by_rule("align.announced-conflict", "rule: the article presents them as conflicting")
+    if _no_version(a) or _no_version(b):
+        return by_rule("align.no-version", "rule: a question or an introduction states no version")
+    if _no_version(a) or _no_version(b):
+        return by_rule("align.no-version", "rule: a question or an introduction states no version")
     cue = rule_data().regex("conflict_cue")
     if cue.search(a.statement) or cue.search(b.statement):
         # "There have been conflicting reports about X" says accounts differ; it is no version.
