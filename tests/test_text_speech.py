@@ -223,3 +223,23 @@ def test_a_stray_quotation_mark_does_not_quote_the_next_paragraph() -> None:
     )
     later = [c for c in claims if "board" in c[3] or "Tickets" in c[3]]
     assert later and all(speaker is None for _a, _k, speaker, _s in later)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # BASIL 2b4701ae (HuffPost): the statement's issuer, not the article "a".
+        (
+            '"The First Amendment protects freedom of religion," reads a statement from Senate '
+            "Majority Leader Harry Reid's office (D-Nev.).",
+            "Senate Majority Leader Harry Reid's office",
+        ),
+        # Written: "from" a person.
+        ('"We will rebuild," said a statement from the mayor.', "mayor"),
+        # BASIL 20c7e089 (Fox): a document with no issuer named is the document.
+        ('"Such discussions are fully consistent with the law," the report read.', "report"),
+    ],
+)
+def test_a_document_speaks_for_whoever_issued_it(text: str, speaker: str) -> None:
+    name, _via, _content = _main(text)
+    assert name == speaker

@@ -54,8 +54,12 @@ def _phrase(head: Token) -> list[Token]:
 
 
 def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
-    if head.lemma_.lower() in {"statement", "report", "communique", "account"}:
+    if head.lemma_.lower() in {"communique", "account"} | lists().document_nouns:
         owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is None:
+            # "a statement from Senate Majority Leader Harry Reid's office" -> the office
+            src = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "from"), None)
+            owner = next((c for c in src.children if c.dep_ == "pobj"), None) if src else None
         if owner is not None:
             head = owner  # "the health ministry's statement" -> the ministry
     toks = _phrase(head)
@@ -71,8 +75,8 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
     if words and words[-1].lower() in {"'s", "’s"}:
         words = words[:-1]
     # "the health ministry statement said" -> the ministry
-    if len(words) > 1 and words[-1].lower() in {"statement", "statements"}:
-        words = words[:-1]
+    if len(words) > 2 and words[-1].lower() in {"statement", "statements"}:
+        words = words[:-1]  # never down to a bare determiner ("a statement" stays whole)
         if words and words[-1].lower() in {"'s", "’s"}:
             words = words[:-1]
     if len(words) > 10 or not words:
