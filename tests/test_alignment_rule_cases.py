@@ -73,6 +73,7 @@ def test_the_rule_data_is_consistent() -> None:
         "rejection",
         "affirming_negation",
         "no_version",
+        "refusal",
     }
     # Every threshold the code reads (a missing one is a ConfigError at the first pair).
     for name in (

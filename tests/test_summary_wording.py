@@ -146,3 +146,22 @@ def test_a_holder_is_never_glued_to_a_clause_that_is_not_its_predicate() -> None
     got = clause(c, builders.source("S2", "Fox News", text))
     assert got is None or "official the plan" not in got.text
     assert got is None or "said that the plan" in got.text
+
+
+@pytest.mark.parametrize(
+    ("statement", "denies"),
+    [
+        ("Sestak ultimately rejected the overture", False),  # BASIL 38f7cbb7 (HuffPost)
+        ("Hillary Clinton has rejected a Fox News proposal", False),  # PolNeAR train
+        ("Paris immediately denied that the ministers discussed talks", True),  # seeds-like
+        ("The company rejected the claim that it hid the losses", True),  # written
+    ],
+)
+def test_declining_an_offer_is_never_worded_as_a_denial(statement: str, denies: bool) -> None:
+    from service.pipeline.summary_text import denial_of
+    from service.schemas import ClaimKind
+    from tests import builders
+
+    c = builders.claim("S1.C1", "S1", statement, "Joe Sestak", ClaimKind.denial)
+    got = denial_of(c, builders.source("S1", "HuffPost", statement))
+    assert (got is not None) is denies

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service.pipeline.alignment.parties import is_refusal
 from service.schemas import AsserterKind, Claim, Source
 from service.text.sentences import first_sentence
 from service.text.speech import nlp, pos_tags
@@ -423,8 +424,8 @@ def denial_of(claim: Claim, source: Source) -> Clause | None:
     was quick to deny such a conversation took place"), worded as "<who> denied it": shown
     right after the version it denies."""
     who = holder(claim)
-    if who is None or claim.kind.value != "denial":
-        return None
+    if who is None or claim.kind.value != "denial" or is_refusal(claim.statement):
+        return None  # "rejected the overture" declines an offer; it denies nothing
     return Clause(text=cap(f"{who} denied it"), claim=claim, who=who)
 
 

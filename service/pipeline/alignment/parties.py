@@ -70,8 +70,15 @@ def _narration(claim: Claim) -> bool:
 
 def _is_denial(claim: Claim) -> bool:
     # The claim's own statement, not its whole sentence: one sentence often carries a claim
-    # and, after "but", its denial.
+    # and, after "but", its denial. Declining an offer is no denial (pattern `refusal`).
+    if is_refusal(claim.statement):
+        return False
     return claim.kind is ClaimKind.denial or _denial_wording(claim.statement)
+
+
+def is_refusal(text: str) -> bool:
+    """ "rejected the overture", "declined an interview request": an act on an offer."""
+    return rule_data().regex("refusal").search(text) is not None
 
 
 @lru_cache(maxsize=65536)
