@@ -258,3 +258,23 @@ def test_source_helper_spans_match_their_text() -> None:
     # The fixtures above cite sentences by position: keep them aligned with the builder.
     s: Source = SOURCES["S1"]
     assert all(s.text[x.start : x.end] == x.text for x in s.sentences)
+
+
+def test_the_same_quotation_twice_is_a_repeat() -> None:
+    """BASIL 2b4701ae: one spokesman's sentence quoted once per outlet, three times."""
+    from service.pipeline.summary_checks import sentence_problems
+    from tests import builders
+
+    quote = "Senator Reid respects that but thinks that the mosque should be built someplace else"
+    first = f'Jim Manley said: "{quote}." (Fox News).'
+    again = f'HuffPost reports that a spokesman said "{quote}".'
+    c = builders.claim("S2.C1", "S2", again, "HuffPost")
+    src = {"S2": builders.source("S2", "HuffPost", again)}
+    got = [p.rule_id for p in sentence_problems(again, [c], src, earlier=[first])]
+    assert "repeated" in got
+    short = 'HuffPost reports that Reid called it "someplace else".'
+    c2 = builders.claim("S2.C2", "S2", short, "HuffPost")
+    src2 = {"S2": builders.source("S2", "HuffPost", short)}
+    assert "repeated" not in [
+        p.rule_id for p in sentence_problems(short, [c2], src2, earlier=[first])
+    ]

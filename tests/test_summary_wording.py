@@ -165,3 +165,42 @@ def test_declining_an_offer_is_never_worded_as_a_denial(statement: str, denies: 
     c = builders.claim("S1.C1", "S1", statement, "Joe Sestak", ClaimKind.denial)
     got = denial_of(c, builders.source("S1", "HuffPost", statement))
     assert (got is not None) is denies
+
+
+@pytest.mark.parametrize(
+    ("statement", "cue"),
+    [
+        # BASIL b52d2a60 (NYT): a participle cue makes no sentence.
+        ("to weed racist elements out of their ranks", "calling"),
+        ("tea party activists of tolerating bigots", "accusing"),
+    ],
+)
+def test_a_participle_cue_never_makes_a_verbless_sentence(statement: str, cue: str) -> None:
+    from service.pipeline.summary_text import clause
+    from tests import builders
+
+    text = f"The group issued a resolution, {cue} {statement}."
+    c = builders.claim("S1.C1", "S1", statement, "One of the largest civil rights groups")
+    c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
+    got = clause(c, builders.source("S1", "New York Times", text))
+    assert got is None or f" {cue} " not in got.text
+
+
+def test_a_difference_with_an_outlets_narration_is_not_named_after_the_outlet() -> None:
+    from service.pipeline.summary_points import Dispute, whether
+    from service.schemas import ClaimGroup, GroupStatus
+    from tests import builders
+
+    a = builders.claim("S1.C1", "S1", "Rain fell on the city", "Mayor Ruiz")
+    b = builders.claim("S2.C1", "S2", "Snow fell on the town", "the outlet")
+    g = ClaimGroup(
+        group_id="G1",
+        status=GroupStatus.disputed,
+        point="weather",
+        claim_ids=["S1.C1", "S2.C1"],
+        source_ids=["S1", "S2"],
+        sides=[],
+        how_formed="test",
+    )
+    d = Dispute(group=g, sides=[[a], [b]], outlets={"S1": "NYT", "S2": "HuffPost"})
+    assert "HuffPost differ" not in whether(d)

@@ -249,14 +249,34 @@ def sentence_problems(
     if text.count("(") != text.count(")"):
         problems.append(Problem("fragment", "unbalanced parentheses"))
     low = fold(text)
+    mine = _quoted_runs(text)
     for before in earlier:
         if fold(before) == low or overlap(before, text) >= REPEAT_OVERLAP:
             problems.append(Problem("repeated", f"repeats '{before[:40]}…'"))
+            break
+        # The same quotation from another outlet is the same words told twice (BASIL: one
+        # spokesman's sentence quoted three times, once per outlet).
+        shared = next((q for q in mine if q in _quoted_runs(before)), None)
+        if shared is not None:
+            problems.append(Problem("repeated", f"quotes '{shared[:40]}…' again"))
             break
     titles = {fold(s.title) for s in sources.values() if s.title}
     if any(t and (t in low or (overlap(t, text) >= REPEAT_OVERLAP)) for t in titles):
         problems.append(Problem("headline_lead", "uses an outlet's headline"))
     return problems
+
+
+_QUOTE_RUN = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term
+
+
+def _quoted_runs(text: str) -> set[str]:
+    """The quotations of a sentence, folded, that are long enough to be a statement."""
+    return {
+        " ".join(fold(m.group(1)).strip(" .,;:").split())
+        for m in _QUOTE_RUN.finditer(text)
+        if len(m.group(1).split()) >= QUOTE_REPEAT_WORDS
+    }
 
 
 def headline_problems(headline: str, sources: Sequence[Source]) -> list[Problem]:

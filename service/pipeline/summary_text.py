@@ -264,6 +264,10 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         if direct_quote(claim, content, source):
             text = f"{who} said: {_quoted(content, claim)}"
         elif claim.cue and not is_clause(content):
+            if claim.cue.split()[0].endswith("ing"):
+                # "X calling to weed ... out", "X accusing Y": a participle is no verb of a
+                # sentence (BASIL, NYT: "One of the ... groups calling to weed ...").
+                return None
             text = f"{who} {claim.cue} {content}"  # "Russian sources pointed to a proposal"
         else:
             text = f"{who} said that {lowered(content, source)}"
