@@ -204,3 +204,21 @@ def test_a_difference_with_an_outlets_narration_is_not_named_after_the_outlet() 
     )
     d = Dispute(group=g, sides=[[a], [b]], outlets={"S1": "NYT", "S2": "HuffPost"})
     assert "HuffPost differ" not in whether(d)
+
+
+@pytest.mark.parametrize(
+    ("body", "dangles"),
+    [
+        ("at the same time, Congress needs to pass the tax cuts", True),  # BASIL f0ea5fb5 (NYT)
+        ("Meanwhile, the White House said it would not comment", True),  # written
+        ("however, the justices did not explain their order", True),  # NeuS-style
+        ("Instead of voting, the senators left the chamber", False),
+        ("Stillwater officials said the road would reopen", False),
+    ],
+)
+def test_a_clause_opening_on_a_link_to_the_sentence_before_dangles(
+    body: str, dangles: bool
+) -> None:
+    from service.pipeline.summary_text import starts_with_pronoun
+
+    assert starts_with_pronoun(body) is dangles

@@ -116,9 +116,22 @@ def ends_dangling(text: str) -> bool:
     return not ws or ws[-1].lower() in DANGLING
 
 
+# Openers that point to the sentence before ("New York Times reports that at the same time,
+# Congress needs ..."; BASIL raters: "'at the same time' dangles"): like a pronoun, they need
+# the article's previous sentence, which the summary does not show.
+_LINKING_OPENER = re.compile(
+    r"^(?:at the same time|meanwhile|however|moreover|in addition|additionally|also|instead(?! of)|"
+    r"likewise|similarly|as a result|in response|even so|still|in turn|by contrast|"
+    r"on the other hand)\b",
+    re.IGNORECASE,
+)
+
+
 def starts_with_pronoun(text: str) -> bool:
-    ws = words(text.lstrip(QUOTE_CHARS + "'( "))
-    return bool(ws) and ws[0].lower() in PRONOUNS
+    """Opens on a pronoun or on a linking phrase that points to an earlier sentence."""
+    body = text.lstrip(QUOTE_CHARS + "'( ")
+    ws = words(body)
+    return bool(ws) and (ws[0].lower() in PRONOUNS or _LINKING_OPENER.match(body) is not None)
 
 
 def outlets_phrase(names: Sequence[str]) -> str:
