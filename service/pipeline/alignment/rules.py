@@ -255,6 +255,15 @@ def check(
             )
         return Decision(relation, MODEL, "model")
     if answers(a, b):
+        asserted = b if _is_denial(a) else a
+        if score < _threshold("dispute_by_rule") and _narration(asserted):
+            # The small model's "same" on an outlet's narration loosely related to another
+            # party's denial (background on earlier talks / a denial of interest in talks) is
+            # no sign that the denial answers it; code's own rule asks for this overlap too.
+            return by_rule(
+                "check.denied-point-too-far",
+                "model said same, one side denies, but the wording is too far apart",
+            )
         return by_rule("check.same-point-denied", "model: same point, and one side denies it")
     if cmp.conflicting:
         return by_rule("check.same-but-conflicting", "model said same, but they conflict in detail")
