@@ -222,3 +222,68 @@ def test_a_clause_opening_on_a_link_to_the_sentence_before_dangles(
     from service.pipeline.summary_text import starts_with_pronoun
 
     assert starts_with_pronoun(body) is dangles
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("the panel conduct a hearing on the crisis at the border", False),  # NeuS (Outlet B)
+        ("it a sign that his inquiry is growing in intensity", False),  # NeuS (Outlet A)
+        (
+            "In a decision that may curb the rise of financial penalties, the Supreme Court",
+            False,
+        ),  # NeuS (Outlet B)
+        ("Twitter on Thursday permanently banned accounts belonging to Alex Jones", True),
+        ("The president—who didn’t wear a mask—emerged from the White House on Saturday", True),
+        ("Trump has said he will veto it", True),
+    ],
+)
+def test_a_clause_needs_a_finite_main_verb(text: str, whole: bool) -> None:
+    from service.pipeline.summary_text import is_clause
+
+    assert is_clause(text) is whole
+
+
+@pytest.mark.parametrize(
+    ("evidence", "content", "cue", "shown"),
+    [
+        # NeuS (Outlet B): "did not comment" must not become "Justices comment ...".
+        (
+            "The justices did not comment in refusing to review the ruling.",
+            "in refusing to review the ruling",
+            "comment",
+            False,
+        ),
+        # NeuS (Outlet A): a cue over words with a verb of their own garbles.
+        (
+            "Jack Dorsey described how Twitter on Thursday banned the accounts.",
+            "Twitter on Thursday banned the accounts of Alex Jones",
+            "described",
+            False,
+        ),
+        # An infinitive is the cue's own complement: kept.
+        (
+            "Progressive Democrats refused to support the bill until Friday.",
+            "to support the bill until Friday",
+            "refused",
+            True,
+        ),
+    ],
+)
+def test_a_cue_before_an_object_is_used_only_where_it_reads(
+    evidence: str, content: str, cue: str, shown: bool
+) -> None:
+    from service.pipeline.summary_text import clause
+    from service.schemas import Span
+    from tests import builders
+
+    c = builders.claim(
+        "S1.C1",
+        "S1",
+        content,
+        "Progressive Democrats",
+        evidence=Span(start=0, end=len(evidence), text=evidence),
+    )
+    c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
+    got = clause(c, builders.source("S1", "Outlet B", evidence))
+    assert (got is not None and f" {cue} " in got.text) is shown

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.tokens import Token
+
 from service.pipeline.alignment.parties import is_refusal
 from service.schemas import AsserterKind, Claim, Source
 from service.text.sentences import first_sentence
@@ -277,7 +279,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         if direct_quote(claim, content, source):
             text = f"{who} said: {_quoted(content, claim)}"
         elif claim.cue and not is_clause(content):
-            if claim.cue.split()[0].endswith("ing"):
+            if claim.cue.split()[0].endswith("ing") or _has_verb(content) or _negated_cue(claim):
                 # "X calling to weed ... out", "X accusing Y": a participle is no verb of a
                 # sentence (BASIL, NYT: "One of the ... groups calling to weed ...").
                 return None
@@ -374,12 +376,57 @@ def is_clause(text: str) -> bool:
     subjects = {"nsubj", "nsubjpass", "expl", "csubj"}
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is not None and root.pos_ in {"VERB", "AUX"}:
+        if not _finite(root):
+            # "the panel conduct a hearing" (from "demanding the panel conduct ..."): a verb
+            # with no tense is part of another sentence (NeuS raters: "ungrammatical").
+            return False
         return any(t.dep_ in subjects for t in root.children) or any(
             t.dep_ in subjects for c in root.children if c.dep_ == "conj" for t in c.children
         )
     if len(doc) and doc[0].tag_ in {"VBN", "VBG"}:
         return False
-    return any(t.dep_ in subjects and t.head.pos_ in {"VERB", "AUX"} for t in doc)
+    # The parse missed the main verb: a subject with a finite verb of the main clause will do,
+    # not one inside a relative or complement clause ("it a sign that his inquiry is growing").
+    if root is not None and any(
+        c.dep_ == "acl" and c.tag_ in _FINITE_TAGS and c.i > root.i for c in root.children
+    ):
+        return True  # "The president—who didn't wear a mask—emerged ...": dashes hide the verb
+    return any(
+        t.dep_ in subjects
+        and t.head.pos_ in {"VERB", "AUX"}
+        and t.head.dep_ not in _SUBORDINATE
+        and _finite(t.head)
+        for t in doc
+    )
+
+
+def _has_verb(text: str) -> bool:
+    """ "X <cue> <object>" is only for an object ("pointed to a proposal"); words with a verb
+    of their own under the cue make a garble ("Jack Dorsey described Twitter ... banned")."""
+    if text.lower().startswith("to "):
+        return False  # "refused to support the bill": the cue's own complement
+    return any(pos in {"VERB", "AUX"} for _w, pos in pos_tags(text[:300]))
+
+
+def _negated_cue(claim: Claim) -> bool:
+    """ "did not comment": the cue alone would drop the negation ("Justices comment")."""
+    ev = " ".join(e.text for e in claim.evidence)
+    cue = re.escape(claim.cue or "")
+    return re.search(rf"\b(?:not|n't|never)\s+{cue}\b", ev) is not None
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_SUBORDINATE = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "pcomp", "csubj"})
+
+
+def _finite(verb: Token) -> bool:
+    """The verb carries tense itself or through an auxiliary or modal ("has said", "will go",
+    "was told"); an imperative-looking base form with a subject has none."""
+    if verb.tag_ in _FINITE_TAGS:
+        return True
+    if verb.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in verb.children):
+        return True  # "Twitter ... banned accounts": a past tense the small parser tags VBN
+    return any(c.dep_ in {"aux", "auxpass"} and c.tag_ in _FINITE_TAGS for c in verb.children)
 
 
 EPITHET_REACH = 5  # tokens from an adjective to the name it labels
