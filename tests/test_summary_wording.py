@@ -287,3 +287,41 @@ def test_a_cue_before_an_object_is_used_only_where_it_reads(
     c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
     got = clause(c, builders.source("S1", "Outlet B", evidence))
     assert (got is not None and f" {cue} " in got.text) is shown
+
+
+@pytest.mark.parametrize(
+    ("evidence", "content", "cue", "shown"),
+    [
+        # BASIL 6ac7f89a (HuffPost): the outlet's "clearly" in the frame is its own voice.
+        (
+            'In fact, in the debate, Blumenthal clearly stated "I did not serve in Vietnam".',
+            'In fact, in the debate, Blumenthal clearly stated "I did not serve in Vietnam"',
+            "stated",
+            False,
+        ),
+        # The speaker's own loaded word, reported: attributed, kept (seeds-like, written).
+        (
+            "The minister said that the regime in the capital would fall within a year.",
+            "the regime in the capital would fall within a year",
+            "said",
+            True,
+        ),
+    ],
+)
+def test_an_outlets_editorial_marker_in_the_frame_keeps_the_sentence_out(
+    evidence: str, content: str, cue: str, shown: bool
+) -> None:
+    from service.pipeline.summary_text import clause
+    from service.schemas import Span
+    from tests import builders
+
+    c = builders.claim(
+        "S1.C1",
+        "S1",
+        content,
+        "Richard Blumenthal",
+        evidence=Span(start=0, end=len(evidence), text=evidence),
+    )
+    c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
+    got = clause(c, builders.source("S1", "HuffPost", evidence))
+    assert (got is not None) is shown

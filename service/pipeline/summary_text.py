@@ -19,6 +19,7 @@ from spacy.tokens import Token
 
 from service.pipeline.alignment.parties import is_refusal
 from service.schemas import AsserterKind, Claim, Source
+from service.text.editorial import editorial_marker
 from service.text.sentences import first_sentence
 from service.text.speech import nlp, pos_tags
 
@@ -299,6 +300,8 @@ def _finish(text: str, claim: Claim, who: str | None, source: Source) -> Clause 
     if "?" in _unquoted(text) or re.search(r"\b(?:you|your|we|our|I)\b", _unquoted(text)):
         return None  # a question or a writer addressing the reader is not a report
     text = text.rstrip(",;: ")
+    if _outlet_marker(text, claim, who):
+        return None
     if ends_dangling(text) or starts_with_pronoun(text) or len(words(text)) < 4:
         return None
     if _GAP.search(_unquoted(text)):
@@ -398,6 +401,20 @@ def is_clause(text: str) -> bool:
         and _finite(t.head)
         for t in doc
     )
+
+
+def _outlet_marker(text: str, claim: Claim, who: str | None) -> bool:
+    """An editorial marker of the outlet's own voice ("Blumenthal clearly stated ...", HuffPost;
+    BASIL's loaded-wording labels): in narration, or in the frame before the speaker's cue.
+    A marker in what the speaker is reported to say ("Shoigu said that the Kiev regime ...")
+    is the speaker's word, attributed, and stays."""
+    marker = editorial_marker(text)
+    if marker is None:
+        return False
+    if who is None or claim.cue is None:
+        return True
+    at, cue_at = text.find(marker), text.find(claim.cue)
+    return cue_at < 0 or at < cue_at
 
 
 def _has_verb(text: str) -> bool:
