@@ -273,19 +273,7 @@ def test_a_clause_needs_a_finite_main_verb(text: str, whole: bool) -> None:
 def test_a_cue_before_an_object_is_used_only_where_it_reads(
     evidence: str, content: str, cue: str, shown: bool
 ) -> None:
-    from service.pipeline.summary_text import clause
-    from service.schemas import Span
-    from tests import builders
-
-    c = builders.claim(
-        "S1.C1",
-        "S1",
-        content,
-        "Progressive Democrats",
-        evidence=Span(start=0, end=len(evidence), text=evidence),
-    )
-    c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
-    got = clause(c, builders.source("S1", "Outlet B", evidence))
+    got = _speaker_clause(evidence, content, cue, "Progressive Democrats", "Outlet B")
     assert (got is not None and f" {cue} " in got.text) is shown
 
 
@@ -311,17 +299,17 @@ def test_a_cue_before_an_object_is_used_only_where_it_reads(
 def test_an_outlets_editorial_marker_in_the_frame_keeps_the_sentence_out(
     evidence: str, content: str, cue: str, shown: bool
 ) -> None:
+    got = _speaker_clause(evidence, content, cue, "Richard Blumenthal", "HuffPost")
+    assert (got is not None) is shown
+
+
+def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str):  # type: ignore[no-untyped-def]
+    """The summary's clause for a one-sentence article whose claim `who` states with `cue`."""
     from service.pipeline.summary_text import clause
     from service.schemas import Span
     from tests import builders
 
-    c = builders.claim(
-        "S1.C1",
-        "S1",
-        content,
-        "Richard Blumenthal",
-        evidence=Span(start=0, end=len(evidence), text=evidence),
-    )
+    span = Span(start=0, end=len(evidence), text=evidence)
+    c = builders.claim("S1.C1", "S1", content, who, evidence=span)
     c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
-    got = clause(c, builders.source("S1", "HuffPost", evidence))
-    assert (got is not None) is shown
+    return clause(c, builders.source("S1", outlet, evidence))
