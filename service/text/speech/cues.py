@@ -218,7 +218,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # "The deal, which the union said was agreed in May" -> "The deal was agreed ..."
         noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
         text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
-    if not clausal and not position:
+    if comp is None and rule == "frame.speech_verb" and lemma in words.accusation_verbs:
+        rule = "frame.accusation"  # "X accused Y of Z": the object and its charge are X's
+    elif not clausal and not position:
         rule = "frame.act_on_object"
     return _Raw(
         tok,

@@ -25,6 +25,9 @@ class _Memory:
     last_quote_via: Party | None = None
     last_speaker: Party | None = None
     last_via: Party | None = None
+    last_source: tuple[int, int] | None = None  # where last_speaker was named (article offsets)
+    last_quote_source: tuple[int, int] | None = None
+    turn_source: tuple[int, int] | None = None
     people: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, role words
     inside_quote: bool = False  # a quotation opened earlier is still open
     quoted: bool = False  # the sentence being read has quoted words
@@ -260,12 +263,15 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
         else:
             memory.last_group = Party(speaker.name, speaker.kind)
         memory.last_speaker, memory.last_via = speaker, main.via
+        memory.last_source = main.source_span
         if has_quote:
             memory.last_quote_speaker, memory.last_quote_via = speaker, main.via
+            memory.last_quote_source = main.source_span
     elif speech.carried is not None:
         memory.last_speaker, memory.last_via = speech.carried, speech.carried_via
+        memory.last_source = speech.carried_source
     else:
-        memory.last_speaker = memory.last_via = None
+        memory.last_speaker = memory.last_via = memory.last_source = None
 
 
 def _continues(speaker: Party) -> bool:
