@@ -197,7 +197,8 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
         carried = _frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False)
-        out.append(carried._replace(rules=(s.carried_rule,), source=s.carried_source))
+        grouped = ("speaker.group",) if s.carried.group else ()
+        out.append(carried._replace(rules=(s.carried_rule, *grouped), source=s.carried_source))
     elif s.outlet_text and (not s.frames or len(s.outlet_text.split()) >= 6):
         marker = editorial_marker(span.text)
         kind = ClaimKind.opinion if marker else ClaimKind.reported_fact
@@ -264,7 +265,7 @@ def _frame_claim_from(
 
 
 def _asserter(party: Party) -> Asserter:
-    return Asserter(name=party.name, kind=party.kind)
+    return Asserter(name=party.name, kind=party.kind, group=party.group or None)
 
 
 def _outlet() -> Asserter:

@@ -25,6 +25,7 @@ class Party:
     kind: AsserterKind
     mention: str = ""  # the words in this sentence ("he", "the finance minister"), if different
     rule: str = ""  # the coreference rule that resolved the mention to `name`, if one did
+    group: str = ""  # the group the article names them a member of ("Tea Party"), if it does
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ class Lists:
     institution_words: frozenset[str]
     role_words: frozenset[str]
     outlet_words: frozenset[str]
+    party_member_words: frozenset[str]
     abbreviations: dict[str, str]
     role_synonyms: dict[str, str]
     denial_content: re.Pattern[str]
@@ -165,6 +166,7 @@ def lists() -> Lists:
         institution_words=words("institution_words"),
         role_words=words("role_words"),
         outlet_words=words("outlet_words"),
+        party_member_words=words("party_member_words"),
         abbreviations=dict(data.abbreviations.map),
         role_synonyms=dict(data.role_synonyms.map),
         denial_content=re.compile(data.patterns["denial_content"].regex, re.IGNORECASE),
