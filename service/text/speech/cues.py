@@ -203,6 +203,15 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # A position's object ("backs X") stops at its own phrase; a speech verb's runs on (the
         # parser often hangs the reported clause elsewhere).
         toks = [t for t in (tok.subtree if position else doc) if t.i > tok.i]
+        # "X dismissed the critique, saying that A": a reporting participle or verb joined to the
+        # cue with a clause of its own is a second frame, not part of this one's object
+        later = _joined_cues(tok)
+        if later:
+            why = (*why, "split.joined_cue")
+            cut = min(c.left_edge.i for c in later)
+            toks = [t for t in toks if t.i < cut]
+            while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+                toks.pop()
     toks = [t for t in toks if not t.is_space]
     clausal = (
         comp is not None or point_to is not None or any(t.pos_ in {"VERB", "AUX"} for t in toks)
@@ -333,6 +342,22 @@ def _complement(tok: Token) -> Token | None:
         if c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
             return c
     return None
+
+
+def _joined_cues(tok: Token) -> list[Token]:
+    """Reporting verbs joined to `tok` after it ("..., saying that A"; "... and said A") that
+    have a clausal complement of their own: each is a frame of its own."""
+    words = lists()
+    return [
+        c
+        for c in tok.children
+        if c.dep_ in {"advcl", "conj"}
+        and c.i > tok.i
+        and c.pos_ == "VERB"
+        and (c.lemma_.lower() in words.speech_verbs or c.lemma_.lower() in words.position_verbs)
+        and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+        and _complement(c) is not None
+    ]
 
 
 def _relative_pronoun(tok: Token) -> Token | None:
