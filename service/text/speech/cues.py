@@ -91,7 +91,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     words = lists()
     position = lemma not in words.speech_verbs and lemma in words.position_verbs
     document = lemma in words.document_verbs
-    if not (position or document or lemma in words.speech_verbs) or tok.pos_ not in {
+    # '"Quiet," he demanded.' / '"...," he continued.': any verb right after an opening quotation
+    quote_led = not (lemma in words.speech_verbs or document) and _quote_led(tok, doc)
+    if not (position or document or quote_led or lemma in words.speech_verbs) or tok.pos_ not in {
         "VERB",
         "AUX",
     }:
@@ -191,7 +193,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # ('"Readiness ... noted. The starting points ...," the ministry said.').
         toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
         rule = "frame.document_reads" if document else "frame.speech_verb_trailing"
-        if position:
+        if quote_led:
+            rule = "frame.quote_then_verb"
+        elif position:
             return None  # a position is not reported after its content
         if comp is None:
             head = None
@@ -274,7 +278,8 @@ def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
         return None
     in_name = [tk for tk in doc if tk.idx - doc[0].idx < m.end(1)]
     shouted = name.replace(" ", "").replace(".", "").isupper() and len(name) > 2
-    if not shouted and not any(tk.ent_type_ == "PERSON" for tk in in_name):
+    known = len(in_name) == 1 and _full_name(name, memory) is not None  # "Matthews: Well, ..."
+    if not shouted and not known and not any(tk.ent_type_ == "PERSON" for tk in in_name):
         return None
     if shouted:
         title = name.title()
@@ -342,6 +347,36 @@ def _complement(tok: Token) -> Token | None:
         if c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
             return c
     return None
+
+
+_ATTRIBUTION_MARKS = frozenset(",?!—–-…")
+
+
+def _quote_led(tok: Token, doc: Doc) -> bool:
+    """The sentence opens with a quotation that ends as speech followed by its attribution
+    (a comma, question or exclamation mark before the closing mark), and `tok` is the main verb
+    after it, with its subject right after the quotation and no object or clause of its own
+    after it: '"Quiet," he demanded.' / '"Can we win Illinois?" Mr. Manafort asked.'"""
+    if tok.dep_ != "ROOT" or tok.pos_ != "VERB":
+        return False
+    first = quotes_in(doc.text)[:1]
+    if not first or first[0][0] > 2:
+        return False
+    start, end = first[0]
+    # the mark may sit inside the quotation's range or just after it ('"Quiet," he said')
+    if not _ATTRIBUTION_MARKS & set(doc.text[max(start, end - 1) : end + 2]):
+        return False
+    off = doc[0].idx
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.left_edge.idx - off < end:
+        return False
+    between = doc.text[end : subj.left_edge.idx - off]
+    if between.strip(" \u201d\"'\u2019,") or tok.i < subj.i:
+        return False  # the subject comes right after the quotation, then the verb
+    return not any(
+        c.i > tok.i and c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd"}
+        for c in tok.children
+    )
 
 
 def _joined_cues(tok: Token) -> list[Token]:
