@@ -133,6 +133,8 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     party = _party(subj, doc, memory)
     if party is None:
         return None
+    if quote_led:
+        party = _continued_by_description(party, subj, memory)
     cue = _cue_text(tok)
     source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
     why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
@@ -347,6 +349,26 @@ def _complement(tok: Token) -> Token | None:
         if c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
             return c
     return None
+
+
+def _continued_by_description(party: Party, subj: Token, memory: _Memory) -> Party:
+    """'"...," says Perry. "...," the Texas governor continues.': a description no named person's
+    roles resolve ("the Texas governor" when Perry was introduced as a candidate), closing a
+    quotation right after a person's quotation, is that person (coref.description)."""
+    last = memory.last_quote_speaker
+    words = [t.lower_ for t in _phrase(subj)]
+    if (
+        party.rule
+        or party.kind is not AsserterKind.person
+        or not words
+        or words[0] != "the"
+        or last is None
+        or last.kind is not AsserterKind.person
+    ):
+        return party
+    return Party(
+        last.name, AsserterKind.person, " ".join(t.text for t in _phrase(subj)), "coref.description"
+    )
 
 
 _ATTRIBUTION_MARKS = frozenset(",?!—–-…")
