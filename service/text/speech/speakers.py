@@ -187,7 +187,7 @@ def _learn_people(doc: Doc, memory: _Memory) -> None:
             roles |= {w.lower_ for w in ent.root.head.subtree if w.is_alpha and w.i < ent.start}
         roles |= {words.role_synonyms[r] for r in roles if r in words.role_synonyms}
         memory.people.append((name, frozenset(roles)))
-        group = _group_of(doc, ent, body.start)
+        group = _group_of(doc, ent, body.start, memory)
         if group:
             memory.groups[name] = group
 
@@ -197,7 +197,7 @@ _PARTY_TAG = re.compile(r"\s*[,(]\s*([DR])-[A-Z]")
 _PARTY_OF_TAG = {"D": "Democrats", "R": "Republicans"}
 
 
-def _group_of(doc: Doc, ent: Span, start: int) -> str:
+def _group_of(doc: Doc, ent: Span, start: int, memory: _Memory) -> str:
     """The group the article names a person as a member of, as written: a party tag after
     the name ("D-Md."), an organisation before the name's title ("Tea Party organizer Bill
     Hennessy", "NAACP President Ben Jealous"), or an organisation or a party's members in the
@@ -207,10 +207,18 @@ def _group_of(doc: Doc, ent: Span, start: int) -> str:
     if tag:
         return _PARTY_OF_TAG[tag.group(1)]
     members = lists().party_member_words
+    known = {n.split()[-1] for n, _ in memory.people if n}
     for e in doc.ents:
-        # an organisation right before the name, with only title words between
+        # an organisation right before the name's title ("NAACP President Ben Jealous"): one or
+        # two title nouns between, never "and" ("Trump and Hillary Clinton") and never a person
+        # the parser took for an organisation ("Trump adviser Michael Flynn")
         between = doc[e.end : start]
-        if e.label_ == "ORG" and 0 <= start - e.end <= 2 and all(t.is_alpha for t in between):
+        if (
+            e.label_ == "ORG"
+            and 1 <= start - e.end <= 2
+            and all(t.pos_ in {"NOUN", "PROPN"} for t in between)
+            and e.text.split()[-1] not in known
+        ):
             return e.text
     appos = [t for t in ent.root.children if t.dep_ == "appos"]
     for a in appos:
@@ -220,6 +228,7 @@ def _group_of(doc: Doc, ent: Span, start: int) -> str:
             if a.left_edge.i <= e.start
             and e.end <= a.right_edge.i + 1
             and (e.label_ == "ORG" or (e.label_ == "NORP" and e.root.lower_ in members))
+            and e.text.split()[-1] not in known
         ]
         if inside:
             return inside[-1].text
