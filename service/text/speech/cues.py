@@ -93,7 +93,12 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     document = lemma in words.document_verbs
     # '"Quiet," he demanded.' / '"...," he continued.': any verb right after an opening quotation
     quote_led = not (lemma in words.speech_verbs or document) and _quote_led(tok, doc)
-    if not (position or document or quote_led or lemma in words.speech_verbs) or tok.pos_ not in {
+    # 'He continued, "..."' / 'Noah quipped, "..."': any verb whose quotation follows it
+    quote_follows = not (
+        lemma in words.speech_verbs or position or document or quote_led
+    ) and _quote_follows(tok, doc)
+    listed = position or document or lemma in words.speech_verbs
+    if not (listed or quote_led or quote_follows) or tok.pos_ not in {
         "VERB",
         "AUX",
     }:
@@ -233,7 +238,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # "The deal, which the union said was agreed in May" -> "The deal was agreed ..."
         noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
         text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
-    if comp is None and rule == "frame.speech_verb" and lemma in words.accusation_verbs:
+    if quote_follows and rule == "frame.speech_verb":
+        rule = "frame.verb_then_quote"
+    elif comp is None and rule == "frame.speech_verb" and lemma in words.accusation_verbs:
         rule = "frame.accusation"  # "X accused Y of Z": the object and its charge are X's
     elif not clausal and not position:
         rule = "frame.act_on_object"
@@ -372,6 +379,32 @@ def _continued_by_description(party: Party, subj: Token, memory: _Memory) -> Par
 
 
 _ATTRIBUTION_MARKS = frozenset(",?!—–-…")
+
+
+_OPENING = frozenset('"“«')
+
+
+def _quote_follows(tok: Token, doc: Doc) -> bool:
+    """`tok` is the main verb, with its own subject before it and no object, and a comma or
+    colon right after it (a particle or adverb may come between) opens a quotation:
+    'He continued, "I believe ..."' / 'A flabbergasted Noah quipped, "It's like ..."'."""
+    if tok.dep_ != "ROOT" or tok.pos_ != "VERB":
+        return False
+    if not any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children):
+        return False
+    if any(c.dep_ in {"dobj", "attr", "acomp", "oprd"} for c in tok.children):
+        return False
+    i = tok.i + 1
+    while i < len(doc) and doc[i].dep_ in {"prt", "advmod", "npadvmod"} and doc[i].head.i == tok.i:
+        i += 1
+    if i + 1 >= len(doc) or doc[i].text not in {",", ":"}:
+        return False
+    rest = doc.text[doc[i].idx - doc[0].idx + 1 :].lstrip()
+    if rest[:1] not in _OPENING or not rest[1:2].isupper():
+        return False  # speech opens with a capital ('"and nobody left"' continues the clause)
+    # the quotation runs to the end of the sentence (or on past it): no words after it closes
+    closing = next((k for k, ch in enumerate(rest[1:], 1) if ch in '"”»'), None)
+    return closing is None or not rest[closing + 1 :].strip(" .,;:!?\"”’'")
 
 
 def _quote_led(tok: Token, doc: Doc) -> bool:
