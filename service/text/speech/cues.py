@@ -89,19 +89,17 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         )
     lemma = tok.lemma_.lower()
     words = lists()
-    position = lemma not in words.speech_verbs and lemma in words.position_verbs
+    speech = lemma in words.speech_verbs
+    position = not speech and lemma in words.position_verbs
     document = lemma in words.document_verbs
+    listed = speech or position or document
+    if tok.pos_ not in {"VERB", "AUX"} or (not listed and tok.dep_ != "ROOT"):
+        return None  # cheap checks first: this runs on every token
     # '"Quiet," he demanded.' / '"...," he continued.': any verb right after an opening quotation
-    quote_led = not (lemma in words.speech_verbs or document) and _quote_led(tok, doc)
+    quote_led = not (speech or document) and _quote_led(tok, doc)
     # 'He continued, "..."' / 'Noah quipped, "..."': any verb whose quotation follows it
-    quote_follows = not (
-        lemma in words.speech_verbs or position or document or quote_led
-    ) and _quote_follows(tok, doc)
-    listed = position or document or lemma in words.speech_verbs
-    if not (listed or quote_led or quote_follows) or tok.pos_ not in {
-        "VERB",
-        "AUX",
-    }:
+    quote_follows = not (listed or quote_led) and _quote_follows(tok, doc)
+    if not (listed or quote_led or quote_follows):
         return None
     if tok.dep_ in {"amod", "compound"}:
         return None
@@ -414,6 +412,8 @@ def _quote_led(tok: Token, doc: Doc) -> bool:
     after it: '"Quiet," he demanded.' / '"Can we win Illinois?" Mr. Manafort asked.'"""
     if tok.dep_ != "ROOT" or tok.pos_ != "VERB":
         return False
+    if doc[0].text[:1] not in _OPENING and (len(doc) < 2 or doc[1].text[:1] not in _OPENING):
+        return False  # cheap first: the sentence opens with a quotation mark
     first = quotes_in(doc.text)[:1]
     if not first or first[0][0] > 2:
         return False

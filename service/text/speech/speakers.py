@@ -207,8 +207,9 @@ def _group_of(doc: Doc, ent: Span, start: int, memory: _Memory) -> str:
     if tag:
         return _PARTY_OF_TAG[tag.group(1)]
     members = lists().party_member_words
-    known = {n.split()[-1] for n, _ in memory.people if n}
-    for e in doc.ents:
+    known = {n.split()[-1] for n, _ in memory.people if n}  # a few dozen names per article
+    ents = doc.ents  # built anew on every access
+    for e in ents:
         # an organisation right before the name's title ("NAACP President Ben Jealous"): one or
         # two title nouns between, never "and" ("Trump and Hillary Clinton") and never a person
         # the parser took for an organisation ("Trump adviser Michael Flynn")
@@ -224,7 +225,7 @@ def _group_of(doc: Doc, ent: Span, start: int, memory: _Memory) -> str:
     for a in appos:
         inside = [
             e
-            for e in doc.ents
+            for e in ents
             if a.left_edge.i <= e.start
             and e.end <= a.right_edge.i + 1
             and (e.label_ == "ORG" or (e.label_ == "NORP" and e.root.lower_ in members))
