@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3"  # 1.3: claim part spans and rule ids; 1.2: SourceAccount.omits_versions
+SCHEMA_VERSION = "1.4"  # 1.4: Asserter.group; 1.3: claim part spans and rule ids; 1.2: SourceAccount.omits_versions
 
 
 class StrictModel(BaseModel):
@@ -61,6 +61,11 @@ class ClaimKind(StrEnum):
 class Asserter(StrictModel):
     name: str = Field(description="Who asserts the claim, e.g. 'Russian defence ministry'.")
     kind: AsserterKind
+    group: str | None = Field(
+        None,
+        description="The group the article names this party as a member of, as written "
+        "('Tea Party' for 'Tea Party organizer Bill Hennessy', 'Democrats' for 'Rep. X, D-Md.').",
+    )
 
 
 class Quote(StrictModel):

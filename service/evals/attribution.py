@@ -138,3 +138,17 @@ def has_attribution_cue(text: str, besides: str = "") -> bool:
     being checked) uses itself: 'France rejected the offer' is the claim, not its attribution."""
     own = {w.lower() for w in re.findall(r"\w+", besides)}
     return any(m.group(0).lower() not in own for m in ATTRIBUTION_CUE.finditer(text))
+
+
+def group_matches(group: str, label: str) -> bool:
+    """Whether a group the article names a party as a member of ("Tea Party", "Democrat",
+    "N.A.A.C.P.") is the group of a label ("Tea Party", "Democratic Lawmakers", "NAACP"): the
+    words of one are all in the other, once abbreviation dots are dropped and an adjective's
+    "-ic" is read as its noun ("Democratic" is "Democrat")."""
+
+    def stems(text: str) -> frozenset[str]:
+        words = tokens(text.replace(".", ""))
+        return frozenset(w[:-2] if w.endswith("ic") and len(w) > 6 else w for w in words)
+
+    g, lab = stems(group), stems(label)
+    return bool(g) and bool(lab) and (g <= lab or lab <= g)

@@ -151,6 +151,7 @@ class _Draft(NamedTuple):
     cue: str | None
     frame: Frame | None = None  # the frame it comes from, for the parts' spans
     rules: tuple[str, ...] = ()  # rule ids besides the frame's
+    source: tuple[int, int] | None = None  # a carried speaker's mention, in an earlier sentence
 
 
 def _parts(text: str, sentence: Span, draft: _Draft) -> dict[str, Span | list[str] | None]:
@@ -163,7 +164,12 @@ def _parts(text: str, sentence: Span, draft: _Draft) -> dict[str, Span | list[st
     kind = ("kind.denial",) if draft.kind is ClaimKind.denial else ()
     if frame is None:
         content = (sentence.start, sentence.end) if draft.speaker is not None else None
-        return {"content_span": span(content), "rule_ids": [*draft.rules, *kind]}
+        carried = ("carry.mention",) if draft.source else ()
+        return {
+            "source_span": span(draft.source),
+            "content_span": span(content),
+            "rule_ids": [*draft.rules, *carried, *kind],
+        }
     return {
         "source_span": span(frame.source_span),
         "cue_span": span(frame.cue_span),
@@ -191,7 +197,8 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
         carried = _frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False)
-        out.append(carried._replace(rules=(s.carried_rule,)))
+        grouped = ("speaker.group",) if s.carried.group else ()
+        out.append(carried._replace(rules=(s.carried_rule, *grouped), source=s.carried_source))
     elif s.outlet_text and (not s.frames or len(s.outlet_text.split()) >= 6):
         marker = editorial_marker(span.text)
         kind = ClaimKind.opinion if marker else ClaimKind.reported_fact
@@ -258,7 +265,7 @@ def _frame_claim_from(
 
 
 def _asserter(party: Party) -> Asserter:
-    return Asserter(name=party.name, kind=party.kind)
+    return Asserter(name=party.name, kind=party.kind, group=party.group or None)
 
 
 def _outlet() -> Asserter:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from service.datasets import BiasSpan
 from service.evals.dataset import Case
 from service.evals.scorers import basil, neus
 from service.evals.scorers.score import Score
 from service.schemas import ArticleIn, Reconciliation
+from tests.builders import claim
 from tests.evals import helpers as h
 
 TEXT = 'Critics slammed the reckless plan. "We will not retreat," Rick Perry said.'
@@ -94,6 +97,45 @@ async def test_a_group_label_is_left_out_of_the_person_split() -> None:
     out = await h.scores(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec("Tea Party")))
     assert out["basil_quote_attribution"].value == 1.0
     assert out["basil_person_quote_attribution"].status == "skipped"
+
+
+def _rec_member(group: str | None) -> Reconciliation:
+    """A reconciliation whose only claim on the quoted sentence credits Bill Hennessy as its
+    speaker, with the group the article named him by (or none); no quote names a speaker."""
+    from service.schemas import Asserter, AsserterKind, Span
+
+    rec = _rec("")
+    sentence = 'Critics slammed the reckless plan. "We will not retreat," Rick Perry said.'
+    hennessy = Asserter(name="Bill Hennessy", kind=AsserterKind.person, group=group)
+    c = claim(
+        "S1.C1",
+        "S1",
+        "We will not retreat",
+        evidence=Span(start=0, end=len(sentence), text=sentence),
+    ).model_copy(update={"speaker": hennessy})
+    quotes = [q.model_copy(update={"speaker": None}) for q in rec.accounts[0].quotes]
+    acc = rec.accounts[0].model_copy(update={"claims": [c], "quotes": quotes})
+    return rec.model_copy(update={"accounts": [acc, rec.accounts[1]]})
+
+
+@pytest.mark.parametrize(
+    ("label", "group", "credited"),
+    [
+        ("Tea_Party", "St. Louis Tea Party", True),  # a named member, the group recorded
+        ("Democratic_Lawmakers", "Democrats", True),  # "Rep. X, D-Md."
+        ("NAACP", "N.A.A.C.P.", True),
+        ("Tea_Party", None, False),  # a member whose group the article did not name
+        ("Tea_Party", "NAACP", False),  # a member of another group
+        ("Rick_Perry", "Rick Perry", False),  # a group never stands in for a person's label
+    ],
+)
+async def test_a_group_label_counts_for_a_named_member_with_that_group(
+    label: str, group: str | None, credited: bool
+) -> None:
+    c = _basil_case()
+    c.bias_spans = [s.model_copy(update={"speaker": label}) for s in c.bias_spans[:1]]
+    out = await h.scores(basil.basil_quote_attribution, h.pipeline_ctx(c, _rec_member(group)))
+    assert (out["basil_quote_attribution"].value == 1.0) is credited
 
 
 async def test_basil_lexical_leak() -> None:

@@ -3,7 +3,7 @@ not repeated by the summary. Deterministic."""
 
 from __future__ import annotations
 
-from service.evals.attribution import names_match
+from service.evals.attribution import group_matches, names_match
 from service.evals.dataset import pipeline_source_ids
 from service.evals.scorers.context import BASIL_CASE, ScoreContext, scorer
 from service.evals.scorers.score import Check, Score, ratio_score, short, skipped
@@ -78,6 +78,19 @@ async def basil_quote_attribution(ctx: ScoreContext) -> list[Score]:
             else []
         )
         ok = any(who and names_match(who, speaker) for _, who in covering)
+        # A group label ("Tea Party", "Democratic Lawmakers") counts when a claim credits a named
+        # member of that group and records the group the article names them by (Asserter.group).
+        groups = [
+            (c.claim_id, who.name, who.group)
+            for c in (*acc.claims, *acc.editorial)
+            if start >= 0 and any(e.start <= start and end <= e.end for e in c.evidence)
+            for who in (c.asserter, *([c.speaker] if c.speaker else []))
+            if who.group
+        ]
+        by_group = [g for g in groups if group_matches(g[2] or "", speaker)]
+        if not ok and by_group and not _is_person(speaker):
+            ok = True
+            covering = [(f"{i} (group {g!r})", who) for i, who, g in by_group] + covering
         if not covering:
             expl = f"{item}: no quote or claim covers {short(span.text, 60)!r} ({speaker})"
         else:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from service.schemas import Span
 from service.text.quotes import find_quotes, is_scare_quote
 from service.text.speech.model import MAX_TOKENS, SentenceSpeech, nlp
 from service.text.speech.sentence import _analyse_sentence
-from service.text.speech.speakers import _learn_people, _Memory, _remember
+from service.text.speech.speakers import _learn_people, _Memory, _remember, with_group
 
 
 def analyse_article(text: str, sentences: Sequence[Span]) -> list[SentenceSpeech]:
@@ -42,7 +43,7 @@ def analyse_article(text: str, sentences: Sequence[Span]) -> list[SentenceSpeech
         # Only a sentence that is mostly quotation carries the last quote's speaker over: the
         # outlet's own sentence with a quoted phrase ("the “law and order” issue") stays its own.
         memory.quoted = quoted and (continuing or _mostly_quoted(span.text))
-        speech = _analyse_sentence(i, doc, span.start, memory)
+        speech = _grouped(_analyse_sentence(i, doc, span.start, memory), memory)
         out.append(speech)
         _remember(doc, speech, memory, has_quote=_has_quote(span.text))
     return out
@@ -82,3 +83,18 @@ def _quote_state(text: str, inside: bool) -> tuple[bool, bool]:
             state = not state
             quoted = True
     return quoted, state
+
+
+def _grouped(speech: SentenceSpeech, memory: _Memory) -> SentenceSpeech:
+    """Speakers with the group the article named for them ("Tea Party organizer Bill
+    Hennessy"), wherever they speak later in the article (rule speaker.group)."""
+    frames = []
+    for f in speech.frames:
+        speaker = with_group(f.speaker, memory)
+        via = with_group(f.via, memory) if f.via is not None else None
+        rules = (*f.rule_ids, "speaker.group") if speaker.group else f.rule_ids
+        frames.append(replace(f, speaker=speaker, via=via, rule_ids=rules))
+    speech.frames = frames
+    if speech.carried is not None:
+        speech.carried = with_group(speech.carried, memory)
+    return speech

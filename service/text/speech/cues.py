@@ -89,12 +89,17 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         )
     lemma = tok.lemma_.lower()
     words = lists()
-    position = lemma not in words.speech_verbs and lemma in words.position_verbs
+    speech = lemma in words.speech_verbs
+    position = not speech and lemma in words.position_verbs
     document = lemma in words.document_verbs
-    if not (position or document or lemma in words.speech_verbs) or tok.pos_ not in {
-        "VERB",
-        "AUX",
-    }:
+    listed = speech or position or document
+    if tok.pos_ not in {"VERB", "AUX"} or (not listed and tok.dep_ != "ROOT"):
+        return None  # cheap checks first: this runs on every token
+    # '"Quiet," he demanded.' / '"...," he continued.': any verb right after an opening quotation
+    quote_led = not (speech or document) and _quote_led(tok, doc)
+    # 'He continued, "..."' / 'Noah quipped, "..."': any verb whose quotation follows it
+    quote_follows = not (listed or quote_led) and _quote_follows(tok, doc)
+    if not (listed or quote_led or quote_follows):
         return None
     if tok.dep_ in {"amod", "compound"}:
         return None
@@ -131,6 +136,8 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     party = _party(subj, doc, memory)
     if party is None:
         return None
+    if quote_led:
+        party = _continued_by_description(party, subj, memory)
     cue = _cue_text(tok)
     source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
     why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
@@ -191,7 +198,9 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # ('"Readiness ... noted. The starting points ...," the ministry said.').
         toks = [t for t in doc[: min(subj.left_edge.i, tok.i)] if not t.is_space]
         rule = "frame.document_reads" if document else "frame.speech_verb_trailing"
-        if position:
+        if quote_led:
+            rule = "frame.quote_then_verb"
+        elif position:
             return None  # a position is not reported after its content
         if comp is None:
             head = None
@@ -203,6 +212,15 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # A position's object ("backs X") stops at its own phrase; a speech verb's runs on (the
         # parser often hangs the reported clause elsewhere).
         toks = [t for t in (tok.subtree if position else doc) if t.i > tok.i]
+        # "X dismissed the critique, saying that A": a reporting participle or verb joined to the
+        # cue with a clause of its own is a second frame, not part of this one's object
+        later = _joined_cues(tok)
+        if later:
+            why = (*why, "split.joined_cue")
+            cut = min(c.left_edge.i for c in later)
+            toks = [t for t in toks if t.i < cut]
+            while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+                toks.pop()
     toks = [t for t in toks if not t.is_space]
     clausal = (
         comp is not None or point_to is not None or any(t.pos_ in {"VERB", "AUX"} for t in toks)
@@ -218,7 +236,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         # "The deal, which the union said was agreed in May" -> "The deal was agreed ..."
         noun = [t for t in tok.head.subtree if t.i < tok.left_edge.i and not t.is_punct]
         text = " ".join([*(t.text for t in noun), _words(doc, ids - {toks[0].i})])
-    if not clausal and not position:
+    if quote_follows and rule == "frame.speech_verb":
+        rule = "frame.verb_then_quote"
+    elif comp is None and rule == "frame.speech_verb" and lemma in words.accusation_verbs:
+        rule = "frame.accusation"  # "X accused Y of Z": the object and its charge are X's
+    elif not clausal and not position:
         rule = "frame.act_on_object"
     return _Raw(
         tok,
@@ -263,7 +285,8 @@ def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
         return None
     in_name = [tk for tk in doc if tk.idx - doc[0].idx < m.end(1)]
     shouted = name.replace(" ", "").replace(".", "").isupper() and len(name) > 2
-    if not shouted and not any(tk.ent_type_ == "PERSON" for tk in in_name):
+    known = len(in_name) == 1 and _full_name(name, memory) is not None  # "Matthews: Well, ..."
+    if not shouted and not known and not any(tk.ent_type_ == "PERSON" for tk in in_name):
         return None
     if shouted:
         title = name.title()
@@ -331,6 +354,100 @@ def _complement(tok: Token) -> Token | None:
         if c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
             return c
     return None
+
+
+def _continued_by_description(party: Party, subj: Token, memory: _Memory) -> Party:
+    """'"...," says Perry. "...," the Texas governor continues.': a description no named person's
+    roles resolve ("the Texas governor" when Perry was introduced as a candidate), closing a
+    quotation right after a person's quotation, is that person (coref.description)."""
+    last = memory.last_quote_speaker
+    words = [t.lower_ for t in _phrase(subj)]
+    if (
+        party.rule
+        or party.kind is not AsserterKind.person
+        or not words
+        or words[0] != "the"
+        or last is None
+        or last.kind is not AsserterKind.person
+    ):
+        return party
+    return Party(
+        last.name, AsserterKind.person, " ".join(t.text for t in _phrase(subj)), "coref.description"
+    )
+
+
+_ATTRIBUTION_MARKS = frozenset(",?!—–-…")
+
+
+_OPENING = frozenset('"“«')
+
+
+def _quote_follows(tok: Token, doc: Doc) -> bool:
+    """`tok` is the main verb, with its own subject before it and no object, and a comma or
+    colon right after it (a particle or adverb may come between) opens a quotation:
+    'He continued, "I believe ..."' / 'A flabbergasted Noah quipped, "It's like ..."'."""
+    if tok.dep_ != "ROOT" or tok.pos_ != "VERB":
+        return False
+    if not any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children):
+        return False
+    if any(c.dep_ in {"dobj", "attr", "acomp", "oprd"} for c in tok.children):
+        return False
+    i = tok.i + 1
+    while i < len(doc) and doc[i].dep_ in {"prt", "advmod", "npadvmod"} and doc[i].head.i == tok.i:
+        i += 1
+    if i + 1 >= len(doc) or doc[i].text not in {",", ":"}:
+        return False
+    rest = doc.text[doc[i].idx - doc[0].idx + 1 :].lstrip()
+    if rest[:1] not in _OPENING or not rest[1:2].isupper():
+        return False  # speech opens with a capital ('"and nobody left"' continues the clause)
+    # the quotation runs to the end of the sentence (or on past it): no words after it closes
+    closing = next((k for k, ch in enumerate(rest[1:], 1) if ch in '"”»'), None)
+    return closing is None or not rest[closing + 1 :].strip(" .,;:!?\"”’'")
+
+
+def _quote_led(tok: Token, doc: Doc) -> bool:
+    """The sentence opens with a quotation that ends as speech followed by its attribution
+    (a comma, question or exclamation mark before the closing mark), and `tok` is the main verb
+    after it, with its subject right after the quotation and no object or clause of its own
+    after it: '"Quiet," he demanded.' / '"Can we win Illinois?" Mr. Manafort asked.'"""
+    if tok.dep_ != "ROOT" or tok.pos_ != "VERB":
+        return False
+    if doc[0].text[:1] not in _OPENING and (len(doc) < 2 or doc[1].text[:1] not in _OPENING):
+        return False  # cheap first: the sentence opens with a quotation mark
+    first = quotes_in(doc.text)[:1]
+    if not first or first[0][0] > 2:
+        return False
+    start, end = first[0]
+    # the mark may sit inside the quotation's range or just after it ('"Quiet," he said')
+    if not _ATTRIBUTION_MARKS & set(doc.text[max(start, end - 1) : end + 2]):
+        return False
+    off = doc[0].idx
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.left_edge.idx - off < end:
+        return False
+    between = doc.text[end : subj.left_edge.idx - off]
+    if between.strip(" \u201d\"'\u2019,") or tok.i < subj.i:
+        return False  # the subject comes right after the quotation, then the verb
+    return not any(
+        c.i > tok.i and c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd"}
+        for c in tok.children
+    )
+
+
+def _joined_cues(tok: Token) -> list[Token]:
+    """Reporting verbs joined to `tok` after it ("..., saying that A"; "... and said A") that
+    have a clausal complement of their own: each is a frame of its own."""
+    words = lists()
+    return [
+        c
+        for c in tok.children
+        if c.dep_ in {"advcl", "conj"}
+        and c.i > tok.i
+        and c.pos_ == "VERB"
+        and (c.lemma_.lower() in words.speech_verbs or c.lemma_.lower() in words.position_verbs)
+        and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+        and _complement(c) is not None
+    ]
 
 
 def _relative_pronoun(tok: Token) -> Token | None:

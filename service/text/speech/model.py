@@ -25,6 +25,7 @@ class Party:
     kind: AsserterKind
     mention: str = ""  # the words in this sentence ("he", "the finance minister"), if different
     rule: str = ""  # the coreference rule that resolved the mention to `name`, if one did
+    group: str = ""  # the group the article names them a member of ("Tea Party"), if it does
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class SentenceSpeech:
     carried: Party | None = None  # speaker carried over from the previous quotation
     carried_via: Party | None = None
     carried_rule: str = "carry.quote"  # why the speaker was carried over (rules.yaml id)
+    # Where the carried speaker was last named (article offsets): the source mention of the
+    # quotation's attribution ('"A," he said. "B."': B's source is "he").
+    carried_source: tuple[int, int] | None = None
 
     @property
     def main(self) -> Frame | None:

@@ -64,6 +64,7 @@ class Lists:
     speech_verbs: frozenset[str]
     position_verbs: frozenset[str]
     needs_complement: frozenset[str]
+    accusation_verbs: frozenset[str]
     document_verbs: frozenset[str]
     document_nouns: frozenset[str]
     denial_verbs: frozenset[str]
@@ -75,6 +76,7 @@ class Lists:
     institution_words: frozenset[str]
     role_words: frozenset[str]
     outlet_words: frozenset[str]
+    party_member_words: frozenset[str]
     abbreviations: dict[str, str]
     role_synonyms: dict[str, str]
     denial_content: re.Pattern[str]
@@ -106,6 +108,12 @@ def problems(data: RulesFile) -> list[str]:
     for w in data.lists["position_verbs"].words if "position_verbs" in data.lists else []:
         if w in speech:
             out.append(f"list position_verbs: {w!r} is a speech verb already (never read here)")
+    needs = set(data.lists["needs_complement"].words) if "needs_complement" in data.lists else set()
+    for w in data.lists["accusation_verbs"].words if "accusation_verbs" in data.lists else []:
+        if w not in speech or w in needs:
+            out.append(
+                f"list accusation_verbs: {w!r} must be a speech verb that needs no complement"
+            )
     for maps in ("abbreviations", "role_synonyms"):
         if maps not in used:
             out.append(f"{maps} are read by no rule")
@@ -146,6 +154,7 @@ def lists() -> Lists:
         speech_verbs=words("speech_verbs"),
         position_verbs=words("position_verbs"),
         needs_complement=words("needs_complement"),
+        accusation_verbs=words("accusation_verbs"),
         document_verbs=words("document_verbs"),
         document_nouns=words("document_nouns"),
         denial_verbs=words("denial_verbs"),
@@ -157,6 +166,7 @@ def lists() -> Lists:
         institution_words=words("institution_words"),
         role_words=words("role_words"),
         outlet_words=words("outlet_words"),
+        party_member_words=words("party_member_words"),
         abbreviations=dict(data.abbreviations.map),
         role_synonyms=dict(data.role_synonyms.map),
         denial_content=re.compile(data.patterns["denial_content"].regex, re.IGNORECASE),

@@ -40,6 +40,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     speech = SentenceSpeech(sentence_id=sid)
     if (turn := _colon_frame(doc, memory)) is not None:
         memory.turn_speaker = turn.party
+        memory.turn_source = (base + turn.source[0], base + turn.source[1]) if turn.source else None
         speech.frames = [
             _frame(turn, turn.party, None, base, turn.start, turn.end, turn.text, backref=False)
         ]
@@ -47,6 +48,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     if not raws and memory.turn_speaker is not None:
         # The rest of a transcript turn ("FALLIN: Well, ... They want safe homes.")
         speech.carried, speech.carried_rule = memory.turn_speaker, "carry.turn"
+        speech.carried_source = memory.turn_source
         speech.outlet_part = (base, base + len(doc.text))
         speech.outlet_text = " ".join(doc.text.split())
         return speech
@@ -56,9 +58,11 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
             # right after a sentence with a speaker is that speaker's
             speech.carried = memory.last_speaker
             speech.carried_via = memory.last_via
+            speech.carried_source = memory.last_source
         elif memory.quoted and memory.last_quote_speaker is not None:
             speech.carried = memory.last_quote_speaker
             speech.carried_via = memory.last_quote_via
+            speech.carried_source = memory.last_quote_source
         speech.outlet_part = (base, base + len(doc.text))
         speech.outlet_text = " ".join(doc.text.split())
         return speech

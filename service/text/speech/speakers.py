@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from service.schemas import AsserterKind
@@ -11,7 +11,7 @@ from service.text.speech.model import Party, SentenceSpeech
 from service.text.speech.rules import lists
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 @dataclass
@@ -25,7 +25,11 @@ class _Memory:
     last_quote_via: Party | None = None
     last_speaker: Party | None = None
     last_via: Party | None = None
+    last_source: tuple[int, int] | None = None  # where last_speaker was named (article offsets)
+    last_quote_source: tuple[int, int] | None = None
+    turn_source: tuple[int, int] | None = None
     people: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, role words
+    groups: dict[str, str] = field(default_factory=dict)  # name -> the group the article names
     inside_quote: bool = False  # a quotation opened earlier is still open
     quoted: bool = False  # the sentence being read has quoted words
     continuing: bool = False  # the sentence being read starts inside an open quotation
@@ -171,7 +175,8 @@ def _learn_people(doc: Doc, memory: _Memory) -> None:
             and words.abbreviations.get(t.lower_.rstrip("."), t.lower_) in words.role_words
         ]
         body = ent[len(lead) :] if lead and lead[-1].i - ent.start == len(lead) - 1 else ent
-        name = body.text.strip(" '’s")
+        # only a possessive "'s" goes: a name may end in "s" ("Sanders", "Jealous")
+        name = re.sub(r"['’]s$", "", body.text.strip()).strip(" '’")
         left = [*doc[max(0, ent.start - 4) : ent.start], *lead]
         roles = {
             lists().abbreviations.get(t.lower_.rstrip("."), t.lower_.rstrip("."))
@@ -186,6 +191,66 @@ def _learn_people(doc: Doc, memory: _Memory) -> None:
             roles |= {w.lower_ for w in ent.root.head.subtree if w.is_alpha and w.i < ent.start}
         roles |= {words.role_synonyms[r] for r in roles if r in words.role_synonyms}
         memory.people.append((name, frozenset(roles)))
+        group = _group_of(doc, ent, body.start, memory)
+        if group:
+            memory.groups[name] = group
+
+
+# "Rep. Elijah Cummings, D-Md." / "Michele Bachmann (R-Minn.)": the US party tag after a name
+_PARTY_TAG = re.compile(r"\s*[,(]\s*([DR])-[A-Z]")
+_PARTY_OF_TAG = {"D": "Democrats", "R": "Republicans"}
+
+
+def _group_of(doc: Doc, ent: Span, start: int, memory: _Memory) -> str:
+    """The group the article names a person as a member of, as written: a party tag after
+    the name ("D-Md."), an organisation before the name's title ("Tea Party organizer Bill
+    Hennessy", "NAACP President Ben Jealous"), or an organisation or a party's members in the
+    name's appositive ("Ben Jealous, the president of the NAACP"; "Barney Frank, Democrat of
+    Massachusetts"). Empty when the article names none."""
+    tag = _PARTY_TAG.match(doc.text[ent.end_char : ent.end_char + 12])
+    if tag:
+        return _PARTY_OF_TAG[tag.group(1)]
+    members = lists().party_member_words
+    known = {n.split()[-1] for n, _ in memory.people if n}  # a few dozen names per article
+    ents = doc.ents  # built anew on every access
+    for e in ents:
+        # an organisation right before the name's title ("NAACP President Ben Jealous"): one or
+        # two title nouns between, never "and" ("Trump and Hillary Clinton") and never a person
+        # the parser took for an organisation ("Trump adviser Michael Flynn")
+        between = doc[e.end : start]
+        if (
+            e.label_ == "ORG"
+            and 1 <= start - e.end <= 2
+            and all(t.pos_ in {"NOUN", "PROPN"} for t in between)
+            and e.text.split()[-1] not in known
+        ):
+            return e.text
+    appos = [t for t in ent.root.children if t.dep_ == "appos"]
+    for a in appos:
+        inside = [
+            e
+            for e in ents
+            if a.left_edge.i <= e.start
+            and e.end <= a.right_edge.i + 1
+            and (e.label_ == "ORG" or (e.label_ == "NORP" and e.root.lower_ in members))
+            and e.text.split()[-1] not in known
+        ]
+        if inside:
+            return inside[-1].text
+        if a.lower_ in members:
+            return a.text  # "Jerrold Nadler, a Democrat who represents ..."
+    return ""
+
+
+def with_group(party: Party, memory: _Memory) -> Party:
+    """The party with the group the article named for them, when it named one."""
+    if party.group or party.kind not in {AsserterKind.person, AsserterKind.institution}:
+        return party
+    group = memory.groups.get(party.name)
+    if group is None:
+        last = party.name.split()[-1] if party.name.split() else ""
+        group = next((g for n, g in memory.groups.items() if n.split()[-1] == last), None)
+    return replace(party, group=group) if group else party
 
 
 def _full_name(surname: str, memory: _Memory) -> str | None:
@@ -264,12 +329,15 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
         else:
             memory.last_group = Party(speaker.name, speaker.kind)
         memory.last_speaker, memory.last_via = speaker, main.via
+        memory.last_source = main.source_span
         if has_quote:
             memory.last_quote_speaker, memory.last_quote_via = speaker, main.via
+            memory.last_quote_source = main.source_span
     elif speech.carried is not None:
         memory.last_speaker, memory.last_via = speech.carried, speech.carried_via
+        memory.last_source = speech.carried_source
     else:
-        memory.last_speaker = memory.last_via = None
+        memory.last_speaker = memory.last_via = memory.last_source = None
 
 
 def _continues(speaker: Party) -> bool:
