@@ -19,7 +19,6 @@ this step. With `summary_mode="model"` the model names the event and the differe
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,6 +64,7 @@ from service.schemas import (
     SummaryKind,
     SummarySentence,
 )
+from service.text.quotes import unquoted
 from service.text.screen import CitedMaterial, loaded_words
 from service.text.speech import pos_tags
 
@@ -129,11 +129,11 @@ class _Builder:
         # Lower-cased first: the loaded-word screen reads a capital as a proper adjective
         # ("Turkish"), which a sentence's first word need not be ("Bombastic host …").
         unique = set(self.loaded(text[:1].lower() + text[1:], [claim]))
-        return epithets(pos_tags(_unquoted(text)), unique)
+        return epithets(pos_tags(unquoted(text)), unique)
 
     def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
         """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
-        plain = _unquoted(text)
+        plain = unquoted(text)
         texts = tuple(t for c in cited for t in (c.statement, *(e.text for e in c.evidence)))
         return loaded_words(
             plain, CitedMaterial(texts=texts, articles=self.articles), pos_tags(plain)
@@ -208,10 +208,6 @@ def _lower_det(text: str) -> str:
     """A clause placed mid-sentence: "A source ..." -> "a source ..."."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first in {"A", "An", "The"} else text
-
-
-def _unquoted(text: str) -> str:
-    return re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
 
 
 def _dispute_item(d: Dispute, b: _Builder, rank: int, with_others: bool = True) -> _Item | None:

@@ -266,16 +266,16 @@ def sentence_problems(
     return problems
 
 
-_QUOTE_RUN = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term
 
 
 def _quoted_runs(text: str) -> set[str]:
-    """The quotations of a sentence, folded, that are long enough to be a statement."""
+    """The sentence's quotations (`quoted_strings`), normalised as `verbatim_in` compares
+    them, that are long enough to be a statement."""
     return {
-        " ".join(fold(m.group(1)).strip(" .,;:").split())
-        for m in _QUOTE_RUN.finditer(text)
-        if len(m.group(1).split()) >= QUOTE_REPEAT_WORDS
+        " ".join(_norm_quote(q).strip(" .,;:").split())
+        for q in quoted_strings(text)
+        if len(q.split()) >= QUOTE_REPEAT_WORDS
     }
 
 

@@ -155,9 +155,12 @@ def split_disputed(
 ) -> tuple[list[ClaimGroup], list[ClaimGroup]]:
     """Disputed groups as (differences between outlets, versions inside one article): the one
     rule the summary, the page and the Markdown report share (`choose_dispute`)."""
-    disputed = [g for g in groups if g.status is GroupStatus.disputed]
-    between = [g for g in disputed if choose_dispute(g, claims) is not None]
-    return between, [g for g in disputed if g not in between]
+    between: list[ClaimGroup] = []
+    within: list[ClaimGroup] = []
+    for g in groups:
+        if g.status is GroupStatus.disputed:
+            (between if choose_dispute(g, claims) is not None else within).append(g)
+    return between, within
 
 
 def _apart(a: list[Claim], b: list[Claim]) -> tuple[list[Claim], list[Claim]]:

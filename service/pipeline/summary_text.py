@@ -20,6 +20,7 @@ from spacy.tokens import Token
 from service.pipeline.alignment.parties import is_refusal
 from service.schemas import AsserterKind, Claim, Source
 from service.text.editorial import editorial_marker
+from service.text.quotes import unquoted
 from service.text.sentences import first_sentence
 from service.text.speech import nlp, pos_tags
 
@@ -237,7 +238,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     if who is not None and bare_common_noun(who, source.text):
         # "Ministry said that …" is not English: the parser's "the ministry" lost its article.
         who = "the " + who[:1].lower() + who[1:]
-    if _PRONOUN_FRAME.search(_unquoted(statement)):
+    if _PRONOUN_FRAME.search(unquoted(statement)):
         return None  # "…, he said": whose words they are is not in the clause
     framed = _FRAME.match(statement)
     if framed and who is not None:
@@ -248,7 +249,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         elif (
             starts_with_pronoun(content)
             or not is_clause(content)
-            or _INNER_FRAME.search(_unquoted(content))
+            or _INNER_FRAME.search(unquoted(content))
         ):
             return None
         else:
@@ -268,7 +269,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             # "denied that its minister ...": the words are another party's, their pronouns
             # point to that party; shown only beside that party's version (`denial_of`).
             return None
-        if _INNER_FRAME.search(_unquoted(content)) or _foreign_pronoun(content, claim):
+        if _INNER_FRAME.search(unquoted(content)) or _foreign_pronoun(content, claim):
             return None  # a frame of its own whose speaker we cannot name, or "he …"
         if words(who)[0].lower() in {"his", "her", "their", "its"}:
             # "his doctor": the name it points to must follow at once ("According to his
@@ -297,14 +298,14 @@ def _finish(text: str, claim: Claim, who: str | None, source: Source) -> Clause 
     if via and not _starts_with_holder(text, via) and fold(via) not in fold(text):
         text = f"{text}, according to {via}"
     text = _tidy_quotes(text).strip("'‘’ ")
-    if "?" in _unquoted(text) or re.search(r"\b(?:you|your|we|our|I)\b", _unquoted(text)):
+    if "?" in unquoted(text) or re.search(r"\b(?:you|your|we|our|I)\b", unquoted(text)):
         return None  # a question or a writer addressing the reader is not a report
     text = text.rstrip(",;: ")
     if _outlet_marker(text, claim, who):
         return None
     if ends_dangling(text) or starts_with_pronoun(text) or len(words(text)) < 4:
         return None
-    if _GAP.search(_unquoted(text)):
+    if _GAP.search(unquoted(text)):
         return None
     return Clause(text=cap(text), claim=claim, who=who)
 
@@ -508,10 +509,6 @@ def denial_of(claim: Claim, source: Source) -> Clause | None:
     if who is None or claim.kind.value != "denial" or is_refusal(claim.statement):
         return None  # "rejected the overture" declines an offer; it denies nothing
     return Clause(text=cap(f"{who} denied it"), claim=claim, who=who)
-
-
-def _unquoted(text: str) -> str:
-    return re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
 
 
 def _plain_start(content: str) -> bool:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["find_quotes", "is_scare_quote", "quote_pairs"]
+__all__ = ["find_quotes", "is_scare_quote", "quote_pairs", "unquoted"]
 
 _OPENER_CONTEXT = " \t\n\r\u00a0([{—–-/“‘«\"'"
 _WORD = re.compile(r"[\w’'-]+")
@@ -37,6 +37,15 @@ _COLON_SPEECH = re.compile(
 )
 _QUOTE_CHARS = '"“”«»‘’'
 _MAX_SINGLE_QUOTE = 300  # a curly single "quote" longer than this is apostrophes, not a quote
+
+
+_DOUBLE_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
+def unquoted(text: str) -> str:
+    """`text` with its double-quoted passages blanked: the words a summary sentence or a claim
+    says in its own voice (a cheap test for short texts; articles go through find_quotes)."""
+    return _DOUBLE_QUOTED.sub(" ", text)
 
 
 def is_scare_quote(text: str) -> bool:

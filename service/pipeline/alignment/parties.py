@@ -76,8 +76,10 @@ def _is_denial(claim: Claim) -> bool:
     return claim.kind is ClaimKind.denial or _denial_wording(claim.statement)
 
 
+@lru_cache(maxsize=65536)
 def is_refusal(text: str) -> bool:
-    """ "rejected the overture", "declined an interview request": an act on an offer."""
+    """ "rejected the overture", "declined an interview request": an act on an offer.
+    Cached like `_denial_wording`: asked for every pair a claim is in."""
     return rule_data().regex("refusal").search(text) is not None
 
 

@@ -8,7 +8,6 @@ thing, held by different sides; an outlet's own agreeing sentences are never one
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from service.pipeline.alignment.ruledata import MODEL, rule_data
 from service.pipeline.drafts import Relation
 from service.pipeline.similarity import content_words
 from service.schemas import Claim, Source
+from service.text.quotes import unquoted
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,9 @@ def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> s
     return out
 
 
-_QUOTED = re.compile(r"[\"“”][^\"“”]*[\"“”]")
-
-
 def _no_version(c: Claim) -> bool:
     """A question or an introduction ("Here's an excerpt:"), outside quotation marks."""
-    outside = _QUOTED.sub(" ", c.statement).strip()
+    outside = unquoted(c.statement).strip()
     return bool(outside) and rule_data().regex("no_version").search(outside) is not None
 
 
@@ -150,8 +147,6 @@ def decide(
     words (see shared_point); `context`: a pointing-back denial's antecedent text."""
     if (a.claim_id, b.claim_id) in announced or (b.claim_id, a.claim_id) in announced:
         return by_rule("align.announced-conflict", "rule: the article presents them as conflicting")
-    if _no_version(a) or _no_version(b):
-        return by_rule("align.no-version", "rule: a question or an introduction states no version")
     if _no_version(a) or _no_version(b):
         return by_rule("align.no-version", "rule: a question or an introduction states no version")
     cue = rule_data().regex("conflict_cue")
