@@ -25,7 +25,6 @@ from service.pipeline.alignment.ruledata import MODEL, rule_data
 from service.pipeline.drafts import Relation
 from service.pipeline.similarity import content_words
 from service.schemas import Claim, Source
-from service.text.quotes import unquoted
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,10 @@ def announced_conflicts(claims: Sequence[Claim], sources: Sequence[Source]) -> s
 
 
 def _no_version(c: Claim) -> bool:
-    """A question or an introduction ("Here's an excerpt:"), outside quotation marks."""
-    outside = unquoted(c.statement).strip()
-    return bool(outside) and rule_data().regex("no_version").search(outside) is not None
+    """A question or an introduction ("Here's an excerpt:") in the statement's own words: its
+    last character, so a quotation that ends it ('Etheridge said: "Tell me who you are."',
+    'he asked: "Why?"') is the speaker's words and the claim states a version."""
+    return rule_data().regex("no_version").search(c.statement.rstrip()) is not None
 
 
 def answers(a: Claim, b: Claim) -> bool:
