@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.pipeline.summary_checks import sentence_problems, split_credit, verbatim_in
+from service.pipeline.summary_text import unintroduced_name
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, Source
 from tests.builders import source
 
@@ -278,3 +279,72 @@ def test_the_same_quotation_twice_is_a_repeat() -> None:
     assert "repeated" not in [
         p.rule_id for p in sentence_problems(short, [c2], src2, earlier=[first])
     ]
+
+
+NEUS_HICKS = (
+    "WASHINGTON (AP) — Hope Hicks, one of President Donald Trump’s most trusted and longest "
+    "serving aides, is returning to the White House. Hicks will join President Donald Trump’s "
+    "son-in-law Jared Kushner’s team."
+)
+NEUS_PAUL = (
+    "GOP Kentucky Sen. Rand Paul introduced a bill that would prevent police officers from "
+    "forcibly entering homes. On Thursday, Paul, a Republican, introduced the bill."
+)
+
+
+@pytest.mark.parametrize(
+    ("clause", "articles", "earlier", "expected"),
+    [
+        # fires: a bare surname opens the clause before the person is introduced
+        (
+            "Hicks will join President Donald Trump’s son-in-law Jared Kushner’s team",
+            (NEUS_HICKS,),
+            (),
+            "Hope Hicks",
+        ),
+        ("On Thursday, Paul, a Republican, introduced the bill", (NEUS_PAUL,), (), "Rand Paul"),
+        ("Steele must apologize to the troops", (HPO[0], FOX[0]), (), "Michael Steele"),
+        # does not fire: a title or the full name introduces the person, or an earlier
+        # sentence did; a day or a place is no person's short name
+        ("Mr. Steele said in a speech Thursday night", (NYT[0], NYT[1]), (), None),
+        ("Michael Steele drew fierce criticism", (NYT[0],), (), None),
+        (
+            "Hicks will join Jared Kushner’s team",
+            (NEUS_HICKS,),
+            ("Hope Hicks is set to return to the White House (Outlet C).",),
+            None,
+        ),
+        ("On Thursday, the Senate voted", (NEUS_PAUL,), (), None),
+        ("Sen. Paul introduced legislation", (NEUS_PAUL,), (), None),
+    ],
+)
+def test_unintroduced_name(
+    clause: str, articles: tuple[str, ...], earlier: tuple[str, ...], expected: str | None
+) -> None:
+    assert unintroduced_name(clause, articles, earlier) == expected
+
+
+def test_unintroduced_name_is_a_sentence_problem() -> None:
+    hicks = NEUS_HICKS.split(" Hicks will")[0]
+    src = source(
+        "S1",
+        "Outlet C",
+        hicks,
+        "Hicks will join President Donald Trump’s son-in-law Jared Kushner’s team.",
+    )
+    span = src.sentences[1]
+    claim = Claim(
+        claim_id="S1.C2",
+        source_id="S1",
+        statement=span.text,
+        kind=ClaimKind.reported_fact,
+        asserter=Asserter(name="the outlet", kind=AsserterKind.outlet),
+        sentence_ids=[2],
+        evidence=[span],
+    )
+    text = "Hicks will join President Donald Trump’s son-in-law Jared Kushner’s team (Outlet C)."
+    kinds = {p.rule_id for p in sentence_problems(text, [claim], {"S1": src})}
+    assert "name_unintroduced" in kinds
+    earlier = ["Hope Hicks is returning to the White House (Outlet C)."]
+    kinds = {p.rule_id for p in sentence_problems(text, [claim], {"S1": src}, earlier=earlier)}
+    assert "name_unintroduced" not in kinds

@@ -420,6 +420,9 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
     best = min(
         openers,
         key=lambda it: (
+            # An opener that could not stand first (a surname before the full name, a
+            # pronoun) would be dropped, leaving no lead: one that can, first.
+            bool(sentence_problems(it.text, it.worded, b.sources)),
             # The lead is the summary's own voice: an opener free of one outlet's adjectives
             # ("a sweeping denunciation") first.
             bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)),

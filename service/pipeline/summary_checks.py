@@ -10,6 +10,8 @@ Each problem has a stable id (the rules' reasons are in RULES):
 - party_not_holder: "X said ..." where X is not who the cited claims' articles credit;
 - fragment: a clause that ends mid-phrase ('... until the') or is too short to be one;
 - pronoun_start: a sentence or clause opening on a pronoun whose referent is not shown;
+- name_unintroduced: a clause whose subject is a bare surname ("Hicks will join ...") the
+  articles give in full ("Hope Hicks") and no earlier summary sentence has used;
 - repeated: the same sentence (or nearly) twice;
 - headline_lead: an outlet's headline used as a summary sentence.
 """
@@ -26,6 +28,7 @@ from service.pipeline.summary_text import (
     ends_dangling,
     fold,
     starts_with_pronoun,
+    unintroduced_name,
     words,
 )
 from service.schemas import Claim, Source
@@ -37,6 +40,7 @@ RULES = {
     "party_not_holder": "a party is credited only with what an article attributes to it",
     "fragment": "a clause cut mid-phrase misleads and reads as broken",
     "pronoun_start": "a pronoun without its referent leaves the reader guessing who",
+    "name_unintroduced": "a surname met before the person's full name leaves the reader guessing who",
     "repeated": "saying one thing twice wastes the reader's time",
     "headline_lead": "a headline is the outlet's framing of the story, not a reported fact",
 }
@@ -210,6 +214,7 @@ def sentence_problems(
         if c.source_id in sources:
             outlets.setdefault(sources[c.source_id].outlet, []).append(c)
     known = sorted(outlets, key=len, reverse=True)
+    seen: list[str] = []
     for cl in _clauses(text):
         body, named = split_credit(cl, known)
         for name in named:
@@ -246,6 +251,10 @@ def sentence_problems(
             problems.append(Problem("fragment", f"'…{body[-30:]}' is not a whole clause"))
         if starts_with_pronoun(body):
             problems.append(Problem("pronoun_start", f"'{body[:30]}…' opens on a pronoun"))
+        full = unintroduced_name(body, articles, [*earlier, *seen])
+        if full is not None:
+            problems.append(Problem("name_unintroduced", f"'{body[:30]}…' before '{full}'"))
+        seen.append(body)
     if text.count("(") != text.count(")"):
         problems.append(Problem("fragment", "unbalanced parentheses"))
     low = fold(text)

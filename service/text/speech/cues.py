@@ -189,7 +189,10 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         else ("frame.document_reads" if document else "frame.speech_verb")
     )
     if (
-        subj.i > tok.i
+        # An inherited subject after the cue is the main clause's: the cue sits in a fronted
+        # adverbial clause ("After saying he was nervous, the man ...", "a day after declaring
+        # her cabinet united, May stands ..."), which reports its own complement, not the rest.
+        (subj.i > tok.i and not inherited)
         or (comp is not None and comp.i < subj.i < tok.i)
         or (comp is None and subj.i < tok.i and tok.i > len(doc) - 6)
         or (comp is None and subj.i < tok.i and _quoted_before(doc, subj))
