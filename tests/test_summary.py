@@ -203,6 +203,33 @@ def test_the_headline_is_the_core_of_the_lead_clause() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("lead", "headline"),
+    [
+        # a figure is kept (NeuS: "Wages advanced from earlier" said something else)
+        ("Wages advanced 3.1% from a year earlier", "Wages advanced 3.1% from a year earlier"),
+        # a name with no comma is no aside (NeuS: "son-in-law team")
+        (
+            "Hicks will join President Donald Trump’s son-in-law Jared Kushner’s team",
+            "Hicks will join President Donald Trump’s son-in-law Jared Kushner’s team",
+        ),
+        # an aside set off by commas goes (NeuS, AP)
+        (
+            "Hope Hicks, one of President Donald Trump's most trusted aides, is returning to "
+            "the White House",
+            "Hope Hicks is returning to the White House",
+        ),
+        # a trailing attribution keeps its comma (PolNeAR train, HuffPost)
+        (
+            "Any action by China would have consequences, Carter said",
+            "Any action by China would have consequences, Carter said",
+        ),
+    ],
+)
+def test_the_headline_core_keeps_what_the_lead_says(lead: str, headline: str) -> None:
+    assert core(lead) == headline
+
+
 def test_the_word_budget_grows_with_the_articles() -> None:
     short = [source(f"S{i}", f"O{i}", "word " * 200) for i in range(3)]
     long = [source(f"S{i}", f"O{i}", "word " * 900) for i in range(3)]

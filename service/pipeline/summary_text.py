@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from service.pipeline.alignment.parties import is_refusal
 from service.schemas import AsserterKind, Claim, Source
@@ -519,7 +519,9 @@ def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
     return found
 
 
-_SIDE_DEPS = frozenset({"appos", "relcl", "advcl", "parataxis", "acl", "npadvmod", "punct", "cc"})
+# "npadvmod" is kept: it holds figures ("advanced 3.1% from a year earlier"), and without them
+# the headline says something else ("Wages advanced from earlier", NeuS).
+_SIDE_DEPS = frozenset({"appos", "relcl", "advcl", "parataxis", "acl", "punct", "cc"})
 
 
 def core(text: str) -> str | None:
@@ -533,8 +535,14 @@ def core(text: str) -> str | None:
     for t in doc:
         if t.dep_ == "punct" and t.text not in {",", "–", "—", "(", ")", ";"}:
             continue  # a hyphen inside "son-in-law" stays
+        if t.dep_ == "appos" and not _set_off(doc, t):
+            continue  # "son-in-law Jared Kushner's team": a name with no comma is no aside
         if t.dep_ in _SIDE_DEPS - {"cc"} or (t.head == root and t.dep_ in {"conj", "cc"}):
             drop |= {x.i for x in t.subtree}
+    trailing = any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
+    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if trailing and subj is not None and subj.i > 0 and doc[subj.left_edge.i - 1].text == ",":
+        drop.discard(subj.left_edge.i - 1)  # "X spoke with Y on Wednesday, the ministry said"
     kept = [t for t in doc if t.i not in drop]
     # Keep the article's spacing, and a space where dropped words stood ("Hicks, one of …, is").
     out = "".join(
@@ -546,6 +554,12 @@ def core(text: str) -> str | None:
     if not is_clause(out) or ends_dangling(out) or any(ch in out for ch in QUOTE_CHARS):
         return None
     return cap(out)
+
+
+def _set_off(doc: Doc, tok: Token) -> bool:
+    """An apposition set off by a comma, dash or parenthesis ("Hicks, one of ..., is")."""
+    left = tok.left_edge.i
+    return left > 0 and doc[left - 1].text in {",", "–", "—", "(", "-"}
 
 
 def denial_of(claim: Claim, source: Source) -> Clause | None:
