@@ -15,7 +15,7 @@ from service.pipeline.summary import summarize, word_budget
 from service.pipeline.summary_checks import sentence_problems
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, same_party
 from service.pipeline.summary_prose import verify_prose
-from service.pipeline.summary_text import clause, core
+from service.pipeline.summary_text import clause, core, full_stop, trim
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, GroupStatus, Source
 from tests.builders import claim, source
 
@@ -441,3 +441,25 @@ def test_each_side_of_a_difference_is_shown_from_another_outlet_where_one_can() 
     )
     d = choose_dispute(group, claims)
     assert d is not None and {c.source_id for s in d.sides for c in s} == {"S1", "S3"}
+
+
+@pytest.mark.parametrize(
+    ("content", "clause_text"),
+    [
+        # NeuS (Outlet C): the abbreviation keeps its dot, the sentence adds none
+        (
+            "they're shipping the white supremacist back to the U.S.",
+            "they're shipping the white supremacist back to the U.S.",
+        ),
+        # BASIL (Fox): "the 9/12 march in D.C. this year" cut after "D.C."
+        (
+            "who attended the march in Washington, D.C.",
+            "who attended the march in Washington, D.C.",
+        ),
+        # an ordinary sentence end goes (it is added once, when the sentence is finished)
+        ("The talks ended on Monday.", "The talks ended on Monday"),
+    ],
+)
+def test_an_abbreviation_keeps_its_dot(content: str, clause_text: str) -> None:
+    assert trim(content) == clause_text
+    assert full_stop(trim(content)).count("..") == 0

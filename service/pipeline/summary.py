@@ -49,6 +49,7 @@ from service.pipeline.summary_text import (
     credit,
     denial_of,
     epithets,
+    full_stop,
     lowered,
     words,
 )
@@ -241,7 +242,7 @@ def _dispute_item(d: Dispute, b: _Builder, rank: int, with_others: bool = True) 
             shown.append(also[2])
     d.shown = shown
     name = d.point_name or whether(d)
-    text = f"{name}: " + "; ".join(parts) + "."
+    text = full_stop(f"{name}: " + "; ".join(parts))
     return _Item((2, rank), SummaryKind.disputed, cap(text), ids, d.group.group_id, shown)
 
 
@@ -286,7 +287,7 @@ async def summarize(
                 _Item(
                     (0, 0),
                     SummaryKind.lead,
-                    cap(stated[0]) + ".",
+                    full_stop(cap(stated[0])),
                     stated[1],
                     None,
                     [stated[2]],
@@ -322,7 +323,7 @@ async def summarize(
                 _Item(
                     (1, n) if shared else (3, n),
                     SummaryKind.consensus if shared else SummaryKind.attributed,
-                    cap(stated[0]) + ".",
+                    full_stop(cap(stated[0])),
                     stated[1],
                     g.group_id,
                     [stated[2]],
@@ -349,7 +350,7 @@ async def summarize(
                 _Item(
                     (tier, order),
                     SummaryKind.attributed,
-                    cap(stated[0]) + ".",
+                    full_stop(cap(stated[0])),
                     stated[1],
                     g.group_id,
                     [stated[2]],

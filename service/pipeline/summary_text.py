@@ -91,6 +91,15 @@ def _tidy_quotes(text: str) -> str:
     return "".join(ch for ch in text if ch not in QUOTE_CHARS)
 
 
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.)+[A-Z]$")  # "... back to the U.S" lost its dot
+
+
+def _abbreviation_dot(text: str) -> str:
+    """The final dot of an abbreviation ("U.S.", "D.C.") is the abbreviation's, not the
+    sentence's: put back (NeuS: "... back to the U.S (Outlet C).")."""
+    return text + "." if _ABBREVIATION_END.search(text) else text
+
+
 def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
     """The clause up to its first cut point when it is long; never a fragment ending."""
     text = " ".join(text.split()).strip().rstrip(".;:, ")
@@ -109,7 +118,7 @@ def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
         if len(head.split()) < 10 or ends_dangling(head) or not _balanced(head):
             break
         text = head
-    return _tidy_quotes(text.replace(" …", "").rstrip(".;:, "))
+    return _abbreviation_dot(_tidy_quotes(text.replace(" …", "").rstrip(".;:, ")))
 
 
 def _balanced(text: str) -> bool:
@@ -194,6 +203,11 @@ def outlets_phrase(names: Sequence[str]) -> str:
 
 def credit(names: Sequence[str]) -> str:
     return f"({', '.join(dict.fromkeys(names))})"
+
+
+def full_stop(text: str) -> str:
+    """The sentence ended once: "... to the U.S." takes no second dot."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def cap(text: str) -> str:
