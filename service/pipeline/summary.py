@@ -196,9 +196,21 @@ class _Builder:
             return f"{outlet} reports that {body}", best[2], best[3], best[4]
         return best[1], best[2], best[3], best[4]
 
-    def accept(self, item: _Item, done: Sequence[_Item]) -> bool:
+    def accept(
+        self, item: _Item, done: Sequence[_Item], *, later: list[_Item] | None = None
+    ) -> bool:
+        """Whether the sentence passes every check. With `later`, a sentence whose only
+        problem is a surname not yet introduced is set aside there, to be tried again once
+        the other sentences (one of which may introduce the person) are in."""
         cited = [self.claims[c] for c in item.claim_ids]
         problems = sentence_problems(item.text, cited, self.sources, earlier=[d.text for d in done])
+        if (
+            later is not None
+            and problems
+            and all(p.rule_id == "name_unintroduced" for p in problems)
+        ):
+            later.append(item)
+            return False
         if problems:
             self.dropped.append(f"{item.text[:60]}…: {problems[0]}")
             return False
@@ -362,6 +374,7 @@ async def summarize(
     progress(Progress("summary", 1, 3))
 
     kept: list[_Item] = []
+    later: list[_Item] = []
     spent = 0
     for item in _by_importance(candidates):
         if kept and spent + item.n_words > budget:
@@ -370,14 +383,18 @@ async def summarize(
             continue
         if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
             continue  # one claim's words, one place in the summary
-        accepted = b.accept(item, kept)
+        accepted = b.accept(item, kept, later=later)
         if not accepted and item.fallback is not None:
             item = item.fallback  # rebuilt plainer: the failing sentence is never shown
             accepted = spent + item.n_words <= budget and b.accept(item, kept)
         if accepted:
             kept.append(item)
             spent += item.n_words
-    kept.sort(key=lambda it: it.order)
+    for item in later:
+        if spent + item.n_words <= budget and b.accept(item, kept):
+            kept.append(item)
+            spent += item.n_words
+    kept = _introduced_first(sorted(kept, key=lambda it: it.order), b)
     kept = _merge_consensus(kept, b)
     progress(Progress("summary", 2, 3))
 
@@ -437,6 +454,29 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
     if claim.asserter.kind is AsserterKind.outlet and claim.speaker is None:
         # The lead states the report; its outlet is its credit ("…  (Outlet A).").
         best.text = f"{cap(best.body)} ({b.outlet[claim.source_id]})."
+
+
+def _introduced_first(items: list[_Item], b: _Builder) -> list[_Item]:
+    """In reading order, a sentence that names a person by surname alone comes after the one
+    that introduces the full name ("Sergei Shoigu ..." before "Shoigu warned ..."): each is
+    moved past the first sentence that introduces it; the lead stays first."""
+    out: list[_Item] = []
+    waiting: list[_Item] = []
+    for it in items:
+        if it.kind is not SummaryKind.lead and _unintroduced(it, out, b):
+            waiting.append(it)
+            continue
+        out.append(it)
+        for w in [w for w in waiting if not _unintroduced(w, out, b)]:
+            waiting.remove(w)
+            out.append(w)
+    return out + waiting
+
+
+def _unintroduced(item: _Item, before: Sequence[_Item], b: _Builder) -> bool:
+    cited = [b.claims[c] for c in item.claim_ids]
+    problems = sentence_problems(item.text, cited, b.sources, earlier=[d.text for d in before])
+    return any(p.rule_id == "name_unintroduced" for p in problems)
 
 
 def _by_importance(items: list[_Item]) -> list[_Item]:
