@@ -425,12 +425,18 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
     """With no event the outlets word alike, the lead is an opening report (one of its
     article's first sentences) in an outlet's own voice, the one closest to what the others
     report; it stays credited to its outlet alone."""
+    # Counted from each article's first sentence that holds a claim: a text pasted with its
+    # headline and a dateline line starts its report a sentence or two later.
+    first: dict[str, int] = {}
+    for c in b.claims.values():
+        if c.sentence_ids:
+            first[c.source_id] = min(first.get(c.source_id, c.sentence_ids[0]), c.sentence_ids[0])
     openers = [
         it
         for it in candidates
         if it.kind in {SummaryKind.consensus, SummaryKind.attributed}
         and it.worded
-        and it.worded[0].sentence_ids[0] <= LEAD_SENTENCES
+        and it.worded[0].sentence_ids[0] < first[it.worded[0].source_id] + LEAD_SENTENCES
         and it.body
     ]
     if not openers:
