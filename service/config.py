@@ -79,7 +79,13 @@ class Settings(BaseSettings):
 
     # --- pipeline shape ------------------------------------------------------------------
     pairs_per_call: int = Field(
-        8, ge=1, le=64, description="Claim pairs judged per model call in the alignment step."
+        1,
+        ge=1,
+        le=64,
+        description="Claim pairs judged per model call in the alignment step. 1 (default): "
+        "one call per pair with both claims written out; more: that many per call, named by "
+        "id, cheaper on a strong endpoint. The embedded 1.5B model answers a batch by position, "
+        "whatever the claims (benchmarks/alignment_pairs.py --batched).",
     )
     max_alignment_pairs: int = Field(120, ge=0)
     max_summary_points: int = Field(14, ge=1)

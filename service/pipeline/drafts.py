@@ -37,6 +37,14 @@ class PairRelations(StrictModel):
     relations: list[Relation] = Field(description="One relation per pair, in the order asked.")
 
 
+class PairRelation(StrictModel):
+    """One pair's relation, for a call that asks about one pair with both claims written out
+    (prompt align_pair). An object with one enum field, not a list: asked for a list, the
+    embedded 1.5B model wrote the enum's first value whatever the claims."""
+
+    relation: Relation
+
+
 # --------------------------------------------------------------------------- constrained variants
 # The same schemas narrowed to the ids one call may use: ids become enums and list lengths are
 # fixed, so a grammar-constrained server cannot answer with an id that does not exist (the
@@ -81,3 +89,4 @@ def pair_relations_for(n: int) -> type[PairRelations]:
 # What `--backend fake` answers (crude lexical stand-ins, in fake_answers.py); any other schema,
 # PairBatch included, gets a generic valid instance of its narrowed JSON schema.
 register_stub(PairRelations, fake_answers.pair_relations)
+register_stub(PairRelation, fake_answers.pair_relation)

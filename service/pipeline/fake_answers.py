@@ -22,6 +22,7 @@ SAME_AT = 0.3  # word overlap from which the fake calls a pair the same point
 
 _LISTED = re.compile(r"^\[(\S+?)\] (.*)$", re.MULTILINE)
 _PAIR = re.compile(r"\[(\S+?)\] vs \[(\S+?)\]")
+_ONE_PAIR = re.compile(r"^Claim A \(.*?\): (.*)\nClaim B \(.*?\): (.*)$", re.DOTALL)
 
 
 def _listing(user: str) -> dict[str, str]:
@@ -56,3 +57,13 @@ def pair_relations(request: CompletionRequest) -> dict[str, Any] | None:
     if len(pairs) != fields["relations"].get("minItems") or not set(relations) <= set(allowed):
         return None
     return {"relations": relations}
+
+
+def pair_relation(request: CompletionRequest) -> dict[str, Any] | None:
+    """One pair written out ("Claim A (holder): text" / "Claim B (holder): text")."""
+    found = _ONE_PAIR.match(first_user_text(request).strip())
+    fields = _fields(request, "relation")
+    if found is None or fields is None:
+        return None
+    answer = relation(found.group(1), found.group(2))
+    return {"relation": answer} if answer in fields["relation"].get("enum", [answer]) else None

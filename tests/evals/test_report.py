@@ -44,7 +44,7 @@ def test_reports_written(tmp_path: Path) -> None:
     report = EvalReport.model_validate_json((out / "eval.json").read_text())
     assert report.backend == "fake" and report.passed
     assert {p.name for p in report.prompts} >= {
-        "align_pairs",
+        "align_pair",
         "judge_same_fact",
         "baseline_summary",
     }

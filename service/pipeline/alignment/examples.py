@@ -100,14 +100,16 @@ def forcing(answer: str) -> Callable[[CompletionRequest], dict[str, Any]]:
     """A stand-in model that labels every pair it is asked about with `answer`."""
 
     def respond(request: CompletionRequest) -> dict[str, Any]:
-        n = request.json_schema["properties"]["relations"]["minItems"]
-        return {"relations": [answer] * n}
+        properties = request.json_schema["properties"]
+        if "relation" in properties:  # one pair per call (prompt align_pair)
+            return {"relation": answer}
+        return {"relations": [answer] * properties["relations"]["minItems"]}
 
     return respond
 
 
 async def judge(
-    example: Example, llm: StructuredLLM | None = None, pairs_per_call: int = 8
+    example: Example, llm: StructuredLLM | None = None, pairs_per_call: int = 1
 ) -> PairJudgment | None:
     """The judgment the alignment step records for the example's pair (a, b), if it was a
     candidate at all (None: too little in common to be considered)."""

@@ -21,11 +21,19 @@ from service.pipeline.alignment.rules import (
     decide,
     one_answer_per_denial,
 )
-from service.pipeline.drafts import Relation, pair_relations_for
+from service.pipeline.drafts import PairRelation, Relation, pair_relations_for
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.similarity import content_words, overlap
 from service.prompts import fence, load_prompt
-from service.schemas import Claim, ClaimGroup, ClaimKind, PairJudgment, RunWarning, Source
+from service.schemas import (
+    AsserterKind,
+    Claim,
+    ClaimGroup,
+    ClaimKind,
+    PairJudgment,
+    RunWarning,
+    Source,
+)
 
 
 def claim_line(claim: Claim) -> str:
@@ -96,6 +104,7 @@ async def align(
         lines = "\n".join(claim_line(c) for c in comparable if c.claim_id in asked)
         listing = fence("claims", outlets + "\n" + lines)
         labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
+        labeller.outlets = {s.source_id: s.outlet for s in sources}
         answers = await labeller.label([(a, b) for a, b, _ in ask], step="alignment")
         for (a, b, score), relation in zip(ask, answers, strict=True):
             if relation is None:
@@ -161,7 +170,12 @@ def _worth_asking(
 
 
 class _PairLabeller:
-    """Asks the model about claim pairs, `pairs_per_call` at a time, over a cached listing."""
+    """Asks the model about claim pairs. With `pairs_per_call` 1 (the default), one call per
+    pair with both claims written out (prompt align_pair); above 1, that many pairs per call
+    over a cached listing of the claims, named by id (prompt align_pairs), for a strong
+    endpoint. The embedded 1.5B model cannot do the batched form: it answered by position
+    (same, contradict, different, same, same, ...) whatever the claims, and "same" to every
+    lone pair named by id (benchmarks/alignment_pairs.py --batched)."""
 
     def __init__(
         self,
@@ -175,6 +189,8 @@ class _PairLabeller:
         self.llm, self.meter, self.listing = llm, meter, listing
         self.pairs_per_call, self.warnings, self.progress = pairs_per_call, warnings, progress
         self.template = load_prompt("align_pairs")
+        self.one = load_prompt("align_pair")
+        self.outlets: dict[str, str] = {}
 
     async def label(
         self, pairs: Sequence[tuple[Claim, Claim]], *, step: str
@@ -206,5 +222,44 @@ class _PairLabeller:
                 done += len(numbered)
                 self.progress(Progress(step, done, len(pairs)))
 
-        await asyncio.gather(*(ask(start) for start in starts))
+        async def ask_one(i: int) -> None:
+            nonlocal done
+            a, b = pairs[i]
+            try:
+                answer = await self.llm.complete(
+                    self.one.render(
+                        a_holder=self._holder(a),
+                        a_text=_words(a.statement),
+                        b_holder=self._holder(b),
+                        b_text=_words(b.statement),
+                    ),
+                    PairRelation,
+                    meter=self.meter,
+                    max_tokens=24,
+                )
+                results[i] = answer.relation
+            except (InvalidOutputError, TruncatedOutputError) as e:
+                self.warnings.append(RunWarning(step=step, message=f"pair skipped: {e}"))
+            finally:
+                done += 1
+                self.progress(Progress(step, done, len(pairs)))
+
+        if size == 1:
+            await asyncio.gather(*(ask_one(i) for i in range(len(pairs))))
+        else:
+            await asyncio.gather(*(ask(start) for start in starts))
         return results
+
+    def _holder(self, claim: Claim) -> str:
+        """Who holds the claim, by name: the speaker, else the asserter; the outlet's own
+        narration by the outlet's name."""
+        who = claim.speaker or claim.asserter
+        if who.kind is AsserterKind.outlet:
+            return self.outlets.get(claim.source_id, "the outlet")
+        return who.name
+
+
+def _words(text: str) -> str:
+    limit = int(rule_data().value("pair_words"))
+    words = text.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
