@@ -313,3 +313,60 @@ def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str
     c = builders.claim("S1.C1", "S1", content, who, evidence=span)
     c = c.model_copy(update={"speaker": c.asserter, "cue": cue})
     return clause(c, builders.source("S1", outlet, evidence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content", "who", "outlet", "kept_as_report"),
+    [
+        # a person's words inside the outlet's narration: the outlet's report
+        (
+            "Just a day after declaring her cabinet united behind her in pursuing a new Brexit "
+            "plan, UK prime minister Theresa May stands on the brink of political oblivion.",
+            "her cabinet united behind her in pursuing a new Brexit plan",
+            "Theresa May",
+            "Outlet B",  # NeuS c1c868ef
+            True,
+        ),
+        (
+            "While many have speculated that the White House offered to appoint Mr. Sestak as "
+            "secretary of the Navy, Mr. Bauer said that was never the case.",
+            "was never the case",
+            "Robert F. Bauer",
+            "New York Times",  # BASIL 38f7cbb7
+            True,
+        ),
+        # the person's words are most of the sentence: the person's statement
+        (
+            "Regarding the strike, Garcia told reporters that the union would not return to the "
+            "table before Friday.",
+            "the union would not return to the table before Friday",
+            "Garcia",
+            "Outlet A",  # written
+            False,
+        ),
+    ],
+)
+def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
+    sentence: str, content: str, who: str, outlet: str, kept_as_report: bool
+) -> None:
+    from service.pipeline.summary_text import clause
+    from service.schemas import Asserter, AsserterKind, Span
+    from tests import builders
+
+    span = Span(start=0, end=len(sentence), text=sentence)
+    at = sentence.index(content)
+    c = builders.claim("S1.C1", "S1", sentence, "the outlet", evidence=span)
+    c = c.model_copy(
+        update={
+            "asserter": Asserter(name="the outlet", kind=AsserterKind.outlet),
+            "speaker": Asserter(name=who, kind=AsserterKind.person),
+            "cue": "said",
+            "content_span": Span(start=at, end=at + len(content), text=content),
+        }
+    )
+    got = clause(c, builders.source("S1", outlet, sentence))
+    if kept_as_report:
+        assert got is not None and got.who is None
+        assert not got.text.startswith(f"{who} said that")
+    else:
+        assert got is None or got.who is not None  # never turned into the outlet's narration

@@ -294,6 +294,10 @@ async def summarize(
     candidates: list[_Item] = []
     if event is not None:
         stated = b.point([by_id[c] for c in event], prefer_outlet=True)
+        if stated is not None and sentence_problems(
+            full_stop(cap(stated[0])), [by_id[c] for c in stated[1]], b.sources
+        ):
+            stated = None  # it could not stand first ("Paul, a Republican, ..."): an opener will
         if stated is not None:
             candidates.append(
                 _Item(

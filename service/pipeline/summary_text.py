@@ -301,6 +301,8 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         who = "the " + who[:1].lower() + who[1:]
     if _PRONOUN_FRAME.search(unquoted(statement)):
         return None  # "…, he said": whose words they are is not in the clause
+    if who is not None and _report_around(claim, statement, who, source):
+        who = None  # the outlet's sentence around a person's words stays the outlet's
     framed = _FRAME.match(statement)
     if framed and who is not None:
         # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
@@ -350,6 +352,25 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         else:
             text = f"{who} said that {lowered(content, source)}"
     return _finish(text, claim, who, source)
+
+
+REPORT_SHARE = 0.5  # a person's words under this share of the outlet's sentence: its report
+
+
+def _report_around(claim: Claim, statement: str, who: str, source: Source) -> bool:
+    """The outlet's sentence reporting a person's words inside its own narration ("Just a day
+    after declaring her cabinet united ..., Theresa May stands on the brink of political
+    oblivion", NeuS; "While many have speculated that ..., Mr. Bauer said that was never the
+    case", BASIL NYT): the words are a small part of the sentence, which does not open on the
+    person. Written as "<holder> said that <sentence>" it would credit the outlet's narration
+    to the person; shown as the outlet's report it stays the outlet's."""
+    if claim.asserter.kind is not AsserterKind.outlet or claim.content_span is None:
+        return False
+    if claim.speaker is None or claim.speaker.kind is AsserterKind.outlet:
+        return False
+    if _starts_with_holder(statement, who) or direct_quote(claim, statement, source):
+        return False
+    return len(words(claim.content_span.text)) < REPORT_SHARE * len(words(statement))
 
 
 def _finish(text: str, claim: Claim, who: str | None, source: Source) -> Clause | None:
