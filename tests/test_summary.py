@@ -219,6 +219,14 @@ def test_the_headline_is_the_core_of_the_lead_clause() -> None:
             "the White House",
             "Hope Hicks is returning to the White House",
         ),
+        # after the verb, the headline ends at the first gap (BASIL, Fox: the parser hung "his
+        # claim" on "kept", leaving "... Steele Sunday his on-camera claim")
+        (
+            "Republican senators kept up pressure on party Chairman Michael Steele Sunday to "
+            "better explain -- and publicly apologize for -- his on-camera claim that "
+            "Afghanistan may not be winnable",
+            "Republican senators kept up pressure on party Chairman Michael Steele Sunday",
+        ),
         # a trailing attribution keeps its comma (PolNeAR train, HuffPost)
         (
             "Any action by China would have consequences, Carter said",

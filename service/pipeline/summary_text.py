@@ -574,6 +574,13 @@ def core(text: str) -> str | None:
             continue  # "son-in-law Jared Kushner's team": a name with no comma is no aside
         if t.dep_ in _SIDE_DEPS - {"cc"} or (t.head == root and t.dep_ in {"conj", "cc"}):
             drop |= {x.i for x in t.subtree}
+    # After the verb the headline ends at the first words left out: what follows a gap may
+    # hang on the parser's guess ("pressure on Steele Sunday to better explain -- and publicly
+    # apologize for -- his claim" left "Steele Sunday his claim", BASIL). Before the verb a
+    # gap is an aside around the subject ("Hicks, one of ..., is").
+    gap = next((i for i in sorted(drop) if i > root.i), None)
+    if gap is not None:
+        drop |= set(range(gap, len(doc)))
     trailing = any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
     subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if trailing and subj is not None and subj.i > 0 and doc[subj.left_edge.i - 1].text == ",":
