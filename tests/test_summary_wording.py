@@ -233,6 +233,11 @@ def test_a_clause_opening_on_a_link_to_the_sentence_before_dangles(
             "In a decision that may curb the rise of financial penalties, the Supreme Court",
             False,
         ),  # NeuS (Outlet B)
+        (
+            "the man, who appears to be in his early 20s and who identifies himself as a "
+            "student, approaching Etheridge on the sidewalk",
+            False,
+        ),  # BASIL (Fox): the only finite verbs are in relative clauses
         ("Twitter on Thursday permanently banned accounts belonging to Alex Jones", True),
         ("The president—who didn’t wear a mask—emerged from the White House on Saturday", True),
         ("Trump has said he will veto it", True),

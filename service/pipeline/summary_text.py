@@ -334,7 +334,9 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             return None
         if _INNER_FRAME.search(unquoted(content)) or _foreign_pronoun(content, claim):
             return None  # a frame of its own whose speaker we cannot name, or "he …"
-        if words(who)[0].lower() in {"his", "her", "their", "its"}:
+        if words(who)[0].lower() == "its":
+            return None  # "its practice" is no party (BASIL, NYT: "and its practice in the US")
+        if words(who)[0].lower() in {"his", "her", "their"}:
             # "his doctor": the name it points to must follow at once ("According to his
             # doctor, President Trump is …"); with no name in the words it points nowhere.
             if not _NAME_IN.search(content):
@@ -479,8 +481,9 @@ def is_clause(text: str) -> bool:
         return True  # "The president—who didn't wear a mask—emerged ...": dashes hide the verb
     return any(
         t.dep_ in subjects
+        and t.tag_ not in {"WP", "WDT"}  # "who identifies himself": a relative clause's
         and t.head.pos_ in {"VERB", "AUX"}
-        and t.head.dep_ not in _SUBORDINATE
+        and not any(x.dep_ in _SUBORDINATE for x in (t.head, *t.head.ancestors))
         and _finite(t.head)
         for t in doc
     )
