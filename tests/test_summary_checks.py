@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.summary_checks import sentence_problems, split_credit, verbatim_in
-from service.pipeline.summary_text import unintroduced_name
+from service.pipeline.summary_checks import (
+    sentence_problems,
+    split_credit,
+    unintroduced_name,
+    verbatim_in,
+)
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, Source
 from tests.builders import source
 

@@ -375,3 +375,31 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
         assert not got.text.startswith(f"{who} said that")
     else:
         assert got is None or got.who is not None  # never turned into the outlet's narration
+
+
+@pytest.mark.parametrize(
+    ("text", "dangles"),
+    [
+        # a closing appositive cut before its clause ("..., a move that ...")
+        (
+            "President Trump on Friday blocked the release of a classified Democratic memo, a move.",
+            True,
+        ),  # NeuS bfe5dc91 (Outlet B)
+        (
+            "Obama expanded the number that qualify, a move",
+            True,
+        ),  # PolNeAR train ("a move that ...")
+        ("Protesters immediately began calling for Emanuel to resign, a decision", True),  # PolNeAR
+        # whole sentences
+        (
+            "Sen. Rand Paul introduced legislation to end no-knock warrants, a measure that has "
+            "bipartisan backing",
+            False,
+        ),  # NeuS 9d11ddd3
+        ("He met Smith, a lawyer", False),  # written
+    ],
+)
+def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: bool) -> None:
+    from service.pipeline.summary_text import ends_dangling
+
+    assert ends_dangling(text) is dangles

@@ -35,8 +35,10 @@ from service.pipeline.summary_checks import (
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
 from service.pipeline.summary_select import (
+    first_sentences,
     group_position,
     lead_points,
+    names_someone,
     relevance,
     select_groups,
     summary_points,
@@ -288,6 +290,17 @@ async def summarize(
             )
         )
     event, central = lead_points(groups, by_id)
+    if event is not None:
+        # The event leads only when an article opens on it; an agreed detail further down
+        # ("Wages advanced 3.1%", NeuS) is an agreement, and an opener leads instead.
+        first = first_sentences(by_id.values())
+        opening = [
+            by_id[c].sentence_ids[0] - first[by_id[c].source_id] < LEAD_SENTENCES
+            for c in event
+            if c in by_id and by_id[c].sentence_ids
+        ]
+        if not any(opening):
+            event = None
     progress(Progress("summary", 0, 3))
 
     # Candidates, in order of importance: the event, the differences, the agreements, the rest.
@@ -429,12 +442,7 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
     """With no event the outlets word alike, the lead is an opening report (one of its
     article's first sentences) in an outlet's own voice, the one closest to what the others
     report; it stays credited to its outlet alone."""
-    # Counted from each article's first sentence that holds a claim: a text pasted with its
-    # headline and a dateline line starts its report a sentence or two later.
-    first: dict[str, int] = {}
-    for c in b.claims.values():
-        if c.sentence_ids:
-            first[c.source_id] = min(first.get(c.source_id, c.sentence_ids[0]), c.sentence_ids[0])
+    first = first_sentences(b.claims.values())
     openers = [
         it
         for it in candidates
@@ -455,6 +463,9 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
             # ("a sweeping denunciation") first.
             bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)),
             it.worded[0].asserter.kind is not AsserterKind.outlet,
+            # A news lead names its actor: "Top aides to Gov. Andrew Cuomo altered ..." before
+            # "The number — more than 9,000 — was not public", "One article is on ..." (NeuS).
+            not names_someone(it.body),
             -round(closeness.get(it.group_id or "", 0.0), 2),
             it.worded[0].sentence_ids[0],
         ),

@@ -22,16 +22,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from service.pipeline.similarity import content_words, overlap
 from service.pipeline.summary_text import (
     QUOTE_CHARS,
     ends_dangling,
     fold,
     starts_with_pronoun,
-    unintroduced_name,
     words,
 )
 from service.schemas import Claim, Source
+from service.text.speech import pos_tags
 
 RULES = {
     "quote_not_verbatim": "a reader who checks a quotation must find those exact words",
@@ -273,6 +275,52 @@ def sentence_problems(
     if any(t and (t in low or (overlap(t, text) >= REPEAT_OVERLAP)) for t in titles):
         problems.append(Problem("headline_lead", "uses an outlet's headline"))
     return problems
+
+
+def unintroduced_name(text: str, articles: Sequence[str], earlier: Sequence[str]) -> str | None:
+    """The bare surname a clause opens its subject with ("Hicks will join ...", "On Thursday,
+    Paul, a Republican, introduced ...") when the cited articles give that person a fuller
+    name ("Hope Hicks", "Rand Paul") and no earlier summary sentence has used it: a reader
+    meets the name before the person (blind raters, NeuS: Hicks, Paul; BASIL: Sestak). A
+    title before the name ("President Trump", "Sen. Paul") introduces it."""
+    head: list[tuple[str, str]] = []
+    for word, pos in pos_tags(" ".join(text.split()[:12])):
+        if pos in {"VERB", "AUX"}:
+            break
+        head.append((word, pos))
+    for i, (word, pos) in enumerate(head):
+        if pos != "PROPN" or not word[:1].isupper():
+            continue
+        before = head[i - 1] if i else None
+        after = head[i + 1] if i + 1 < len(head) else None
+        if (before and before[1] == "PROPN") or (after and after[1] == "PROPN"):
+            return None  # a name of several words, or a title and a name
+        if before and before[0].rstrip(".") in _TITLES:
+            return None
+        fuller = re.compile(rf"\b[A-Z][a-z]+\.? {re.escape(word)}\b")
+        found = next(
+            (
+                m.group(0)
+                for a in articles
+                for m in fuller.finditer(a)
+                if m.group(0).split()[0].lower() not in STOP_WORDS  # "On Thursday"
+            ),
+            None,
+        )
+        if found is None:
+            continue  # a place or a day ("On Thursday, ..."), not a person's short name
+        if found.split()[0].rstrip(".") in _TITLES:
+            return None
+        if any(fuller.search(e) for e in earlier):
+            return None
+        return found
+    return None
+
+
+_TITLES = frozenset(
+    """President Sen Senator Rep Gov Governor Mr Mrs Ms Dr Secretary Judge Justice Mayor
+    Minister Prime Chancellor General Gen Col Speaker Leader Chairman Chairwoman""".split()
+)
 
 
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term

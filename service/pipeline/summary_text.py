@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from service.pipeline.alignment.parties import is_refusal
@@ -125,9 +124,21 @@ def _balanced(text: str) -> bool:
     return sum(ch in QUOTE_CHARS for ch in text) % 2 == 0 and text.count("(") == text.count(")")
 
 
+# A sentence cut after the noun that opened a closing appositive ("blocked the release of the
+# memo, a move." from "..., a move Democrats denounced as ...", NeuS; "..., a decision." ): the
+# appositive says nothing without the clause that was cut.
+# Only nouns that sum up the clause before them ("a move", "a step") and never end a sentence
+# alone in news prose; "He met Smith, a lawyer" is whole.
+_CUT_APPOSITIVE = re.compile(
+    r",\s+(?:a|an)\s+(?:move|step|decision|development|shift|reversal|setback|sign|signal|"
+    r"departure|turn|twist|gesture|blow)$",
+    re.IGNORECASE,
+)
+
+
 def ends_dangling(text: str) -> bool:
     ws = words(text)
-    return not ws or ws[-1].lower() in DANGLING
+    return not ws or ws[-1].lower() in DANGLING or bool(_CUT_APPOSITIVE.search(text.rstrip(". ")))
 
 
 # Openers that point to the sentence before ("New York Times reports that at the same time,
@@ -146,52 +157,6 @@ def starts_with_pronoun(text: str) -> bool:
     body = text.lstrip(QUOTE_CHARS + "'( ")
     ws = words(body)
     return bool(ws) and (ws[0].lower() in PRONOUNS or _LINKING_OPENER.match(body) is not None)
-
-
-def unintroduced_name(text: str, articles: Sequence[str], earlier: Sequence[str]) -> str | None:
-    """The bare surname a clause opens its subject with ("Hicks will join ...", "On Thursday,
-    Paul, a Republican, introduced ...") when the cited articles give that person a fuller
-    name ("Hope Hicks", "Rand Paul") and no earlier summary sentence has used it: a reader
-    meets the name before the person (blind raters, NeuS: Hicks, Paul; BASIL: Sestak). A
-    title before the name ("President Trump", "Sen. Paul") introduces it."""
-    head: list[tuple[str, str]] = []
-    for word, pos in pos_tags(" ".join(text.split()[:12])):
-        if pos in {"VERB", "AUX"}:
-            break
-        head.append((word, pos))
-    for i, (word, pos) in enumerate(head):
-        if pos != "PROPN" or not word[:1].isupper():
-            continue
-        before = head[i - 1] if i else None
-        after = head[i + 1] if i + 1 < len(head) else None
-        if (before and before[1] == "PROPN") or (after and after[1] == "PROPN"):
-            return None  # a name of several words, or a title and a name
-        if before and before[0].rstrip(".") in _TITLES:
-            return None
-        fuller = re.compile(rf"\b[A-Z][a-z]+\.? {re.escape(word)}\b")
-        found = next(
-            (
-                m.group(0)
-                for a in articles
-                for m in fuller.finditer(a)
-                if m.group(0).split()[0].lower() not in STOP_WORDS  # "On Thursday"
-            ),
-            None,
-        )
-        if found is None:
-            continue  # a place or a day ("On Thursday, ..."), not a person's short name
-        if found.split()[0].rstrip(".") in _TITLES:
-            return None
-        if any(fuller.search(e) for e in earlier):
-            return None
-        return found
-    return None
-
-
-_TITLES = frozenset(
-    """President Sen Senator Rep Gov Governor Mr Mrs Ms Dr Secretary Judge Justice Mayor
-    Minister Prime Chancellor General Gen Col Speaker Leader Chairman Chairwoman""".split()
-)
 
 
 def outlets_phrase(names: Sequence[str]) -> str:
