@@ -190,9 +190,11 @@ class _Builder:
         if (
             not prefer_outlet
             and best[3].asserter.kind is AsserterKind.outlet
-            and best[3].speaker is None
+            and (best[3].speaker is None or best[3].kind is ClaimKind.reported_fact)
         ):
-            # A version of a dispute told in an outlet's own voice: say whose it is.
+            # A point told in an outlet's own voice: say whose it is. That includes the outlet's
+            # own description of what someone did or said ("Choïgu insisted to Lecornu on
+            # possible French involvement"): the characterisation is the outlet's.
             outlet = self.outlet[best[3].source_id]
             body = lowered(best[4], self.sources[best[3].source_id]).rstrip(",;: ")
             return f"{outlet} reports that {body}", best[2], best[3], best[4]
@@ -463,6 +465,9 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
             # ("a sweeping denunciation") first.
             bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)),
             it.worded[0].asserter.kind is not AsserterKind.outlet,
+            # The outlet telling what someone said ("Choïgu insisted to Lecornu on ...") is a
+            # report of words, not the event: plain narration of what happened first.
+            it.worded[0].speaker is not None,
             # A news lead names its actor: "Top aides to Gov. Andrew Cuomo altered ..." before
             # "The number — more than 9,000 — was not public", "One article is on ..." (NeuS).
             not names_someone(it.body),

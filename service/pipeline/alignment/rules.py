@@ -303,3 +303,30 @@ def one_answer_per_denial(decided: list[Judged]) -> list[Judged]:
             j = Judged(j.a, j.b, j.score, by_rule("check.denial-targets", note))
         out.append(j)
     return out
+
+
+def same_disputed_alike(decided: list[Judged]) -> list[Judged]:
+    """The model's "same" holds only between claims that the same claims contradict: when one
+    of two claims is contradicted by a claim that does not contradict the other, they are not
+    one point (if they were, the denial of one would deny both). Without this the small
+    model's loose "same" hangs a claim on one side of a dispute it is not part of: an outlet's
+    "the two ministers spoke by telephone" became the version Paris denied (seeds); NeuS and
+    BASIL cases in tests/alignment_rule_cases.yaml. Code's own "same" (near-identical
+    wording) is left as it is."""
+    against: dict[str, set[str]] = defaultdict(set)
+    for j in decided:
+        if j.decision.relation is Relation.contradict:
+            against[j.a.claim_id].add(j.b.claim_id)
+            against[j.b.claim_id].add(j.a.claim_id)
+    out = []
+    for j in decided:
+        a, b = j.a.claim_id, j.b.claim_id
+        if (
+            j.decision.relation is Relation.same
+            and j.decision.rule_id == MODEL
+            and (against[a] - {b}) != (against[b] - {a})
+        ):
+            note = "model said same, but a claim contradicts one of them and not the other"
+            j = Judged(j.a, j.b, j.score, by_rule("check.same-disputed-alike", note))
+        out.append(j)
+    return out

@@ -20,6 +20,7 @@ from service.pipeline.alignment.rules import (
     contradiction_cue,
     decide,
     one_answer_per_denial,
+    same_disputed_alike,
 )
 from service.pipeline.drafts import PairRelation, Relation, pair_relations_for
 from service.pipeline.progress import Progress, ProgressCallback
@@ -111,7 +112,7 @@ async def align(
                 continue
             decision = check(a, b, score, relation, common, context)
             decided.append(Judged(a, b, score, decision))
-    decided = one_answer_per_denial(decided)
+    decided = same_disputed_alike(one_answer_per_denial(decided))
     edges = [
         Edge(j.a.claim_id, j.b.claim_id, j.decision.relation, j.score, j.decision.note)
         for j in decided
