@@ -109,7 +109,8 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         point_to = next((c for c in tok.children if c.lower_ == "to" and c.dep_ == "prep"), None)
         if point_to is None and not any(c.lower_ == "out" for c in tok.children):
             return None
-    found = _subject(tok)
+    controller = _controller(tok)
+    found = (controller, False) if controller is not None else _subject(tok)
     if found is None:
         return None
     subj, inherited = found
@@ -140,7 +141,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         party = _continued_by_description(party, subj, memory)
     cue = _cue_text(tok)
     source, cue_at = _mention_at(doc, subj), _cue_at(doc, tok)
-    why = (*(("speaker.inherited",) if inherited else ()), *_party_rules(party))
+    why = (
+        *(("speaker.inherited",) if inherited else ()),
+        *(("speaker.object_control",) if controller is not None else ()),
+        *_party_rules(party),
+    )
     relative = _relative_pronoun(tok)
     if relative is not None and subj.i == tok.head.i:
         # "Barkley, who said ...": the mention is the pronoun, the speaker its antecedent
@@ -468,6 +473,15 @@ def _quoted_before(doc: Doc, subj: Token) -> bool:
     first = quotes_in(doc.text)[:1]
     off = doc[0].idx
     return bool(first) and first[0][0] <= 2 and first[0][1] <= subj.left_edge.idx - off
+
+
+def _controller(tok: Token) -> Token | None:
+    """The object of a causing verb the cue hangs from ("led Republicans to say"): the one
+    who speaks (`speaker.object_control`)."""
+    head = tok.head
+    if tok.dep_ != "xcomp" or head.i == tok.i or head.lemma_.lower() not in lists().causative_verbs:
+        return None
+    return next((c for c in head.children if c.dep_ == "dobj" and c.i < tok.i), None)
 
 
 def _subject(tok: Token) -> tuple[Token, bool] | None:

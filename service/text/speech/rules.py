@@ -64,6 +64,7 @@ class Lists:
     speech_verbs: frozenset[str]
     position_verbs: frozenset[str]
     needs_complement: frozenset[str]
+    causative_verbs: frozenset[str]
     accusation_verbs: frozenset[str]
     document_verbs: frozenset[str]
     document_nouns: frozenset[str]
@@ -154,6 +155,7 @@ def lists() -> Lists:
         speech_verbs=words("speech_verbs"),
         position_verbs=words("position_verbs"),
         needs_complement=words("needs_complement"),
+        causative_verbs=words("causative_verbs"),
         accusation_verbs=words("accusation_verbs"),
         document_verbs=words("document_verbs"),
         document_nouns=words("document_nouns"),
