@@ -403,3 +403,56 @@ def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: 
     from service.pipeline.summary_text import ends_dangling
 
     assert ends_dangling(text) is dangles
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who", "cue", "content", "expected"),
+    [
+        # BASIL (Fox, NAACP): the words between cue and content stay, and the holder keeps "the"
+        (
+            "The missive accused the NAACP of resorting to political tactics and urged the IRS "
+            "to reconsider whether it can continue to qualify for tax-exempt status.",
+            "missive",
+            "urged",
+            "to reconsider whether it can continue to qualify for tax-exempt status",
+            "The missive urged the IRS to reconsider whether it can continue to qualify for "
+            "tax-exempt status",
+        ),
+        (
+            "But the original called for the NAACP to educate its membership.",
+            "original",
+            "called",
+            "to educate its membership",
+            "The original called for the NAACP to educate its membership",
+        ),
+        # nothing between cue and content: unchanged (NeuS, written on the event)
+        (
+            "Russian sources pointed to a proposal for peace talks.",
+            "Russian sources",
+            "pointed to",
+            "a proposal for peace talks",
+            "Russian sources pointed to a proposal for peace talks",
+        ),
+    ],
+)
+def test_a_cue_keeps_the_object_the_article_puts_before_its_content(
+    sentence: str, who: str, cue: str, content: str, expected: str
+) -> None:
+    from service.pipeline.summary_text import clause
+    from service.schemas import Asserter, AsserterKind, Span
+    from tests import builders
+
+    span = Span(start=0, end=len(sentence), text=sentence)
+    at, cue_at = sentence.index(content), sentence.index(cue.split()[0])
+    c = builders.claim("S1.C1", "S1", content, who, evidence=span)
+    c = c.model_copy(
+        update={
+            "speaker": Asserter(name=who, kind=AsserterKind.institution),
+            "asserter": Asserter(name=who, kind=AsserterKind.institution),
+            "cue": cue,
+            "cue_span": Span(start=cue_at, end=cue_at + len(cue), text=cue),
+            "content_span": Span(start=at, end=at + len(content), text=content),
+        }
+    )
+    got = clause(c, builders.source("S1", "Fox News", sentence))
+    assert got is not None and got.text == expected
