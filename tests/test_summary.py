@@ -112,7 +112,8 @@ def test_a_party_statement_keeps_its_holder_and_quotes_only_direct_speech() -> N
     )
     c = clause(indirect, fox)
     assert c is not None
-    assert c.text == "White House said that Sestak was offered an unpaid advisory position"
+    # the article writes "The White House": the clause gives the body its article back
+    assert c.text == "The White House said that Sestak was offered an unpaid advisory position"
     assert '"' not in c.text  # indirect speech in the article: no quotation marks
 
 

@@ -456,3 +456,58 @@ def test_a_cue_keeps_the_object_the_article_puts_before_its_content(
     )
     got = clause(c, builders.source("S1", "Fox News", sentence))
     assert got is not None and got.text == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "article", "expected"),
+    [
+        # NeuS raters: "Labor Department said", "Education Department said" lack an article
+        (
+            "Labor Department",
+            "The Labor Department said claims rose, the Labor Department said.",
+            "the Labor Department",
+        ),
+        (
+            "Education Department",
+            "The Education Department will cancel the debt.",
+            "the Education Department",
+        ),
+        (
+            "federal appeals court",
+            "A federal appeals court denied the request.",
+            "a federal appeals court",
+        ),
+        # a person, or a body the article writes without one, is left as it is
+        ("Alejandro Mayorkas", "Alejandro Mayorkas said so. Mayorkas added.", "Alejandro Mayorkas"),
+        ("Democrats", "Democrats said no. The Democrats want more.", "Democrats"),
+    ],
+)
+def test_a_named_body_gets_the_article_its_article_gives_it(
+    who: str, article: str, expected: str
+) -> None:
+    from service.pipeline.summary_text import _with_its_article
+
+    assert _with_its_article(who, article) == expected
+
+
+def test_a_title_before_a_name_keeps_its_capital_after_reports_that() -> None:
+    from service.pipeline.summary_text import lowered
+
+    src = Source(
+        source_id="S1",
+        outlet="Outlet C",
+        text="On Saturday, President Trump spoke. The president said he was fine.",
+        sentences=[],
+    )
+    # NeuS raters: "Outlet C reports that president Trump gave ..."
+    assert lowered("President Trump gave his first public remarks", src).startswith("President")
+    assert lowered("President of the board resigned", src).startswith("president")
+
+
+def test_a_sentence_ending_in_a_quotation_is_ended_once() -> None:
+    from service.pipeline.summary_text import _clean, full_stop
+
+    # NeuS (Outlet B): '... authority and purpose."' took a second dot
+    assert full_stop('a warrant "until after the officer provides notice."').endswith('notice."')
+    assert full_stop("The talks ended") == "The talks ended."
+    assert _clean("■ 266,000 jobs were added") == "266,000 jobs were added"  # NeuS bullet

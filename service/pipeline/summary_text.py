@@ -171,8 +171,9 @@ def credit(names: Sequence[str]) -> str:
 
 
 def full_stop(text: str) -> str:
-    """The sentence ended once: "... to the U.S." takes no second dot."""
-    return text if text.endswith((".", "?", "!")) else text + "."
+    """The sentence ended once: "... to the U.S." and '... and purpose."' take no second dot."""
+    end = text.rstrip(QUOTE_CHARS + "'’")
+    return text if end.endswith((".", "?", "!")) else text + "."
 
 
 def cap(text: str) -> str:
@@ -252,7 +253,7 @@ _OPENER = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|So|Also),?\s+", r
 
 def _clean(statement: str) -> str:
     """The statement without a dateline ("HARTFORD, Conn. —") or an opening conjunction."""
-    text = _DATELINE.sub("", " ".join(statement.split()))
+    text = _DATELINE.sub("", " ".join(statement.split())).lstrip("■•▪●·*- ")
     return cap(_OPENER.sub("", text)) if _OPENER.match(text) else text
 
 
@@ -264,6 +265,8 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     if who is not None and bare_common_noun(who, source.text):
         # "Ministry said that …" is not English: the parser's "the ministry" lost its article.
         who = "the " + who[:1].lower() + who[1:]
+    elif who is not None:
+        who = _with_its_article(who, source.text)
     if _PRONOUN_FRAME.search(unquoted(statement)):
         return None  # "…, he said": whose words they are is not in the clause
     if who is not None and _report_around(claim, statement, who, source):
@@ -396,6 +399,10 @@ def lowered(content: str, source: Source) -> str:
     if not first or (first[0].isupper() and len(first[0]) > 1):
         return content  # "NATO", "US": an acronym keeps its capitals
     word, low = first[0], first[0].lower()
+    if re.match(rf"{re.escape(word)}\s+[A-Z][a-z]", content) and re.search(
+        rf"(?<=[a-z,;]\s){re.escape(word)}\s+[A-Z]", source.text
+    ):
+        return content  # a title before a name, written so mid-sentence: "President Trump"
     if _plain_start(content) or re.search(rf"(?<![.!?]\s)\b{re.escape(low)}\b", source.text):
         return content[:1].lower() + content[1:]
     if re.search(rf"(?<=[a-z,;]\s){re.escape(word)}\b", source.text):
@@ -410,6 +417,23 @@ def lowered(content: str, source: Source) -> str:
 
 # Nationality adjectives keep their capital ("Iraqi", "Polish", "French", "Chinese", "Russian").
 _DEMONYM = re.compile(r"(?:an|ish|ese|i|ch|ic)$")
+
+
+def _with_its_article(who: str, article: str) -> str:
+    """A named body the article always writes with "the" ("the Labor Department", "the
+    Education Department", "the Trump administration"): "Labor Department said that ..." is
+    not English (NeuS raters, several events). A person's name never is ("the Biden" is not in
+    an article), so people are untouched."""
+    first = words(who)[:1]
+    if not first or first[0].lower() in {"the", "a", "an", "his", "her", "its", "their"}:
+        return who
+    named = re.escape(who)
+    uses = re.findall(rf"(?i:\b(the|a|an)\s+)?(?<![\w-]){named}\b", article)
+    if uses and all(u for u in uses):
+        # Every mention takes a determiner: give the clause the one the article uses most.
+        det = max(set(u.lower() for u in uses), key=[u.lower() for u in uses].count)
+        return f"{det} {who}"
+    return who
 
 
 def bare_common_noun(who: str, article: str | None = None) -> bool:
