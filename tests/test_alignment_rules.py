@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from service.pipeline.alignment.candidates import _antecedents, candidate_pairs, denial_context
 from service.pipeline.alignment.parties import _same_side, _text
 from service.pipeline.alignment.rules import check, decide
@@ -205,3 +207,38 @@ def test_every_pair_judgment_records_a_declared_rule_or_the_model(tmp_path) -> N
     assert pairs and all(p["rule_id"] in declared for p in pairs)
     # The model's answer stands only where no rule or check changed it.
     assert all((p["rule_id"] == MODEL) == (p["decided_by"] == "model") for p in pairs)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # NeuS 1a628f9f: the first charges, opened on by two outlets (overlap 0.15)
+        (
+            "The special counsel overseeing the Russia investigation reportedly obtained a "
+            "sealed indictment on Friday",
+            "A federal grand jury on Friday approved the first charges in the investigation "
+            "into alleged Russian meddling in the 2016 presidential election",
+        ),
+        # NeuS 054e8736: the vote (overlap 0.19)
+        (
+            "Lawmakers in Iraq heeded the demands of angry citizens and voted on Sunday to "
+            "expel United States troops from the country",
+            "Iraqi lawmakers approved a resolution Sunday",
+        ),
+        # NeuS 40db2fe8: the price rules (overlap 0.19)
+        (
+            "The Trump administration is working on regulations that will require health care "
+            "providers to tell patients how much a service will cost",
+            "President Trump signed an executive order to give Americans more information about "
+            "the cost of health-care services",
+        ),
+    ],
+)
+async def test_two_outlets_opening_reports_are_compared_at_a_lower_overlap(a: str, b: str) -> None:
+    from service.pipeline.alignment.examples import Example, judge
+
+    opening = await judge(Example(a=["S1", "outlet", a], b=["S2", "outlet", b], model="same"))
+    assert opening is not None and opening.relation == "same" and opening.rule_id == "model"
+    # the same words as two parties' statements: below same_needs, not compared
+    stated = await judge(Example(a=["S1", "police", a], b=["S2", "officials", b], model="same"))
+    assert stated is None or stated.relation == "different"

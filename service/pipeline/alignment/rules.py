@@ -135,6 +135,14 @@ def contradiction_cue(
     return None
 
 
+def _same_needs(a: Claim, b: Claim, openers: frozenset[str]) -> float:
+    """The least overlap at which a "same" can be believed: lower for two outlets' opening
+    reports (`opener_same_needs`), which tell the event each in its own words."""
+    if a.source_id != b.source_id and {a.claim_id, b.claim_id} <= openers:
+        return _threshold("opener_same_needs")
+    return _threshold("same_needs")
+
+
 def decide(
     a: Claim,
     b: Claim,
@@ -142,6 +150,7 @@ def decide(
     announced: set[tuple[str, str]],
     common: frozenset[str] = frozenset(),
     context: dict[str, str] | None = None,
+    openers: frozenset[str] = frozenset(),
 ) -> Decision | None:
     """The relation when code can decide it; None: ask the model. `common`: the event's own
     words (see shared_point); `context`: a pointing-back denial's antecedent text."""
@@ -196,11 +205,11 @@ def decide(
     if not cross and not (denial_a or denial_b) and not cmp.opposite_polarity:
         return by_rule("align.one-outlet-two-points", "rule: one outlet's two points, no denial")
     why = contradiction_cue(a, b, cmp, score)
-    if why is None and score < _threshold("same_needs"):
+    if why is None and score < _same_needs(a, b, openers):
         return by_rule("align.too-little-in-common", "rule: too little in common")
     if why is None and cmp.numbers is Numbers.incomparable:
         return by_rule("align.different-measures", "rule: figures of different measures")
-    if score < _threshold("same_needs") and not shared_point(a, b, common, context):
+    if score < _same_needs(a, b, openers) and not shared_point(a, b, common, context):
         # Only a "contradict" could link them, and it would not be believed.
         return by_rule("align.no-shared-point", "rule: nothing in common beyond names and event")
     return None
@@ -226,11 +235,12 @@ def check(
     relation: Relation,
     event_words: frozenset[str] = frozenset(),
     context: dict[str, str] | None = None,
+    openers: frozenset[str] = frozenset(),
 ) -> Decision:
     """What the model's answer is taken to mean, and by which check."""
     if relation is Relation.different:
         return Decision(relation, MODEL, "model")
-    if relation is Relation.same and score < _threshold("same_needs"):
+    if relation is Relation.same and score < _same_needs(a, b, openers):
         return by_rule("check.same-needs-overlap", "model said same, but they share little wording")
     one_denies = _is_denial(a) != _is_denial(b)
     if (one_denies or relation is Relation.contradict) and _same_side(a, b):
