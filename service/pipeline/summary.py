@@ -403,16 +403,19 @@ async def summarize(
         if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
             continue  # one claim's words, one place in the summary
         accepted = b.accept(item, kept, later=later)
-        if not accepted and item.fallback is not None:
+        if not accepted and item.fallback is not None and item not in later:
             item = item.fallback  # rebuilt plainer: the failing sentence is never shown
             accepted = spent + item.n_words <= budget and b.accept(item, kept)
         if accepted:
             kept.append(item)
             spent += item.n_words
     for item in later:
-        if spent + item.n_words <= budget and b.accept(item, kept):
-            kept.append(item)
-            spent += item.n_words
+        for version in (item, item.fallback):
+            if version is not None and spent + version.n_words <= budget:
+                if b.accept(version, kept):
+                    kept.append(version)
+                    spent += version.n_words
+                    break
     kept = _introduced_first(sorted(kept, key=lambda it: it.order), b)
     kept = _merge_consensus(kept, b)
     progress(Progress("summary", 2, 3))

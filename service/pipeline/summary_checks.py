@@ -297,7 +297,8 @@ def unintroduced_name(text: str, articles: Sequence[str], earlier: Sequence[str]
             return None  # a name of several words, or a title and a name
         if before and before[0].rstrip(".") in _TITLES:
             return None
-        fuller = re.compile(rf"\b[A-Z][a-z]+\.? {re.escape(word)}\b")
+        # Any letters, not only ASCII: "Sébastien Lecornu" introduces "Lecornu" (seeds).
+        fuller = re.compile(rf"\b(?=[A-ZÀ-Þ])[^\W\d_]{{2,}}\.? {re.escape(word)}\b")
         found = next(
             (
                 m.group(0)
