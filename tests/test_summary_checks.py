@@ -352,3 +352,38 @@ def test_unintroduced_name_is_a_sentence_problem() -> None:
     earlier = ["Hope Hicks is returning to the White House (Outlet C)."]
     kinds = {p.rule_id for p in sentence_problems(text, [claim], {"S1": src}, earlier=earlier)}
     assert "name_unintroduced" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "repeated"),
+    [
+        # BASIL (HuffPost): one article sentence told whole after told in part
+        (
+            "Several prominent conservatives offered swift, negative reactions to Michael "
+            "Steele on Friday (HuffPost).",
+            "HuffPost reports that several prominent conservatives offered swift, negative "
+            "reactions to Michael Steele on Friday, after the RNC chairman was caught on camera.",
+            True,
+        ),
+        # NeuS (Outlet A): the headline's words inside the lead sentence
+        (
+            "Employers add 266,000 jobs, unemployment rate drops to 50-year low (Outlet A).",
+            "Outlet A reports that employers add 266,000 jobs and the unemployment rate drops "
+            "to a 50-year low of 3.5%, the Labor Department said.",
+            True,
+        ),
+        # two outlets on one event in their own words: not a repeat (NeuS 6d867ef4)
+        (
+            "The Supreme Court sided unanimously with college athletes on Monday (Outlet C).",
+            "Outlet B reports that the Supreme Court ruled in a unanimous decision Monday that "
+            "the NCAA has illegally restricted education-based benefits.",
+            False,
+        ),
+    ],
+)
+def test_a_sentence_told_again_inside_a_longer_one_is_repeated(
+    earlier: str, text: str, repeated: bool
+) -> None:
+    from service.pipeline.summary_checks import _inside
+
+    assert _inside(text, earlier) is repeated

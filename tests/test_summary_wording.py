@@ -212,7 +212,10 @@ def test_a_difference_with_an_outlets_narration_is_not_named_after_the_outlet() 
         ("at the same time, Congress needs to pass the tax cuts", True),  # BASIL f0ea5fb5 (NYT)
         ("Meanwhile, the White House said it would not comment", True),  # written
         ("however, the justices did not explain their order", True),  # NeuS-style
+        ("On that same day, Obama had lunch with Clinton", True),  # BASIL 20c7e089 (Fox)
+        ("The next day, her Twitter account posted a link", True),  # PolNeAR train
         ("Instead of voting, the senators left the chamber", False),
+        ("The day's events ended with a vote", False),  # written
         ("Stillwater officials said the road would reopen", False),
     ],
 )

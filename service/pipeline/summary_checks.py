@@ -262,7 +262,7 @@ def sentence_problems(
     low = fold(text)
     mine = _quoted_runs(text)
     for before in earlier:
-        if fold(before) == low or overlap(before, text) >= REPEAT_OVERLAP:
+        if fold(before) == low or overlap(before, text) >= REPEAT_OVERLAP or _inside(text, before):
             problems.append(Problem("repeated", f"repeats '{before[:40]}…'"))
             break
         # The same quotation from another outlet is the same words told twice (BASIL: one
@@ -322,6 +322,22 @@ _TITLES = frozenset(
     """President Sen Senator Rep Gov Governor Mr Mrs Ms Dr Secretary Judge Justice Mayor
     Minister Prime Chancellor General Gen Col Speaker Leader Chairman Chairwoman""".split()
 )
+
+
+REPEAT_INSIDE = 0.9  # this share of one sentence's words inside another: it is repeated
+REPEAT_INSIDE_MIN = 6  # ... when it has at least this many content words
+
+
+def _inside(a: str, b: str) -> bool:
+    """One sentence's content words almost all inside the other's: the same article sentence
+    told twice, once whole and once in part ("Several prominent conservatives offered swift,
+    negative reactions to Michael Steele (HuffPost)." then "HuffPost reports that several
+    prominent conservatives offered swift, negative reactions to Michael Steele on Friday,
+    after ...", BASIL raters)."""
+    credit = re.compile(r"\([^()]*\)\.?$|^\S+(?: \S+){0,3} reports that ")
+    wa, wb = (content_words(credit.sub("", x)) for x in (a, b))
+    small, big = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return len(small) >= REPEAT_INSIDE_MIN and len(small & big) >= REPEAT_INSIDE * len(small)
 
 
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term

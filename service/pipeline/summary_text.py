@@ -147,7 +147,8 @@ def ends_dangling(text: str) -> bool:
 _LINKING_OPENER = re.compile(
     r"^(?:at the same time|meanwhile|however|moreover|in addition|additionally|also|instead(?! of)|"
     r"likewise|similarly|as a result|in response|even so|still|in turn|by contrast|"
-    r"on the other hand)\b",
+    r"on the other hand|(?:on )?(?:that|the) same day|that day|later that day|the next day|"
+    r"a day later|the day before)\b",
     re.IGNORECASE,
 )
 
