@@ -411,11 +411,11 @@ async def summarize(
             spent += item.n_words
     for item in later:
         for version in (item, item.fallback):
-            if version is not None and spent + version.n_words <= budget:
-                if b.accept(version, kept):
-                    kept.append(version)
-                    spent += version.n_words
-                    break
+            fits = version is not None and spent + version.n_words <= budget
+            if version is not None and fits and b.accept(version, kept):
+                kept.append(version)
+                spent += version.n_words
+                break
     kept = _introduced_first(sorted(kept, key=lambda it: it.order), b)
     kept = _merge_consensus(kept, b)
     progress(Progress("summary", 2, 3))
