@@ -387,3 +387,26 @@ def test_a_sentence_told_again_inside_a_longer_one_is_repeated(
     from service.pipeline.summary_checks import _inside
 
     assert _inside(text, earlier) is repeated
+
+
+@pytest.mark.parametrize(
+    ("clause", "earlier", "expected"),
+    [
+        ("The document said that the NRA engaged in a years-long effort", (), "document"),  # NeuS
+        ("The letter said that Mr. Obama should not back down", (), "letter"),  # BASIL (NYT)
+        ("The figures said that Biden seeks to roll back some policies", (), "figures"),  # NeuS
+        # introduced earlier, or not a document
+        (
+            "The report said that Hicks will be a counselor to the president",
+            ("The New York Times report named her new role (Outlet C).",),
+            None,
+        ),
+        ("The Supreme Court said the law stands", (), None),
+    ],
+)
+def test_a_document_speaks_only_once_introduced(
+    clause: str, earlier: tuple[str, ...], expected: str | None
+) -> None:
+    from service.pipeline.summary_checks import unintroduced_document
+
+    assert unintroduced_document(clause, earlier) == expected

@@ -170,14 +170,18 @@ class _Builder:
         """A point stated once, from the member claim whose clause the most outlets support
         (then: the outlet's own narration first for a fact, a named holder first for a
         version of a dispute; then the shortest), credited to every outlet that supports it."""
-        best: tuple[tuple[int, int, bool, int], str, list[str], Claim, str] | None = None
+        best: tuple[tuple[bool, int, int, bool, int], str, list[str], Claim, str] | None = None
         for m in sorted(members, key=lambda m: len(m.statement))[:MEMBERS_TRIED]:
             c = self.clause(m)
             if c is None:
                 continue
             text, ids = self.credited(c, members)
             narration = c.who is None
+            cited = [self.claims[i] for i in ids if i in self.claims]
             rank = (
+                # A wording that could not stand on its own ("The new report said ..." with no
+                # report named) last: the point is then worded from another member.
+                bool(sentence_problems(full_stop(cap(text)), cited, self.sources)),
                 -len(ids) if prefer_outlet else int(narration),
                 int(not narration) if prefer_outlet else -len(ids),
                 m.claim_id in self.used,

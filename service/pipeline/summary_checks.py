@@ -11,7 +11,8 @@ Each problem has a stable id (the rules' reasons are in RULES):
 - fragment: a clause that ends mid-phrase ('... until the') or is too short to be one;
 - pronoun_start: a sentence or clause opening on a pronoun whose referent is not shown;
 - name_unintroduced: a clause whose subject is a bare surname ("Hicks will join ...") the
-  articles give in full ("Hope Hicks") and no earlier summary sentence has used;
+  articles give in full ("Hope Hicks") and no earlier summary sentence has used, or "the
+  <document> said" with no earlier sentence naming the document;
 - repeated: the same sentence (or nearly) twice;
 - headline_lead: an outlet's headline used as a summary sentence.
 """
@@ -256,6 +257,9 @@ def sentence_problems(
         full = unintroduced_name(body, articles, [*earlier, *seen])
         if full is not None:
             problems.append(Problem("name_unintroduced", f"'{body[:30]}…' before '{full}'"))
+        paper = unintroduced_document(body, [*earlier, *seen])
+        if paper is not None:
+            problems.append(Problem("name_unintroduced", f"'the {paper}' is not introduced"))
         seen.append(body)
     if text.count("(") != text.count(")"):
         problems.append(Problem("fragment", "unbalanced parentheses"))
@@ -322,6 +326,31 @@ _TITLES = frozenset(
     """President Sen Senator Rep Gov Governor Mr Mrs Ms Dr Secretary Judge Justice Mayor
     Minister Prime Chancellor General Gen Col Speaker Leader Chairman Chairwoman""".split()
 )
+
+
+_THE_DOCUMENT = re.compile(
+    r"^(?:The|the)\s+(?:new\s+|final\s+|latest\s+)?(\w+)\s+(?:said|says|shows?|showed|found|finds|read|reads|stated?|argued|claimed|noted)\b"
+)
+
+
+def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
+    """A clause whose speaker is "the <document>" ("The document said that ...", "The letter
+    said that Mr. Obama should not back down", "The figures show ...") when no earlier summary
+    sentence has named that document: the reader is not told which one (NeuS raters: "opens
+    with 'The document said' before any document is introduced"; BASIL: "'the letter' is never
+    introduced")."""
+    from service.text.speech.rules import lists
+
+    found = _THE_DOCUMENT.match(text.strip())
+    if found is None:
+        return None
+    noun = found.group(1).lower()
+    nouns = lists().document_nouns | {"figures", "data", "poll", "survey", "study", "paper"}
+    if noun.rstrip("s") not in nouns and noun not in nouns:
+        return None
+    if any(re.search(rf"\b{re.escape(noun)}\b", e, re.IGNORECASE) for e in earlier):
+        return None
+    return noun
 
 
 REPEAT_INSIDE = 0.9  # this share of one sentence's words inside another: it is repeated
