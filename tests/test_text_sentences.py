@@ -150,3 +150,14 @@ def test_first_sentence_skips_abbreviations() -> None:
     assert first_sentence("Mr. Sestak said no. Then he won.") == "Mr. Sestak said no."
     assert first_sentence("No boundary here") == "No boundary here"
     assert first_sentence("") == ""
+
+
+def test_a_bullet_after_a_full_stop_opens_a_sentence() -> None:
+    # NeuS (Outlet B): "... a General Motors strike. ■ 266,000 jobs were added" was one sentence
+    text = "It was helped by the end of a General Motors strike. ■ 266,000 jobs were added."
+    assert [s.text for s in split_sentences(text)] == [
+        "It was helped by the end of a General Motors strike.",
+        "■ 266,000 jobs were added.",
+    ]
+    # a bullet inside a sentence is no boundary (BASIL-style inline list, written)
+    assert len(split_sentences("The items were apples • pears and plums.")) == 1

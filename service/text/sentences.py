@@ -96,11 +96,16 @@ def _soft_wrap(text: str, prev: tuple[int, int], line: tuple[int, int]) -> bool:
     return prev_text[-1] not in _LINE_END_PUNCT and this_text[0].islower()
 
 
+# A bullet after a full stop opens a new item ("... a General Motors strike. ■ 266,000 jobs were
+# added", NeuS): a sentence never runs across it.
+_BULLETS = "■•▪●"
+
+
 def _boundaries(text: str, start: int, end: int) -> list[int]:
     cuts: list[int] = []
     for m in _CANDIDATE.finditer(text, start, end):
         nxt = _next_visible(text, m.end(), end)
-        if nxt is None or not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
+        if nxt is None or not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS + _BULLETS):
             continue
         if _is_abbreviation(text, start, m.start(), m.group(), nxt):
             continue
