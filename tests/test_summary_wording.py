@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.summary_text import bare_common_noun, lowered
-from service.schemas import Source
+from service.pipeline.summary_text import Clause, bare_common_noun, lowered
+from service.schemas import AsserterKind, Source
 
 ARTICLE = Source(
     source_id="S1",
@@ -357,22 +357,16 @@ def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str
 def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
     sentence: str, content: str, who: str, outlet: str, kept_as_report: bool
 ) -> None:
-    from service.pipeline.summary_text import clause
-    from service.schemas import Asserter, AsserterKind, Span
-    from tests import builders
-
-    span = Span(start=0, end=len(sentence), text=sentence)
-    at = sentence.index(content)
-    c = builders.claim("S1.C1", "S1", sentence, "the outlet", evidence=span)
-    c = c.model_copy(
-        update={
-            "asserter": Asserter(name="the outlet", kind=AsserterKind.outlet),
-            "speaker": Asserter(name=who, kind=AsserterKind.person),
-            "cue": "said",
-            "content_span": Span(start=at, end=at + len(content), text=content),
-        }
+    got = _framed_clause(
+        sentence,
+        statement=sentence,
+        content=content,
+        who=who,
+        cue="said",
+        outlet=outlet,
+        asserter=None,
+        speaker_kind=AsserterKind.person,
     )
-    got = clause(c, builders.source("S1", outlet, sentence))
     if kept_as_report:
         assert got is not None and got.who is None
         assert not got.text.startswith(f"{who} said that")
@@ -441,23 +435,17 @@ def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: 
 def test_a_cue_keeps_the_object_the_article_puts_before_its_content(
     sentence: str, who: str, cue: str, content: str, expected: str
 ) -> None:
-    from service.pipeline.summary_text import clause
-    from service.schemas import Asserter, AsserterKind, Span
-    from tests import builders
-
-    span = Span(start=0, end=len(sentence), text=sentence)
-    at, cue_at = sentence.index(content), sentence.index(cue.split()[0])
-    c = builders.claim("S1.C1", "S1", content, who, evidence=span)
-    c = c.model_copy(
-        update={
-            "speaker": Asserter(name=who, kind=AsserterKind.institution),
-            "asserter": Asserter(name=who, kind=AsserterKind.institution),
-            "cue": cue,
-            "cue_span": Span(start=cue_at, end=cue_at + len(cue), text=cue),
-            "content_span": Span(start=at, end=at + len(content), text=content),
-        }
+    got = _framed_clause(
+        sentence,
+        statement=content,
+        content=content,
+        who=who,
+        cue=cue,
+        outlet="Fox News",
+        asserter=who,
+        speaker_kind=AsserterKind.institution,
+        with_cue_span=True,
     )
-    got = clause(c, builders.source("S1", "Fox News", sentence))
     assert got is not None and got.text == expected
 
 
@@ -514,3 +502,41 @@ def test_a_sentence_ending_in_a_quotation_is_ended_once() -> None:
     assert full_stop('a warrant "until after the officer provides notice."').endswith('notice."')
     assert full_stop("The talks ended") == "The talks ended."
     assert _clean("■ 266,000 jobs were added") == "266,000 jobs were added"  # NeuS bullet
+
+
+def _framed_clause(
+    sentence: str,
+    *,
+    statement: str,
+    content: str,
+    who: str,
+    cue: str,
+    outlet: str,
+    asserter: str | None,
+    speaker_kind: AsserterKind,
+    with_cue_span: bool = False,
+) -> Clause | None:
+    """The summary's clause for a one-sentence article whose claim records where its content
+    (and, with `with_cue_span`, its cue) lies; `asserter` None: the outlet's own report of
+    `who`'s words."""
+    from service.pipeline.summary_text import clause
+    from service.schemas import Asserter, Span
+    from tests import builders
+
+    def span(words: str) -> Span:
+        at = sentence.index(words)
+        return Span(start=at, end=at + len(words), text=words)
+
+    evidence = Span(start=0, end=len(sentence), text=sentence)
+    c = builders.claim("S1.C1", "S1", statement, asserter or "the outlet", evidence=evidence)
+    update = {
+        "asserter": Asserter(name=asserter, kind=speaker_kind)
+        if asserter
+        else Asserter(name="the outlet", kind=AsserterKind.outlet),
+        "speaker": Asserter(name=who, kind=speaker_kind),
+        "cue": cue,
+        "content_span": span(content),
+    }
+    if with_cue_span:
+        update["cue_span"] = span(cue)
+    return clause(c.model_copy(update=update), builders.source("S1", outlet, sentence))

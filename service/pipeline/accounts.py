@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from service.pipeline.guards import (
@@ -315,3 +315,14 @@ def _covering(frames: Sequence[Frame], at: int) -> Frame | None:
         return min(inside, key=lambda f: f.content_end - f.content_start)
     plain = [f for f in frames if not f.refers_back]
     return plain[0] if plain else None
+
+
+def first_sentences(claims: Iterable[Claim]) -> dict[str, int]:
+    """Each article's first sentence that holds a claim: openers are counted from there (a
+    text pasted with its headline and a dateline line starts its report a sentence or two
+    later)."""
+    first: dict[str, int] = {}
+    for c in claims:
+        if c.sentence_ids:
+            first[c.source_id] = min(first.get(c.source_id, c.sentence_ids[0]), c.sentence_ids[0])
+    return first

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.accounts import first_sentences
 from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.summary_checks import (
     headline_problems,
@@ -35,7 +36,6 @@ from service.pipeline.summary_checks import (
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
 from service.pipeline.summary_select import (
-    first_sentences,
     group_position,
     lead_points,
     names_someone,
@@ -415,8 +415,9 @@ async def summarize(
             spent += item.n_words
     for item in later:
         for version in (item, item.fallback):
-            fits = version is not None and spent + version.n_words <= budget
-            if version is not None and fits and b.accept(version, kept):
+            if version is None or spent + version.n_words > budget:
+                continue
+            if b.accept(version, kept):
                 kept.append(version)
                 spent += version.n_words
                 break

@@ -35,6 +35,7 @@ from service.pipeline.summary_text import (
 )
 from service.schemas import Claim, Source
 from service.text.speech import pos_tags
+from service.text.speech.rules import lists
 
 RULES = {
     "quote_not_verbatim": "a reader who checks a quotation must find those exact words",
@@ -333,19 +334,20 @@ _THE_DOCUMENT = re.compile(
 )
 
 
+_FINDING_NOUNS = frozenset({"figures", "data", "poll", "survey", "study", "paper"})
+
+
 def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
     """A clause whose speaker is "the <document>" ("The document said that ...", "The letter
     said that Mr. Obama should not back down", "The figures show ...") when no earlier summary
     sentence has named that document: the reader is not told which one (NeuS raters: "opens
     with 'The document said' before any document is introduced"; BASIL: "'the letter' is never
     introduced")."""
-    from service.text.speech.rules import lists
-
     found = _THE_DOCUMENT.match(text.strip())
     if found is None:
         return None
     noun = found.group(1).lower()
-    nouns = lists().document_nouns | {"figures", "data", "poll", "survey", "study", "paper"}
+    nouns = lists().document_nouns | _FINDING_NOUNS
     if noun.rstrip("s") not in nouns and noun not in nouns:
         return None
     if any(re.search(rf"\b{re.escape(noun)}\b", e, re.IGNORECASE) for e in earlier):
@@ -355,6 +357,7 @@ def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
 
 REPEAT_INSIDE = 0.9  # this share of one sentence's words inside another: it is repeated
 REPEAT_INSIDE_MIN = 6  # ... when it has at least this many content words
+_CREDIT = re.compile(r"\([^()]*\)\.?$|^\S+(?: \S+){0,3} reports that ")  # not content
 
 
 def _inside(a: str, b: str) -> bool:
@@ -363,8 +366,7 @@ def _inside(a: str, b: str) -> bool:
     negative reactions to Michael Steele (HuffPost)." then "HuffPost reports that several
     prominent conservatives offered swift, negative reactions to Michael Steele on Friday,
     after ...", BASIL raters)."""
-    credit = re.compile(r"\([^()]*\)\.?$|^\S+(?: \S+){0,3} reports that ")
-    wa, wb = (content_words(credit.sub("", x)) for x in (a, b))
+    wa, wb = (content_words(_CREDIT.sub("", x)) for x in (a, b))
     small, big = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     return len(small) >= REPEAT_INSIDE_MIN and len(small & big) >= REPEAT_INSIDE * len(small)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from service.pipeline.similarity import content_words, overlap
 from service.schemas import AsserterKind, Claim, ClaimGroup, ClaimKind, GroupStatus
@@ -135,17 +135,6 @@ def lead_points(
 
 def group_position(g: ClaimGroup) -> int:
     return min(int(c.rsplit(".C", 1)[-1]) for c in g.claim_ids)
-
-
-def first_sentences(claims: Iterable[Claim]) -> dict[str, int]:
-    """Each article's first sentence that holds a claim: openers are counted from there (a
-    text pasted with its headline and a dateline line starts its report a sentence or two
-    later)."""
-    first: dict[str, int] = {}
-    for c in claims:
-        if c.sentence_ids:
-            first[c.source_id] = min(first.get(c.source_id, c.sentence_ids[0]), c.sentence_ids[0])
-    return first
 
 
 def names_someone(body: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -432,7 +433,7 @@ def _with_its_article(who: str, article: str) -> str:
     uses = re.findall(rf"(?i:\b(the|a|an)\s+)?(?<![\w-]){named}\b", article)
     if uses and all(u for u in uses):
         # Every mention takes a determiner: give the clause the one the article uses most.
-        det = max(set(u.lower() for u in uses), key=[u.lower() for u in uses].count)
+        det = Counter(u.lower() for u in uses).most_common(1)[0][0]
         return f"{det} {who}"
     return who
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
+from service.pipeline.accounts import first_sentences
 from service.pipeline.alignment.candidates import candidate_pairs, denial_context
 from service.pipeline.alignment.groups import Edge, build_groups
 from service.pipeline.alignment.parties import _is_denial, _party_words, _text
@@ -39,11 +40,8 @@ from service.schemas import (
 
 def claim_line(claim: Claim) -> str:
     # Compact: this listing is the shared prefix of every pair call (read once, then cached).
-    limit = int(rule_data().value("listing_words"))
     who = claim.speaker.name if claim.speaker else claim.asserter.name
-    words = claim.statement.split()
-    text = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
-    return f"[{claim.claim_id}] {who}: {text}"
+    return f"[{claim.claim_id}] {who}: {_cut(claim.statement, 'listing_words')}"
 
 
 def event_words(claims: Sequence[Claim]) -> frozenset[str]:
@@ -63,10 +61,7 @@ def openers(claims: Sequence[Claim]) -> frozenset[str]:
     sentences that hold a claim. Two outlets open on the event, each in its own words ("The
     Supreme Court sided unanimously with college athletes" / "The Supreme Court ruled in a
     unanimous decision that the NCAA ..."), so their "same" is believed at a lower overlap."""
-    first: dict[str, int] = {}
-    for c in claims:
-        if c.sentence_ids:
-            first[c.source_id] = min(first.get(c.source_id, c.sentence_ids[0]), c.sentence_ids[0])
+    first = first_sentences(claims)
     span = int(rule_data().value("opener_sentences"))
     return frozenset(
         c.claim_id
@@ -125,8 +120,10 @@ async def align(
         outlets = "\n".join(f"{s.source_id} = {s.outlet}" for s in sources)
         lines = "\n".join(claim_line(c) for c in comparable if c.claim_id in asked)
         listing = fence("claims", outlets + "\n" + lines)
-        labeller = _PairLabeller(llm, meter, listing, pairs_per_call, warnings, progress)
-        labeller.outlets = {s.source_id: s.outlet for s in sources}
+        outlet_names = {s.source_id: s.outlet for s in sources}
+        labeller = _PairLabeller(
+            llm, meter, listing, outlet_names, pairs_per_call, warnings, progress
+        )
         answers = await labeller.label([(a, b) for a, b, _ in ask], step="alignment")
         for (a, b, score), relation in zip(ask, answers, strict=True):
             if relation is None:
@@ -204,15 +201,15 @@ class _PairLabeller:
         llm: StructuredLLM,
         meter: StepMeter,
         listing: str,
+        outlets: dict[str, str],
         pairs_per_call: int,
         warnings: list[RunWarning],
         progress: ProgressCallback,
     ) -> None:
-        self.llm, self.meter, self.listing = llm, meter, listing
+        self.llm, self.meter, self.listing, self.outlets = llm, meter, listing, outlets
         self.pairs_per_call, self.warnings, self.progress = pairs_per_call, warnings, progress
         self.template = load_prompt("align_pairs")
         self.one = load_prompt("align_pair")
-        self.outlets: dict[str, str] = {}
 
     async def label(
         self, pairs: Sequence[tuple[Claim, Claim]], *, step: str
@@ -251,9 +248,9 @@ class _PairLabeller:
                 answer = await self.llm.complete(
                     self.one.render(
                         a_holder=self._holder(a),
-                        a_text=_words(a.statement),
+                        a_text=_cut(a.statement, "pair_words"),
                         b_holder=self._holder(b),
-                        b_text=_words(b.statement),
+                        b_text=_cut(b.statement, "pair_words"),
                     ),
                     PairRelation,
                     meter=self.meter,
@@ -281,7 +278,8 @@ class _PairLabeller:
         return who.name
 
 
-def _words(text: str) -> str:
-    limit = int(rule_data().value("pair_words"))
+def _cut(text: str, limit_name: str) -> str:
+    """The text cut to the rules' word limit `limit_name`, with "…" where it was cut."""
+    limit = int(rule_data().value(limit_name))
     words = text.split()
     return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
