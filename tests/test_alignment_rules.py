@@ -225,6 +225,13 @@ def test_every_pair_judgment_records_a_declared_rule_or_the_model(tmp_path) -> N
             "expel United States troops from the country",
             "Iraqi lawmakers approved a resolution Sunday",
         ),
+        # BASIL 38f7cbb7 (NYT / Fox): the Clinton approach to Sestak (overlap 0.24)
+        (
+            "President Obama's chief of staff used former President Bill Clinton as an "
+            "intermediary to see if Representative Joe Sestak would drop out of the Senate primary",
+            "The White House asked former President Bill Clinton to talk to Rep. Joe Sestak about "
+            "the possibility of obtaining a senior position in the Obama administration",
+        ),
         # NeuS 40db2fe8: the price rules (overlap 0.19)
         (
             "The Trump administration is working on regulations that will require health care "

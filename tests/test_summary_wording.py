@@ -422,6 +422,14 @@ def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: 
             "to educate its membership",
             "The original called for the NAACP to educate its membership",
         ),
+        # PolNeAR train (Will): "urged the Republican electorate to abandon ..."
+        (
+            "Will urged the Republican electorate to abandon all outsider candidates.",
+            "Will",
+            "urged",
+            "to abandon all outsider candidates",
+            "Will urged the Republican electorate to abandon all outsider candidates",
+        ),
         # nothing between cue and content: unchanged (NeuS, written on the event)
         (
             "Russian sources pointed to a proposal for peace talks.",
