@@ -255,7 +255,7 @@ def sentence_problems(
             problems.append(Problem("fragment", f"'…{body[-30:]}' is not a whole clause"))
         if starts_with_pronoun(body):
             problems.append(Problem("pronoun_start", f"'{body[:30]}…' opens on a pronoun"))
-        full = unintroduced_name(body, articles, [*earlier, *seen])
+        full = unintroduced_name(body, articles, [*earlier, *seen], known)
         if full is not None:
             problems.append(Problem("name_unintroduced", f"'{body[:30]}…' before '{full}'"))
         paper = unintroduced_document(body, [*earlier, *seen])
@@ -282,7 +282,9 @@ def sentence_problems(
     return problems
 
 
-def unintroduced_name(text: str, articles: Sequence[str], earlier: Sequence[str]) -> str | None:
+def unintroduced_name(
+    text: str, articles: Sequence[str], earlier: Sequence[str], outlets: Sequence[str] = ()
+) -> str | None:
     """The bare surname a clause opens its subject with ("Hicks will join ...", "On Thursday,
     Paul, a Republican, introduced ...") when the cited articles give that person a fuller
     name ("Hope Hicks", "Rand Paul") and no earlier summary sentence has used it: a reader
@@ -293,9 +295,10 @@ def unintroduced_name(text: str, articles: Sequence[str], earlier: Sequence[str]
         if pos in {"VERB", "AUX"}:
             break
         head.append((word, pos))
+    own = {w for o in outlets for w in o.split()}
     for i, (word, pos) in enumerate(head):
-        if pos != "PROPN" or not word[:1].isupper():
-            continue
+        if pos != "PROPN" or not word[:1].isupper() or word in own:
+            continue  # an outlet's name ("AFP reports that ...") is no person's surname
         before = head[i - 1] if i else None
         after = head[i + 1] if i + 1 < len(head) else None
         if (before and before[1] == "PROPN") or (after and after[1] == "PROPN"):
