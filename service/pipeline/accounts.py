@@ -203,7 +203,8 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
         marker = editorial_marker(span.text)
         kind = ClaimKind.opinion if marker else ClaimKind.reported_fact
         rule = "outlet.editorial_marker" if marker else "outlet.voice"
-        out.append(_Draft(_clip(s.outlet_text), kind, _outlet(), None, None, rules=(rule,)))
+        rules = (rule, *s.outlet_rules)
+        out.append(_Draft(_clip(s.outlet_text), kind, _outlet(), None, None, rules=rules))
     return out
 
 

@@ -374,6 +374,21 @@ def _inside(a: str, b: str) -> bool:
     return len(small) >= REPEAT_INSIDE_MIN and len(small & big) >= REPEAT_INSIDE * len(small)
 
 
+def novelty(text: str, earlier: Sequence[str]) -> float:
+    """The share of a sentence's content words (without its credit and reporting words) that
+    no earlier sentence has: near 0, it tells the reader again what the summary already said
+    in other words ("Macron plans to award multi-year grants for U.S.-based scientists to
+    relocate to France" after "Macron is preparing to award grants for U.S. scientists to
+    relocate to France", NeuS raters)."""
+    mine = content_words(_CREDIT.sub("", text)) - _FRAME_WORDS
+    if not mine:
+        return 0.0
+    seen: set[str] = set()
+    for e in earlier:
+        seen |= content_words(_CREDIT.sub("", e))
+    return len(mine - seen) / len(mine)
+
+
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term
 
 

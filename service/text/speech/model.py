@@ -58,6 +58,7 @@ class SentenceSpeech:
     frames: list[Frame] = field(default_factory=list)
     outlet_part: tuple[int, int] | None = None  # a main clause in the outlet's own voice
     outlet_text: str | None = None  # that clause, without the frames' own clauses
+    outlet_rules: tuple[str, ...] = ()  # rules that shaped that clause (rules.yaml ids)
     too_long: bool = False  # not parsed (over MAX_TOKENS tokens)
     carried: Party | None = None  # speaker carried over from the previous quotation
     carried_via: Party | None = None

@@ -19,6 +19,10 @@ from service.text.speech.rules import lists
 from service.text.speech.spans import _depth, _extent, _words
 from service.text.speech.speakers import _continues, _Memory, _same_party
 
+# Words between a document noun and a participle on it ("a resolution Tuesday calling",
+# "a statement over the weekend saying", "another ad in Iowa describing").
+DOCUMENT_GAP = 4
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -199,7 +203,10 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     if root is not None and not any(r.tok.i == root.i for r in raws) and not in_content:
         # The main clause is the outlet's own (e.g. "The deal, which the union said ..., marks").
         speech.outlet_part = (base, base + len(doc.text))
-        speech.outlet_text = _without_frames(doc, [r.tok for r in raws if r.tok.i != root.i])
+        cues = [r.tok for r in raws if r.tok.i != root.i]
+        speech.outlet_text = _without_frames(doc, cues)
+        if any(_on_document(t) for t in cues):
+            speech.outlet_rules = ("split.document_clause",)
     return speech
 
 
@@ -254,6 +261,10 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
     drop: set[int] = set()
     for tok in cues:
         top = tok
+        if _on_document(tok):
+            # "passed a resolution Tuesday calling for X": the participle tells what the
+            # document says; cut, the outlet's sentence would say only that a resolution passed.
+            continue
         if tok.lower_ == "according":
             top = tok
         elif tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
@@ -271,6 +282,21 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
     words = re.sub(r"([,;:])(\s*[,;:.])+", r"\1", words)
     words = re.sub(r"[,;]?\s+(?:and|but|or)\s*[.,;]?\s*$", "", words.strip())
     return " ".join(words.split()).strip(" ,;:")
+
+
+def _on_document(tok: Token) -> bool:
+    """A participle cue right after a document noun, with no comma between ("issued a
+    statement over the weekend saying", "launched an ad campaign Thursday warning"): a clause on
+    the document, not an adverbial clause of the sentence (rule split.document_clause)."""
+    if tok.tag_ != "VBG" or tok.dep_ not in {"advcl", "acl"}:
+        return False
+    nouns = lists().document_nouns
+    for t in reversed(tok.doc[max(0, tok.i - DOCUMENT_GAP) : tok.i]):
+        if t.is_punct or t.pos_ in {"VERB", "AUX"}:
+            return False
+        if t.pos_ == "NOUN" and t.lemma_.lower() in nouns:
+            return True
+    return False
 
 
 def _frame(

@@ -1,0 +1,124 @@
+"""Which reports fill the summary after the lead: each outlet's own details of a shared point,
+the outlets in turn, and nothing the summary has already said in other words."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.pipeline.alignment import Edge, build_groups
+from service.pipeline.drafts import Relation
+from service.pipeline.summary_checks import novelty
+from service.schemas import Claim, ClaimGroup, Source, Summary
+from tests.builders import claim, source
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "repeats"),
+    [
+        # NeuS (Macron grants): the second outlet's wording of the same plan.
+        (
+            "Emmanuel Macron is preparing to award all-expenses-paid grants for U.S. scientists "
+            "to relocate to France (Outlet C).",
+            "According to his office, Emmanuel Macron plans to award grants for U.S.-based "
+            "scientists to relocate to France (Outlet A).",
+            True,
+        ),
+        # NeuS (jobs report): the rate the summary has already given.
+        (
+            "Outlet A reports that employers add 266,000 jobs, unemployment rate drops to "
+            "50-year low of 3.5%.",
+            "Outlet B reports that the unemployment rate was 3.5 percent, down from the low.",
+            True,
+        ),
+        # BASIL (NAACP resolution): the same resolution, with where and by whom it passed.
+        (
+            "The NAACP adopted a resolution Tuesday condemning racist elements in the Tea Party "
+            "movement (Fox News).",
+            "New York Times reports that delegates at the annual convention of the National "
+            "Association for the Advancement of Colored People approved the measure Tuesday in "
+            "Kansas City.",
+            False,
+        ),
+        # Written: a second fact about the same event.
+        (
+            "The bridge over the river closed on Monday (Wire A).",
+            "Paper B reports that the city will pay for the repairs out of its reserve fund.",
+            False,
+        ),
+    ],
+)
+def test_a_report_the_summary_has_already_made_adds_nothing(
+    earlier: str, text: str, repeats: bool
+) -> None:
+    from service.pipeline.summary import NOVELTY_MIN
+
+    assert (novelty(text, [earlier]) < NOVELTY_MIN) is repeats
+
+
+SHORT = "Richard Spencer was stopped by authorities in Europe this week"
+LONG = (
+    "Richard Spencer was stopped on his way to Sweden and sent back to the United States "
+    "because of a ban"
+)
+A_MORE = [
+    "Spencer had planned to speak at a conference of young activists",
+    "The conference organisers cancelled the event on Friday",
+    "Police in Stockholm declined to comment on the case",
+]
+B_MORE = "The ban was issued by Poland and covers most of the European Union"
+
+
+def _event() -> tuple[list[Source], list[Claim], list[ClaimGroup]]:
+    """Both outlets report the stop (B with where and why); A has three more reports, B one."""
+    sources = [source("S1", "Wire A", SHORT, *A_MORE), source("S2", "Paper B", LONG, B_MORE)]
+    cs: list[Claim] = []
+    for s in sources:
+        for n, span in enumerate(s.sentences, 1):
+            cs.append(
+                claim(
+                    f"{s.source_id}.C{n}", s.source_id, span.text, evidence=span, sentence_ids=[n]
+                )
+            )
+    groups = build_groups(cs, [Edge("S1.C1", "S2.C1", Relation.same, 0.7)])
+    return sources, cs, groups
+
+
+async def _summary(sources: list[Source], cs: list[Claim], groups: list[ClaimGroup]) -> Summary:
+    from service.llm.fake import FakeBackend
+    from service.llm.structured import StructuredLLM
+    from service.pipeline.progress import no_progress
+    from service.pipeline.summary import summarize
+
+    llm = StructuredLLM(FakeBackend(responder=lambda _request: {}))
+    return await summarize(
+        sources,
+        groups,
+        cs,
+        llm,
+        llm.meter("summary"),
+        max_points=14,
+        mode="template",
+        warnings=[],
+        progress=no_progress,
+    )
+
+
+async def test_an_outlets_own_details_of_a_shared_point_are_not_lost_behind_anothers_words() -> (
+    None
+):
+    sources, cs, groups = _event()
+    summary = await _summary(sources, cs, groups)
+    assert summary.sentences[0].text.startswith(SHORT)
+    assert summary.sentences[0].source_ids == ["S1"]  # B's report lacks "Europe"
+    # B's version, with Sweden and the ban, follows as B's report.
+    assert any("Sweden" in s.text and s.source_ids == ["S2"] for s in summary.sentences)
+
+
+async def test_after_the_lead_the_outlet_cited_least_is_heard_next() -> None:
+    sources, cs, groups = _event()
+    summary = await _summary(sources, cs, groups)
+    ids = [c for s in summary.sentences for c in s.claim_ids]
+    # The budget's share for asides runs out after three reports: Paper B's own report is
+    # one of them, and Wire A, which has the lead, gets one more, not all three.
+    assert "S2.C2" in ids
+    assert "S1.C2" in ids and "S1.C3" not in ids and "S1.C4" not in ids
