@@ -243,3 +243,27 @@ def test_a_stray_quotation_mark_does_not_quote_the_next_paragraph() -> None:
 def test_a_document_speaks_for_whoever_issued_it(text: str, speaker: str) -> None:
     name, _via, _content = _main(text)
     assert name == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # NeuS (travel ban): the actor keeps its article and where it sits.
+        (
+            "U.S.-bound migrants were seizing the opportunity to enter the United States on "
+            "Sunday after a federal appeals court in San Francisco denied the Trump "
+            "administration request for immediate reinstatement of a temporary travel ban.",
+            "a federal appeals court in San Francisco denied the Trump administration request "
+            "for immediate reinstatement of a temporary travel ban",
+        ),
+        # Written: the words between the actor and the act stay.
+        (
+            "Union officials on Monday rejected the offer from the city.",
+            "Union officials on Monday rejected the offer from the city",
+        ),
+    ],
+)
+def test_an_act_the_outlet_reports_keeps_the_articles_words(text: str, statement: str) -> None:
+    acts = [c for c in _account(text) if c[2] is not None and c[0] == "the outlet"]
+    assert [c[3] for c in acts] == [statement]
+

@@ -193,7 +193,7 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
                 statement = f"{frame.speaker.name} {frame.cue}: {frame.text}"
             out.append(_person_claim(frame, statement))
             continue
-        out.append(_frame_claim(frame, span.text))
+        out.append(_frame_claim(frame, span))
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
         carried = _frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False)
@@ -218,7 +218,8 @@ def _person_claim(frame: Frame, statement: str) -> _Draft:
     return _Draft(_clip(statement), kind, _outlet(), _asserter(frame.speaker), frame.cue, frame)
 
 
-def _frame_claim(frame: Frame, sentence: str) -> _Draft:
+def _frame_claim(frame: Frame, span: Span) -> _Draft:
+    sentence = span.text
     if _outlet_reports_person(frame):
         # The outlet reporting, on its own authority, what a named person said: the whole
         # sentence is the claim ("Regarding the strike, Garcia told reporters that ...").
@@ -226,7 +227,9 @@ def _frame_claim(frame: Frame, sentence: str) -> _Draft:
     if not frame.clausal and frame.via is None:
         # "Union officials rejected the offer": the outlet describing an act, in its own voice.
         who = _asserter(frame.speaker)
-        statement = _clip(f"{frame.speaker.name} {frame.cue} {frame.text}")
+        statement = _clip(
+            _act_words(frame, span) or f"{frame.speaker.name} {frame.cue} {frame.text}"
+        )
         # A back-referring act is one clause of its sentence; loaded wording in the other
         # clause ("the Kremlin spread the report that A, an allegation that B denied") is the
         # outlet's about A's account, not about B's act.
@@ -242,6 +245,22 @@ def _frame_claim(frame: Frame, sentence: str) -> _Draft:
         denial=frame.denial or is_denial_text(frame.text),
     )
     return draft._replace(frame=frame)
+
+
+def _act_words(frame: Frame, span: Span) -> str | None:
+    """An act in the article's own words, from where the actor is named to the end of its
+    object: "a federal appeals court in San Francisco denied the request" (NeuS), where the
+    parts put together would read "federal appeals court denied the request". None when the
+    actor is a pronoun or its name is not in the mention (the resolved name then speaks)."""
+    if frame.source_span is None or frame.cue_span is None:
+        return None
+    start, end = frame.source_span[0] - span.start, frame.content_end - span.start
+    if not 0 <= start < frame.cue_span[0] - span.start < end <= len(span.text):
+        return None
+    mention = span.text[start : frame.source_span[1] - span.start]
+    if frame.speaker.name.lower() not in mention.lower():
+        return None
+    return span.text[start:end]
 
 
 def _frame_claim_from(
