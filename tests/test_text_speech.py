@@ -266,4 +266,3 @@ def test_a_document_speaks_for_whoever_issued_it(text: str, speaker: str) -> Non
 def test_an_act_the_outlet_reports_keeps_the_articles_words(text: str, statement: str) -> None:
     acts = [c for c in _account(text) if c[2] is not None and c[0] == "the outlet"]
     assert [c[3] for c in acts] == [statement]
-
