@@ -413,3 +413,49 @@ def test_a_document_speaks_only_once_introduced(
     from service.pipeline.summary_checks import unintroduced_document
 
     assert unintroduced_document(clause, earlier) == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "earlier", "expected"),
+    [
+        # BASIL (Sestak): the article's earlier sentence told of the offer; the summary did not.
+        (
+            "The offer was made by White House Chief of Staff Rahm Emanuel (HuffPost).",
+            (),
+            "the offer",
+        ),
+        # NeuS (Cuomo nursing homes): "the number" points back to a count never given.
+        (
+            "The number — more than 9,000 by that point in June — was not public (Outlet B).",
+            (),
+            "the number",
+        ),
+        # BASIL (tax deal), behind an outlet's credit.
+        ("HuffPost reports that the message was hardly subtle.", (), "the message"),
+        # Written.
+        ("The proposal drew criticism from both parties (Wire A).", (), "the proposal"),
+        # Introduced before, by the same noun or its verb.
+        (
+            "The vote is not final until the prime minister signs the bill (Outlet A).",
+            ("Lawmakers in Iraq voted on Sunday to expel U.S. troops (Outlet A).",),
+            None,
+        ),
+        (
+            "The unemployment rate declined to 3.5% (Outlet C).",
+            ("The job market strengthened as hiring jumped and unemployment fell (Outlet A).",),
+            None,
+        ),
+        # Names, titles, bodies and self-defining phrases are no pointers back.
+        ("The Supreme Court on Monday left in place a Kentucky law (Outlet B).", (), None),
+        ("The president said the plan would pass (Wire A).", (), None),
+        ("The committee voted 23 to 17 (Wire A).", (), None),
+        ("The battle for control of the party will take a new turn on Monday (Wire A).", (), None),
+        ("The coalition's decision Sunday comes days after a drone strike (Outlet B).", (), None),
+    ],
+)
+def test_a_pointer_back_needs_what_it_points_to(
+    clause: str, earlier: tuple[str, ...], expected: str | None
+) -> None:
+    from service.pipeline.summary_checks import unintroduced_reference
+
+    assert unintroduced_reference(clause, earlier) == expected

@@ -11,8 +11,9 @@ Each problem has a stable id (the rules' reasons are in RULES):
 - fragment: a clause that ends mid-phrase ('... until the') or is too short to be one;
 - pronoun_start: a sentence or clause opening on a pronoun whose referent is not shown;
 - name_unintroduced: a clause whose subject is a bare surname ("Hicks will join ...") the
-  articles give in full ("Hope Hicks") and no earlier summary sentence has used, or "the
-  <document> said" with no earlier sentence naming the document;
+  articles give in full ("Hope Hicks") and no earlier summary sentence has used, "the
+  <document> said" with no earlier sentence naming the document, or a subject that points
+  back to what the summary never told ("The offer was made by ...");
 - repeated: the same sentence (or nearly) twice;
 - headline_lead: an outlet's headline used as a summary sentence.
 """
@@ -261,6 +262,8 @@ def sentence_problems(
         paper = unintroduced_document(body, [*earlier, *seen])
         if paper is not None:
             problems.append(Problem("name_unintroduced", f"'the {paper}' is not introduced"))
+        elif (pointer := unintroduced_reference(body, [*earlier, *seen])) is not None:
+            problems.append(Problem("name_unintroduced", f"'{pointer}' is not introduced"))
         seen.append(body)
     if text.count("(") != text.count(")"):
         problems.append(Problem("fragment", "unbalanced parentheses"))
@@ -356,6 +359,58 @@ def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
     if any(re.search(rf"\b{re.escape(noun)}\b", e, re.IGNORECASE) for e in earlier):
         return None
     return noun
+
+
+_REPORTS_THAT = re.compile(r"^.{1,60}? reports that ")
+_DEFINITE = frozenset({"the", "this", "these", "those"})
+# Definites a news reader resolves without an antecedent: the one economy, public, nation.
+_UNIQUE = frozenset(
+    {"economy", "public", "nation", "country", "world", "market", "weather", "justices", "counsel"}
+)
+
+
+def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
+    """A clause whose subject is a definite common noun that points back to something the
+    summary has not told ("The offer was made by ...", "The number was not public", "Mr.
+    Summers made the remarks" has it as object and is not caught; "HuffPost reports that the
+    message was hardly subtle"): the article's earlier sentence introduced it, the summary did
+    not (BASIL raters: "'the report' is never introduced", "refers to a competition never
+    introduced"; NeuS: "dangling reference: 'The number ...' with no antecedent"). Titles,
+    bodies and officials ("the president", "the committee", "officials") are not pointers back;
+    a noun the earlier sentences use (or its verb: "voted" before "the vote") is introduced."""
+    body = _REPORTS_THAT.sub("", text.strip(), count=1)
+    tags = pos_tags(" ".join(body.split()[:8]))
+    if len(tags) < 3 or tags[0][0].lower() not in _DEFINITE:
+        return None
+    head: str | None = None
+    nouns: list[str] = []
+    for word, pos in tags[1:5]:
+        if pos == "NOUN" and word.islower():
+            head = word
+            nouns.append(word)
+            continue
+        if pos in {"ADJ"} and word.islower() and head is None:
+            continue
+        if head is not None and pos in {"VERB", "AUX", "ADV", "PUNCT"} and word not in {"of"}:
+            break
+        return None  # a name ("The Supreme Court"), a possessive, an of-phrase: not a pointer
+    else:
+        return None
+    if head is None:
+        return None
+    words_ = lists()
+    known = words_.role_words | words_.institution_words | words_.official_heads | _UNIQUE
+    if head.lower().rstrip("s") in known or head.lower() in known:
+        return None
+    seen: set[str] = set()
+    for e in earlier:
+        seen |= content_words(_CREDIT.sub("", e))
+    # Any of its nouns met before ("the unemployment rate" after "unemployment fell"), as a
+    # word of the same root ("the vote" after "voted").
+    roots = {w[:4] for w in seen if len(w) >= 4}
+    if any(n.lower()[:4] in roots or n.lower() in seen for n in nouns):
+        return None
+    return f"{tags[0][0].lower()} {head}"
 
 
 REPEAT_INSIDE = 0.9  # this share of one sentence's words inside another: it is repeated
