@@ -13,9 +13,10 @@ from service.pipeline.drafts import Relation
 from service.pipeline.progress import no_progress
 from service.pipeline.summary import summarize, word_budget
 from service.pipeline.summary_checks import sentence_problems
+from service.pipeline.summary_labels import core
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, same_party
 from service.pipeline.summary_prose import verify_prose
-from service.pipeline.summary_text import clause, core, full_stop, trim
+from service.pipeline.summary_text import clause, full_stop, trim
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, GroupStatus, Source
 from tests.builders import claim, source
 
@@ -336,7 +337,7 @@ async def test_agreement_is_credited_to_each_outlet_that_carries_it_and_a_disput
 def test_an_outlets_label_for_a_named_party_is_an_epithet(
     text: str, unique: set[str], labels: list[str]
 ) -> None:
-    from service.pipeline.summary_text import epithets
+    from service.pipeline.summary_labels import epithets
     from service.text.speech import pos_tags
 
     assert epithets(pos_tags(text), unique) == labels
@@ -402,12 +403,12 @@ def test_a_possessive_holder_needs_the_name_it_points_to(
     ],
 )
 def test_only_whole_clauses_without_labels_are_kept(sentence: str, kept: bool) -> None:
-    from service.pipeline.summary import _Builder
+    from service.pipeline.summary_build import Builder
 
     src = source("S1", "Outlet C", sentence, "Another outlet wrote something else entirely.")
     other = source("S2", "Outlet B", "Officials spoke to reporters at the White House.")
     c = _on(src, 1, sentence.rstrip("."))
-    b = _Builder([src, other], {c.claim_id: c})
+    b = Builder([src, other], {c.claim_id: c})
     assert (b.clause(c) is not None) is kept
 
 

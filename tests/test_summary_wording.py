@@ -375,6 +375,73 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "content", "who", "cue", "kept_as_report"),
+    [
+        # the person's cue in a clause of the outlet's sentence (BASIL, three articles)
+        (
+            "Some Democrats are unhappy that Obama agreed to extend expiring tax cuts not just "
+            "for the middle class but also for higher earners.",
+            "to extend expiring tax cuts not just for the middle class but also for higher earners",
+            "Obama",
+            "agreed",  # BASIL c5122ce7 (Fox News)
+            True,
+        ),
+        (
+            "The case started a decade ago when Wal-Mart worker Betty Dukes said the management "
+            "at her store was bypassing her for promotions.",
+            "the management at her store was bypassing her for promotions",
+            "Betty Dukes",
+            "said",  # BASIL cec4df6e
+            True,
+        ),
+        (
+            "The key vote could belong to Justice Anthony Kennedy, who said he was troubled by "
+            "what he called an inconsistency in the women's lawsuit.",
+            "he was troubled by what he called an inconsistency in the women's lawsuit",
+            "Anthony Kennedy",
+            "said",  # BASIL cec4df6e
+            True,
+        ),
+        # the cue is the sentence's main verb: the person's statement
+        (
+            "Before the reading began, Jay Inslee asked Republicans to illuminate exactly what "
+            "part of the Constitution would be read.",
+            "to illuminate exactly what part of the Constitution would be read",
+            "Jay Inslee",
+            "asked",  # BASIL c7e618d7
+            False,
+        ),
+        (
+            "When the talks ended, the mayor said the city would appeal the ruling in every court "
+            "it could.",
+            "the city would appeal the ruling in every court it could",
+            "the mayor",
+            "said",  # written
+            False,
+        ),
+    ],
+)
+def test_a_cue_inside_the_outlets_own_clause_leaves_the_sentence_the_outlets(
+    sentence: str, content: str, who: str, cue: str, kept_as_report: bool
+) -> None:
+    got = _framed_clause(
+        sentence,
+        statement=sentence,
+        content=content,
+        who=who,
+        cue=cue,
+        outlet="Outlet A",
+        asserter=None,
+        speaker_kind=AsserterKind.person,
+    )
+    if kept_as_report:
+        assert got is not None and got.who is None
+        assert not got.text.startswith(f"{who} said that")
+    else:
+        assert got is None or got.who is not None
+
+
+@pytest.mark.parametrize(
     ("text", "dangles"),
     [
         # a closing appositive cut before its clause ("..., a move that ...")

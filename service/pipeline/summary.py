@@ -21,20 +21,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.accounts import first_sentences
 from service.pipeline.progress import Progress, ProgressCallback
+from service.pipeline.summary_build import Builder, Item
 from service.pipeline.summary_checks import (
     headline_problems,
-    key_terms,
     novelty,
-    quoted_strings,
     sentence_problems,
-    supported_by,
-    verbatim_in,
 )
+from service.pipeline.summary_labels import core
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
 from service.pipeline.summary_select import (
     group_position,
@@ -45,15 +42,9 @@ from service.pipeline.summary_select import (
     summary_points,
 )
 from service.pipeline.summary_text import (
-    Clause,
     cap,
-    clause,
-    core,
-    credit,
     denial_of,
-    epithets,
     full_stop,
-    lowered,
     words,
 )
 from service.schemas import (
@@ -68,15 +59,12 @@ from service.schemas import (
     SummaryKind,
     SummarySentence,
 )
-from service.text.quotes import unquoted
-from service.text.screen import CitedMaterial, loaded_words
 from service.text.speech import pos_tags
 
 ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile across sources."
 # The word budget: about 120 words for three short articles (NeuS openings, ~600 words in
 # all), about 250 for three long ones (BASIL, ~2,500 words).
 BUDGET_BASE, BUDGET_PER_WORD, BUDGET_MIN, BUDGET_MAX = 90, 0.065, 100, 300
-MEMBERS_TRIED = 6  # claims of one point tried for its wording
 MAX_DISPUTES = 4  # differences shown as points (the groups list every one)
 SINGLE_MIN_RELEVANCE = 0.35  # a single-source point this close to the others' reports matters
 SINGLE_FLOOR = 0.1  # below this a single-source point is an aside, never shown
@@ -91,149 +79,13 @@ def word_budget(sources: Sequence[Source]) -> int:
     return max(BUDGET_MIN, min(BUDGET_MAX, round(BUDGET_BASE + BUDGET_PER_WORD * total)))
 
 
-@dataclass
-class _Item:
-    """One summary sentence under construction, with its place in the reading order."""
-
-    order: tuple[int, int]
-    kind: SummaryKind
-    text: str
-    claim_ids: list[str]
-    group_id: str | None
-    worded: list[Claim]  # the claims whose words the sentence uses (each used once)
-    written_by: str = "template"
-    body: str = ""  # a lead's clause without its credit (the headline's source)
-    fallback: _Item | None = None  # a plainer version to try when this one fails a check
-
-    @property
-    def n_words(self) -> int:
-        return len(words(self.text))
-
-
-class _Builder:
-    """Words the claims into clauses and checks every sentence it makes."""
-
-    def __init__(self, sources: Sequence[Source], claims: dict[str, Claim]) -> None:
-        self.sources = {s.source_id: s for s in sources}
-        self.claims = claims
-        self.outlet = {s.source_id: s.outlet for s in sources}
-        self.articles = tuple(s.text.lower() for s in sources)
-        self.used: set[str] = set()
-        self.dropped: list[str] = []
-
-    def clause(self, claim: Claim) -> Clause | None:
-        c = clause(claim, self.sources[claim.source_id])
-        if c is None or self.epithets(c.text, claim):
-            # Outside quotation marks an outlet's label for a person ("bombastic … Glenn
-            # Beck") is framing, whoever the clause is about; quoted words stay the speaker's.
-            return None
-        return c
-
-    def epithets(self, text: str, claim: Claim) -> list[str]:
-        """Adjectives only one outlet uses that label a named party (`epithets`)."""
-        # Lower-cased first: the loaded-word screen reads a capital as a proper adjective
-        # ("Turkish"), which a sentence's first word need not be ("Bombastic host …").
-        unique = set(self.loaded(text[:1].lower() + text[1:], [claim]))
-        return epithets(pos_tags(unquoted(text)), unique)
-
-    def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
-        """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
-        plain = unquoted(text)
-        texts = tuple(t for c in cited for t in (c.statement, *(e.text for e in c.evidence)))
-        return loaded_words(
-            plain, CitedMaterial(texts=texts, articles=self.articles), pos_tags(plain)
-        )
-
-    def credited(self, c: Clause, members: Sequence[Claim]) -> tuple[str, list[str]]:
-        """The clause with its credit: its own outlet, and each other outlet among `members`
-        whose claims carry every name and number of the clause."""
-        by_source: dict[str, list[Claim]] = {}
-        for m in members:
-            by_source.setdefault(m.source_id, []).append(m)
-        ids = [c.claim.claim_id]
-        names = [self.outlet[c.claim.source_id]]
-        if by_source.keys() - {c.claim.source_id} and self.loaded(c.text, members):
-            # Credited to several outlets, the words must be no one outlet's wording.
-            by_source = {}
-        quoted = quoted_strings(c.text)
-        for sid, ms in by_source.items():
-            if sid == c.claim.source_id:
-                continue
-            if quoted and not all(verbatim_in(q, [self.sources[sid].text]) for q in quoted):
-                continue  # quoted words are credited only to an outlet that has them
-            if key_terms(c.text) and supported_by(c.text, ms):
-                names.append(self.outlet[sid])
-                ids.append(ms[0].claim_id)
-        return f"{c.text.rstrip(',;: ')} {credit(names)}", ids
-
-    def point(
-        self, members: Sequence[Claim], *, prefer_outlet: bool
-    ) -> tuple[str, list[str], Claim, str] | None:  # (text, cited ids, worded claim, body)
-        """A point stated once, from the member claim whose clause the most outlets support
-        (then: the outlet's own narration first for a fact, a named holder first for a
-        version of a dispute; then the shortest), credited to every outlet that supports it."""
-        best: tuple[tuple[bool, int, int, bool, int], str, list[str], Claim, str] | None = None
-        for m in sorted(members, key=lambda m: len(m.statement))[:MEMBERS_TRIED]:
-            c = self.clause(m)
-            if c is None:
-                continue
-            text, ids = self.credited(c, members)
-            narration = c.who is None
-            cited = [self.claims[i] for i in ids if i in self.claims]
-            rank = (
-                # A wording that could not stand on its own ("The new report said ..." with no
-                # report named) last: the point is then worded from another member.
-                bool(sentence_problems(full_stop(cap(text)), cited, self.sources)),
-                -len(ids) if prefer_outlet else int(narration),
-                int(not narration) if prefer_outlet else -len(ids),
-                m.claim_id in self.used,
-                len(c.text),
-            )
-            if best is None or rank < best[0]:
-                best = (rank, text, ids, m, c.text)
-        if best is None:
-            return None
-        if (
-            not prefer_outlet
-            and best[3].asserter.kind is AsserterKind.outlet
-            and (best[3].speaker is None or best[3].kind is ClaimKind.reported_fact)
-        ):
-            # A point told in an outlet's own voice: say whose it is. That includes the outlet's
-            # own description of what someone did or said ("Choïgu insisted to Lecornu on
-            # possible French involvement"): the characterisation is the outlet's.
-            outlet = self.outlet[best[3].source_id]
-            body = lowered(best[4], self.sources[best[3].source_id]).rstrip(",;: ")
-            return f"{outlet} reports that {body}", best[2], best[3], best[4]
-        return best[1], best[2], best[3], best[4]
-
-    def accept(
-        self, item: _Item, done: Sequence[_Item], *, later: list[_Item] | None = None
-    ) -> bool:
-        """Whether the sentence passes every check. With `later`, a sentence whose only
-        problem is a surname not yet introduced is set aside there, to be tried again once
-        the other sentences (one of which may introduce the person) are in."""
-        cited = [self.claims[c] for c in item.claim_ids]
-        problems = sentence_problems(item.text, cited, self.sources, earlier=[d.text for d in done])
-        if (
-            later is not None
-            and problems
-            and all(p.rule_id == "name_unintroduced" for p in problems)
-        ):
-            later.append(item)
-            return False
-        if problems:
-            self.dropped.append(f"{item.text[:60]}…: {problems[0]}")
-            return False
-        return True
-
-
 def _lower_det(text: str) -> str:
     """A clause placed mid-sentence: "A source ..." -> "a source ..."."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first in {"A", "An", "The"} else text
 
 
-def _dispute_item(d: Dispute, b: _Builder, rank: int, with_others: bool = True) -> _Item | None:
+def _dispute_item(d: Dispute, b: Builder, rank: int, with_others: bool = True) -> Item | None:
     """ "On <point>: A's version (its outlets); B's version (its outlets)." The first two
     versions are required; a third (another outlet's denial) is added when it words well."""
     parts: list[str] = []
@@ -265,7 +117,7 @@ def _dispute_item(d: Dispute, b: _Builder, rank: int, with_others: bool = True) 
     d.shown = shown
     name = d.point_name or whether(d)
     text = full_stop(f"{name}: " + "; ".join(parts))
-    return _Item((2, rank), SummaryKind.disputed, cap(text), ids, d.group.group_id, shown)
+    return Item((2, rank), SummaryKind.disputed, cap(text), ids, d.group.group_id, shown)
 
 
 async def summarize(
@@ -283,7 +135,7 @@ async def summarize(
     if len(sources) < 2:
         return Summary(sentences=[], note=ONE_SOURCE_NOTE)
     by_id = {c.claim_id: c for c in claims}
-    b = _Builder(sources, by_id)
+    b = Builder(sources, by_id)
     budget = word_budget(sources)
     points = summary_points(groups, by_id)
     closeness = relevance(points, by_id)
@@ -312,7 +164,7 @@ async def summarize(
     progress(Progress("summary", 0, 3))
 
     # Candidates, in order of importance: the event, the differences, the agreements, the rest.
-    candidates: list[_Item] = []
+    candidates: list[Item] = []
     if event is not None:
         stated = b.point([by_id[c] for c in event], prefer_outlet=True)
         if stated is not None and sentence_problems(
@@ -322,7 +174,7 @@ async def summarize(
         if stated is not None:
             candidates += _uncredited_versions(event, _group_of(event, groups), stated, b, -1)
             candidates.append(
-                _Item(
+                Item(
                     (0, 0),
                     SummaryKind.lead,
                     full_stop(cap(stated[0])),
@@ -358,7 +210,7 @@ async def summarize(
             # otherwise it is one outlet's report, ranked with the single-source points.
             shared = len({by_id[c].source_id for c in stated[1]}) > 1
             candidates.append(
-                _Item(
+                Item(
                     (1, n) if shared else (3, n),
                     SummaryKind.consensus if shared else SummaryKind.attributed,
                     full_stop(cap(stated[0])),
@@ -386,7 +238,7 @@ async def summarize(
         if stated is not None:
             order = n if tier == 3 else turn[g.source_ids[0]] * 100 + group_position(g)
             candidates.append(
-                _Item(
+                Item(
                     (tier, order),
                     SummaryKind.attributed,
                     full_stop(cap(stated[0])),
@@ -400,8 +252,8 @@ async def summarize(
         _promote_lead(candidates, closeness, b)
     progress(Progress("summary", 1, 3))
 
-    kept: list[_Item] = []
-    later: list[_Item] = []
+    kept: list[Item] = []
+    later: list[Item] = []
     spent = 0
     for item in _by_importance(candidates, kept, b):
         if kept and spent + item.n_words > budget:
@@ -455,7 +307,7 @@ async def summarize(
     return Summary(sentences=out, note=note, headline=headline)
 
 
-def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Builder) -> None:
+def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builder) -> None:
     """With no event the outlets word alike, the lead is an opening report (one of its
     article's first sentences) in an outlet's own voice, the one closest to what the others
     report; it stays credited to its outlet alone."""
@@ -497,12 +349,12 @@ def _promote_lead(candidates: list[_Item], closeness: dict[str, float], b: _Buil
         best.text = f"{cap(best.body)} ({b.outlet[claim.source_id]})."
 
 
-def _introduced_first(items: list[_Item], b: _Builder) -> list[_Item]:
+def _introduced_first(items: list[Item], b: Builder) -> list[Item]:
     """In reading order, a sentence that names a person by surname alone comes after the one
     that introduces the full name ("Sergei Shoigu ..." before "Shoigu warned ..."): each is
     moved past the first sentence that introduces it; the lead stays first."""
-    out: list[_Item] = []
-    waiting: list[_Item] = []
+    out: list[Item] = []
+    waiting: list[Item] = []
     for it in items:
         if it.kind is not SummaryKind.lead and _unintroduced(it, out, b):
             waiting.append(it)
@@ -514,13 +366,13 @@ def _introduced_first(items: list[_Item], b: _Builder) -> list[_Item]:
     return out + waiting
 
 
-def _unintroduced(item: _Item, before: Sequence[_Item], b: _Builder) -> bool:
+def _unintroduced(item: Item, before: Sequence[Item], b: Builder) -> bool:
     cited = [b.claims[c] for c in item.claim_ids]
     problems = sentence_problems(item.text, cited, b.sources, earlier=[d.text for d in before])
     return any(p.rule_id == "name_unintroduced" for p in problems)
 
 
-def _by_importance(items: list[_Item], kept: Sequence[_Item], b: _Builder) -> Iterator[_Item]:
+def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Iterator[Item]:
     """The order the budget is spent in: the lead, then differences and agreements in turn
     (the first difference, the first agreement, the second of each, ...), then the rest. The
     rest come one at a time, each from the outlet the summary has cited least so far (read
@@ -531,7 +383,7 @@ def _by_importance(items: list[_Item], kept: Sequence[_Item], b: _Builder) -> It
     claims = b.claims
     kinds = {SummaryKind.disputed: 0, SummaryKind.consensus: 1}
 
-    def rank(it: _Item) -> tuple[int, int, int]:
+    def rank(it: Item) -> tuple[int, int, int]:
         tier = 0 if it.kind is SummaryKind.lead else it.order[0] if it.kind not in kinds else 1
         return (tier, it.order[1], kinds.get(it.kind, 0))
 
@@ -562,9 +414,9 @@ def _uncredited_versions(
     ids: Sequence[str],
     group_id: str | None,
     stated: tuple[str, list[str], Claim, str] | None,
-    b: _Builder,
+    b: Builder,
     n: int,
-) -> list[_Item]:
+) -> list[Item]:
     """An agreed point's other outlets, where the sentence stating it could not be credited
     to them: their own narration of it, as a candidate like a single-source point, so that an
     outlet's details ("stopped on his way to Sweden ... because of a ban", NeuS) are not lost
@@ -572,7 +424,7 @@ def _uncredited_versions(
     if stated is None:
         return []
     credited = {b.claims[c].source_id for c in stated[1] if c in b.claims}
-    out: list[_Item] = []
+    out: list[Item] = []
     for sid in dict.fromkeys(b.claims[c].source_id for c in ids if c in b.claims):
         if sid in credited:
             continue
@@ -590,7 +442,7 @@ def _uncredited_versions(
         other = b.point(told, prefer_outlet=False) if told else None
         if other is not None:
             out.append(
-                _Item(
+                Item(
                     (3, n),
                     SummaryKind.attributed,
                     full_stop(cap(other[0])),
@@ -603,9 +455,9 @@ def _uncredited_versions(
     return out
 
 
-def _merge_consensus(items: list[_Item], b: _Builder) -> list[_Item]:
+def _merge_consensus(items: list[Item], b: Builder) -> list[Item]:
     """Two agreed points to a sentence ("A (X, Y); B (X, Y)."), when the merge passes."""
-    out: list[_Item] = []
+    out: list[Item] = []
     for it in items:
         prev = out[-1] if out else None
         if (
@@ -614,7 +466,7 @@ def _merge_consensus(items: list[_Item], b: _Builder) -> list[_Item]:
             and it.kind is SummaryKind.consensus
             and ";" not in prev.text
         ):
-            merged = _Item(
+            merged = Item(
                 prev.order,
                 SummaryKind.consensus,
                 prev.text.rstrip(".") + "; " + it.text[0].lower() + it.text[1:]
@@ -638,7 +490,7 @@ def _lower_ok(text: str) -> bool:
     return bool(tags) and tags[0][1] in {"DET", "ADV", "PRON"}
 
 
-def _headline(proposed: str | None, kept: Sequence[_Item], sources: Sequence[Source]) -> str | None:
+def _headline(proposed: str | None, kept: Sequence[Item], sources: Sequence[Source]) -> str | None:
     """The event in neutral words: the model's verified headline, else the core of the lead's
     clause (subject, verb, object; no apposition or subordinate clause)."""
     if proposed and not headline_problems(proposed, sources):

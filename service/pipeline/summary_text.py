@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from service.pipeline.alignment.parties import is_refusal
 from service.schemas import AsserterKind, Claim, Source
@@ -342,7 +342,29 @@ def _report_around(claim: Claim, statement: str, who: str, source: Source) -> bo
         return False
     if _starts_with_holder(statement, who) or direct_quote(claim, statement, source):
         return False
+    if _cue_embedded(claim, statement):
+        return True
     return len(words(claim.content_span.text)) < REPORT_SHARE * len(words(statement))
+
+
+def _cue_embedded(claim: Claim, statement: str) -> bool:
+    """The person's cue sits in a clause of the outlet's own sentence, not in its main clause:
+    "Some Democrats are unhappy that Obama agreed to extend ..." (BASIL Fox), "The case
+    started a decade ago when Betty Dukes said ...", "... could belong to Justice Anthony
+    Kennedy, who said he was troubled ..." (BASIL): the sentence is the outlet's, whoever
+    speaks inside it. A cue that is the main verb ("Before the reading began, Inslee asked
+    ...", '"...," Pelosi said.') leaves the sentence the person's."""
+    if not claim.cue or statement[:1] in QUOTE_CHARS + "'‘":
+        return False
+    first = claim.cue.split()[0].lower()
+    doc = nlp()(statement)
+    cues = [t for t in doc if t.lower_ == first]
+    if len(cues) != 1:
+        return False  # the cue's word twice, or not at all: no telling which one speaks
+    verb = cues[0]
+    while verb.dep_ == "conj":
+        verb = verb.head
+    return verb.dep_ in {"ccomp", "advcl", "relcl", "acl"} and verb.head.i != verb.i
 
 
 def _with_object(claim: Claim, content: str, source: Source) -> str:
@@ -543,81 +565,6 @@ def _finite(verb: Token) -> bool:
     if verb.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in verb.children):
         return True  # "Twitter ... banned accounts": a past tense the small parser tags VBN
     return any(c.dep_ in {"aux", "auxpass"} and c.tag_ in _FINITE_TAGS for c in verb.children)
-
-
-EPITHET_REACH = 5  # tokens from an adjective to the name it labels
-_CALENDAR = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december""".split()
-)
-
-
-def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
-    """Of `unique` (adjectives and adverbs only one outlet uses), those that label a named
-    party: followed, within the same noun phrase, by a proper name ("bombastic conservative
-    talk show host Glenn Beck", "establishment-backed Sen. Arlen Specter")."""
-    found = []
-    lowered_unique = {u.lower() for u in unique}
-    for i, (word, pos) in enumerate(tags):
-        if word.lower() not in lowered_unique or pos not in {"ADJ", "ADV"}:
-            continue
-        for w, p in tags[i + 1 : i + 1 + EPITHET_REACH]:
-            if p == "PROPN" and w.lower() not in _CALENDAR:
-                found.append(word)
-                break
-            if p not in {"ADJ", "NOUN", "PUNCT", "ADV"} or w in {",", ";"}:
-                break
-    return found
-
-
-# "npadvmod" is kept: it holds figures ("advanced 3.1% from a year earlier"), and without them
-# the headline says something else ("Wages advanced from earlier", NeuS).
-_SIDE_DEPS = frozenset({"appos", "relcl", "advcl", "parataxis", "acl", "punct", "cc"})
-
-
-def core(text: str) -> str | None:
-    """The clause's core, for a headline: the main verb with its subject and objects, less
-    appositions, relative and adverbial clauses, and the verb's conjuncts."""
-    doc = nlp()(text[:400])
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in {"VERB", "AUX"}:
-        return None
-    drop: set[int] = set()
-    for t in doc:
-        if t.dep_ == "punct" and t.text not in {",", "–", "—", "(", ")", ";"}:
-            continue  # a hyphen inside "son-in-law" stays
-        if t.dep_ == "appos" and not _set_off(doc, t):
-            continue  # "son-in-law Jared Kushner's team": a name with no comma is no aside
-        if t.dep_ in _SIDE_DEPS - {"cc"} or (t.head == root and t.dep_ in {"conj", "cc"}):
-            drop |= {x.i for x in t.subtree}
-    # After the verb the headline ends at the first words left out: what follows a gap may
-    # hang on the parser's guess ("pressure on Steele Sunday to better explain -- and publicly
-    # apologize for -- his claim" left "Steele Sunday his claim", BASIL). Before the verb a
-    # gap is an aside around the subject ("Hicks, one of ..., is").
-    gap = next((i for i in sorted(drop) if i > root.i), None)
-    if gap is not None:
-        drop |= set(range(gap, len(doc)))
-    trailing = any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
-    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    if trailing and subj is not None and subj.i > 0 and doc[subj.left_edge.i - 1].text == ",":
-        drop.discard(subj.left_edge.i - 1)  # "X spoke with Y on Wednesday, the ministry said"
-    kept = [t for t in doc if t.i not in drop]
-    # Keep the article's spacing, and a space where dropped words stood ("Hicks, one of …, is").
-    out = "".join(
-        t.text + (" " if t.whitespace_ or (n + 1 < len(kept) and kept[n + 1].i != t.i + 1) else "")
-        for n, t in enumerate(kept)
-    )
-    out = out.strip().rstrip(",;:– -")
-    out = re.sub(r"\s+([,.;:])", r"\1", " ".join(out.split()))
-    if not is_clause(out) or ends_dangling(out) or any(ch in out for ch in QUOTE_CHARS):
-        return None
-    return cap(out)
-
-
-def _set_off(doc: Doc, tok: Token) -> bool:
-    """An apposition set off by a comma, dash or parenthesis ("Hicks, one of ..., is")."""
-    left = tok.left_edge.i
-    return left > 0 and doc[left - 1].text in {",", "–", "—", "(", "-"}
 
 
 def denial_of(claim: Claim, source: Source) -> Clause | None:

@@ -1,0 +1,173 @@
+"""The summary's building blocks: a sentence under construction (`Item`, with its place in
+the reading order and the claims whose words it uses) and the `Builder` that words claims into
+clauses, credits each clause to every outlet that supports it, and checks every sentence it
+makes (`summary_checks.sentence_problems`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.pipeline.summary_checks import (
+    key_terms,
+    quoted_strings,
+    sentence_problems,
+    supported_by,
+    verbatim_in,
+)
+from service.pipeline.summary_labels import epithets
+from service.pipeline.summary_text import (
+    Clause,
+    cap,
+    clause,
+    credit,
+    full_stop,
+    lowered,
+    words,
+)
+from service.schemas import (
+    AsserterKind,
+    Claim,
+    ClaimKind,
+    Source,
+    SummaryKind,
+)
+from service.text.quotes import unquoted
+from service.text.screen import CitedMaterial, loaded_words
+from service.text.speech import pos_tags
+
+MEMBERS_TRIED = 6  # claims of one point tried for its wording
+
+
+@dataclass
+class Item:
+    """One summary sentence under construction, with its place in the reading order."""
+
+    order: tuple[int, int]
+    kind: SummaryKind
+    text: str
+    claim_ids: list[str]
+    group_id: str | None
+    worded: list[Claim]  # the claims whose words the sentence uses (each used once)
+    written_by: str = "template"
+    body: str = ""  # a lead's clause without its credit (the headline's source)
+    fallback: Item | None = None  # a plainer version to try when this one fails a check
+
+    @property
+    def n_words(self) -> int:
+        return len(words(self.text))
+
+
+class Builder:
+    """Words the claims into clauses and checks every sentence it makes."""
+
+    def __init__(self, sources: Sequence[Source], claims: dict[str, Claim]) -> None:
+        self.sources = {s.source_id: s for s in sources}
+        self.claims = claims
+        self.outlet = {s.source_id: s.outlet for s in sources}
+        self.articles = tuple(s.text.lower() for s in sources)
+        self.used: set[str] = set()
+        self.dropped: list[str] = []
+
+    def clause(self, claim: Claim) -> Clause | None:
+        c = clause(claim, self.sources[claim.source_id])
+        if c is None or self.epithets(c.text, claim):
+            # Outside quotation marks an outlet's label for a person ("bombastic … Glenn
+            # Beck") is framing, whoever the clause is about; quoted words stay the speaker's.
+            return None
+        return c
+
+    def epithets(self, text: str, claim: Claim) -> list[str]:
+        """Adjectives only one outlet uses that label a named party (`epithets`)."""
+        # Lower-cased first: the loaded-word screen reads a capital as a proper adjective
+        # ("Turkish"), which a sentence's first word need not be ("Bombastic host …").
+        unique = set(self.loaded(text[:1].lower() + text[1:], [claim]))
+        return epithets(pos_tags(unquoted(text)), unique)
+
+    def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
+        """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
+        plain = unquoted(text)
+        texts = tuple(t for c in cited for t in (c.statement, *(e.text for e in c.evidence)))
+        return loaded_words(
+            plain, CitedMaterial(texts=texts, articles=self.articles), pos_tags(plain)
+        )
+
+    def credited(self, c: Clause, members: Sequence[Claim]) -> tuple[str, list[str]]:
+        """The clause with its credit: its own outlet, and each other outlet among `members`
+        whose claims carry every name and number of the clause."""
+        by_source: dict[str, list[Claim]] = {}
+        for m in members:
+            by_source.setdefault(m.source_id, []).append(m)
+        ids = [c.claim.claim_id]
+        names = [self.outlet[c.claim.source_id]]
+        if by_source.keys() - {c.claim.source_id} and self.loaded(c.text, members):
+            # Credited to several outlets, the words must be no one outlet's wording.
+            by_source = {}
+        quoted = quoted_strings(c.text)
+        for sid, ms in by_source.items():
+            if sid == c.claim.source_id:
+                continue
+            if quoted and not all(verbatim_in(q, [self.sources[sid].text]) for q in quoted):
+                continue  # quoted words are credited only to an outlet that has them
+            if key_terms(c.text) and supported_by(c.text, ms):
+                names.append(self.outlet[sid])
+                ids.append(ms[0].claim_id)
+        return f"{c.text.rstrip(',;: ')} {credit(names)}", ids
+
+    def point(
+        self, members: Sequence[Claim], *, prefer_outlet: bool
+    ) -> tuple[str, list[str], Claim, str] | None:  # (text, cited ids, worded claim, body)
+        """A point stated once, from the member claim whose clause the most outlets support
+        (then: the outlet's own narration first for a fact, a named holder first for a
+        version of a dispute; then the shortest), credited to every outlet that supports it."""
+        best: tuple[tuple[bool, int, int, bool, int], str, list[str], Claim, str] | None = None
+        for m in sorted(members, key=lambda m: len(m.statement))[:MEMBERS_TRIED]:
+            c = self.clause(m)
+            if c is None:
+                continue
+            text, ids = self.credited(c, members)
+            narration = c.who is None
+            cited = [self.claims[i] for i in ids if i in self.claims]
+            rank = (
+                # A wording that could not stand on its own ("The new report said ..." with no
+                # report named) last: the point is then worded from another member.
+                bool(sentence_problems(full_stop(cap(text)), cited, self.sources)),
+                -len(ids) if prefer_outlet else int(narration),
+                int(not narration) if prefer_outlet else -len(ids),
+                m.claim_id in self.used,
+                len(c.text),
+            )
+            if best is None or rank < best[0]:
+                best = (rank, text, ids, m, c.text)
+        if best is None:
+            return None
+        if (
+            not prefer_outlet
+            and best[3].asserter.kind is AsserterKind.outlet
+            and (best[3].speaker is None or best[3].kind is ClaimKind.reported_fact)
+        ):
+            # A point told in an outlet's own voice: say whose it is. That includes the outlet's
+            # own description of what someone did or said ("Choïgu insisted to Lecornu on
+            # possible French involvement"): the characterisation is the outlet's.
+            outlet = self.outlet[best[3].source_id]
+            body = lowered(best[4], self.sources[best[3].source_id]).rstrip(",;: ")
+            return f"{outlet} reports that {body}", best[2], best[3], best[4]
+        return best[1], best[2], best[3], best[4]
+
+    def accept(self, item: Item, done: Sequence[Item], *, later: list[Item] | None = None) -> bool:
+        """Whether the sentence passes every check. With `later`, a sentence whose only
+        problem is a surname not yet introduced is set aside there, to be tried again once
+        the other sentences (one of which may introduce the person) are in."""
+        cited = [self.claims[c] for c in item.claim_ids]
+        problems = sentence_problems(item.text, cited, self.sources, earlier=[d.text for d in done])
+        if (
+            later is not None
+            and problems
+            and all(p.rule_id == "name_unintroduced" for p in problems)
+        ):
+            later.append(item)
+            return False
+        if problems:
+            self.dropped.append(f"{item.text[:60]}…: {problems[0]}")
+            return False
+        return True
