@@ -9,10 +9,10 @@ from service.schemas import Claim, ClaimGroup, ClaimKind
 from tests.builders import claim
 
 OUTLETS = {"S1": "Wire A", "S2": "Paper B"}
-CALL_A = "The two ministers spoke by telephone on Wednesday"
-CALL_B = "The two ministers held a telephone call on Wednesday"
+CALL_A = "The two ministers spoke by telephone on Wednesday."
+CALL_B = "The two ministers held a telephone call on Wednesday."
 OFFER = "Moscow proposed peace talks during the call"
-DENIAL = "Paris denied that any talks were proposed"
+DENIAL = "Paris denied that any talks were proposed."
 
 
 def _claims() -> dict[str, Claim]:

@@ -577,6 +577,10 @@ def test_a_sentence_ending_in_a_quotation_is_ended_once() -> None:
     assert full_stop('a warrant "until after the officer provides notice."').endswith('notice."')
     assert full_stop("The talks ended") == "The talks ended."
     assert _clean("■ 266,000 jobs were added") == "266,000 jobs were added"  # NeuS bullet
+    # A dateline goes; a hyphenated first word is no dateline (NeuS travel ban, NeuS Iraq).
+    assert _clean("U.S.-bound migrants were seizing the opportunity").startswith("U.S.-bound")
+    assert _clean("BAGHDAD — Lawmakers in Iraq voted").startswith("Lawmakers")
+    assert _clean("WASHINGTON (AP) -- Hope Hicks is returning").startswith("Hope Hicks")
 
 
 def _framed_clause(

@@ -226,9 +226,14 @@ async def summarize(
         key=lambda g: (-closeness.get(g.group_id, 0.0), group_position(g)),
     )
     turn: Counter[str] = Counter()
+    firsts = first_sentences(by_id.values())
     for n, g in enumerate(singles):
         score = closeness.get(g.group_id, 0.0)
-        if score < SINGLE_FLOOR:
+        if score < SINGLE_FLOOR and not _opens_its_article(g, by_id, firsts):
+            # An aside (another event, an earlier year). An article's opening report is about
+            # the event whatever words it uses: "Ocasio-Cortez and Khanna ... will vote against
+            # ... Pelosi's rules package" names people the others do not (NeuS raters: "covers
+            # only Outlet A").
             continue
         # Points that bear on the story first; then, to fill a short summary, each outlet's
         # next report in turn.
@@ -246,6 +251,7 @@ async def summarize(
                     g.group_id,
                     [stated[2]],
                     body=stated[3],
+                    aside=score < SINGLE_FLOOR,
                 )
             )
     if not any(c.kind is SummaryKind.lead for c in candidates):
@@ -319,6 +325,7 @@ def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builde
         and it.worded
         and it.worded[0].sentence_ids[0] < first[it.worded[0].source_id] + LEAD_SENTENCES
         and it.body
+        and not it.aside
     ]
     if not openers:
         return
@@ -404,6 +411,15 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
         )
         rest.remove(item)
         yield item
+
+
+def _opens_its_article(g: ClaimGroup, claims: dict[str, Claim], first: dict[str, int]) -> bool:
+    return any(
+        c in claims
+        and claims[c].sentence_ids
+        and claims[c].sentence_ids[0] < first[claims[c].source_id] + LEAD_SENTENCES
+        for c in g.claim_ids
+    )
 
 
 def _group_of(ids: Sequence[str], groups: Sequence[ClaimGroup]) -> str | None:

@@ -52,6 +52,7 @@ class Item:
     written_by: str = "template"
     body: str = ""  # a lead's clause without its credit (the headline's source)
     fallback: Item | None = None  # a plainer version to try when this one fails a check
+    aside: bool = False  # shown only to hear from every outlet: never the lead
 
     @property
     def n_words(self) -> int:

@@ -244,8 +244,11 @@ _INNER_FRAME = re.compile(
 _PRONOUN_FRAME = re.compile(
     r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I
 )
+# "WASHINGTON —", "BAGHDAD (AP) -- ": a hyphen is a dash only with a space before it, so that
+# "U.S.-bound migrants ..." (NeuS) keeps its first word.
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?(?:\s\d+)?)*\s*(?:\([A-Za-z]+\))?\s*[—–-]+\s*"
+    r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?(?:\s\d+)?)*\s*(?:\([A-Za-z]+\))?"
+    r"(?:\s*[—–]+|\s+-{1,2})\s*"
 )
 # A function word right before a comma: words were cut out of the middle ("... after, a").
 _GAP = re.compile(r"\b(?:after|before|the|a|an|of|to|by|for|with|that|and|or)\s*,", re.I)
@@ -262,6 +265,8 @@ def _clean(statement: str) -> str:
 def clause(claim: Claim, source: Source) -> Clause | None:
     """The claim as a clause of plain prose, or None when its words cannot stand alone (a
     dangling pronoun, a fragment, a frame whose speaker is a pronoun, no verb)."""
+    if _cut_off(claim, source):
+        return None
     statement = _clean(claim.statement)
     who = holder(claim)
     if who is not None and bare_common_noun(who, source.text):
@@ -324,6 +329,16 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         else:
             text = f"{who} said that {lowered(content, source)}"
     return _finish(text, claim, who, source)
+
+
+def _cut_off(claim: Claim, source: Source) -> bool:
+    """The claim's sentence is where the article stops mid-sentence (a truncated feed or
+    snippet: "... will vote against presumptive incoming House Speaker", 6 of NeuS's 90
+    articles): its last words are not the article's whole thought."""
+    body = source.text.rstrip()
+    if not body or body[-1] in ".!?…" + QUOTE_CHARS + "'’)":
+        return False
+    return any(e.end >= len(body) for e in claim.evidence)
 
 
 REPORT_SHARE = 0.5  # a person's words under this share of the outlet's sentence: its report

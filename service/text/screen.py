@@ -41,6 +41,13 @@ _PLAIN = frozenset(
     again still already then now just even both each all some any no many much early late
     high top senior rare possible potential phone telephone military official public foreign
     main major minor full direct""".split()
+    # A person's standing or the time of an office, not a judgement of them: "the upcoming
+    # Congress", "presumptive incoming Speaker Nancy Pelosi" (NeuS), "incumbent Sen. Arlen
+    # Specter", "outgoing House Speaker Nancy Pelosi", "longtime Republican official Maria
+    # Cino", "fellow Democrats", "likely Republican voters" (BASIL). One outlet's use of them
+    # had kept its whole sentence out of the summary as an epithet.
+    + """upcoming incoming outgoing presumptive acting interim longtime incumbent retiring
+    departing current future fellow likely""".split()
 )
 
 
