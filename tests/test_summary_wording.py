@@ -7,6 +7,7 @@ import pytest
 
 from service.pipeline.summary_text import Clause, bare_common_noun, lowered
 from service.schemas import AsserterKind, Source
+from tests.builders import claim
 
 ARTICLE = Source(
     source_id="S1",
@@ -619,3 +620,70 @@ def _framed_clause(
     if with_cue_span:
         update["cue_span"] = span(cue)
     return clause(c.model_copy(update=update), builders.source("S1", outlet, sentence))
+
+
+@pytest.mark.parametrize(
+    ("statement", "cue", "speaker", "kept"),
+    [
+        # The act's object stood before its actor ("a move that Democrats denounced as ...",
+        # NeuS; "... that the Obama administration reported live on September 11th", PolNeAR).
+        ("Democrats denounced as politically motivated hypocrisy", "denounced", "Democrats", False),
+        (
+            "Obama administration reported live on September 11th",
+            "reported",
+            "Obama administration",
+            False,
+        ),
+        # The act with its object, or the article's own sentence around it.
+        (
+            "Union officials on Monday rejected the offer from the city",
+            "rejected",
+            "Union officials",
+            True,
+        ),
+        ("Democrats denounced the move as hypocrisy", "denounced", "Democrats", True),
+        (
+            "News of the Clinton conversation was first reported by Greg Sargent",
+            "reported",
+            "Greg Sargent",
+            True,
+        ),
+    ],
+)
+def test_an_act_told_without_its_object_is_not_a_clause(
+    statement: str, cue: str, speaker: str, kept: bool
+) -> None:
+    from service.pipeline.summary_text import _act_without_object
+    from service.schemas import Asserter
+
+    c = claim("S1.C1", "S1", statement).model_copy(
+        update={
+            "cue": cue,
+            "speaker": Asserter(name=speaker, kind=AsserterKind.institution),
+            "rule_ids": ["frame.act_on_object"],
+        }
+    )
+    assert _act_without_object(c) is not kept
+
+
+@pytest.mark.parametrize(
+    ("content", "cue", "dangles"),
+    [
+        # NeuS (Cuomo nursing homes): "they" are the aides of the sentence before, not the
+        # interviews and documents the words come from.
+        ("They rewrote the report to take it out", "according to", True),
+        ("It will cost more than planned", "according to", True),  # written
+        # A body speaking of itself.
+        ("It will appeal the ruling", "said", False),  # written
+    ],
+)
+def test_a_pronoun_after_according_to_points_outside_the_clause(
+    content: str, cue: str, dangles: bool
+) -> None:
+    from service.pipeline.summary_text import _foreign_pronoun
+    from service.schemas import Asserter
+
+    c = claim("S1.C1", "S1", content, "interviews and documents").model_copy(
+        update={"cue": cue, "speaker": Asserter(name="the board", kind=AsserterKind.institution)}
+    )
+    assert _foreign_pronoun(content, c) is dangles
