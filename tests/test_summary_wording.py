@@ -687,3 +687,42 @@ def test_a_pronoun_after_according_to_points_outside_the_clause(
         update={"cue": cue, "speaker": Asserter(name="the board", kind=AsserterKind.institution)}
     )
     assert _foreign_pronoun(content, c) is dangles
+
+
+@pytest.mark.parametrize(
+    ("content", "article", "expected"),
+    [
+        # NeuS (Trump's first event after Covid; Hope Hicks): a title right before a name
+        # keeps its capital, even where the article writes "the president" in lower case.
+        (
+            "President Trump gave his first public remarks",
+            "The president—who didn't wear a mask—emerged from the White House.",
+            "President Trump gave his first public remarks",
+        ),
+        (
+            "President Donald Trump is surrounding himself with loyalists",
+            "The president has been banishing staffers.",
+            "President Donald Trump is surrounding himself with loyalists",
+        ),
+        # BASIL-style title abbreviation, and an ordinary first word.
+        (
+            "Sen. Rand Paul introduced a bill",
+            "The senator spoke.",
+            "Sen. Rand Paul introduced a bill",
+        ),
+        (
+            "The president emerged from the White House",
+            "The president emerged from the White House.",
+            "the president emerged from the White House",
+        ),
+        (
+            "Former White House communications director Hope Hicks is set to return",
+            "Hicks was a former aide.",
+            "former White House communications director Hope Hicks is set to return",
+        ),
+    ],
+)
+def test_a_title_before_a_name_keeps_its_capital(content: str, article: str, expected: str) -> None:
+    from tests.builders import source
+
+    assert lowered(content, source("S1", "Outlet C", article)) == expected

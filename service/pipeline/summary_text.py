@@ -24,6 +24,7 @@ from service.text.editorial import editorial_marker
 from service.text.quotes import unquoted
 from service.text.sentences import first_sentence
 from service.text.speech import nlp, pos_tags
+from service.text.speech.rules import lists
 
 QUOTE_CHARS = '"“”«»„'
 # Sentence or clause openings that need a referent earlier in the text than we can show.
@@ -460,6 +461,11 @@ def lowered(content: str, source: Source) -> str:
         rf"(?<=[a-z,;]\s){re.escape(word)}\s+[A-Z]", source.text
     ):
         return content  # a title before a name, written so mid-sentence: "President Trump"
+    titles = lists().role_words | frozenset(lists().abbreviations)
+    if low in titles and re.match(rf"{re.escape(word)}\s+[A-Z][a-z]", content):
+        # A title right before a name is capitalised, whether or not the article ever writes
+        # it so mid-sentence ("reports that president Trump gave", NeuS raters).
+        return content
     if _plain_start(content) or re.search(rf"(?<![.!?]\s)\b{re.escape(low)}\b", source.text):
         return content[:1].lower() + content[1:]
     if re.search(rf"(?<=[a-z,;]\s){re.escape(word)}\b", source.text):
