@@ -74,3 +74,26 @@ def in_threads(work: Callable[[], object], n: int) -> list[BaseException]:
     for t in threads:
         t.join()
     return errors
+
+
+async def template_summary(
+    sources: Sequence[Source], groups: Sequence[Any], claims: Sequence[Claim]
+) -> Any:
+    """The summary step in template mode over these groups (a model call would fail)."""
+    from service.llm.fake import FakeBackend
+    from service.llm.structured import StructuredLLM
+    from service.pipeline.progress import no_progress
+    from service.pipeline.summary import summarize
+
+    llm = StructuredLLM(FakeBackend([]))  # the template mode makes no model call
+    return await summarize(
+        sources,
+        groups,
+        claims,
+        llm,
+        llm.meter("summary"),
+        max_points=14,
+        mode="template",
+        warnings=[],
+        progress=no_progress,
+    )

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from service.llm.fake import FakeBackend
-from service.llm.structured import StructuredLLM
 from service.pipeline.alignment import Edge, build_groups
 from service.pipeline.drafts import Relation
-from service.pipeline.progress import no_progress
-from service.pipeline.summary import summarize, word_budget
+from service.pipeline.summary import word_budget
 from service.pipeline.summary_checks import sentence_problems
 from service.pipeline.summary_labels import core
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, same_party
 from service.pipeline.summary_prose import verify_prose
 from service.pipeline.summary_text import clause, full_stop, trim
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, GroupStatus, Source
-from tests.builders import claim, source
+from tests.builders import claim, source, template_summary
 
 
 def _on(
@@ -284,18 +281,7 @@ async def test_agreement_is_credited_to_each_outlet_that_carries_it_and_a_disput
             Edge("S1.C2", "S2.C2", Relation.contradict, 0.6),
         ],
     )
-    llm = StructuredLLM(FakeBackend([]))  # the template mode makes no model call
-    summary = await summarize(
-        [nyt, fox],
-        groups,
-        claims,
-        llm,
-        llm.meter("summary"),
-        max_points=14,
-        mode="template",
-        warnings=[],
-        progress=no_progress,
-    )
+    summary = await template_summary([nyt, fox], groups, claims)
     lead, point = summary.sentences
     assert lead.kind.value == "lead"
     assert lead.text.endswith(("(New York Times, Fox News).", "(Fox News, New York Times)."))

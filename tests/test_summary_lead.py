@@ -79,11 +79,7 @@ def test_within_an_outlet_the_points_closest_to_the_others_come_first() -> None:
 
 
 async def test_the_event_leads_once_credited_to_both_outlets() -> None:
-    from service.llm.fake import FakeBackend
-    from service.llm.structured import StructuredLLM
-    from service.pipeline.progress import no_progress
-    from service.pipeline.summary import summarize
-    from tests.builders import source
+    from tests.builders import source, template_summary
 
     claims, groups = _event_and_its_denial()
     sources = [source("S1", "Wire A", CALL_A), source("S2", "Paper B", CALL_B, DENIAL)]
@@ -96,18 +92,7 @@ async def test_the_event_leads_once_credited_to_both_outlets() -> None:
         )
         for cid, c in claims.items()
     }
-    llm = StructuredLLM(FakeBackend(responder=lambda _request: {}))
-    summary = await summarize(
-        sources,
-        groups,
-        list(claims.values()),
-        llm,
-        llm.meter("summary"),
-        max_points=14,
-        mode="template",
-        warnings=[],
-        progress=no_progress,
-    )
+    summary = await template_summary(sources, groups, list(claims.values()))
     kinds = [s.kind.value for s in summary.sentences]
     assert kinds[0] == "lead"
     assert summary.text.count("spoke by telephone") + summary.text.count("held a telephone") == 1

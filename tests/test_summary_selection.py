@@ -9,7 +9,7 @@ from service.pipeline.alignment import Edge, build_groups
 from service.pipeline.drafts import Relation
 from service.pipeline.summary_checks import novelty
 from service.schemas import Claim, ClaimGroup, Source, Summary
-from tests.builders import claim, source
+from tests.builders import claim, source, template_summary
 
 
 @pytest.mark.parametrize(
@@ -84,23 +84,7 @@ def _event() -> tuple[list[Source], list[Claim], list[ClaimGroup]]:
 
 
 async def _summary(sources: list[Source], cs: list[Claim], groups: list[ClaimGroup]) -> Summary:
-    from service.llm.fake import FakeBackend
-    from service.llm.structured import StructuredLLM
-    from service.pipeline.progress import no_progress
-    from service.pipeline.summary import summarize
-
-    llm = StructuredLLM(FakeBackend(responder=lambda _request: {}))
-    return await summarize(
-        sources,
-        groups,
-        cs,
-        llm,
-        llm.meter("summary"),
-        max_points=14,
-        mode="template",
-        warnings=[],
-        progress=no_progress,
-    )
+    return await template_summary(sources, groups, cs)
 
 
 async def test_an_outlets_own_details_of_a_shared_point_are_not_lost_behind_anothers_words() -> (

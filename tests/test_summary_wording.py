@@ -325,7 +325,7 @@ def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str
 
 
 @pytest.mark.parametrize(
-    ("sentence", "content", "who", "outlet", "kept_as_report"),
+    ("sentence", "content", "who", "cue", "outlet", "kept_as_report"),
     [
         # a person's words inside the outlet's narration: the outlet's report
         (
@@ -333,6 +333,7 @@ def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str
             "plan, UK prime minister Theresa May stands on the brink of political oblivion.",
             "her cabinet united behind her in pursuing a new Brexit plan",
             "Theresa May",
+            "said",
             "Outlet B",  # NeuS c1c868ef
             True,
         ),
@@ -341,6 +342,7 @@ def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str
             "secretary of the Navy, Mr. Bauer said that was never the case.",
             "was never the case",
             "Robert F. Bauer",
+            "said",
             "New York Times",  # BASIL 38f7cbb7
             True,
         ),
@@ -350,34 +352,10 @@ def _speaker_clause(evidence: str, content: str, cue: str, who: str, outlet: str
             "table before Friday.",
             "the union would not return to the table before Friday",
             "Garcia",
+            "said",
             "Outlet A",  # written
             False,
         ),
-    ],
-)
-def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
-    sentence: str, content: str, who: str, outlet: str, kept_as_report: bool
-) -> None:
-    got = _framed_clause(
-        sentence,
-        statement=sentence,
-        content=content,
-        who=who,
-        cue="said",
-        outlet=outlet,
-        asserter=None,
-        speaker_kind=AsserterKind.person,
-    )
-    if kept_as_report:
-        assert got is not None and got.who is None
-        assert not got.text.startswith(f"{who} said that")
-    else:
-        assert got is None or got.who is not None  # never turned into the outlet's narration
-
-
-@pytest.mark.parametrize(
-    ("sentence", "content", "who", "cue", "kept_as_report"),
-    [
         # the person's cue in a clause of the outlet's sentence (BASIL, three articles)
         (
             "Some Democrats are unhappy that Obama agreed to extend expiring tax cuts not just "
@@ -385,6 +363,7 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             "to extend expiring tax cuts not just for the middle class but also for higher earners",
             "Obama",
             "agreed",  # BASIL c5122ce7 (Fox News)
+            "Outlet A",
             True,
         ),
         (
@@ -393,6 +372,7 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             "the management at her store was bypassing her for promotions",
             "Betty Dukes",
             "said",  # BASIL cec4df6e
+            "Outlet A",
             True,
         ),
         (
@@ -401,6 +381,7 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             "he was troubled by what he called an inconsistency in the women's lawsuit",
             "Anthony Kennedy",
             "said",  # BASIL cec4df6e
+            "Outlet A",
             True,
         ),
         # the cue is the sentence's main verb: the person's statement
@@ -410,6 +391,7 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             "to illuminate exactly what part of the Constitution would be read",
             "Jay Inslee",
             "asked",  # BASIL c7e618d7
+            "Outlet A",
             False,
         ),
         (
@@ -418,12 +400,13 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             "the city would appeal the ruling in every court it could",
             "the mayor",
             "said",  # written
+            "Outlet A",
             False,
         ),
     ],
 )
-def test_a_cue_inside_the_outlets_own_clause_leaves_the_sentence_the_outlets(
-    sentence: str, content: str, who: str, cue: str, kept_as_report: bool
+def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
+    sentence: str, content: str, who: str, cue: str, outlet: str, kept_as_report: bool
 ) -> None:
     got = _framed_clause(
         sentence,
@@ -431,7 +414,7 @@ def test_a_cue_inside_the_outlets_own_clause_leaves_the_sentence_the_outlets(
         content=content,
         who=who,
         cue=cue,
-        outlet="Outlet A",
+        outlet=outlet,
         asserter=None,
         speaker_kind=AsserterKind.person,
     )
@@ -439,7 +422,7 @@ def test_a_cue_inside_the_outlets_own_clause_leaves_the_sentence_the_outlets(
         assert got is not None and got.who is None
         assert not got.text.startswith(f"{who} said that")
     else:
-        assert got is None or got.who is not None
+        assert got is None or got.who is not None  # never turned into the outlet's narration
 
 
 @pytest.mark.parametrize(
