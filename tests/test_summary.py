@@ -13,7 +13,8 @@ from service.pipeline.summary_checks import sentence_problems
 from service.pipeline.summary_labels import core
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, same_party
 from service.pipeline.summary_prose import verify_prose
-from service.pipeline.summary_text import clause, full_stop, trim
+from service.pipeline.summary_text import clause, full_stop
+from service.pipeline.summary_trim import trim
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, GroupStatus, Source
 from tests.builders import claim, source, template_summary
 

@@ -96,13 +96,13 @@ def test_bare_common_noun_needs_the_article_to_use_it_as_one(
     ],
 )
 def test_a_clause_is_never_cut_at_an_abbreviation(clause: str, kept: str) -> None:
-    from service.pipeline.summary_text import trim
+    from service.pipeline.summary_trim import trim
 
     assert kept in trim(clause, max_words=60)
 
 
 def test_the_first_sentence_of_a_long_quote_is_still_its_point() -> None:
-    from service.pipeline.summary_text import trim
+    from service.pipeline.summary_trim import trim
 
     text = (
         "The talks on the new budget failed again on Monday. The minister then left the room "
@@ -448,7 +448,7 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
     ],
 )
 def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: bool) -> None:
-    from service.pipeline.summary_text import ends_dangling
+    from service.pipeline.summary_trim import ends_dangling
 
     assert ends_dangling(text) is dangles
 
@@ -709,3 +709,99 @@ def test_a_title_before_a_name_keeps_its_capital(content: str, article: str, exp
     from tests.builders import source
 
     assert lowered(content, source("S1", "Outlet C", article)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A long clause loses its closing appositive (NeuS church shooting; BASIL Fox, where
+        # the appositive is the outlet's own words inside Summers' statement).
+        (
+            "Two congregants drew their weapons and confronted the gunman, fatally shooting him "
+            "at West Freeway Church of Christ in White Settlement, a town of about 17,000 people "
+            "near Fort Worth",
+            "Two congregants drew their weapons and confronted the gunman, fatally shooting him "
+            "at West Freeway Church of Christ in White Settlement",
+        ),
+        (
+            "he thinks Congress will pass the deal President Obama struck with Republicans, an "
+            "agreement that has come under withering criticism from liberal Democrats over the "
+            "two-year extension",
+            "he thinks Congress will pass the deal President Obama struck with Republicans",
+        ),
+        # ... and what follows a double-hyphen dash (NeuS).
+        (
+            "Kentucky Sen. Rand Paul introduced a bill on Thursday to ban no-knock warrants -- "
+            "the type of warrant that ultimately led to the wrongful shooting death of Breonna "
+            "Taylor",
+            "Kentucky Sen. Rand Paul introduced a bill on Thursday to ban no-knock warrants",
+        ),
+        # Short enough: kept whole (NeuS); a hyphenated word is no dash (written).
+        (
+            "Sen. Rand Paul introduced legislation on Thursday to end no-knock warrants, a "
+            "measure that has bipartisan backing",
+            "Sen. Rand Paul introduced legislation on Thursday to end no-knock warrants, a "
+            "measure that has bipartisan backing",
+        ),
+        (
+            "The council approved the long-delayed plan for the bridge after a decade-long fight",
+            "The council approved the long-delayed plan for the bridge after a decade-long fight",
+        ),
+    ],
+)
+def test_a_long_clause_ends_before_its_closing_aside(text: str, expected: str) -> None:
+    from service.pipeline.summary_trim import trim
+
+    assert trim(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # BASIL (Fox, HuffPost): a parenthetical between two dashes goes; the sentence reads on.
+        (
+            "Republican senators kept up pressure on party Chairman Michael Steele Sunday to "
+            "better explain -- and publicly apologize for -- his on-camera claim that Afghanistan "
+            "is a war of Obama's choosing",
+            "Republican senators kept up pressure on party Chairman Michael Steele Sunday to "
+            "better explain his on-camera claim that Afghanistan is a war of Obama's choosing",
+        ),
+        (
+            "Rep. Joe Sestak was offered a prominent but uncompensated advisory position -- in "
+            "the national security area -- if he declined to enter the Pennsylvania Senate "
+            "primary race",
+            "Rep. Joe Sestak was offered a prominent but uncompensated advisory position if he "
+            "declined to enter the Pennsylvania Senate primary race",
+        ),
+        # NeuS (Reuters via Outlet B): a closing clause with its own verb is the attribution,
+        # never cut as an aside.
+        (
+            "a federal grand jury on Friday approved the first charges in the investigation into "
+            "alleged Russian meddling in the 2016 election, a source briefed on the matter told "
+            "Reuters",
+            "a federal grand jury on Friday approved the first charges in the investigation into "
+            "alleged Russian meddling in the 2016 election, a source briefed on the matter told "
+            "Reuters",
+        ),
+    ],
+)
+def test_a_parenthetical_goes_and_an_attribution_stays(text: str, expected: str) -> None:
+    from service.pipeline.summary_trim import trim
+
+    assert trim(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dangles"),
+    [
+        # NeuS: "he" is the gunman of a sentence the summary left out.
+        ("Outlet A reports that within seconds, he was shot to death by two congregants.", True),
+        ("On Monday, they voted against the plan (Wire A).", True),  # written
+        ("Outlet A reports that on Thursday, Paul, a Republican, introduced the bill.", False),
+        ("Outlet B reports that the House voted on Friday.", False),
+    ],
+)
+def test_a_pronoun_after_a_fronted_phrase_still_dangles(text: str, dangles: bool) -> None:
+    from service.pipeline.summary_text import starts_with_pronoun
+
+    assert starts_with_pronoun(text) is dangles

@@ -41,12 +41,8 @@ from service.pipeline.summary_select import (
     select_groups,
     summary_points,
 )
-from service.pipeline.summary_text import (
-    cap,
-    denial_of,
-    full_stop,
-    words,
-)
+from service.pipeline.summary_text import cap, denial_of, full_stop
+from service.pipeline.summary_trim import words
 from service.schemas import (
     AsserterKind,
     Claim,

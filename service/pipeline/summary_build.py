@@ -16,15 +16,8 @@ from service.pipeline.summary_checks import (
     verbatim_in,
 )
 from service.pipeline.summary_labels import epithets
-from service.pipeline.summary_text import (
-    Clause,
-    cap,
-    clause,
-    credit,
-    full_stop,
-    lowered,
-    words,
-)
+from service.pipeline.summary_text import Clause, cap, clause, credit, full_stop, lowered
+from service.pipeline.summary_trim import words
 from service.schemas import (
     AsserterKind,
     Claim,

@@ -27,13 +27,8 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from service.pipeline.similarity import content_words, overlap
-from service.pipeline.summary_text import (
-    QUOTE_CHARS,
-    ends_dangling,
-    fold,
-    starts_with_pronoun,
-    words,
-)
+from service.pipeline.summary_text import fold, starts_with_pronoun
+from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, words
 from service.schemas import Claim, Source
 from service.text.speech import pos_tags
 from service.text.speech.rules import lists

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.summary_text import QUOTE_CHARS, cap, ends_dangling, is_clause
+from service.pipeline.summary_text import cap, is_clause
+from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling
 from service.text.speech import nlp
 
 EPITHET_REACH = 5  # tokens from an adjective to the name it labels

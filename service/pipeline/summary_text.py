@@ -19,38 +19,24 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from service.pipeline.alignment.parties import is_refusal
+from service.pipeline.summary_trim import (
+    _FINITE_TAGS,
+    QUOTE_CHARS,
+    _tidy_quotes,
+    ends_dangling,
+    trim,
+    words,
+)
 from service.schemas import AsserterKind, Claim, Source
 from service.text.editorial import editorial_marker
 from service.text.quotes import unquoted
-from service.text.sentences import first_sentence
 from service.text.speech import nlp, pos_tags
 from service.text.speech.rules import lists
 
-QUOTE_CHARS = '"“”«»„'
 # Sentence or clause openings that need a referent earlier in the text than we can show.
 PRONOUNS = frozenset(
     "it its he his him she her they their them this these those such that there".split()
 )
-# Words a complete clause does not end on (a cut in mid-phrase: "... until the", "... by").
-DANGLING = frozenset(
-    """the a an of to by for from with until and or but as at in on into than that which who
-    whose whom its their his her our your my this these those while after before because if
-    when where whether nor so about against between during including without via per""".split()
-)
-# Cut points: a clause stops before these when it runs long ("..., with Shoigu proposing").
-_CUT = re.compile(
-    r",\s+(?=(?:with|while|which|who|whose|where|adding|saying|calling|after|as|amid|"
-    r"although|though|but|a claim|an idea|marking|marks|according)\b)|\s[–—]\s",
-    re.IGNORECASE,
-)
-# A trailing time or place phrase a long clause can lose ("… during a rare telephone call on
-# Wednesday"): the head stays a whole clause.
-_TAIL = re.compile(
-    r"\s(?=(?:(?:during|amid)\s|(?:on|last|this|next)\s(?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
-    r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
-)
-CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
 _FRAME = re.compile(r"^(?P<who>[^:\"“]{2,60}?)\s+(?P<verb>[a-z]+(?:\s+[a-z]+)?):\s+(?P<what>.+)$")
 
 
@@ -59,10 +45,6 @@ def fold(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(plain.lower().split())
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[\w’'-]+", text)
 
 
 def holder(claim: Claim) -> str | None:
@@ -83,66 +65,6 @@ def channel(claim: Claim) -> str | None:
     return claim.asserter.name
 
 
-def _tidy_quotes(text: str) -> str:
-    """Drop quotation marks that do not pair up inside the clause (a clause cut from a longer
-    quotation keeps one stray mark)."""
-    marks = [i for i, ch in enumerate(text) if ch in QUOTE_CHARS]
-    if len(marks) % 2 == 0:
-        return text
-    return "".join(ch for ch in text if ch not in QUOTE_CHARS)
-
-
-_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.)+[A-Z]$")  # "... back to the U.S" lost its dot
-
-
-def _abbreviation_dot(text: str) -> str:
-    """The final dot of an abbreviation ("U.S.", "D.C.") is the abbreviation's, not the
-    sentence's: put back (NeuS: "... back to the U.S (Outlet C).")."""
-    return text + "." if _ABBREVIATION_END.search(text) else text
-
-
-def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
-    """The clause up to its first cut point when it is long; never a fragment ending."""
-    text = " ".join(text.split()).strip().rstrip(".;:, ")
-    first = first_sentence(text).rstrip(".;:, ")
-    if first != text and len(text.split()) > 15 and len(first.split()) >= 4:
-        text = first  # a quotation of several sentences: its first carries the point
-    if len(text.split()) > max_words:
-        for m in _CUT.finditer(text):
-            head = text[: m.start()]
-            if len(head.split()) >= 6 and not ends_dangling(head):
-                text = head
-                break
-    while len(text.split()) > max_words:
-        tails = [m.start() for m in _TAIL.finditer(text)]
-        head = text[: tails[-1]] if tails else ""
-        if len(head.split()) < 10 or ends_dangling(head) or not _balanced(head):
-            break
-        text = head
-    return _abbreviation_dot(_tidy_quotes(text.replace(" …", "").rstrip(".;:, ")))
-
-
-def _balanced(text: str) -> bool:
-    return sum(ch in QUOTE_CHARS for ch in text) % 2 == 0 and text.count("(") == text.count(")")
-
-
-# A sentence cut after the noun that opened a closing appositive ("blocked the release of the
-# memo, a move." from "..., a move Democrats denounced as ...", NeuS; "..., a decision." ): the
-# appositive says nothing without the clause that was cut.
-# Only nouns that sum up the clause before them ("a move", "a step") and never end a sentence
-# alone in news prose; "He met Smith, a lawyer" is whole.
-_CUT_APPOSITIVE = re.compile(
-    r",\s+(?:a|an)\s+(?:move|step|decision|development|shift|reversal|setback|sign|signal|"
-    r"departure|turn|twist|gesture|blow)$",
-    re.IGNORECASE,
-)
-
-
-def ends_dangling(text: str) -> bool:
-    ws = words(text)
-    return not ws or ws[-1].lower() in DANGLING or bool(_CUT_APPOSITIVE.search(text.rstrip(". ")))
-
-
 # Openers that point to the sentence before ("New York Times reports that at the same time,
 # Congress needs ..."; BASIL raters: "'at the same time' dangles"): like a pronoun, they need
 # the article's previous sentence, which the summary does not show.
@@ -156,10 +78,21 @@ _LINKING_OPENER = re.compile(
 
 
 def starts_with_pronoun(text: str) -> bool:
-    """Opens on a pronoun or on a linking phrase that points to an earlier sentence."""
+    """Opens on a pronoun or on a linking phrase that points to an earlier sentence, also
+    after an outlet's "reports that" and a short fronted phrase ("Outlet A reports that within
+    seconds, he was shot", NeuS: "he" is the gunman of a sentence the summary left out)."""
     body = text.lstrip(QUOTE_CHARS + "'( ")
     ws = words(body)
-    return bool(ws) and (ws[0].lower() in PRONOUNS or _LINKING_OPENER.match(body) is not None)
+    if ws and (ws[0].lower() in PRONOUNS or _LINKING_OPENER.match(body) is not None):
+        return True
+    rest = _FRONTED.sub("", _REPORTS_THAT.sub("", body, count=1), count=1)
+    ws = words(rest)
+    return rest != body and bool(ws) and ws[0] in PRONOUNS_LOWER
+
+
+_REPORTS_THAT = re.compile(r"^.{1,60}? reports that ")
+_FRONTED = re.compile(r"^(?:[A-Za-z]+\s){0,3}[A-Za-z]+,\s")
+PRONOUNS_LOWER = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "him", "them"})
 
 
 def outlets_phrase(names: Sequence[str]) -> str:
@@ -592,7 +525,6 @@ def _negated_cue(claim: Claim) -> bool:
     return re.search(rf"\b(?:not|n't|never)\s+{cue}\b", ev) is not None
 
 
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SUBORDINATE = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "pcomp", "csubj"})
 
 
