@@ -459,3 +459,53 @@ def test_a_pointer_back_needs_what_it_points_to(
     from service.pipeline.summary_checks import unintroduced_reference
 
     assert unintroduced_reference(clause, earlier) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier", "restated"),
+    [
+        # NeuS (Kentucky abortion law; no-knock warrants): the same event in another outlet's
+        # words, behind its credit.
+        (
+            "Outlet A reports that the Supreme Court on Monday allowed a Kentucky abortion law to "
+            "stand that requires an ultrasound.",
+            "The Supreme Court on Monday left in place a Kentucky law requiring doctors to "
+            "perform ultrasounds (Outlet B).",
+            True,
+        ),
+        (
+            "Outlet A reports that GOP Kentucky Sen. Rand Paul introduced a bill that would "
+            "prevent police officers from forcibly entering homes.",
+            "Kentucky Sen. Rand Paul introduced a bill on Thursday to ban no-knock warrants "
+            "(Outlet C, Outlet B).",
+            True,
+        ),
+        # NeuS (infrastructure vote): a different figure for the same measure is a difference.
+        (
+            "Outlet B reports that a vote on the $1.2 trillion bipartisan infrastructure bill was "
+            "delayed late Thursday night.",
+            "The House delayed a vote on the $1 trillion bipartisan infrastructure bill on "
+            "Thursday (Outlet A).",
+            False,
+        ),
+        # BASIL (Beck): a short main clause ("Glenn Beck, ...") is not compared; written: a
+        # second event.
+        (
+            "Glenn Beck, the closing speaker of a three-day conference, ripped into both parties "
+            "(New York Times).",
+            'Glenn Beck said: "America is not a clown show." (Fox News).',
+            False,
+        ),
+        (
+            "Paper B reports that the city will pay for the repairs out of its reserve fund.",
+            "The bridge over the river closed on Monday after an inspection (Wire A).",
+            False,
+        ),
+    ],
+)
+def test_a_report_that_tells_an_earlier_sentences_event_again_is_a_repeat(
+    text: str, earlier: str, restated: bool
+) -> None:
+    from service.pipeline.summary_checks import restates
+
+    assert (restates(text, [earlier]) is not None) is restated

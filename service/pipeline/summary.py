@@ -29,6 +29,7 @@ from service.pipeline.summary_build import Builder, Item
 from service.pipeline.summary_checks import (
     headline_problems,
     novelty,
+    restates,
     sentence_problems,
 )
 from service.pipeline.summary_labels import core
@@ -267,6 +268,11 @@ async def summarize(
         if item.order[0] >= 3 and novelty(item.text, [k.text for k in kept]) < NOVELTY_MIN:
             b.dropped.append(f"{item.text[:60]}…: repeated: adds nothing the summary has not said")
             continue
+        if item.order[0] >= 3 and _narration(item):
+            again = restates(item.text, [k.text for k in kept])
+            if again is not None:
+                b.dropped.append(f"{item.text[:60]}…: repeated: tells again '{again[:40]}…'")
+                continue
         accepted = b.accept(item, kept, later=later)
         if not accepted and item.fallback is not None and item not in later:
             item = item.fallback  # rebuilt plainer: the failing sentence is never shown
@@ -407,6 +413,13 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
         )
         rest.remove(item)
         yield item
+
+
+def _narration(item: Item) -> bool:
+    """The sentence tells an outlet's own account of events, not someone's words."""
+    return bool(item.worded) and all(
+        c.speaker is None and c.asserter.kind is AsserterKind.outlet for c in item.worded
+    )
 
 
 def _opens_its_article(g: ClaimGroup, claims: dict[str, Claim], first: dict[str, int]) -> bool:

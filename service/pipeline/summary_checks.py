@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from service.pipeline.alignment.compare import Numbers, compare_numbers
 from service.pipeline.similarity import content_words, overlap
 from service.pipeline.summary_text import fold, starts_with_pronoun
 from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, words
@@ -437,6 +438,30 @@ def novelty(text: str, earlier: Sequence[str]) -> float:
     for e in earlier:
         seen |= content_words(_CREDIT.sub("", e))
     return len(mine - seen) / len(mine)
+
+
+MAIN_REPEAT = 0.4  # overlap of a report's main clause with an earlier sentence: a restatement
+MAIN_CLAUSE_MIN_WORDS = 5  # content words a main clause needs before it is compared
+_MAIN_END = re.compile(r",\s|\s[—–]\s|\s--\s|:\s")
+
+
+def restates(text: str, earlier: Sequence[str]) -> str | None:
+    """The earlier sentence whose event this report's main clause tells again, in other words
+    ("Outlet A reports that the Supreme Court on Monday allowed a Kentucky abortion law to
+    stand ..." after "The Supreme Court on Monday left in place a Kentucky law ...": NeuS
+    raters, rounds 8-10, "repeats the same ruling three times in three tagged sentences"). A
+    different figure for the same measure is a difference, not a restatement ("$1.2 trillion"
+    after "$1 trillion")."""
+    body = _CREDIT.sub("", text.strip())
+    main = _MAIN_END.split(body, maxsplit=1)[0]
+    if len(content_words(main)) < MAIN_CLAUSE_MIN_WORDS:
+        return None
+    for e in earlier:
+        if overlap(main, _CREDIT.sub("", e)) >= MAIN_REPEAT:
+            if compare_numbers(text, e) is Numbers.conflict:
+                continue
+            return e
+    return None
 
 
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term
