@@ -23,9 +23,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from service.llm.structured import StepMeter, StructuredLLM
-from service.pipeline.accounts import first_sentences
 from service.pipeline.progress import Progress, ProgressCallback
-from service.pipeline.summary_build import Builder, Item
+from service.pipeline.summary_build import Builder, Item, Stated
 from service.pipeline.summary_checks import (
     headline_problems,
     novelty,
@@ -147,17 +146,12 @@ async def summarize(
             )
         )
     event, central = lead_points(groups, by_id)
-    if event is not None:
-        # The event leads only when an article opens on it; an agreed detail further down
-        # ("Wages advanced 3.1%", NeuS) is an agreement, and an opener leads instead.
-        first = first_sentences(by_id.values())
-        opening = [
-            by_id[c].sentence_ids[0] - first[by_id[c].source_id] < LEAD_SENTENCES
-            for c in event
-            if c in by_id and by_id[c].sentence_ids
-        ]
-        if not any(opening):
-            event = None
+    # The event leads only when an article opens on it; an agreed detail further down
+    # ("Wages advanced 3.1%", NeuS) is an agreement, and an opener leads instead.
+    if event is not None and not any(
+        b.opens_its_article(by_id[c], LEAD_SENTENCES) for c in event if c in by_id
+    ):
+        event = None
     progress(Progress("summary", 0, 3))
 
     # Candidates, in order of importance: the event, the differences, the agreements, the rest.
@@ -170,17 +164,7 @@ async def summarize(
             stated = None  # it could not stand first ("Paul, a Republican, ..."): an opener will
         if stated is not None:
             candidates += _uncredited_versions(event, _group_of(event, groups), stated, b, -1)
-            candidates.append(
-                Item(
-                    (0, 0),
-                    SummaryKind.lead,
-                    full_stop(cap(stated[0])),
-                    stated[1],
-                    None,
-                    [stated[2]],
-                    body=stated[3],
-                )
-            )
+            candidates.append(Item.of((0, 0), SummaryKind.lead, stated, None))
     disputed = [g for g in chosen if g.status is GroupStatus.disputed]
     disputed.sort(key=lambda g: g is not central)  # stable: the central one first
     disputes = [d for d in (choose_dispute(g, by_id, b.outlet) for g in disputed) if d is not None]
@@ -206,27 +190,18 @@ async def summarize(
             # An agreement is shown as one only when several outlets' reports carry it;
             # otherwise it is one outlet's report, ranked with the single-source points.
             shared = len({by_id[c].source_id for c in stated[1]}) > 1
-            candidates.append(
-                Item(
-                    (1, n) if shared else (3, n),
-                    SummaryKind.consensus if shared else SummaryKind.attributed,
-                    full_stop(cap(stated[0])),
-                    stated[1],
-                    g.group_id,
-                    [stated[2]],
-                    body=stated[3],
-                )
-            )
+            kind = SummaryKind.consensus if shared else SummaryKind.attributed
+            candidates.append(Item.of((1, n) if shared else (3, n), kind, stated, g.group_id))
         candidates += _uncredited_versions(g.claim_ids, g.group_id, stated, b, n)
     singles = sorted(
         (g for g in chosen if g.status is GroupStatus.single_source),
         key=lambda g: (-closeness.get(g.group_id, 0.0), group_position(g)),
     )
     turn: Counter[str] = Counter()
-    firsts = first_sentences(by_id.values())
     for n, g in enumerate(singles):
         score = closeness.get(g.group_id, 0.0)
-        if score < SINGLE_FLOOR and not _opens_its_article(g, by_id, firsts):
+        opener = any(b.opens_its_article(by_id[c], LEAD_SENTENCES) for c in g.claim_ids)
+        if score < SINGLE_FLOOR and not opener:
             # An aside (another event, an earlier year). An article's opening report is about
             # the event whatever words it uses: "Ocasio-Cortez and Khanna ... will vote against
             # ... Pelosi's rules package" names people the others do not (NeuS raters: "covers
@@ -240,14 +215,11 @@ async def summarize(
         if stated is not None:
             order = n if tier == 3 else turn[g.source_ids[0]] * 100 + group_position(g)
             candidates.append(
-                Item(
+                Item.of(
                     (tier, order),
                     SummaryKind.attributed,
-                    full_stop(cap(stated[0])),
-                    stated[1],
+                    stated,
                     g.group_id,
-                    [stated[2]],
-                    body=stated[3],
                     aside=score < SINGLE_FLOOR,
                 )
             )
@@ -296,7 +268,7 @@ async def summarize(
         warnings.append(RunWarning(step="summary", message=f"sentence left out: {line}"))
     headline = _headline(model_headline, kept, sources)
     lead_item = next((it for it in kept if it.kind is SummaryKind.lead), None)
-    if headline and lead_item and b.loaded(headline[:1].lower() + headline[1:], lead_item.worded):
+    if headline and lead_item and b.loaded_opening(headline, lead_item.worded):
         headline = None  # one outlet's adjective ("a sweeping denunciation") names no event
     _fill_questions(groups, shown, by_id, b.outlet)
     out = [
@@ -319,13 +291,12 @@ def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builde
     """With no event the outlets word alike, the lead is an opening report (one of its
     article's first sentences) in an outlet's own voice, the one closest to what the others
     report; it stays credited to its outlet alone."""
-    first = first_sentences(b.claims.values())
     openers = [
         it
         for it in candidates
         if it.kind in {SummaryKind.consensus, SummaryKind.attributed}
         and it.worded
-        and it.worded[0].sentence_ids[0] < first[it.worded[0].source_id] + LEAD_SENTENCES
+        and b.opens_its_article(it.worded[0], LEAD_SENTENCES)
         and it.body
         and not it.aside
     ]
@@ -339,7 +310,7 @@ def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builde
             bool(sentence_problems(it.text, it.worded, b.sources)),
             # The lead is the summary's own voice: an opener free of one outlet's adjectives
             # ("a sweeping denunciation") first.
-            bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)),
+            bool(b.loaded_opening(it.body, it.worded)),
             it.worded[0].asserter.kind is not AsserterKind.outlet,
             # The outlet telling what someone said ("Choïgu insisted to Lecornu on ...") is a
             # report of words, not the event: plain narration of what happened first.
@@ -399,7 +370,8 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
     ordered = sorted(items, key=rank)
     yield from (it for it in ordered if rank(it)[0] < 3)
     rest = [it for it in ordered if rank(it)[0] >= 3]
-    framing = {id(it): bool(b.loaded(it.body[:1].lower() + it.body[1:], it.worded)) for it in rest}
+    framing = {id(it): bool(b.loaded_opening(it.body, it.worded)) for it in rest}
+    position = {id(it): n for n, it in enumerate(rest)}
     while rest:
         cited = Counter(claims[c].source_id for k in kept for c in k.claim_ids if c in claims)
         item = min(
@@ -408,7 +380,7 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
                 rank(it)[0],
                 min(cited[c.source_id] for c in it.worded) if it.worded else 0,
                 framing[id(it)],
-                rest.index(it),
+                position[id(it)],
             ),
         )
         rest.remove(item)
@@ -417,18 +389,11 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
 
 def _narration(item: Item) -> bool:
     """The sentence tells an outlet's own account of events, not someone's words."""
-    return bool(item.worded) and all(
-        c.speaker is None and c.asserter.kind is AsserterKind.outlet for c in item.worded
-    )
+    return bool(item.worded) and all(_own_narration(c) for c in item.worded)
 
 
-def _opens_its_article(g: ClaimGroup, claims: dict[str, Claim], first: dict[str, int]) -> bool:
-    return any(
-        c in claims
-        and claims[c].sentence_ids
-        and claims[c].sentence_ids[0] < first[claims[c].source_id] + LEAD_SENTENCES
-        for c in g.claim_ids
-    )
+def _own_narration(claim: Claim) -> bool:
+    return claim.speaker is None and claim.asserter.kind is AsserterKind.outlet
 
 
 def _group_of(ids: Sequence[str], groups: Sequence[ClaimGroup]) -> str | None:
@@ -438,7 +403,7 @@ def _group_of(ids: Sequence[str], groups: Sequence[ClaimGroup]) -> str | None:
 def _uncredited_versions(
     ids: Sequence[str],
     group_id: str | None,
-    stated: tuple[str, list[str], Claim, str] | None,
+    stated: Stated | None,
     b: Builder,
     n: int,
 ) -> list[Item]:
@@ -459,24 +424,11 @@ def _uncredited_versions(
         told = [
             b.claims[c]
             for c in ids
-            if c in b.claims
-            and b.claims[c].source_id == sid
-            and b.claims[c].asserter.kind is AsserterKind.outlet
-            and b.claims[c].speaker is None
+            if c in b.claims and b.claims[c].source_id == sid and _own_narration(b.claims[c])
         ]
         other = b.point(told, prefer_outlet=False) if told else None
         if other is not None:
-            out.append(
-                Item(
-                    (3, n),
-                    SummaryKind.attributed,
-                    full_stop(cap(other[0])),
-                    other[1],
-                    group_id,
-                    [other[2]],
-                    body=other[3],
-                )
-            )
+            out.append(Item.of((3, n), SummaryKind.attributed, other, group_id))
     return out
 
 

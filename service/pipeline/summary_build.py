@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service.pipeline.accounts import first_sentences
 from service.pipeline.summary_checks import (
     key_terms,
     quoted_strings,
@@ -32,6 +33,11 @@ from service.text.speech import pos_tags
 MEMBERS_TRIED = 6  # claims of one point tried for its wording
 
 
+# A point stated by `Builder.point`: (text with its credit, cited claim ids, the claim whose
+# words it uses, that claim's clause without the credit).
+Stated = tuple[str, list[str], Claim, str]
+
+
 @dataclass
 class Item:
     """One summary sentence under construction, with its place in the reading order."""
@@ -51,6 +57,22 @@ class Item:
     def n_words(self) -> int:
         return len(words(self.text))
 
+    @classmethod
+    def of(
+        cls,
+        order: tuple[int, int],
+        kind: SummaryKind,
+        stated: Stated,
+        group_id: str | None,
+        *,
+        aside: bool = False,
+    ) -> Item:
+        """The sentence for a stated point: its text as a sentence, the claim it words."""
+        text, ids, worded, body = stated
+        return cls(
+            order, kind, full_stop(cap(text)), ids, group_id, [worded], body=body, aside=aside
+        )
+
 
 class Builder:
     """Words the claims into clauses and checks every sentence it makes."""
@@ -62,6 +84,13 @@ class Builder:
         self.articles = tuple(s.text.lower() for s in sources)
         self.used: set[str] = set()
         self.dropped: list[str] = []
+        self.first = first_sentences(claims.values())  # each article's first claim sentence
+
+    def opens_its_article(self, claim: Claim, within: int) -> bool:
+        """The claim is in its article's first `within` claim-bearing sentences."""
+        return bool(claim.sentence_ids) and (
+            claim.sentence_ids[0] < self.first[claim.source_id] + within
+        )
 
     def clause(self, claim: Claim) -> Clause | None:
         c = clause(claim, self.sources[claim.source_id])
@@ -73,10 +102,14 @@ class Builder:
 
     def epithets(self, text: str, claim: Claim) -> list[str]:
         """Adjectives only one outlet uses that label a named party (`epithets`)."""
-        # Lower-cased first: the loaded-word screen reads a capital as a proper adjective
-        # ("Turkish"), which a sentence's first word need not be ("Bombastic host …").
-        unique = set(self.loaded(text[:1].lower() + text[1:], [claim]))
+        unique = set(self.loaded_opening(text, [claim]))
         return epithets(pos_tags(unquoted(text)), unique)
+
+    def loaded_opening(self, text: str, cited: Sequence[Claim]) -> list[str]:
+        """`loaded` for words that open a sentence, lower-cased first: the loaded-word screen
+        reads a capital as a proper adjective ("Turkish"), which a sentence's first word need
+        not be ("Bombastic host …")."""
+        return self.loaded(text[:1].lower() + text[1:], cited)
 
     def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
         """Loaded words in the summary's own voice (quoted words stay the outlet's)."""
@@ -108,9 +141,7 @@ class Builder:
                 ids.append(ms[0].claim_id)
         return f"{c.text.rstrip(',;: ')} {credit(names)}", ids
 
-    def point(
-        self, members: Sequence[Claim], *, prefer_outlet: bool
-    ) -> tuple[str, list[str], Claim, str] | None:  # (text, cited ids, worded claim, body)
+    def point(self, members: Sequence[Claim], *, prefer_outlet: bool) -> Stated | None:
         """A point stated once, from the member claim whose clause the most outlets support
         (then: the outlet's own narration first for a fact, a named holder first for a
         version of a dispute; then the shortest), credited to every outlet that supports it."""

@@ -28,7 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from service.pipeline.alignment.compare import Numbers, compare_numbers
 from service.pipeline.similarity import content_words, overlap
-from service.pipeline.summary_text import fold, starts_with_pronoun
+from service.pipeline.summary_text import REPORTS_THAT, fold, starts_with_pronoun
 from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, words
 from service.schemas import Claim, Source
 from service.text.speech import pos_tags
@@ -357,7 +357,6 @@ def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
     return noun
 
 
-_REPORTS_THAT = re.compile(r"^.{1,60}? reports that ")
 _DEFINITE = frozenset({"the", "this", "these", "those"})
 # Definites a news reader resolves without an antecedent: the one economy, public, nation.
 _UNIQUE = frozenset(
@@ -374,7 +373,7 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     introduced"; NeuS: "dangling reference: 'The number ...' with no antecedent"). Titles,
     bodies and officials ("the president", "the committee", "officials") are not pointers back;
     a noun the earlier sentences use (or its verb: "voted" before "the vote") is introduced."""
-    body = _REPORTS_THAT.sub("", text.strip(), count=1)
+    body = REPORTS_THAT.sub("", text.strip(), count=1)
     tags = pos_tags(" ".join(body.split()[:8]))
     if len(tags) < 3 or tags[0][0].lower() not in _DEFINITE:
         return None
@@ -385,9 +384,9 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
             head = word
             nouns.append(word)
             continue
-        if pos in {"ADJ"} and word.islower() and head is None:
+        if pos == "ADJ" and word.islower() and head is None:
             continue
-        if head is not None and pos in {"VERB", "AUX", "ADV", "PUNCT"} and word not in {"of"}:
+        if head is not None and pos in {"VERB", "AUX", "ADV", "PUNCT"}:
             break
         return None  # a name ("The Supreme Court"), a possessive, an of-phrase: not a pointer
     else:

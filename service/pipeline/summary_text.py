@@ -85,14 +85,16 @@ def starts_with_pronoun(text: str) -> bool:
     ws = words(body)
     if ws and (ws[0].lower() in PRONOUNS or _LINKING_OPENER.match(body) is not None):
         return True
-    rest = _FRONTED.sub("", _REPORTS_THAT.sub("", body, count=1), count=1)
+    rest = _FRONTED.sub("", REPORTS_THAT.sub("", body, count=1), count=1)
     ws = words(rest)
-    return rest != body and bool(ws) and ws[0] in PRONOUNS_LOWER
+    return rest != body and bool(ws) and ws[0] in _PERSONAL_PRONOUNS
 
 
-_REPORTS_THAT = re.compile(r"^.{1,60}? reports that ")
+# An outlet's credit opening a sentence ("HuffPost reports that ...").
+REPORTS_THAT = re.compile(r"^.{1,60}? reports that ")
 _FRONTED = re.compile(r"^(?:[A-Za-z]+\s){0,3}[A-Za-z]+,\s")
-PRONOUNS_LOWER = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "him", "them"})
+# The personal ones: after a fronted phrase "that" or "there" may open a clause of its own.
+_PERSONAL_PRONOUNS = PRONOUNS - {"this", "these", "those", "such", "that", "there"}
 
 
 def outlets_phrase(names: Sequence[str]) -> str:

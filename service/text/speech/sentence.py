@@ -204,8 +204,11 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         # The main clause is the outlet's own (e.g. "The deal, which the union said ..., marks").
         speech.outlet_part = (base, base + len(doc.text))
         cues = [r.tok for r in raws if r.tok.i != root.i]
-        speech.outlet_text = _without_frames(doc, cues)
-        if any(_on_document(t) for t in cues):
+        # "passed a resolution Tuesday calling for X": the participle tells what the document
+        # says; cut, the outlet's sentence would say only that a resolution passed.
+        on_document = {t.i for t in cues if _on_document(t)}
+        speech.outlet_text = _without_frames(doc, [t for t in cues if t.i not in on_document])
+        if on_document:
             speech.outlet_rules = ("split.document_clause",)
     return speech
 
@@ -261,10 +264,6 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
     drop: set[int] = set()
     for tok in cues:
         top = tok
-        if _on_document(tok):
-            # "passed a resolution Tuesday calling for X": the participle tells what the
-            # document says; cut, the outlet's sentence would say only that a resolution passed.
-            continue
         if tok.lower_ == "according":
             top = tok
         elif tok.dep_ in {"relcl", "acl"} and tok.head.lemma_.lower() in lists().backref_nouns:
