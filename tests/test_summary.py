@@ -460,3 +460,40 @@ def test_each_side_of_a_difference_is_shown_from_another_outlet_where_one_can() 
 def test_an_abbreviation_keeps_its_dot(content: str, clause_text: str) -> None:
     assert trim(content) == clause_text
     assert full_stop(trim(content)).count("..") == 0
+
+
+def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again() -> None:
+    # BASIL (Etheridge; Beck): two agreed quotations of one person had read "Bob Etheridge
+    # said: ...; Bob Etheridge said: ...". The second reads "Etheridge also said", a third
+    # "Etheridge added"; another person's quotation keeps its full frame.
+    from service.pipeline.summary import _said_again
+    from service.pipeline.summary_build import Builder, Item
+    from service.schemas import SummaryKind
+
+    quotes = [
+        '"I deeply regret my reaction," Representative Bob Etheridge said.',
+        '"This does not justify a poor response," Etheridge said.',
+        '"I apologize to all involved," Etheridge said.',
+        '"He has apologized," said Pat Toomey.',
+    ]
+    nyt = source("S1", "New York Times", *quotes)
+    claims = [
+        _on(nyt, n + 1, q, "Bob Etheridge", ClaimKind.attributed_claim)
+        for n, q in enumerate(quotes)
+    ]
+    b = Builder([nyt], {c.claim_id: c for c in claims})
+    said = [
+        'Bob Etheridge said: "I deeply regret my reaction" (New York Times).',
+        'Bob Etheridge said: "This does not justify a poor response" (New York Times).',
+        'Bob Etheridge said: "I apologize to all involved" (New York Times).',
+        'Pat Toomey said: "He has apologized" (New York Times).',
+    ]
+    items = [
+        Item((3, n), SummaryKind.attributed, text, [claims[n].claim_id], None, [claims[n]])
+        for n, text in enumerate(said)
+    ]
+    out = [it.text for it in _said_again(items, b)]
+    assert out[0] == said[0]
+    assert out[1].startswith('Etheridge also said: "This does not justify')
+    assert out[2].startswith('Etheridge added: "I apologize')
+    assert out[3] == said[3]

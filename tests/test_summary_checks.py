@@ -405,6 +405,23 @@ def test_a_sentence_told_again_inside_a_longer_one_is_repeated(
             None,
         ),
         ("The Supreme Court said the law stands", (), None),
+        # "the document" points back to any document named before it (NeuS NRA report) ...
+        (
+            "The document said that the NRA engaged in a years-long effort",
+            ("A Senate Democratic report said that the NRA was a foreign asset (Outlet C).",),
+            None,
+        ),
+        (
+            "The document says that the agency paid the contractor twice",  # written
+            ("The inspector general's memo was released on Monday (Outlet A).",),
+            None,
+        ),
+        # ... but a named kind needs that kind: a report is no letter (BASIL, NYT)
+        (
+            "The letter said that Mr. Obama should not back down",
+            ("A Senate report said that the NRA was a foreign asset (Outlet C).",),
+            "letter",
+        ),
     ],
 )
 def test_a_document_speaks_only_once_introduced(
@@ -444,6 +461,17 @@ def test_a_document_speaks_only_once_introduced(
             "The unemployment rate declined to 3.5% (Outlet C).",
             ("The job market strengthened as hiring jumped and unemployment fell (Outlet A).",),
             None,
+        ),
+        # "The document" points back to any document named before it (NeuS NRA report).
+        (
+            "The document published Friday was signed by seven senators (Outlet A).",
+            ("A Senate Democratic report said that the NRA was a foreign asset (Outlet C).",),
+            None,
+        ),
+        (
+            "The document published Friday was signed by seven senators (Outlet A).",
+            (),
+            "the document",
         ),
         # Names, titles, bodies and self-defining phrases are no pointers back.
         ("The Supreme Court on Monday left in place a Kentucky law (Outlet B).", (), None),

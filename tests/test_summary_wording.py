@@ -445,6 +445,19 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             False,
         ),  # NeuS 9d11ddd3
         ("He met Smith, a lawyer", False),  # written
+        # a second reporting verb whose words became a claim of their own
+        (
+            "Etheridge is seen grabbing the wrist of a young man after the man approached the "
+            "congressman and asked.",
+            True,
+        ),  # BASIL c203f88c (Fox News)
+        (
+            "Beyond the footage, the affidavit cited interviews with Fields and said",
+            True,
+        ),  # PolNeAR
+        ("She declared victory in Florida and said", True),  # PolNeAR train, cut before "that"
+        ("The senator thanked the nurses and said so again on Friday", False),  # written
+        ("Reporters approached the mayor, who declined and asked for time", False),  # written
     ],
 )
 def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: bool) -> None:
@@ -805,3 +818,49 @@ def test_a_pronoun_after_a_fronted_phrase_still_dangles(text: str, dangles: bool
     from service.pipeline.summary_text import starts_with_pronoun
 
     assert starts_with_pronoun(text) is dangles
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # NeuS (NRA report): a named senator's words, then his name.
+        (
+            "The committee released its report on Friday. \"NRA officers' apparent use of the NRA "
+            'for personal gain raises serious questions," Sen. Ron Wyden said on Twitter.',
+            "Ron Wyden said: \"NRA officers' apparent use of the NRA for personal gain raises "
+            'serious questions"',
+        ),
+        # NeuS (Kentucky law), unquoted, the speaker after the verb.
+        (
+            "The court ruled on Monday. Enforcement of the law had been on hold but will begin "
+            "shortly, said Steve Pitt, general counsel to the governor.",
+            "Steve Pitt said that enforcement of the law had been on hold but will begin shortly",
+        ),
+        # BASIL (Sestak, NYT): a named counsel in a memo.
+        (
+            "The White House answered the charge. \u201cThere was no such impropriety,\u201d "
+            "Robert F. Bauer, the White House counsel, said in a memo released to reporters.",
+            'Robert F. Bauer said: "There was no such impropriety"',
+        ),
+        # "he said": the article does not name the speaker here; coreference is not shown.
+        (
+            'Senator Pat Toomey spoke on Friday. "The wait would not cause a double dip," he said.',
+            None,
+        ),
+    ],
+)
+def test_words_before_their_named_speaker_are_shown_as_that_speakers(
+    text: str, expected: str | None
+) -> None:
+    from service.pipeline.accounts import assemble_account
+    from service.pipeline.sources import sentence_units
+    from service.pipeline.summary_text import clause
+    from service.text.speech import analyse_article
+
+    spans = sentence_units(text)
+    src = Source(source_id="S1", outlet="Wire", text=text, sentences=spans)
+    account = assemble_account(src, analyse_article(text, spans))
+    trailing = [c for c in account.claims if "frame.speech_verb_trailing" in c.rule_ids]
+    assert trailing, "the frame rule should fire on the second sentence"
+    got = clause(trailing[0], src)
+    assert (got.text if got else None) == expected

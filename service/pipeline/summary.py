@@ -19,8 +19,10 @@ this step. With `summary_mode="model"` the model names the event and the differe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback
@@ -261,7 +263,7 @@ async def summarize(
                 spent += version.n_words
                 break
     kept = _introduced_first(sorted(kept, key=lambda it: it.order), b)
-    kept = _merge_consensus(kept, b)
+    kept = _said_again(_merge_consensus(kept, b), b)
     progress(Progress("summary", 2, 3))
 
     for line in b.dropped:
@@ -442,6 +444,7 @@ def _merge_consensus(items: list[Item], b: Builder) -> list[Item]:
             and prev.kind is SummaryKind.consensus
             and it.kind is SummaryKind.consensus
             and ";" not in prev.text
+            and _said_by(prev.text) is None
         ):
             merged = Item(
                 prev.order,
@@ -458,6 +461,36 @@ def _merge_consensus(items: list[Item], b: Builder) -> list[Item]:
             ):
                 out[-1] = merged
                 continue
+        out.append(it)
+    return out
+
+
+_SAID_BY = re.compile(r"^((?:[A-Z][\w.'’-]*\s){1,4})said: ")
+
+
+def _said_by(text: str) -> str | None:
+    """The name a sentence opens on when it gives that person's words ("Bob Etheridge said:
+    "…"")."""
+    m = _SAID_BY.match(text)
+    return m.group(1).strip() if m else None
+
+
+def _said_again(items: list[Item], b: Builder) -> list[Item]:
+    """A second quotation of one person reads "Etheridge also said: …", not the full name
+    and the same frame again (BASIL, Etheridge: two of his statements as two agreed points,
+    merged into "Bob Etheridge said: …; Bob Etheridge said: …")."""
+    seen: Counter[str] = Counter()
+    out: list[Item] = []
+    for it in items:
+        who = _said_by(it.text)
+        if who is not None and seen[who] and len(who.split()) > 1:
+            frame = "also said:" if seen[who] == 1 else "added:"
+            text = f"{who.split()[-1]} {frame} {it.text[len(who) + len(' said: ') :]}"
+            cited = [b.claims[c] for c in it.claim_ids]
+            if not sentence_problems(text, cited, b.sources, earlier=[o.text for o in out]):
+                it = replace(it, text=text)
+        if who is not None:
+            seen[who] += 1
         out.append(it)
     return out
 

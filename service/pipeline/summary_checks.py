@@ -337,6 +337,7 @@ _THE_DOCUMENT = re.compile(
 
 
 _FINDING_NOUNS = frozenset({"figures", "data", "poll", "survey", "study", "paper"})
+_GENERIC_DOCUMENTS = frozenset({"document"})
 
 
 def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
@@ -352,8 +353,12 @@ def unintroduced_document(text: str, earlier: Sequence[str]) -> str | None:
     nouns = lists().document_nouns | _FINDING_NOUNS
     if noun.rstrip("s") not in nouns and noun not in nouns:
         return None
-    if any(re.search(rf"\b{re.escape(noun)}\b", e, re.IGNORECASE) for e in earlier):
-        return None
+    # "The document" names no kind: any document the summary has named is its antecedent
+    # ("A Senate Democratic report said ... The document said ...", NeuS NRA report).
+    known = nouns if noun.rstrip("s") in _GENERIC_DOCUMENTS else {noun}
+    for e in earlier:
+        if any(re.search(rf"\b{re.escape(n)}s?\b", e, re.IGNORECASE) for n in known):
+            return None
     return noun
 
 
@@ -405,6 +410,8 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     roots = {w[:4] for w in seen if len(w) >= 4}
     if any(n.lower()[:4] in roots or n.lower() in seen for n in nouns):
         return None
+    if head.lower().rstrip("s") in _GENERIC_DOCUMENTS and seen & words_.document_nouns:
+        return None  # "the document" after "a report": see unintroduced_document
     return f"{tags[0][0].lower()} {head}"
 
 

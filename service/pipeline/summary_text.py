@@ -212,10 +212,20 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         who = _with_its_article(who, source.text)
     if _PRONOUN_FRAME.search(unquoted(statement)):
         return None  # "…, he said": whose words they are is not in the clause
-    if who is not None and _report_around(claim, statement, who, source):
+    trailing = _trailing_content(claim, who)
+    if trailing is None and who is not None and _report_around(claim, statement, who, source):
         who = None  # the outlet's sentence around a person's words stays the outlet's
     framed = _FRAME.match(statement)
-    if framed and who is not None:
+    if trailing is not None and who is not None:
+        # '"…," Sen. Ron Wyden … said on Twitter.': the words, then their named speaker.
+        content = trim(trailing)
+        if direct_quote(claim, content, source):
+            text = f"{who} said: {_quoted(content, claim)}"
+        elif is_clause(content) and not _foreign_pronoun(content, claim):
+            text = f"{who} said that {lowered(content, source)}"
+        else:
+            return None
+    elif framed and who is not None:
         # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
         content = trim(framed.group("what"))
         if direct_quote(claim, content, source):
@@ -265,6 +275,26 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         else:
             text = f"{who} said that {lowered(content, source)}"
     return _finish(text, claim, who, source)
+
+
+def _trailing_content(claim: Claim, who: str | None) -> str | None:
+    """The content of a sentence that gives the words first and their speaker after, by name
+    ('"…," Toomey said in a statement'; "…, said Steve Pitt, general counsel to …"): the
+    frame is dropped and the speaker put first. None when the speaker is a pronoun ("he
+    said": coreference may be wrong, the article does not name him here) or the mention is
+    not the holder's."""
+    c, s, cue = claim.content_span, claim.source_span, claim.cue_span
+    if "frame.speech_verb_trailing" not in claim.rule_ids or who is None:
+        return None
+    if words(who)[0].lower() in {"his", "her", "their", "its"}:
+        return None  # "according to his office": the name comes from the content
+    if c is None or s is None or cue is None or not claim.evidence:
+        return None
+    if s.start < c.end or claim.evidence[0].start + 2 < c.start or s.text.lower() in PRONOUNS:
+        return None
+    if not set(words(fold(s.text))) & set(words(fold(who))) or _INNER_FRAME.search(c.text):
+        return None
+    return c.text
 
 
 def _act_without_object(claim: Claim) -> bool:

@@ -135,6 +135,16 @@ _CUT_APPOSITIVE = re.compile(
 )
 
 
+# A second reporting verb whose words were split off into a claim of their own ("approached
+# the congressman and asked [if he supported ...]", BASIL; "cited interviews with Fields and
+# said [that ...]", PolNeAR): the clause stops where its object began.
+_CUT_SECOND_CUE = re.compile(
+    r"\b(?:and|then)\s+(?:asked|said|says|told|tells|wrote|added|wondered|warned)\W*$", re.I
+)
+
+
 def ends_dangling(text: str) -> bool:
     ws = words(text)
-    return not ws or ws[-1].lower() in DANGLING or bool(_CUT_APPOSITIVE.search(text.rstrip(". ")))
+    if not ws or ws[-1].lower() in DANGLING or _CUT_SECOND_CUE.search(text):
+        return True
+    return bool(_CUT_APPOSITIVE.search(text.rstrip(". ")))

@@ -161,6 +161,26 @@ def compare_numbers(a: str, b: str) -> Numbers:
     return Numbers.agree
 
 
+def _distinct(q: Quantity) -> bool:
+    """A figure specific enough that two outlets giving it exactly report one fact: a share,
+    a sum of money, a fraction, or a count of at least `figure_distinct_min` (small counts
+    like "two people" recur across unrelated points of one event)."""
+    if not q.unit or q.approximate or q.lower_bound:
+        return False
+    return bool(
+        q.unit & {"%", "money"}
+        or q.value != int(q.value)
+        or q.value >= rule_data().value("figure_distinct_min")
+    )
+
+
+def same_figure(a: str, b: str) -> bool:
+    """Whether both give one distinctive figure, exactly, for one measure ("The unemployment
+    rate was 3.5 percent" / "The unemployment rate declined to 3.5%")."""
+    qa, qb = quantities(a), quantities(b)
+    return any(_same_measure(x, y) and _agree(x, y) and _distinct(x) for x in qa for y in qb)
+
+
 def _tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
 

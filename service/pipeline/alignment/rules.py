@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.pipeline.alignment.compare import Comparison, Numbers, compare, negated
+from service.pipeline.alignment.compare import Comparison, Numbers, compare, negated, same_figure
 from service.pipeline.alignment.parties import (
     _is_denial,
     _narration,
@@ -205,6 +205,16 @@ def decide(
     if not cross and not (denial_a or denial_b) and not cmp.opposite_polarity:
         return by_rule("align.one-outlet-two-points", "rule: one outlet's two points, no denial")
     why = contradiction_cue(a, b, cmp, score)
+    if (
+        why is None
+        and cross
+        and denial_a == denial_b
+        and not cmp.modality_differs
+        and cmp.numbers is Numbers.agree
+        and same_figure(_text(a), _text(b))
+        and shared_point(a, b, common, context)
+    ):
+        return by_rule("align.same-figure", "rule: one distinctive figure for one measure")
     if why is None and score < _same_needs(a, b, openers):
         return by_rule("align.too-little-in-common", "rule: too little in common")
     if why is None and cmp.numbers is Numbers.incomparable:
