@@ -842,6 +842,12 @@ def test_a_pronoun_after_a_fronted_phrase_still_dangles(text: str, dangles: bool
             "Robert F. Bauer, the White House counsel, said in a memo released to reporters.",
             'Robert F. Bauer said: "There was no such impropriety"',
         ),
+        # BASIL (Steele, NYT): written words stay written.
+        (
+            'Mr. Steele sent a message to members. "I look forward to talking to you Monday '
+            'evening," Michael Steele wrote in the e-mail message.',
+            'Michael Steele wrote: "I look forward to talking to you Monday evening"',
+        ),
         # "he said": the article does not name the speaker here; coreference is not shown.
         (
             'Senator Pat Toomey spoke on Friday. "The wait would not cause a double dip," he said.',

@@ -266,3 +266,30 @@ def test_a_document_speaks_for_whoever_issued_it(text: str, speaker: str) -> Non
 def test_an_act_the_outlet_reports_keeps_the_articles_words(text: str, statement: str) -> None:
     acts = [c for c in _account(text) if c[2] is not None and c[0] == "the outlet"]
     assert [c[3] for c in acts] == [statement]
+
+
+@pytest.mark.parametrize(
+    ("headline", "speaker"),
+    [
+        ("Graham: Trump’s rhetoric is destroying the party’s chance to win.", "Graham"),  # PolNeAR
+        ("Poll: Sanders leads Clinton nationally for the first time.", "Poll"),  # PolNeAR
+        ("France rejects Russian offer for Ukraine peace talks.", None),  # the seeds' headline
+    ],
+)
+async def test_a_headline_is_a_claim_only_when_it_names_its_source(
+    headline: str, speaker: str | None
+) -> None:
+    # "<source>: <claim>" is that source's claim; any other headline is the outlet's framing
+    # and carries no claim (the summary never uses a headline either way).
+    from service.pipeline.accounts import build_account
+    from service.pipeline.progress import no_progress
+
+    text = headline + " The senator spoke to donors in Washington on Thursday."
+    spans = sentence_units(text)
+    source = Source(source_id="S1", outlet="Wire", text=text, sentences=spans, title=headline)
+    account = await build_account(source, warnings=[], progress=no_progress)
+    from_headline = [c for c in account.claims if c.sentence_ids == [1]]
+    if speaker is None:
+        assert from_headline == []
+    else:
+        assert [c.speaker.name if c.speaker else None for c in from_headline] == [speaker]

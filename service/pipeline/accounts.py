@@ -81,6 +81,17 @@ async def build_account(
         speech = outlet_voice_only(source)
     set_aside = set_aside_injected(source, warnings)
     wanted = set(analysable(source)) - set(set_aside)
+    # A headline in "<source>: <claim>" form ("Graham: Trump's rhetoric destroying GOP's
+    # chance", PolNeAR) is that source's claim, not the outlet's framing: it is kept as the
+    # party's (never in the outlet's voice; the summary still never uses a headline).
+    wanted |= {
+        s.sentence_id
+        for s in speech
+        if s.sentence_id not in set_aside
+        and s.main is not None
+        and "frame.colon_speaker" in s.main.rule_ids
+        and len(source.sentences[s.sentence_id - 1].text.split()) >= 4
+    }
     # --- end of guards
     skipped_long = [s.sentence_id for s in speech if s.sentence_id in wanted and s.too_long]
     if skipped_long:

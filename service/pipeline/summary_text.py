@@ -219,10 +219,12 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     if trailing is not None and who is not None:
         # '"…," Sen. Ron Wyden … said on Twitter.': the words, then their named speaker.
         content = trim(trailing)
+        # "wrote" stays "wrote": an e-mail's words were not spoken (BASIL raters, Steele).
+        verb = "wrote" if (claim.cue or "").lower() in {"wrote", "writes"} else "said"
         if direct_quote(claim, content, source):
-            text = f"{who} said: {_quoted(content, claim)}"
+            text = f"{who} {verb}: {_quoted(content, claim)}"
         elif is_clause(content) and not _foreign_pronoun(content, claim):
-            text = f"{who} said that {lowered(content, source)}"
+            text = f"{who} {verb} that {lowered(content, source)}"
         else:
             return None
     elif framed and who is not None:

@@ -268,7 +268,11 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
 
 
 _TURN = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+\S")
-_NOT_A_SPEAKER = frozenset({"note", "update", "correction", "photo", "video", "watch", "read"})
+_NOT_A_SPEAKER = frozenset(
+    {"note", "update", "correction", "photo", "video", "watch", "read", "exclusive", "breaking"}
+    | {"analysis", "opinion", "live", "related", "result", "results", "timeline", "q", "a"}
+)
+_NAME_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
@@ -289,12 +293,23 @@ def _colon_frame(doc: Doc, memory: _Memory) -> _Raw | None:
         ),
         None,
     )
-    if colon is None or name.split()[-1].lower().rstrip(".") in _NOT_A_SPEAKER:
+    label = {name.split()[0].lower(), name.split()[-1].lower().rstrip(".")}
+    if colon is None or label & _NOT_A_SPEAKER:
         return None
     in_name = [tk for tk in doc if tk.idx - doc[0].idx < m.end(1)]
     shouted = name.replace(" ", "").replace(".", "").isupper() and len(name) > 2
     known = len(in_name) == 1 and _full_name(name, memory) is not None  # "Matthews: Well, ..."
-    if not shouted and not known and not any(tk.ent_type_ == "PERSON" for tk in in_name):
+    # A headline's source: a proper name ("Graham:", "Clinton camp:", "NY Daily News:") or a
+    # finding ("Poll:"), only where the sentence opens with it (a headline or a turn).
+    words = lists()
+    last = in_name[-1].lemma_.lower() if in_name else ""
+    proper = all(tk.pos_ == "PROPN" or tk.text[:1].isupper() for tk in in_name) and (
+        any(tk.ent_type_ in _NAME_ENTITIES for tk in in_name)
+        or (len(in_name) == 1 and in_name[0].pos_ == "PROPN")
+        or last in words.colon_source_nouns
+        or last in words.outlet_words
+    )
+    if not (shouted or known or proper or any(tk.ent_type_ == "PERSON" for tk in in_name)):
         return None
     if shouted:
         title = name.title()

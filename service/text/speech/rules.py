@@ -77,6 +77,7 @@ class Lists:
     institution_words: frozenset[str]
     role_words: frozenset[str]
     outlet_words: frozenset[str]
+    colon_source_nouns: frozenset[str]
     party_member_words: frozenset[str]
     abbreviations: dict[str, str]
     role_synonyms: dict[str, str]
@@ -168,6 +169,7 @@ def lists() -> Lists:
         institution_words=words("institution_words"),
         role_words=words("role_words"),
         outlet_words=words("outlet_words"),
+        colon_source_nouns=words("colon_source_nouns"),
         party_member_words=words("party_member_words"),
         abbreviations=dict(data.abbreviations.map),
         role_synonyms=dict(data.role_synonyms.map),
