@@ -320,6 +320,13 @@ NEUS_PAUL = (
         ),
         ("On Thursday, the Senate voted", (NEUS_PAUL,), (), None),
         ("Sen. Paul introduced legislation", (NEUS_PAUL,), (), None),
+        # a full stop between two capitalised words ends a sentence; they are no name (NeuS)
+        (
+            "Democrats said that they will introduce two articles of impeachment",
+            ("Trump is charged with obstruction of Congress. Democrats will vote next week.",),
+            (),
+            None,
+        ),
         # an outlet's own name is no surname, though a wire story signs "Copyright AFP"
         # (seeds' AFP story; the same sign-off closes AFP copy in any data set)
         ("AFP reports that Lecornu and Shoigu last spoke in 2022", ("Copyright AFP",), (), None),

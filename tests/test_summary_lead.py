@@ -97,3 +97,35 @@ async def test_the_event_leads_once_credited_to_both_outlets() -> None:
     assert kinds[0] == "lead"
     assert summary.text.count("spoke by telephone") + summary.text.count("held a telephone") == 1
     assert "(Wire A, Paper B)" in summary.sentences[0].text
+
+
+async def test_a_quotation_never_leads_and_a_lead_names_its_actor() -> None:
+    # NeuS impeachment: two outlets quoting the committee chairman agreed, and the quotation
+    # led; then "One article is on abuse of power, ..." (no actor) led. The lead is the
+    # opener that tells who did what; the quotation stays, after it.
+    from tests.builders import source, template_summary
+
+    a1 = "One article is on abuse of power, the second is on obstruction of Congress."
+    a2 = "Democrats said that they will introduce two articles of impeachment on Tuesday."
+    q1 = '"The framers prescribed a clear remedy," Chairman Jerry Nadler said.'
+    b2 = "The two articles of impeachment charge the president with abuse of power."
+    sources = [source("S1", "Wire A", a1, a2), source("S2", "Paper B", q1, b2)]
+    cs = [
+        claim("S1.C1", "S1", a1, evidence=sources[0].sentences[0], sentence_ids=[1]),
+        claim(
+            "S1.C2",
+            "S1",
+            "they will introduce two articles of impeachment on Tuesday",
+            "Democrats",
+            ClaimKind.attributed_claim,
+            evidence=sources[0].sentences[1],
+            sentence_ids=[2],
+        ),
+        claim("S2.C1", "S2", q1, evidence=sources[1].sentences[0], sentence_ids=[1]),
+        claim("S2.C2", "S2", b2, evidence=sources[1].sentences[1], sentence_ids=[2]),
+    ]
+    groups = build_groups(cs, [])
+    summary = await template_summary(sources, groups, cs)
+    lead = summary.sentences[0]
+    assert lead.kind.value == "lead"
+    assert lead.text.startswith("Democrats said that they will introduce two articles")

@@ -456,6 +456,9 @@ def test_a_persons_words_inside_the_outlets_narration_stay_the_outlets(
             True,
         ),  # PolNeAR
         ("She declared victory in Florida and said", True),  # PolNeAR train, cut before "that"
+        ("Both articles are based on the Ukraine scandal, meaning.", True),  # NeuS 265fa7ea
+        ("The governor vetoed the bill on Friday, saying.", True),  # written
+        ("The senator left the hearing early, smiling.", False),  # written: a whole clause
         ("The senator thanked the nurses and said so again on Friday", False),  # written
         ("Reporters approached the mayor, who declined and asked for time", False),  # written
     ],

@@ -293,3 +293,22 @@ async def test_a_headline_is_a_claim_only_when_it_names_its_source(
         assert from_headline == []
     else:
         assert [c.speaker.name if c.speaker else None for c in from_headline] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # A title that names a body before a full name is still a person (BASIL, Fox).
+        ("Senate Majority Leader Harry Reid said the vote would wait.", AsserterKind.person),
+        (
+            "White House press secretary Robert Gibbs said the president was briefed.",
+            AsserterKind.person,
+        ),
+        # A body is a body.
+        ("The Senate Finance Committee said the report was final.", AsserterKind.institution),
+    ],
+)
+def test_a_titled_full_name_is_a_person(text: str, kind: AsserterKind) -> None:
+    speech = analyse_article(text, sentence_units(text))
+    assert speech[0].main is not None
+    assert speech[0].main.speaker.kind is kind

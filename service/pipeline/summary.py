@@ -164,9 +164,18 @@ async def summarize(
             full_stop(cap(stated[0])), [by_id[c] for c in stated[1]], b.sources
         ):
             stated = None  # it could not stand first ("Paul, a Republican, ..."): an opener will
+        event_quoted = stated is not None and _said_by(stated[0]) is not None
+        if event_quoted:
+            # A quotation tells what someone said, not what happened: two outlets quoting
+            # Nadler's "The framers of the Constitution prescribed ..." is an agreement, and
+            # an opener that tells the event leads (NeuS impeachment; raters marked quotation
+            # leads "no statement of what happened").
+            stated = None
         if stated is not None:
             candidates += _uncredited_versions(event, _group_of(event, groups), stated, b, -1)
             candidates.append(Item.of((0, 0), SummaryKind.lead, stated, None))
+        elif event_quoted:
+            event = None  # its group is stated with the agreements
     disputed = [g for g in chosen if g.status is GroupStatus.disputed]
     disputed.sort(key=lambda g: g is not central)  # stable: the central one first
     disputes = [d for d in (choose_dispute(g, by_id, b.outlet) for g in disputed) if d is not None]
@@ -313,13 +322,18 @@ def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builde
             # The lead is the summary's own voice: an opener free of one outlet's adjectives
             # ("a sweeping denunciation") first.
             bool(b.loaded_opening(it.body, it.worded)),
+            # A quotation tells what someone said, not what happened (NeuS impeachment:
+            # Nadler's "The framers of the Constitution prescribed ..." had led).
+            _said_by(it.text) is not None,
+            # A news lead names its actor: "Top aides to Gov. Andrew Cuomo altered ..." before
+            # "The number — more than 9,000 — was not public", and "Democrats said that they
+            # will introduce two articles of impeachment" before "One article is on abuse of
+            # power, the second is on ..." (NeuS raters: "opens without saying who").
+            not names_someone(it.body),
             it.worded[0].asserter.kind is not AsserterKind.outlet,
             # The outlet telling what someone said ("Choïgu insisted to Lecornu on ...") is a
             # report of words, not the event: plain narration of what happened first.
             it.worded[0].speaker is not None,
-            # A news lead names its actor: "Top aides to Gov. Andrew Cuomo altered ..." before
-            # "The number — more than 9,000 — was not public", "One article is on ..." (NeuS).
-            not names_someone(it.body),
             -round(closeness.get(it.group_id or "", 0.0), 2),
             it.worded[0].sentence_ids[0],
         ),

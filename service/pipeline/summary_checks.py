@@ -304,7 +304,9 @@ def unintroduced_name(
             return None  # a name of several words, or a title and a name
         if before and before[0].rstrip(".") in _TITLES:
             return None
-        # Any letters, not only ASCII: "Sébastien Lecornu" introduces "Lecornu" (seeds).
+        # Any letters, not only ASCII: "Sébastien Lecornu" introduces "Lecornu" (seeds). A full
+        # stop only after a title ("Sen. Paul"): "... obstruction of Congress. Democrats will
+        # ..." (NeuS) is two sentences, not a person called Congress Democrats.
         fuller = re.compile(rf"\b(?=[A-ZÀ-Þ])[^\W\d_]{{2,}}\.? {re.escape(word)}\b")
         found = next(
             (
@@ -312,6 +314,10 @@ def unintroduced_name(
                 for a in articles
                 for m in fuller.finditer(a)
                 if m.group(0).split()[0].lower() not in STOP_WORDS  # "On Thursday"
+                and (
+                    not m.group(0).split()[0].endswith(".")
+                    or m.group(0).split()[0].rstrip(".") in _TITLES
+                )
             ),
             None,
         )

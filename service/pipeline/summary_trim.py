@@ -139,7 +139,10 @@ _CUT_APPOSITIVE = re.compile(
 # the congressman and asked [if he supported ...]", BASIL; "cited interviews with Fields and
 # said [that ...]", PolNeAR): the clause stops where its object began.
 _CUT_SECOND_CUE = re.compile(
-    r"\b(?:and|then)\s+(?:asked|said|says|told|tells|wrote|added|wondered|warned)\W*$", re.I
+    r"\b(?:and|then)\s+(?:asked|said|says|told|tells|wrote|added|wondered|warned)\W*$"
+    # ", meaning [they ...]" (NeuS impeachment): a participle that takes a clause, cut from it
+    r"|,\s+(?:meaning|saying|adding|noting|arguing|claiming|warning|suggesting|indicating)\W*$",
+    re.I,
 )
 
 

@@ -90,7 +90,9 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
     if low in lists().person_pronouns:
         return _as_mention(memory.last_person, mention, "coref.person_pronoun")
     if low in lists().group_pronouns:
-        return _as_mention(memory.last_group or memory.last_person, mention, "coref.group_pronoun")
+        # "it" and "they" are never one person: with no body met yet they point nowhere
+        # (BASIL, Fox: the Republicans' letter, "they wrote", credited to its addressee Reid).
+        return _as_mention(memory.last_group, mention, "coref.group_pronoun")
     if low in {"we", "i", "you", "this", "that", "there", "which", "who", "what"}:
         return None
     lowered = [w.lower() for w in words]
@@ -146,6 +148,10 @@ def _kind(toks: list[Token], lowered: list[str]) -> AsserterKind:
     if any(t.ent_type_ == "PERSON" for t in toks) and not any(
         w in lists().institution_words for w in plain
     ):
+        return AsserterKind.person
+    if len(toks) > 2 and toks[-1].ent_type_ == "PERSON" and toks[-2].ent_type_ == "PERSON":
+        # A title with a body before a full name ("Senate Majority Leader Harry Reid") is a
+        # person; as an institution he was the antecedent of "they" (BASIL, Fox).
         return AsserterKind.person
     return AsserterKind.institution
 
