@@ -508,6 +508,22 @@ def test_headline_names_who_most_articles_mention() -> None:
     assert neutral_headline(rec) == "How 2 outlets report it"
 
 
+def test_the_heading_never_repeats_the_lead() -> None:
+    # Seeds: the lead's core was the whole lead, so heading and lead read the same sentence;
+    # the heading then names the event's people instead.
+    from service.render.wording import neutral_headline
+
+    rec = _tiny(
+        "Officials said Angela Merkel met Emmanuel Macron in Berlin on Monday. <x>",
+        "Chancellor Angela Merkel and President Emmanuel Macron met in Berlin. <y>",
+        lead=True,
+    )
+    rec.summary.headline = "Russia and France gave opposite accounts of a phone call"
+    assert neutral_headline(rec) == "Angela Merkel and Emmanuel Macron: how 2 outlets report it"
+    rec.summary.headline = "Russia and France gave accounts"  # a short core: the heading
+    assert neutral_headline(rec) == "Russia and France gave accounts"
+
+
 def test_timeline_and_outlet_details_only_when_the_articles_give_them(
     real_results: list[Reconciliation],
 ) -> None:
@@ -537,3 +553,27 @@ def test_display_merges_are_listed_with_their_rule_for_developers(
     # the reader sees one name for the party in the differences
     first_screen = reader_text(page).split("What the accounts agree on")[0]
     assert "Sergei Shoigu" in first_screen and "Choïgu per" not in first_screen
+
+
+def test_a_party_holds_one_side_of_a_difference() -> None:
+    # Seeds: "a source close to Lecornu" held two of three sides of one card.
+    from service.render.html import Answer, _one_side_per_party
+
+    def answer(text: str, *names: str, cite: int) -> Answer:
+        return Answer(
+            holders=[(n, "per AFP") for n in names],
+            text=text,
+            outlets="AFP",
+            cites=[cite],  # type: ignore[list-item]
+        )
+
+    russia = answer("Readiness for dialogue was noted", "Russia's defence ministry", cite=1)
+    france = answer(
+        "France accepted nothing", "French officials", "a source close to Lecornu", cite=2
+    )
+    again = answer("deny that such a conversation took place", "a source close to Lecornu", cite=3)
+    out = _one_side_per_party([russia, france, again])
+    assert [a.text for a in out] == [russia.text, france.text]
+    assert out[1].cites == [2, 3]
+    # two sides, each its own party: both stay
+    assert len(_one_side_per_party([russia, answer("No", "Paris", cite=4)])) == 2

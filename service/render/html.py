@@ -451,7 +451,23 @@ def _question(group: ClaimGroup, ctx: _Ctx) -> Question:
     question = (getattr(group, "question", None) or "").strip()
     if not question:
         question = f"Accounts differ on: {shorten(group.point.strip().rstrip('.'))}"
-    return Question(group.group_id, question, answers)
+    return Question(group.group_id, question, _one_side_per_party(answers))
+
+
+def _one_side_per_party(answers: list[Answer]) -> list[Answer]:
+    """A party is on one side of a difference: a later answer whose holders all hold an
+    earlier one is that side's too (seeds: "a source close to Lecornu" on two of three
+    sides, once with "France neither accepted nor offered anything", once with "deny that
+    such a conversation took place"); its evidence joins the earlier answer's."""
+    out: list[Answer] = []
+    for a in answers:
+        names = {name for name, _ in a.holders}
+        same = next((o for o in out if names <= {name for name, _ in o.holders}), None)
+        if same is None:
+            out.append(a)
+        else:
+            same.cites = same.cites + [c for c in a.cites if c not in same.cites]
+    return out if len(out) > 1 else answers
 
 
 def _coverage(rec: Reconciliation, ctx: _Ctx) -> list[Coverage]:

@@ -93,8 +93,8 @@ def neutral_headline(rec: Reconciliation) -> str:
     political right")."""
     titles = {_norm(s.title) for s in rec.sources if s.title}
     headline = " ".join(str(getattr(rec.summary, "headline", None) or "").split())
-    if headline and _norm(headline) not in titles:  # older results lack the field
-        return headline
+    if headline and _norm(headline) not in titles and not _tells_the_lead(headline, rec):
+        return headline  # older results lack the field
     n = len(rec.sources)
     days = sorted(s.published[:10] for s in rec.sources if s.published)
     when = f", {long_date(days[0])}" if days else ""
@@ -103,6 +103,30 @@ def neutral_headline(rec: Reconciliation) -> str:
     if parties:
         return f"{join_names(parties)}{when}: {how}"
     return f"{how[0].upper()}{how[1:]}{when.replace(', ', ' on ', 1)}"
+
+
+def _tells_the_lead(headline: str, rec: Reconciliation) -> bool:
+    """The headline is most of the lead's own words (a short lead's core is the lead): shown
+    as the heading it would be read twice, once above the lead (seeds: "Russian and French
+    Defense Ministers ... spoke by telephone on Wednesday" as heading and as lead)."""
+    lead = next((s.text for s in rec.summary.sentences if s.kind.value == "lead"), "")
+    body = _without_credit(lead)
+    said, told = set(_norm(headline).split()), _norm(body).split()
+    return bool(told) and sum(w in said for w in told) >= 0.8 * len(told)
+
+
+def _without_credit(sentence: str) -> str:
+    """The sentence without its closing credit, which may hold parentheses of its own
+    ("... (partisan site (machine-translated)).")."""
+    text = sentence.rstrip(". ")
+    if not text.endswith(")"):
+        return text
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[:i].rstrip()
+    return text
 
 
 # A name in running text: capitalised words (joined by spaces, hyphens, "al-" and the like),
