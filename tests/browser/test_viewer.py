@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from service.render.html import build_view
+from service.schemas import Reconciliation
 from tests.browser.chromium import chromium_page, requirements
 from tests.builders import reconcile_seeds
 from tests.conftest import REPO, SEEDS
@@ -131,10 +133,12 @@ def test_viewer_renders_seed_reconciliation(server: str) -> None:
         for cite in cites:
             assert cite["text"] is not None, f"citation target #{cite['id']} missing"
             assert cite["text"] == claims[cite["claim"]]["evidence"][0]["text"], cite
-        # Each difference as a question, one answer per side.
+        # Each difference as a question, one answer per side and party, as the page shows it.
         disputed = [g for g in rec["groups"] if g["status"] == "disputed"]
         assert page.locator("#differences .question").count() == len(disputed)
-        assert page.locator("#differences .side").count() == sum(len(g["sides"]) for g in disputed)
+        view = build_view(Reconciliation.model_validate(rec))
+        answers = sum(len(q.answers) for q in (*view.questions, *view.within))
+        assert page.locator("#differences .side").count() == answers
         # Nothing for developers in the visible text; the title names the event.
         visible = page.inner_text("#result-body")
         assert not re.search(r"\bS\d+\.C\d+\b", visible) and "RASHOMON_" not in visible
