@@ -544,3 +544,37 @@ def test_a_report_that_tells_an_earlier_sentences_event_again_is_a_repeat(
     from service.pipeline.summary_checks import restates
 
     assert (restates(text, [earlier]) is not None) is restated
+
+
+@pytest.mark.parametrize(
+    ("clause", "earlier", "expected"),
+    [
+        # BASIL (tax deal, NYT): a demonstrative and a speech noun made an object point back
+        (
+            "The Democratic National Committee also sent that statement around to reporters.",
+            (),
+            "that statement",
+        ),
+        ("Mr. Summers made the remarks at a briefing for reporters.", (), "the remarks"),
+        ("The committee approved those changes on Monday.", (), "those changes"),  # written
+        # introduced: the noun or what someone said came before; a time is no pointer
+        (
+            "Mr. Summers made the remarks at a briefing for reporters.",
+            ('Larry Summers said: "The economy would stall" (Fox News).',),
+            None,
+        ),
+        (
+            "The committee approved those changes on Monday.",
+            ("The committee proposed changes to the rules (Wire A).",),
+            None,
+        ),
+        ("At that time, the senator was in Hartford.", (), None),  # BASIL-like, written
+        ("Officials said that this year the budget would grow.", (), None),  # written
+    ],
+)
+def test_a_pointer_back_in_an_object_needs_what_it_points_to(
+    clause: str, earlier: tuple[str, ...], expected: str | None
+) -> None:
+    from service.pipeline.summary_checks import unintroduced_object
+
+    assert unintroduced_object(clause, earlier) == expected

@@ -497,6 +497,16 @@ def test_a_closing_appositive_cut_before_its_clause_dangles(text: str, dangles: 
             "to abandon all outsider candidates",
             "Will urged the Republican electorate to abandon all outsider candidates",
         ),
+        # BASIL (NYT, mosque): a title's stop between cue and content is no sentence's end
+        (
+            "Republican candidates challenged Democrats like Mr. Reid to make their positions "
+            "clear on the mosque.",
+            "Republican candidates",
+            "challenged",
+            "to make their positions clear on the mosque",
+            "Republican candidates challenged Democrats like Mr. Reid to make their positions "
+            "clear on the mosque",
+        ),
         # nothing between cue and content: unchanged (NeuS, written on the event)
         (
             "Russian sources pointed to a proposal for peace talks.",
@@ -652,7 +662,7 @@ def _framed_clause(
 def test_an_act_told_without_its_object_is_not_a_clause(
     statement: str, cue: str, speaker: str, kept: bool
 ) -> None:
-    from service.pipeline.summary_text import _act_without_object
+    from service.pipeline.summary_frames import act_without_object as _act_without_object
     from service.schemas import Asserter
 
     c = claim("S1.C1", "S1", statement).model_copy(
@@ -873,3 +883,42 @@ def test_words_before_their_named_speaker_are_shown_as_that_speakers(
     assert trailing, "the frame rule should fire on the second sentence"
     got = clause(trailing[0], src)
     assert (got.text if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("statement", "outlet", "expected"),
+    [
+        # BASIL (Fox): the outlet's own credit goes; the summary credits the outlet already
+        (
+            "Every Senate Republican has signed onto a letter, Fox News has learned.",
+            "Fox News",
+            "Every Senate Republican has signed onto a letter.",
+        ),
+        ("The plan was dropped, Reuters reported.", "Reuters", "The plan was dropped."),  # written
+        # another outlet's credit is a source the reader needs
+        (
+            "The plan was dropped, Reuters reported.",
+            "Fox News",
+            "The plan was dropped, Reuters reported.",
+        ),
+    ],
+)
+def test_an_outlets_own_credit_is_not_repeated(statement: str, outlet: str, expected: str) -> None:
+    from service.pipeline.summary_frames import own_credit_cut
+
+    assert own_credit_cut(statement, outlet) == expected
+
+
+def test_a_frame_with_its_words_elsewhere_gives_no_clause() -> None:
+    # BASIL (Fox): "Positive reviews coming in from economists, Summers said, show the deal is
+    # the right thing to do." gave the claim "Summers said", shown as the lead "Summers said,
+    # according to Positive reviews".
+    from service.pipeline.summary_text import clause
+
+    text = "Positive reviews coming in from economists, Summers said, show the deal is right."
+    src = Source(source_id="S1", outlet="Fox News", text=text, sentences=[])
+    from service.schemas import Asserter
+
+    c = claim("S1.C1", "S1", "Summers said", "Positive reviews")
+    c = c.model_copy(update={"speaker": Asserter(name="Larry Summers", kind=AsserterKind.person)})
+    assert clause(c, src) is None

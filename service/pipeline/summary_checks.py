@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from service.pipeline.alignment.compare import Numbers, compare_numbers
 from service.pipeline.similarity import content_words, overlap
-from service.pipeline.summary_text import REPORTS_THAT, fold, starts_with_pronoun
-from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, words
+from service.pipeline.summary_text import REPORTS_THAT, starts_with_pronoun
+from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, fold, words
 from service.schemas import Claim, Source
 from service.text.speech import pos_tags
 from service.text.speech.rules import lists
@@ -258,7 +259,9 @@ def sentence_problems(
         paper = unintroduced_document(body, [*earlier, *seen])
         if paper is not None:
             problems.append(Problem("name_unintroduced", f"'the {paper}' is not introduced"))
-        elif (pointer := unintroduced_reference(body, [*earlier, *seen])) is not None:
+        elif (pointer := unintroduced_reference(body, [*earlier, *seen])) is not None or (
+            pointer := unintroduced_object(body, [*earlier, *seen])
+        ) is not None:
             problems.append(Problem("name_unintroduced", f"'{pointer}' is not introduced"))
         seen.append(body)
     if text.count("(") != text.count(")"):
@@ -419,6 +422,52 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     if head.lower().rstrip("s") in _GENERIC_DOCUMENTS and seen & words_.document_nouns:
         return None  # "the document" after "a report": see unintroduced_document
     return f"{tags[0][0].lower()} {head}"
+
+
+_DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
+# Nouns a demonstrative points with to a time, not to something told ("at that time").
+_TIME_NOUNS = frozenset(
+    "time day week month year morning afternoon evening night weekend moment point period "
+    "season summer winter spring fall decade century".split()
+)
+_SPEECH_NOUNS = frozenset({"remarks", "comments", "statement", "words", "speech"})
+
+
+def unintroduced_object(text: str, earlier: Sequence[str]) -> str | None:
+    """A pointer back outside the subject: a demonstrative before a noun ("The Democratic
+    National Committee also sent that statement around to reporters") or what someone said
+    made into an object ("Mr. Summers made the remarks at a briefing") when the summary has not
+    told what it points to (BASIL raters, round 12: "dangling 'that statement' (Podesta's is
+    never given)", "the remarks ... are never stated")."""
+    tags = pos_tags(" ".join(REPORTS_THAT.sub("", text.strip(), count=1).split()[:40]))
+    pointed: str | None = None
+    for (word, pos), (nxt, npos) in pairwise(tags):
+        low = word.lower()
+        if (
+            low in _DEMONSTRATIVES
+            and pos == "DET"
+            and npos == "NOUN"
+            and nxt.islower()
+            and nxt.lower() not in _TIME_NOUNS | _UNIQUE
+        ):
+            pointed = f"{low} {nxt}"
+            break
+        if low in {"made", "makes", "repeated"} and nxt.lower() == "the":
+            i = tags.index((word, pos))
+            if i + 2 < len(tags) and tags[i + 2][0].lower() in _SPEECH_NOUNS:
+                pointed = f"the {tags[i + 2][0]}"
+                break
+    if pointed is None:
+        return None
+    noun = pointed.split()[-1].lower()
+    seen: set[str] = set()
+    for e in earlier:
+        seen |= content_words(_CREDIT.sub("", e))
+    if noun[:4] in {w[:4] for w in seen if len(w) >= 4}:
+        return None
+    if pointed.startswith("the ") and any(re.search(r"\bsaid\b|[\"“]", e) for e in earlier):
+        return None  # "made the remarks": what someone said is in the summary already
+    return pointed
 
 
 REPEAT_INSIDE = 0.9  # this share of one sentence's words inside another: it is repeated

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from service.pipeline.similarity import content_words, overlap
-from service.pipeline.summary_text import _FRAME, fold, holder, starts_with_pronoun
-from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, words
+from service.pipeline.summary_text import _FRAME, holder, starts_with_pronoun
+from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, fold, words
 from service.schemas import Claim, ClaimGroup, ClaimKind, GroupStatus
 from service.text.sentences import first_sentence
 from service.text.speech import nlp

@@ -17,8 +17,8 @@ from service.errors import InvalidOutputError, TruncatedOutputError
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.similarity import content_words
 from service.pipeline.summary_points import Dispute
-from service.pipeline.summary_text import fold, is_clause
-from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, words
+from service.pipeline.summary_text import is_clause
+from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, fold, words
 from service.prompts import fence, load_prompt
 from service.schemas import Claim, RunWarning, Source, StrictModel
 from service.text.editorial import editorial_marker

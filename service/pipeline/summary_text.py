@@ -11,7 +11,6 @@ every one of them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,11 +18,20 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from service.pipeline.alignment.parties import is_refusal
+from service.pipeline.summary_frames import (
+    INNER_FRAME,
+    act_without_object,
+    cut_off,
+    own_credit_cut,
+    trailing_content,
+)
 from service.pipeline.summary_trim import (
     _FINITE_TAGS,
+    PRONOUNS,
     QUOTE_CHARS,
     _tidy_quotes,
     ends_dangling,
+    fold,
     trim,
     words,
 )
@@ -33,18 +41,7 @@ from service.text.quotes import unquoted
 from service.text.speech import nlp, pos_tags
 from service.text.speech.rules import lists
 
-# Sentence or clause openings that need a referent earlier in the text than we can show.
-PRONOUNS = frozenset(
-    "it its he his him she her they their them this these those such that there".split()
-)
 _FRAME = re.compile(r"^(?P<who>[^:\"“]{2,60}?)\s+(?P<verb>[a-z]+(?:\s+[a-z]+)?):\s+(?P<what>.+)$")
-
-
-def fold(text: str) -> str:
-    """Lower-cased, accents stripped, one space: for comparing words across outlets."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return " ".join(plain.lower().split())
 
 
 def holder(claim: Claim) -> str | None:
@@ -172,11 +169,6 @@ def direct_quote(claim: Claim, content: str, source: Source) -> bool:
     return False
 
 
-# A reporting verb inside the claim's own words: it already carries its frame.
-_INNER_FRAME = re.compile(
-    r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks|demands?|demanded|"
-    r"stated|insisted|announced|reads)\b"
-)
 _PRONOUN_FRAME = re.compile(
     r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I
 )
@@ -201,9 +193,9 @@ def _clean(statement: str) -> str:
 def clause(claim: Claim, source: Source) -> Clause | None:
     """The claim as a clause of plain prose, or None when its words cannot stand alone (a
     dangling pronoun, a fragment, a frame whose speaker is a pronoun, no verb)."""
-    if _cut_off(claim, source) or _act_without_object(claim):
+    if cut_off(claim, source) or act_without_object(claim):
         return None
-    statement = _clean(claim.statement)
+    statement = own_credit_cut(_clean(claim.statement), source.outlet)
     who = holder(claim)
     if who is not None and bare_common_noun(who, source.text):
         # "Ministry said that …" is not English: the parser's "the ministry" lost its article.
@@ -212,7 +204,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         who = _with_its_article(who, source.text)
     if _PRONOUN_FRAME.search(unquoted(statement)):
         return None  # "…, he said": whose words they are is not in the clause
-    trailing = _trailing_content(claim, who)
+    trailing = trailing_content(claim, who)
     if trailing is None and who is not None and _report_around(claim, statement, who, source):
         who = None  # the outlet's sentence around a person's words stays the outlet's
     framed = _FRAME.match(statement)
@@ -235,7 +227,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         elif (
             starts_with_pronoun(content)
             or not is_clause(content)
-            or _INNER_FRAME.search(unquoted(content))
+            or INNER_FRAME.search(unquoted(content))
         ):
             return None
         else:
@@ -255,7 +247,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             # "denied that its minister ...": the words are another party's, their pronouns
             # point to that party; shown only beside that party's version (`denial_of`).
             return None
-        if _INNER_FRAME.search(unquoted(content)) or _foreign_pronoun(content, claim):
+        if INNER_FRAME.search(unquoted(content)) or _foreign_pronoun(content, claim):
             return None  # a frame of its own whose speaker we cannot name, or "he …"
         if words(who)[0].lower() == "its":
             return None  # "its practice" is no party (BASIL, NYT: "and its practice in the US")
@@ -277,50 +269,6 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         else:
             text = f"{who} said that {lowered(content, source)}"
     return _finish(text, claim, who, source)
-
-
-def _trailing_content(claim: Claim, who: str | None) -> str | None:
-    """The content of a sentence that gives the words first and their speaker after, by name
-    ('"…," Toomey said in a statement'; "…, said Steve Pitt, general counsel to …"): the
-    frame is dropped and the speaker put first. None when the speaker is a pronoun ("he
-    said": coreference may be wrong, the article does not name him here) or the mention is
-    not the holder's."""
-    c, s, cue = claim.content_span, claim.source_span, claim.cue_span
-    if "frame.speech_verb_trailing" not in claim.rule_ids or who is None:
-        return None
-    if words(who)[0].lower() in {"his", "her", "their", "its"}:
-        return None  # "according to his office": the name comes from the content
-    if c is None or s is None or cue is None or not claim.evidence:
-        return None
-    if s.start < c.end or claim.evidence[0].start + 2 < c.start or s.text.lower() in PRONOUNS:
-        return None
-    if not set(words(fold(s.text))) & set(words(fold(who))) or _INNER_FRAME.search(c.text):
-        return None
-    return c.text
-
-
-def _act_without_object(claim: Claim) -> bool:
-    """An act whose object the article put before its actor ("a move that Democrats denounced
-    as politically motivated hypocrisy", NeuS): told alone it has none ("Democrats denounced as
-    politically motivated hypocrisy")."""
-    if "frame.act_on_object" not in claim.rule_ids or not claim.cue or claim.speaker is None:
-        return False
-    if not fold(claim.statement).startswith(fold(f"{claim.speaker.name} {claim.cue}")):
-        return False  # the article's own sentence ("News of X was first reported by Y")
-    doc = nlp()(claim.statement[:300])
-    verbs = [t for t in doc if t.lower_ == claim.cue.split()[0].lower()]
-    objects = {"dobj", "obj", "ccomp", "xcomp", "attr", "dative", "oprd"}
-    return len(verbs) == 1 and not any(c.dep_ in objects for c in verbs[0].children)
-
-
-def _cut_off(claim: Claim, source: Source) -> bool:
-    """The claim's sentence is where the article stops mid-sentence (a truncated feed or
-    snippet: "... will vote against presumptive incoming House Speaker", 6 of NeuS's 90
-    articles): its last words are not the article's whole thought."""
-    body = source.text.rstrip()
-    if not body or body[-1] in ".!?…" + QUOTE_CHARS + "'’)":
-        return False
-    return any(e.end >= len(body) for e in claim.evidence)
 
 
 REPORT_SHARE = 0.5  # a person's words under this share of the outlet's sentence: its report
@@ -372,7 +320,10 @@ def _with_object(claim: Claim, content: str, source: Source) -> str:
     if cue is None or what is None or not 0 < what.start - cue.end <= 60:
         return content
     between = " ".join(source.text[cue.end : what.start].split())
-    if not between or any(ch in between for ch in ".;:!?"):
+    # A title's stop is no sentence's end ("challenged Democrats like Mr. Reid to make their
+    # positions clear", BASIL NYT: without it, "candidates challenged to make ...").
+    bare = re.sub(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Jr|Sr|St)\.", "", between)
+    if not between or any(ch in bare for ch in ".;:!?"):
         return content
     return f"{between} {content}"
 
@@ -380,6 +331,8 @@ def _with_object(claim: Claim, content: str, source: Source) -> str:
 def _finish(text: str, claim: Claim, who: str | None, source: Source) -> Clause | None:
     """The clause's channel ("…, according to X"), tidy quotation marks, and the checks every
     clause passes."""
+    if re.search(r"\b(?:said|says|told|wrote|added)\W*$", text):
+        return None  # "Summers said" with its words elsewhere (BASIL, Fox): a frame, no clause
     via = channel(claim)
     if via and not _starts_with_holder(text, via) and fold(via) not in fold(text):
         text = f"{text}, according to {via}"

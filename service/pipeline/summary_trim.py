@@ -5,6 +5,7 @@ between two dashes) and what a whole clause never ends on ("... until the")."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from spacy.tokens import Token
 
@@ -12,6 +13,19 @@ from service.text.sentences import first_sentence
 from service.text.speech import nlp
 
 QUOTE_CHARS = '"“”«»„'
+# Sentence or clause openings that need a referent earlier in the text than we can show.
+PRONOUNS = frozenset(
+    "it its he his him she her they their them this these those such that there".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-cased, accents stripped, one space: for comparing words across outlets."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
+
+
 # Words a complete clause does not end on (a cut in mid-phrase: "... until the", "... by").
 DANGLING = frozenset(
     """the a an of to by for from with until and or but as at in on into than that which who

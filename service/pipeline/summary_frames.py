@@ -1,0 +1,72 @@
+"""How a claim's frame reads in the summary: words given before their named speaker, the
+outlet's own credit at its sentence's end, an act told without its object, and an article that
+stops mid-sentence."""
+
+from __future__ import annotations
+
+import re
+
+from service.pipeline.summary_trim import PRONOUNS, QUOTE_CHARS, fold, words
+from service.schemas import Claim, Source
+from service.text.speech import nlp
+
+# A reporting verb inside the claim's own words: it already carries its frame.
+INNER_FRAME = re.compile(
+    r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks|demands?|demanded|"
+    r"stated|insisted|announced|reads)\b"
+)
+
+
+def own_credit_cut(statement: str, outlet: str) -> str:
+    """The outlet's own credit at its sentence's end (", Fox News has learned.") goes: the
+    summary credits the outlet already (BASIL raters: "names the source twice")."""
+    own = re.compile(
+        rf",\s+{re.escape(outlet)}\s+(?:has\s+learned|learned|has\s+reported|reported|reports)"
+        r"\W*$",
+        re.I,
+    )
+    return own.sub(".", statement) if outlet else statement
+
+
+def trailing_content(claim: Claim, who: str | None) -> str | None:
+    """The content of a sentence that gives the words first and their speaker after, by name
+    ('"…," Toomey said in a statement'; "…, said Steve Pitt, general counsel to …"): the
+    frame is dropped and the speaker put first. None when the speaker is a pronoun ("he
+    said": coreference may be wrong, the article does not name him here) or the mention is
+    not the holder's."""
+    c, s, cue = claim.content_span, claim.source_span, claim.cue_span
+    if "frame.speech_verb_trailing" not in claim.rule_ids or who is None:
+        return None
+    if words(who)[0].lower() in {"his", "her", "their", "its"}:
+        return None  # "according to his office": the name comes from the content
+    if c is None or s is None or cue is None or not claim.evidence:
+        return None
+    if s.start < c.end or claim.evidence[0].start + 2 < c.start or s.text.lower() in PRONOUNS:
+        return None
+    if not set(words(fold(s.text))) & set(words(fold(who))) or INNER_FRAME.search(c.text):
+        return None
+    return c.text
+
+
+def act_without_object(claim: Claim) -> bool:
+    """An act whose object the article put before its actor ("a move that Democrats denounced
+    as politically motivated hypocrisy", NeuS): told alone it has none ("Democrats denounced as
+    politically motivated hypocrisy")."""
+    if "frame.act_on_object" not in claim.rule_ids or not claim.cue or claim.speaker is None:
+        return False
+    if not fold(claim.statement).startswith(fold(f"{claim.speaker.name} {claim.cue}")):
+        return False  # the article's own sentence ("News of X was first reported by Y")
+    doc = nlp()(claim.statement[:300])
+    verbs = [t for t in doc if t.lower_ == claim.cue.split()[0].lower()]
+    objects = {"dobj", "obj", "ccomp", "xcomp", "attr", "dative", "oprd"}
+    return len(verbs) == 1 and not any(c.dep_ in objects for c in verbs[0].children)
+
+
+def cut_off(claim: Claim, source: Source) -> bool:
+    """The claim's sentence is where the article stops mid-sentence (a truncated feed or
+    snippet: "... will vote against presumptive incoming House Speaker", 6 of NeuS's 90
+    articles): its last words are not the article's whole thought."""
+    body = source.text.rstrip()
+    if not body or body[-1] in ".!?…" + QUOTE_CHARS + "'’)":
+        return False
+    return any(e.end >= len(body) for e in claim.evidence)
