@@ -493,6 +493,16 @@ def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again
         for n, text in enumerate(said)
     ]
     out = [it.text for it in _said_again(items, b)]
+    # reported speech the same way (BASIL, Summers: two "Larry Summers said that" lines)
+    that = Item(
+        (3, 9),
+        SummaryKind.attributed,
+        "Bob Etheridge said that he regrets his reaction (New York Times).",
+        [claims[0].claim_id],
+        None,
+        [claims[0]],
+    )
+    assert _said_again([items[0], that], b)[1].text.startswith("Etheridge also said that he")
     assert out[0] == said[0]
     assert out[1].startswith('Etheridge also said: "This does not justify')
     assert out[2].startswith('Etheridge added: "I apologize')

@@ -312,3 +312,22 @@ def test_a_titled_full_name_is_a_person(text: str, kind: AsserterKind) -> None:
     speech = analyse_article(text, sentence_units(text))
     assert speech[0].main is not None
     assert speech[0].main.speaker.kind is kind
+
+
+def test_a_quotation_after_written_words_is_written_too() -> None:
+    # BASIL (NYT, Steele's e-mail): '"Dear Members, ...," Mr. Steele wrote in a message.
+    # "Thank you ..."' had the second line "said"; the raters: "it was not spoken".
+    from service.pipeline.accounts import assemble_account
+    from service.pipeline.summary_text import clause
+
+    for verb, expected in (("wrote in a message to members", "wrote"), ("said on Monday", "said")):
+        text = (
+            f"\u201cPlease join me for a call,\u201d Mr. Steele {verb}. "
+            "\u201cThank you and I look forward to talking to you.\u201d"
+        )
+        src = Source(source_id="S1", outlet="Wire", text=text, sentences=sentence_units(text))
+        account = assemble_account(src, analyse_article(text, src.sentences))
+        carried = [c for c in account.claims if "carry.quote" in c.rule_ids]
+        assert carried and carried[0].cue == expected
+        shown = clause(carried[0], src)
+        assert shown is not None and shown.text.startswith(f"Steele {expected}: ")

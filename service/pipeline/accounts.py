@@ -207,7 +207,8 @@ def _sentence_claims(source: Source, span: Span, s: SentenceSpeech) -> list[_Dra
         out.append(_frame_claim(frame, span))
     if not s.frames and s.carried is not None:
         # A quotation with no cue continues the previous quotation's speaker.
-        carried = _frame_claim_from(s.carried, s.carried_via, sentence, "said", denial=False)
+        cue = "wrote" if s.carried_written else "said"
+        carried = _frame_claim_from(s.carried, s.carried_via, sentence, cue, denial=False)
         grouped = ("speaker.group",) if s.carried.group else ()
         out.append(carried._replace(rules=(s.carried_rule, *grouped), source=s.carried_source))
     elif s.outlet_text and (not s.frames or len(s.outlet_text.split()) >= 6):
@@ -286,7 +287,7 @@ def _frame_claim_from(
         asserter = who
     statement = content
     if asserter.name != who.name and not _names(speaker.name, content):
-        verb = cue if re.fullmatch(r"[a-z]+ed|said|told \w+|says|denies", cue) else "said"
+        verb = cue if re.fullmatch(r"[a-z]+ed|said|told \w+|says|denies|wrote", cue) else "said"
         verb = "said" if verb in {"quoted", "reported"} else verb
         statement = f"{speaker.name} {verb}: {content}"
     if denial and not re.search(r"\b(den|reject|dismiss|neither|no |not |never)", statement, re.I):

@@ -489,17 +489,25 @@ def _said_by(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+_SAID_AGAIN = re.compile(r"^((?:[A-Z][\w.'’-]*\s){1,4})said(: | that )")
+
+
 def _said_again(items: list[Item], b: Builder) -> list[Item]:
-    """A second quotation of one person reads "Etheridge also said: …", not the full name
-    and the same frame again (BASIL, Etheridge: two of his statements as two agreed points,
-    merged into "Bob Etheridge said: …; Bob Etheridge said: …")."""
+    """A second statement of one person reads "Etheridge also said: …" ("Summers also said
+    that …"), not the full name and the same frame again (BASIL raters: "Bob Etheridge said:
+    …; Bob Etheridge said: …", "two consecutive 'Larry Summers said that' lines")."""
     seen: Counter[str] = Counter()
     out: list[Item] = []
     for it in items:
-        who = _said_by(it.text)
-        if who is not None and seen[who] and len(who.split()) > 1:
-            frame = "also said:" if seen[who] == 1 else "added:"
-            text = f"{who.split()[-1]} {frame} {it.text[len(who) + len(' said: ') :]}"
+        m = _SAID_AGAIN.match(it.text)
+        who = m.group(1).strip() if m else None
+        if m is not None and who is not None and seen[who] and len(who.split()) > 1:
+            rest = it.text[m.end() :]
+            if m.group(2) == ": ":
+                frame = "also said: " if seen[who] == 1 else "added: "
+            else:
+                frame = "also said that " if seen[who] == 1 else "added that "
+            text = f"{who.split()[-1]} {frame}{rest}"
             cited = [b.claims[c] for c in it.claim_ids]
             if not sentence_problems(text, cited, b.sources, earlier=[o.text for o in out]):
                 it = replace(it, text=text)

@@ -222,8 +222,9 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     elif framed and who is not None:
         # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
         content = trim(framed.group("what"))
+        said = "wrote" if framed.group("verb") == "wrote" else "said"  # an e-mail is not said
         if direct_quote(claim, content, source):
-            text = f"{framed.group('who')} said: {_quoted(content, claim)}"
+            text = f"{framed.group('who')} {said}: {_quoted(content, claim)}"
         elif (
             starts_with_pronoun(content)
             or not is_clause(content)
@@ -231,7 +232,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         ):
             return None
         else:
-            text = f"{framed.group('who')} said that {lowered(content, source)}"
+            text = f"{framed.group('who')} {said} that {lowered(content, source)}"
     elif who is None or _starts_with_holder(statement, who):
         # The outlet's narration, or a sentence that already names its speaker.
         if statement[:1] in QUOTE_CHARS + "'‘" and who is None:

@@ -62,6 +62,7 @@ class SentenceSpeech:
     too_long: bool = False  # not parsed (over MAX_TOKENS tokens)
     carried: Party | None = None  # speaker carried over from the previous quotation
     carried_via: Party | None = None
+    carried_written: bool = False  # the carried speaker's words were written ("X wrote")
     carried_rule: str = "carry.quote"  # why the speaker was carried over (rules.yaml id)
     # Where the carried speaker was last named (article offsets): the source mention of the
     # quotation's attribution ('"A," he said. "B."': B's source is "he").

@@ -63,6 +63,9 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
             speech.carried = memory.last_speaker
             speech.carried_via = memory.last_via
             speech.carried_source = memory.last_source
+            # '"Dear Members, ...," Mr. Steele wrote in a message. "Thank you ..."' (BASIL,
+            # NYT): the next quotation is written too, not said.
+            speech.carried_written = memory.last_written
         elif memory.quoted and memory.last_quote_speaker is not None:
             speech.carried = memory.last_quote_speaker
             speech.carried_via = memory.last_quote_via

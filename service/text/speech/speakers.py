@@ -26,6 +26,7 @@ class _Memory:
     last_speaker: Party | None = None
     last_via: Party | None = None
     last_source: tuple[int, int] | None = None  # where last_speaker was named (article offsets)
+    last_written: bool = False  # last_speaker's words were written ("X wrote in a message")
     last_quote_source: tuple[int, int] | None = None
     turn_source: tuple[int, int] | None = None
     people: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, role words
@@ -336,6 +337,7 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
             memory.last_group = Party(speaker.name, speaker.kind)
         memory.last_speaker, memory.last_via = speaker, main.via
         memory.last_source = main.source_span
+        memory.last_written = main.cue_lemma == "write"
         if has_quote:
             memory.last_quote_speaker, memory.last_quote_via = speaker, main.via
             memory.last_quote_source = main.source_span
@@ -344,6 +346,7 @@ def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: b
         memory.last_source = speech.carried_source
     else:
         memory.last_speaker = memory.last_via = memory.last_source = None
+        memory.last_written = False
 
 
 def _continues(speaker: Party) -> bool:
