@@ -507,3 +507,26 @@ def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again
     assert out[1].startswith('Etheridge also said: "This does not justify')
     assert out[2].startswith('Etheridge added: "I apologize')
     assert out[3] == said[3]
+
+
+def test_a_point_is_worded_from_a_whole_sentence_before_a_piece_of_one() -> None:
+    # NeuS (Democratic memo): the shortest member was a piece of a sentence split at "but"
+    # ("Trump reviewed the rebuttal just as he did the Republican-authored memo") and led the
+    # summary; the outlet's whole opening sentence tells the event.
+    from service.pipeline.summary_build import Builder
+    from service.schemas import Span
+
+    whole = "President Trump on Friday blocked the release of a classified Democratic memo."
+    split = (
+        "Trump reviewed the rebuttal just as he did the Republican-authored memo, but decided "
+        "against making it public because of national security concerns."
+    )
+    b_src, c_src = source("S2", "Outlet B", whole), source("S3", "Outlet C", split)
+    piece = "Trump reviewed the rebuttal just as he did the Republican-authored memo"
+    members = [
+        claim("S2.C1", "S2", whole, evidence=Span(start=0, end=len(whole), text=whole)),
+        claim("S3.C1", "S3", piece, evidence=Span(start=0, end=len(split), text=split)),
+    ]
+    b = Builder([b_src, c_src], {c.claim_id: c for c in members})
+    stated = b.point(members, prefer_outlet=True)
+    assert stated is not None and stated[2].claim_id == "S2.C1"

@@ -922,3 +922,15 @@ def test_a_frame_with_its_words_elsewhere_gives_no_clause() -> None:
     c = claim("S1.C1", "S1", "Summers said", "Positive reviews")
     c = c.model_copy(update={"speaker": Asserter(name="Larry Summers", kind=AsserterKind.person)})
     assert clause(c, src) is None
+
+
+def test_a_pronoun_frame_after_a_quotation_gives_no_clause() -> None:
+    # BASIL (NYT): 'Glenn Beck said: "Hello, my name is the Republican Party and I have a
+    # problem!" he declared' showed the outlet's frame after the quotation.
+    from service.pipeline.summary_text import clause
+
+    quote = "\u201cHello, my name is the Republican Party and I have a problem!\u201d he declared."
+    src = Source(source_id="S1", outlet="New York Times", text=quote, sentences=[])
+    statement = 'Glenn Beck said: "Hello, my name is the Republican Party and I have a problem!" he declared'
+    c = claim("S1.C1", "S1", statement, "Glenn Beck", asserter_kind=AsserterKind.person)
+    assert clause(c, src) is None

@@ -31,6 +31,7 @@ from service.text.screen import CitedMaterial, loaded_words
 from service.text.speech import pos_tags
 
 MEMBERS_TRIED = 6  # claims of one point tried for its wording
+PIECE_SHARE = 0.6  # a claim under this share of its sentence's length is a piece of it
 
 
 # A point stated by `Builder.point`: (text with its credit, cited claim ids, the claim whose
@@ -145,7 +146,8 @@ class Builder:
         """A point stated once, from the member claim whose clause the most outlets support
         (then: the outlet's own narration first for a fact, a named holder first for a
         version of a dispute; then the shortest), credited to every outlet that supports it."""
-        best: tuple[tuple[bool, int, int, bool, int], str, list[str], Claim, str] | None = None
+        best: tuple[tuple[bool, int, int, bool, bool, int], str, list[str], Claim, str] | None
+        best = None
         for m in sorted(members, key=lambda m: len(m.statement))[:MEMBERS_TRIED]:
             c = self.clause(m)
             if c is None:
@@ -160,6 +162,10 @@ class Builder:
                 -len(ids) if prefer_outlet else int(narration),
                 int(not narration) if prefer_outlet else -len(ids),
                 m.claim_id in self.used,
+                # A whole sentence tells the point whole; the shortest member can be a piece of
+                # a sentence split at "but" that points back ("Trump reviewed the rebuttal just
+                # as he did the Republican-authored memo", NeuS: it led the summary).
+                prefer_outlet and _piece(m),
                 len(c.text),
             )
             if best is None or rank < best[0]:
@@ -196,3 +202,9 @@ class Builder:
             self.dropped.append(f"{item.text[:60]}…: {problems[0]}")
             return False
         return True
+
+
+def _piece(claim: Claim) -> bool:
+    """The claim is a piece of its sentence (the rest went to another claim)."""
+    whole = sum(len(e.text) for e in claim.evidence)
+    return bool(whole) and len(claim.statement) < PIECE_SHARE * whole

@@ -170,7 +170,10 @@ def direct_quote(claim: Claim, content: str, source: Source) -> bool:
 
 
 _PRONOUN_FRAME = re.compile(
-    r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked)\b", re.I
+    # "… problem!" he declared' (BASIL, NYT): any reporting verb after the pronoun
+    r"\b(?:he|she|they|it|we)\s+(?:said|says|told|wrote|added|asked|declared|continued|"
+    r"explained|insisted|argued|warned|noted|recalled|joked|quipped)\b",
+    re.I,
 )
 # "WASHINGTON —", "BAGHDAD (AP) -- ": a hyphen is a dash only with a space before it, so that
 # "U.S.-bound migrants ..." (NeuS) keeps its first word.
