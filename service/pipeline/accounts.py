@@ -51,6 +51,7 @@ from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, i
 OUTLET_VOICE = "the outlet"
 MAX_CLAIMS_PER_SENTENCE = 4
 MAX_STATEMENT_WORDS = 80
+MIN_CLAIM_WORDS = 4  # a shorter sentence ("Read more.", a byline) carries no claim
 
 
 def analysable(source: Source) -> list[int]:
@@ -58,7 +59,7 @@ def analysable(source: Source) -> list[int]:
     ids = []
     for i, span in enumerate(source.sentences, 1):
         text = span.text.strip()
-        if len(text.split()) < 4 or BOILERPLATE.search(text) or CAPTION.search(text):
+        if len(text.split()) < MIN_CLAIM_WORDS or BOILERPLATE.search(text) or CAPTION.search(text):
             continue
         if source.title and " ".join(text.split()) == " ".join(source.title.split()):
             continue  # a headline is the outlet's framing of the story, not a reported claim
@@ -90,7 +91,7 @@ async def build_account(
         if s.sentence_id not in set_aside
         and s.main is not None
         and "frame.colon_speaker" in s.main.rule_ids
-        and len(source.sentences[s.sentence_id - 1].text.split()) >= 4
+        and len(source.sentences[s.sentence_id - 1].text.split()) >= MIN_CLAIM_WORDS
     }
     # --- end of guards
     skipped_long = [s.sentence_id for s in speech if s.sentence_id in wanted and s.too_long]

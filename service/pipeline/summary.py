@@ -479,17 +479,15 @@ def _merge_consensus(items: list[Item], b: Builder) -> list[Item]:
     return out
 
 
-_SAID_BY = re.compile(r"^((?:[A-Z][\w.'’-]*\s){1,4})said: ")
+# "Bob Etheridge said: …" (his words) or "Larry Summers said that …" (reported speech).
+_SAID = re.compile(r"^((?:[A-Z][\w.'’-]*\s){1,4})said(: | that )")
 
 
 def _said_by(text: str) -> str | None:
     """The name a sentence opens on when it gives that person's words ("Bob Etheridge said:
     "…"")."""
-    m = _SAID_BY.match(text)
-    return m.group(1).strip() if m else None
-
-
-_SAID_AGAIN = re.compile(r"^((?:[A-Z][\w.'’-]*\s){1,4})said(: | that )")
+    m = _SAID.match(text)
+    return m.group(1).strip() if m and m.group(2) == ": " else None
 
 
 def _said_again(items: list[Item], b: Builder) -> list[Item]:
@@ -499,7 +497,7 @@ def _said_again(items: list[Item], b: Builder) -> list[Item]:
     seen: Counter[str] = Counter()
     out: list[Item] = []
     for it in items:
-        m = _SAID_AGAIN.match(it.text)
+        m = _SAID.match(it.text)
         who = m.group(1).strip() if m else None
         if m is not None and who is not None and seen[who] and len(who.split()) > 1:
             rest = it.text[m.end() :]

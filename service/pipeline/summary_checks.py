@@ -411,9 +411,7 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     known = words_.role_words | words_.institution_words | words_.official_heads | _UNIQUE
     if head.lower().rstrip("s") in known or head.lower() in known:
         return None
-    seen: set[str] = set()
-    for e in earlier:
-        seen |= content_words(_CREDIT.sub("", e))
+    seen = _told(earlier)
     # Any of its nouns met before ("the unemployment rate" after "unemployment fell"), as a
     # word of the same root ("the vote" after "voted").
     roots = {w[:4] for w in seen if len(w) >= 4}
@@ -422,6 +420,14 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     if head.lower().rstrip("s") in _GENERIC_DOCUMENTS and seen & words_.document_nouns:
         return None  # "the document" after "a report": see unintroduced_document
     return f"{tags[0][0].lower()} {head}"
+
+
+def _told(earlier: Sequence[str]) -> set[str]:
+    """The content words the summary's earlier sentences use, their credits aside."""
+    seen: set[str] = set()
+    for e in earlier:
+        seen |= content_words(_CREDIT.sub("", e))
+    return seen
 
 
 _DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})
@@ -441,7 +447,7 @@ def unintroduced_object(text: str, earlier: Sequence[str]) -> str | None:
     never given)", "the remarks ... are never stated")."""
     tags = pos_tags(" ".join(REPORTS_THAT.sub("", text.strip(), count=1).split()[:40]))
     pointed: str | None = None
-    for (word, pos), (nxt, npos) in pairwise(tags):
+    for i, ((word, pos), (nxt, npos)) in enumerate(pairwise(tags)):
         low = word.lower()
         if (
             low in _DEMONSTRATIVES
@@ -452,17 +458,18 @@ def unintroduced_object(text: str, earlier: Sequence[str]) -> str | None:
         ):
             pointed = f"{low} {nxt}"
             break
-        if low in {"made", "makes", "repeated"} and nxt.lower() == "the":
-            i = tags.index((word, pos))
-            if i + 2 < len(tags) and tags[i + 2][0].lower() in _SPEECH_NOUNS:
-                pointed = f"the {tags[i + 2][0]}"
-                break
+        if (
+            low in {"made", "makes", "repeated"}
+            and nxt.lower() == "the"
+            and i + 2 < len(tags)
+            and tags[i + 2][0].lower() in _SPEECH_NOUNS
+        ):
+            pointed = f"the {tags[i + 2][0]}"
+            break
     if pointed is None:
         return None
     noun = pointed.split()[-1].lower()
-    seen: set[str] = set()
-    for e in earlier:
-        seen |= content_words(_CREDIT.sub("", e))
+    seen = _told(earlier)
     if noun[:4] in {w[:4] for w in seen if len(w) >= 4}:
         return None
     if pointed.startswith("the ") and any(re.search(r"\bsaid\b|[\"“]", e) for e in earlier):
@@ -495,10 +502,7 @@ def novelty(text: str, earlier: Sequence[str]) -> float:
     mine = content_words(_CREDIT.sub("", text)) - _FRAME_WORDS
     if not mine:
         return 0.0
-    seen: set[str] = set()
-    for e in earlier:
-        seen |= content_words(_CREDIT.sub("", e))
-    return len(mine - seen) / len(mine)
+    return len(mine - _told(earlier)) / len(mine)
 
 
 MAIN_REPEAT = 0.4  # overlap of a report's main clause with an earlier sentence: a restatement

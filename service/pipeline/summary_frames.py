@@ -5,6 +5,7 @@ stops mid-sentence."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from service.pipeline.summary_trim import PRONOUNS, QUOTE_CHARS, fold, words
 from service.schemas import Claim, Source
@@ -17,15 +18,25 @@ INNER_FRAME = re.compile(
 )
 
 
-def own_credit_cut(statement: str, outlet: str) -> str:
-    """The outlet's own credit at its sentence's end (", Fox News has learned.") goes: the
-    summary credits the outlet already (BASIL raters: "names the source twice")."""
-    own = re.compile(
+def said_or_wrote(verb: str | None) -> str:
+    """The frame's verb in the summary: "wrote" stays "wrote" (an e-mail's words were not
+    spoken: BASIL raters, Steele); anything else is "said"."""
+    return "wrote" if (verb or "").lower() in {"wrote", "writes"} else "said"
+
+
+@lru_cache(maxsize=256)
+def _own_credit(outlet: str) -> re.Pattern[str]:
+    return re.compile(
         rf",\s+{re.escape(outlet)}\s+(?:has\s+learned|learned|has\s+reported|reported|reports)"
         r"\W*$",
         re.I,
     )
-    return own.sub(".", statement) if outlet else statement
+
+
+def own_credit_cut(statement: str, outlet: str) -> str:
+    """The outlet's own credit at its sentence's end (", Fox News has learned.") goes: the
+    summary credits the outlet already (BASIL raters: "names the source twice")."""
+    return _own_credit(outlet).sub(".", statement) if outlet else statement
 
 
 def trailing_content(claim: Claim, who: str | None) -> str | None:

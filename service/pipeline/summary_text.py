@@ -23,6 +23,7 @@ from service.pipeline.summary_frames import (
     act_without_object,
     cut_off,
     own_credit_cut,
+    said_or_wrote,
     trailing_content,
 )
 from service.pipeline.summary_trim import (
@@ -214,8 +215,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     if trailing is not None and who is not None:
         # '"…," Sen. Ron Wyden … said on Twitter.': the words, then their named speaker.
         content = trim(trailing)
-        # "wrote" stays "wrote": an e-mail's words were not spoken (BASIL raters, Steele).
-        verb = "wrote" if (claim.cue or "").lower() in {"wrote", "writes"} else "said"
+        verb = said_or_wrote(claim.cue)
         if direct_quote(claim, content, source):
             text = f"{who} {verb}: {_quoted(content, claim)}"
         elif is_clause(content) and not _foreign_pronoun(content, claim):
@@ -225,7 +225,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     elif framed and who is not None:
         # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
         content = trim(framed.group("what"))
-        said = "wrote" if framed.group("verb") == "wrote" else "said"  # an e-mail is not said
+        said = said_or_wrote(framed.group("verb"))
         if direct_quote(claim, content, source):
             text = f"{framed.group('who')} {said}: {_quoted(content, claim)}"
         elif (

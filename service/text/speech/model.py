@@ -96,4 +96,11 @@ def is_denial_text(text: str) -> bool:
 
 def pos_tags(text: str) -> list[tuple[str, str]]:
     """(word, coarse part of speech) for a short text, e.g. a summary sentence."""
-    return [(t.text, t.pos_) for t in nlp()(text[:2000])]
+    return list(_pos_tags(text[:2000]))
+
+
+@lru_cache(maxsize=8192)
+def _pos_tags(text: str) -> tuple[tuple[str, str], ...]:
+    # The summary checks tag one candidate sentence several times (when it is accepted, when
+    # the reading order is fixed, when a repeated speaker is reworded): parsed once.
+    return tuple((t.text, t.pos_) for t in nlp()(text))
