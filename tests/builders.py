@@ -77,7 +77,11 @@ def in_threads(work: Callable[[], object], n: int) -> list[BaseException]:
 
 
 async def template_summary(
-    sources: Sequence[Source], groups: Sequence[Any], claims: Sequence[Claim]
+    sources: Sequence[Source],
+    groups: Sequence[Any],
+    claims: Sequence[Claim],
+    *,
+    max_points: int = 14,
 ) -> Any:
     """The summary step in template mode over these groups (a model call would fail)."""
     from service.llm.fake import FakeBackend
@@ -92,7 +96,7 @@ async def template_summary(
         claims,
         llm,
         llm.meter("summary"),
-        max_points=14,
+        max_points=max_points,
         mode="template",
         warnings=[],
         progress=no_progress,

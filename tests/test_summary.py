@@ -466,8 +466,8 @@ def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again
     # BASIL (Etheridge; Beck): two agreed quotations of one person had read "Bob Etheridge
     # said: ...; Bob Etheridge said: ...". The second reads "Etheridge also said", a third
     # "Etheridge added"; another person's quotation keeps its full frame.
-    from service.pipeline.summary import _said_again
     from service.pipeline.summary_build import Builder, Item
+    from service.pipeline.summary_passes import said_again
     from service.schemas import SummaryKind
 
     quotes = [
@@ -492,7 +492,7 @@ def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again
         Item((3, n), SummaryKind.attributed, text, [claims[n].claim_id], None, [claims[n]])
         for n, text in enumerate(said)
     ]
-    out = [it.text for it in _said_again(items, b)]
+    out = [it.text for it in said_again(items, b)]
     # reported speech the same way (BASIL, Summers: two "Larry Summers said that" lines)
     that = Item(
         (3, 9),
@@ -502,7 +502,7 @@ def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again
         None,
         [claims[0]],
     )
-    assert _said_again([items[0], that], b)[1].text.startswith("Etheridge also said that he")
+    assert said_again([items[0], that], b)[1].text.startswith("Etheridge also said that he")
     assert out[0] == said[0]
     assert out[1].startswith('Etheridge also said: "This does not justify')
     assert out[2].startswith('Etheridge added: "I apologize')

@@ -19,10 +19,8 @@ this step. With `summary_mode="model"` the model names the event and the differe
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback
@@ -31,9 +29,11 @@ from service.pipeline.summary_checks import (
     headline_problems,
     novelty,
     restates,
+    retells_lead,
     sentence_problems,
 )
 from service.pipeline.summary_labels import core
+from service.pipeline.summary_passes import merge_consensus, reports_again, said_again, said_by
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
 from service.pipeline.summary_select import (
     group_position,
@@ -57,7 +57,6 @@ from service.schemas import (
     SummaryKind,
     SummarySentence,
 )
-from service.text.speech import pos_tags
 
 ONE_SOURCE_NOTE = "Only one article was given: there is nothing to reconcile across sources."
 # The word budget: about 120 words for three short articles (NeuS openings, ~600 words in
@@ -138,6 +137,16 @@ async def summarize(
     points = summary_points(groups, by_id)
     closeness = relevance(points, by_id)
     chosen = select_groups(points, max_points, closeness)
+    # Each article's opening report is always a candidate: it is where a news article tells
+    # the event, so the lead is chosen among them even when the cap on points left one out
+    # (BASIL: with 14 of 67 points, the Times's opener was not among them and a quotation led).
+    openers = {
+        g.group_id
+        for g in points
+        if any(c in by_id and b.opens_its_article(by_id[c], LEAD_SENTENCES) for c in g.claim_ids)
+    }
+    chosen_ids = {g.group_id for g in chosen}
+    chosen = [g for g in points if g.group_id in chosen_ids or g.group_id in openers]
     if len(points) > len(chosen):
         warnings.append(
             RunWarning(
@@ -164,7 +173,7 @@ async def summarize(
             full_stop(cap(stated[0])), [by_id[c] for c in stated[1]], b.sources
         ):
             stated = None  # it could not stand first ("Paul, a Republican, ..."): an opener will
-        event_quoted = stated is not None and _said_by(stated[0]) is not None
+        event_quoted = stated is not None and said_by(stated[0]) is not None
         if event_quoted:
             # A quotation tells what someone said, not what happened: two outlets quoting
             # Nadler's "The framers of the Constitution prescribed ..." is an agreement, and
@@ -256,6 +265,9 @@ async def summarize(
             if again is not None:
                 b.dropped.append(f"{item.text[:60]}…: repeated: tells again '{again[:40]}…'")
                 continue
+        if item.order[0] >= 3 and _retold_lead(item, kept, groups, b):
+            b.dropped.append(f"{item.text[:60]}…: repeated: another outlet's lead, told again")
+            continue
         accepted = b.accept(item, kept, later=later)
         if not accepted and item.fallback is not None and item not in later:
             item = item.fallback  # rebuilt plainer: the failing sentence is never shown
@@ -271,8 +283,8 @@ async def summarize(
                 kept.append(version)
                 spent += version.n_words
                 break
-    kept = _introduced_first(sorted(kept, key=lambda it: it.order), b)
-    kept = _said_again(_merge_consensus(kept, b), b)
+    kept = _introduced_first(sorted(kept, key=lambda it: _reading_order(it, b)), b)
+    kept = reports_again(said_again(merge_consensus(kept, b), b), b)
     progress(Progress("summary", 2, 3))
 
     for line in b.dropped:
@@ -324,7 +336,7 @@ def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builde
             bool(b.loaded_opening(it.body, it.worded)),
             # A quotation tells what someone said, not what happened (NeuS impeachment:
             # Nadler's "The framers of the Constitution prescribed ..." had led).
-            _said_by(it.text) is not None,
+            said_by(it.text) is not None,
             # A news lead names its actor: "Top aides to Gov. Andrew Cuomo altered ..." before
             # "The number — more than 9,000 — was not public", and "Democrats said that they
             # will introduce two articles of impeachment" before "One article is on abuse of
@@ -343,6 +355,20 @@ def _promote_lead(candidates: list[Item], closeness: dict[str, float], b: Builde
     if claim.asserter.kind is AsserterKind.outlet and claim.speaker is None:
         # The lead states the report; its outlet is its credit ("…  (Outlet A).").
         best.text = f"{cap(best.body)} ({b.outlet[claim.source_id]})."
+
+
+def _reading_order(item: Item, b: Builder) -> tuple[int, float, tuple[int, int]]:
+    """The lead, then the differences, then every other point in the order the articles
+    tell them (each at its place in its own article): the event and its context before the
+    details and the reactions. Ranked by importance instead, a detail could come before the
+    context it needs (NeuS and BASIL raters: "the appeals ruling, the news, comes last", "the
+    apology comes before what happened", "the fund-raiser setting comes near the end")."""
+    if item.kind is SummaryKind.lead:
+        return (0, 0.0, item.order)
+    if item.kind is SummaryKind.disputed:
+        return (1, 0.0, item.order)
+    cited = item.worded or [b.claims[c] for c in item.claim_ids if c in b.claims]
+    return (2, min((b.place(c) for c in cited), default=1.0), item.order)
 
 
 def _introduced_first(items: list[Item], b: Builder) -> list[Item]:
@@ -403,6 +429,24 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
         yield item
 
 
+def _retold_lead(
+    item: Item, kept: Sequence[Item], groups: Sequence[ClaimGroup], b: Builder
+) -> bool:
+    """The item is another outlet's opening report, telling again the event the lead told
+    (`retells_lead`); that outlet's later reports add what it has that the lead lacks."""
+    lead = next((k for k in kept if k.kind is SummaryKind.lead), None)
+    if lead is None or not _narration(item):
+        return False  # someone's words are that party's, not a retelling of the event
+    if item.group_id is not None and item.group_id == _group_of(lead.claim_ids[:1], groups):
+        return False  # another outlet's version of the lead's own point, with its details
+    if not all(b.opens_its_article(c, LEAD_SENTENCES) for c in item.worded):
+        return False
+    led = {b.claims[c].source_id for c in lead.claim_ids if c in b.claims}
+    if {c.source_id for c in item.worded} & led:
+        return False  # the lead's own outlet goes on with its story
+    return retells_lead(item.text, lead.text)
+
+
 def _narration(item: Item) -> bool:
     """The sentence tells an outlet's own account of events, not someone's words."""
     return bool(item.worded) and all(_own_narration(c) for c in item.worded)
@@ -446,78 +490,6 @@ def _uncredited_versions(
         if other is not None:
             out.append(Item.of((3, n), SummaryKind.attributed, other, group_id))
     return out
-
-
-def _merge_consensus(items: list[Item], b: Builder) -> list[Item]:
-    """Two agreed points to a sentence ("A (X, Y); B (X, Y)."), when the merge passes."""
-    out: list[Item] = []
-    for it in items:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.kind is SummaryKind.consensus
-            and it.kind is SummaryKind.consensus
-            and ";" not in prev.text
-            and _said_by(prev.text) is None
-        ):
-            merged = Item(
-                prev.order,
-                SummaryKind.consensus,
-                prev.text.rstrip(".") + "; " + it.text[0].lower() + it.text[1:]
-                if _lower_ok(it.text)
-                else prev.text.rstrip(".") + "; " + it.text,
-                prev.claim_ids + it.claim_ids,
-                f"{prev.group_id}+{it.group_id}",
-                prev.worded + it.worded,
-            )
-            if not sentence_problems(
-                merged.text, [b.claims[c] for c in merged.claim_ids], b.sources
-            ):
-                out[-1] = merged
-                continue
-        out.append(it)
-    return out
-
-
-# "Bob Etheridge said: …" (his words) or "Larry Summers said that …" (reported speech).
-_SAID = re.compile(r"^((?:[A-Z][\w.'’-]*\s){1,4})said(: | that )")
-
-
-def _said_by(text: str) -> str | None:
-    """The name a sentence opens on when it gives that person's words ("Bob Etheridge said:
-    "…"")."""
-    m = _SAID.match(text)
-    return m.group(1).strip() if m and m.group(2) == ": " else None
-
-
-def _said_again(items: list[Item], b: Builder) -> list[Item]:
-    """A second statement of one person reads "Etheridge also said: …" ("Summers also said
-    that …"), not the full name and the same frame again (BASIL raters: "Bob Etheridge said:
-    …; Bob Etheridge said: …", "two consecutive 'Larry Summers said that' lines")."""
-    seen: Counter[str] = Counter()
-    out: list[Item] = []
-    for it in items:
-        m = _SAID.match(it.text)
-        who = m.group(1).strip() if m else None
-        if m is not None and who is not None and seen[who] and len(who.split()) > 1:
-            rest = it.text[m.end() :]
-            if m.group(2) == ": ":
-                frame = "also said: " if seen[who] == 1 else "added: "
-            else:
-                frame = "also said that " if seen[who] == 1 else "added that "
-            text = f"{who.split()[-1]} {frame}{rest}"
-            cited = [b.claims[c] for c in it.claim_ids]
-            if not sentence_problems(text, cited, b.sources, earlier=[o.text for o in out]):
-                it = replace(it, text=text)
-        if who is not None:
-            seen[who] += 1
-        out.append(it)
-    return out
-
-
-def _lower_ok(text: str) -> bool:
-    tags = pos_tags(text.split(" ", 1)[0])
-    return bool(tags) and tags[0][1] in {"DET", "ADV", "PRON"}
 
 
 def _headline(proposed: str | None, kept: Sequence[Item], sources: Sequence[Source]) -> str | None:

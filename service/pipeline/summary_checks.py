@@ -529,6 +529,22 @@ def restates(text: str, earlier: Sequence[str]) -> str | None:
     return None
 
 
+RETOLD_LEAD = 0.25  # word overlap of another outlet's opening report with the lead: a retelling
+
+
+def retells_lead(text: str, lead: str) -> bool:
+    """Another outlet's opening report tells the event the lead already told, in its own
+    words ("President Trump gave his first public remarks since contracting Covid-19 ..."
+    after "President Trump held his first public event since contracting the novel
+    coronavirus ..."; "Hope Hicks is set to return to the White House" after "... Hope Hicks
+    ... is returning to the White House"; NeuS raters: "states the same fact twice"). An
+    article's first sentences are about the event the set is about, so a lower overlap with
+    the lead than `restates` needs marks a retelling; a different figure is a difference."""
+    if compare_numbers(text, lead) is Numbers.conflict:
+        return False
+    return overlap(_CREDIT.sub("", text.strip()), _CREDIT.sub("", lead.strip())) >= RETOLD_LEAD
+
+
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term
 
 

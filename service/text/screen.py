@@ -3,7 +3,8 @@
 1. Parties: every proper name in the sentence must occur in what it cites (the claims'
    statements, evidence sentences, asserters, speakers and their outlets' names). A sentence
    that credits "France's defence ministry" when no cited claim mentions it is rejected.
-2. Loaded wording: the outlets' editorial markers (`service.text.editorial`), and adjectives or
+2. Loaded wording: the outlets' editorial markers (`service.text.editorial`), the style
+   guides' loaded terms (`service.text.loaded_terms`), and adjectives or
    adverbs that only one outlet uses in the cited material when several outlets are cited or
    the event has several outlets ("deadly", "bluntly"): a neutral wire would not pick one
    side's wording.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from service.text.editorial import editorial_marker
 from service.text.injection import addressed_to_model
+from service.text.loaded_terms import loaded_terms
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)")
 _NOT_NAMES = frozenset(
@@ -84,6 +86,7 @@ def loaded_words(
     marker = editorial_marker(sentence)
     if marker:
         found.append(marker)
+    found += [t for t in loaded_terms(sentence) if t not in found]
     if len(material.articles) < 2:
         return found
     cited = " ".join(material.texts).lower()
