@@ -521,12 +521,15 @@ def test_a_point_is_worded_from_a_whole_sentence_before_a_piece_of_one() -> None
         "Trump reviewed the rebuttal just as he did the Republican-authored memo, but decided "
         "against making it public because of national security concerns."
     )
+    # Outlet A writes "classified" too, as in the event: one outlet's adjective would be
+    # framing and rank the whole sentence after the piece (tests/test_summary_reading.py).
+    a_src = source("S1", "Outlet A", "Trump blocked the release of a classified memo.")
     b_src, c_src = source("S2", "Outlet B", whole), source("S3", "Outlet C", split)
     piece = "Trump reviewed the rebuttal just as he did the Republican-authored memo"
     members = [
         claim("S2.C1", "S2", whole, evidence=Span(start=0, end=len(whole), text=whole)),
         claim("S3.C1", "S3", piece, evidence=Span(start=0, end=len(split), text=split)),
     ]
-    b = Builder([b_src, c_src], {c.claim_id: c for c in members})
+    b = Builder([a_src, b_src, c_src], {c.claim_id: c for c in members})
     stated = b.point(members, prefer_outlet=True)
     assert stated is not None and stated[2].claim_id == "S2.C1"

@@ -208,3 +208,84 @@ def test_a_determiner_after_reports_that_is_lower_case_though_the_article_has_a_
     )
     assert lowered("The Senate GOP's threat will likely be tested", s).startswith("the Senate")
     assert lowered("President Trump said so", s).startswith("President Trump")
+
+
+def test_the_event_is_worded_from_a_member_free_of_one_outlets_loaded_words() -> None:
+    # NeuS (Iraq's parliament): Outlet A's "heeded the demands of angry citizens" had led over
+    # Outlet C's plain report of the same vote.
+    from service.schemas import Span
+
+    loaded = (
+        "Lawmakers in Iraq heeded the demands of angry citizens and voted on Sunday to expel "
+        "United States troops from the country."
+    )
+    plain = (
+        "Iraqi lawmakers approved a resolution Sunday calling to expel U.S. troops from the "
+        "country, following an American drone attack."
+    )
+    srcs = [
+        source("S1", "Outlet A", loaded),
+        source(
+            "S2",
+            "Outlet B",
+            "The U.S.-led coalition said it is pausing operations in support of Iraqi forces.",
+        ),
+        source("S3", "Outlet C", plain),
+    ]
+    members = [
+        claim("S1.C1", "S1", loaded, evidence=Span(start=0, end=len(loaded), text=loaded)),
+        claim("S3.C1", "S3", plain, evidence=Span(start=0, end=len(plain), text=plain)),
+    ]
+    b = Builder(srcs, {c.claim_id: c for c in members})
+    stated = b.point(members, prefer_outlet=True)
+    assert stated is not None and stated[2].claim_id == "S3.C1", stated
+
+
+async def test_another_outlets_figures_of_the_lead_are_shown_though_a_party_gives_them() -> None:
+    # NeuS (mass-shootings poll): the lead gave no figure; Outlet C's "More than 60 percent of
+    # Americans say ..." is a party's words, shown because its figure is new (raters: "gives no
+    # figures"). A party's words with no new figure stay behind the stated point.
+    lead = (
+        "Most Americans say Congress and President Trump are not doing enough to prevent mass "
+        "shootings in the U.S., according to a Washington Post/ABC News poll out early Tuesday."
+    )
+    figure = (
+        "More than 60 percent of Americans say President Donald Trump and Congress are not "
+        "doing enough to prevent mass shootings, a new Washington Post-ABC News poll reveals."
+    )
+    same = (
+        "Americans say President Donald Trump and Congress are not doing enough to prevent mass "
+        "shootings, a new Washington Post-ABC News poll reveals."
+    )
+    from service.schemas import Asserter, AsserterKind, ClaimKind, Span
+
+    def said(text: str, who: str) -> Claim:
+        # As the accounts step reads it: the respondents speak, "say" is the cue.
+        party = Asserter(name=who, kind=AsserterKind.institution)
+        content = (
+            "President Donald Trump and Congress are not doing enough to prevent mass shootings"
+        )
+        return claim(
+            "S3.C1",
+            "S3",
+            content,
+            who,
+            ClaimKind.attributed_claim,
+            asserter_kind=AsserterKind.institution,
+            evidence=Span(start=0, end=len(text), text=text),
+        ).model_copy(update={"speaker": party, "cue": "say"})
+
+    for other, who, shown in (
+        (figure, "More than 60 percent of Americans", True),
+        (same, "Americans", False),
+    ):
+        srcs = [source("S1", "Outlet A", lead), source("S3", "Outlet C", other)]
+        cs = [
+            claim("S1.C1", "S1", lead, evidence=Span(start=0, end=len(lead), text=lead)),
+            said(other, who),
+        ]
+        groups = build_groups(cs, [Edge("S1.C1", "S3.C1", Relation.same, 0.8)])
+        summary = await template_summary(srcs, groups, cs)
+        texts = [s.text for s in summary.sentences]
+        assert texts[0].startswith("Most Americans say"), texts
+        assert any("60 percent" in t for t in texts) is shown, texts

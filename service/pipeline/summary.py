@@ -27,6 +27,7 @@ from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.summary_build import Builder, Item, Stated
 from service.pipeline.summary_checks import (
     headline_problems,
+    new_figure,
     novelty,
     restates,
     retells_lead,
@@ -137,9 +138,10 @@ async def summarize(
     points = summary_points(groups, by_id)
     closeness = relevance(points, by_id)
     chosen = select_groups(points, max_points, closeness)
-    # Each article's opening report is always a candidate: it is where a news article tells
-    # the event, so the lead is chosen among them even when the cap on points left one out
-    # (BASIL: with 14 of 67 points, the Times's opener was not among them and a quotation led).
+    # Each article's opening report is always a candidate for the lead: it is where a news
+    # article tells the event, so the lead is chosen among them even when the cap on points
+    # left one out (BASIL: with 14 of 67 points, the Times's opener was not among them and a
+    # quotation led). Beyond the cap an opener can only lead.
     openers = {
         g.group_id
         for g in points
@@ -147,11 +149,11 @@ async def summarize(
     }
     chosen_ids = {g.group_id for g in chosen}
     chosen = [g for g in points if g.group_id in chosen_ids or g.group_id in openers]
-    if len(points) > len(chosen):
+    if len(points) > len(chosen_ids):
         warnings.append(
             RunWarning(
                 step="summary",
-                message=f"the summary covers {len(chosen)} of {len(points)} points (disputes "
+                message=f"the summary covers {len(chosen_ids)} of {len(points)} points (disputes "
                 "first, then agreements); the rest are in the groups. Raise "
                 "RASHOMON_MAX_SUMMARY_POINTS to cover more",
             )
@@ -245,6 +247,11 @@ async def summarize(
             )
     if not any(c.kind is SummaryKind.lead for c in candidates):
         _promote_lead(candidates, closeness, b)
+    candidates = [
+        c
+        for c in candidates
+        if c.kind is SummaryKind.lead or c.group_id is None or c.group_id in chosen_ids
+    ]
     progress(Progress("summary", 1, 3))
 
     kept: list[Item] = []
@@ -257,7 +264,11 @@ async def summarize(
             continue
         if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
             continue  # one claim's words, one place in the summary
-        if item.order[0] >= 3 and novelty(item.text, [k.text for k in kept]) < NOVELTY_MIN:
+        if (
+            item.order[0] >= 3
+            and novelty(item.text, [k.text for k in kept]) < NOVELTY_MIN
+            and not new_figure(item.text, " ".join(k.text for k in kept))
+        ):
             b.dropped.append(f"{item.text[:60]}…: repeated: adds nothing the summary has not said")
             continue
         if item.order[0] >= 3 and _narration(item):
@@ -481,12 +492,14 @@ def _uncredited_versions(
         # The outlet's own narration only: its account of someone's words is the point
         # already stated, and on long articles (BASIL) those members are where the
         # attribution is weakest ("Many said that Steele will call it").
-        told = [
-            b.claims[c]
-            for c in ids
-            if c in b.claims and b.claims[c].source_id == sid and _own_narration(b.claims[c])
-        ]
-        other = b.point(told, prefer_outlet=False) if told else None
+        mine = [b.claims[c] for c in ids if c in b.claims and b.claims[c].source_id == sid]
+        told = [c for c in mine if _own_narration(c)]
+        other = b.point(told or mine, prefer_outlet=False) if mine else None
+        if other is not None and not told and not new_figure(other[0], stated[0]):
+            # A party's words are shown only when they give figures the stated sentence lacks
+            # ("More than 60 percent of Americans said that ...", NeuS poll: raters marked
+            # "gives no figures"); otherwise they are the point already stated.
+            other = None
         if other is not None:
             out.append(Item.of((3, n), SummaryKind.attributed, other, group_id))
     return out

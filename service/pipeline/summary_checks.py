@@ -269,7 +269,10 @@ def sentence_problems(
     low = fold(text)
     mine = _quoted_runs(text)
     for before in earlier:
-        if fold(before) == low or overlap(before, text) >= REPEAT_OVERLAP or _inside(text, before):
+        if fold(before) == low or (
+            (overlap(before, text) >= REPEAT_OVERLAP or _inside(text, before))
+            and not new_figure(text, before)  # "More than 60 percent of Americans said ..."
+        ):
             problems.append(Problem("repeated", f"repeats '{before[:40]}…'"))
             break
         # The same quotation from another outlet is the same words told twice (BASIL: one
@@ -491,6 +494,24 @@ def _inside(a: str, b: str) -> bool:
     wa, wb = (content_words(_CREDIT.sub("", x)) for x in (a, b))
     small, big = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     return len(small) >= REPEAT_INSIDE_MIN and len(small & big) >= REPEAT_INSIDE * len(small)
+
+
+# A figure: a number with its currency, percent or scale, or followed by the word it counts
+# ("9,000 residents", "60 percent", "$150 million"); not a number that ends a phrase ("on 911,").
+_FIGURE = re.compile(
+    r"[$€£]\s?\d+(?:,\d{3})*(?:\.\d+)?|(?<![\w./-])\d+(?:,\d{3})*(?:\.\d+)?"
+    r"(?=\s?(?:%|percent\b|million\b|billion\b|trillion\b|thousand\b)|\s+[A-Za-z])"
+)
+
+
+def new_figure(text: str, stated: str) -> bool:
+    """The text gives a figure the stated sentence does not (years aside)."""
+
+    def figures(t: str) -> set[str]:
+        found = {m.group(0).lstrip("$€£ ").replace(",", "") for m in _FIGURE.finditer(t)}
+        return {f for f in found if not (len(f) == 4 and f[:2] in {"19", "20"})}
+
+    return bool(figures(text) - figures(stated))
 
 
 def novelty(text: str, earlier: Sequence[str]) -> float:
