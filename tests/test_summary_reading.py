@@ -11,8 +11,8 @@ import pytest
 from service.pipeline.alignment import Edge, build_groups
 from service.pipeline.drafts import Relation
 from service.pipeline.summary_build import Builder, Item
-from service.pipeline.summary_checks import retells_lead
 from service.pipeline.summary_passes import reports_again
+from service.pipeline.summary_repeats import retells_lead
 from service.pipeline.summary_text import lowered, with_its_determiner
 from service.schemas import Claim, Source, SummaryKind
 from tests.builders import claim, source, template_summary
@@ -289,3 +289,101 @@ async def test_another_outlets_figures_of_the_lead_are_shown_though_a_party_give
         texts = [s.text for s in summary.sentences]
         assert texts[0].startswith("Most Americans say"), texts
         assert any("60 percent" in t for t in texts) is shown, texts
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier", "adds"),
+    [
+        # NeuS (Spencer): Outlet B's version says where he was going and why he was stopped.
+        (
+            "Richard Spencer was stopped on his way to Sweden and sent back to the United States "
+            "because of a ban (Outlet B).",
+            "White nationalist leader Richard Spencer was reportedly stopped by authorities in "
+            "Europe this week (Outlet A).",
+            True,
+        ),
+        # NeuS (Iraq): the same vote; "Iraq" after "Iraqi", "United States" after "U.S.".
+        (
+            "Outlet A reports that lawmakers in Iraq heeded the demands of angry citizens and "
+            "voted on Sunday to expel United States troops from the country.",
+            "Iraqi lawmakers approved a resolution Sunday calling to expel U.S. troops from the "
+            "country, following an American drone attack (Outlet C).",
+            False,
+        ),
+        # NeuS (college athletes): "NCAA" after "National Collegiate Athletic Association".
+        (
+            "Outlet B reports that the Supreme Court ruled in a unanimous decision Monday that "
+            "the NCAA has illegally restricted education-based benefits.",
+            "The Supreme Court sided unanimously with college athletes on Monday, ruling the "
+            "National Collegiate Athletic Association's restrictions violate antitrust laws "
+            "(Outlet C).",
+            False,
+        ),
+        # NeuS (Mueller): a weekday is no new name.
+        (
+            "Outlet A reports that the special counsel overseeing the Russia investigation "
+            "reportedly obtained a sealed indictment on Friday.",
+            "Robert Mueller's investigation into possible collusion between the Trump campaign "
+            "and Russia have reportedly netted its first charges (Outlet C).",
+            False,
+        ),
+        # BASIL (RNC): a new figure is something to add.
+        (
+            "Fox News reports that 168 committee members will vote in January.",
+            "Michael Steele will speak with RNC members Monday evening (Fox News).",
+            True,
+        ),
+    ],
+)
+def test_a_version_of_the_lead_adds_a_name_or_a_figure(text: str, earlier: str, adds: bool) -> None:
+    from service.pipeline.summary_repeats import adds_a_name_or_figure
+
+    assert adds_a_name_or_figure(text, [earlier]) is adds
+
+
+@pytest.mark.parametrize(
+    ("article", "name", "title", "role"),
+    [
+        # NeuS (impeachment; border): the title written before the full name.
+        (
+            "House Judiciary Committee Chairman Jerry Nadler, D-N.Y., said the framers knew.",
+            "Jerry Nadler",
+            "House Judiciary Committee Chairman",
+            None,
+        ),
+        (
+            "Homeland Security Secretary Alejandro Mayorkas said the influx is no crisis.",
+            "Alejandro Mayorkas",
+            "Homeland Security Secretary",
+            None,
+        ),
+        # BASIL (Blumenthal; NAACP): an abbreviated title, a body's name before the title.
+        ("Said Sen. Bob Menendez on Tuesday.", "Bob Menendez", "Sen.", None),
+        (
+            "NAACP President Benjamin Todd Jealous said the group takes no issue.",
+            "Benjamin Todd Jealous",
+            "NAACP President",
+            None,
+        ),
+        # NeuS (Kentucky law): the role in an apposition that ends the sentence.
+        (
+            "Enforcement will begin shortly, said Steve Pitt, general counsel to Kentucky Gov. "
+            "Matt Bevin. The ACLU declined to comment.",
+            "Steve Pitt",
+            None,
+            "general counsel to Kentucky Gov. Matt Bevin",
+        ),
+        # A sentence's end is no title ("... Congress. Democrats"); no role, no title.
+        ("They sent it to Congress. Jerry Nadler said so.", "Jerry Nadler", None, None),
+        ("Jack Smith, who lives nearby, said he heard shots.", "Jack Smith", None, None),
+    ],
+)
+def test_a_speakers_title_or_role_comes_from_their_article(
+    article: str, name: str, title: str | None, role: str | None
+) -> None:
+    from service.pipeline.summary_passes import role_after, title_of
+    from service.text.sentences import split_sentences
+
+    assert title_of(name, article) == title
+    src = source("S1", "Outlet A", *[s.text for s in split_sentences(article)])
+    assert role_after(name, src) == role

@@ -27,15 +27,20 @@ from service.pipeline.progress import Progress, ProgressCallback
 from service.pipeline.summary_build import Builder, Item, Stated
 from service.pipeline.summary_checks import (
     headline_problems,
-    new_figure,
     novelty,
     restates,
-    retells_lead,
     sentence_problems,
 )
 from service.pipeline.summary_labels import core
-from service.pipeline.summary_passes import merge_consensus, reports_again, said_again, said_by
+from service.pipeline.summary_passes import (
+    merge_consensus,
+    reports_again,
+    said_again,
+    said_by,
+    with_titles,
+)
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
+from service.pipeline.summary_repeats import adds_a_name_or_figure, new_figure, retells_lead
 from service.pipeline.summary_select import (
     group_position,
     lead_points,
@@ -295,7 +300,7 @@ async def summarize(
                 spent += version.n_words
                 break
     kept = _introduced_first(sorted(kept, key=lambda it: _reading_order(it, b)), b)
-    kept = reports_again(said_again(merge_consensus(kept, b), b), b)
+    kept = reports_again(with_titles(said_again(merge_consensus(kept, b), b), b), b)
     progress(Progress("summary", 2, 3))
 
     for line in b.dropped:
@@ -449,7 +454,10 @@ def _retold_lead(
     if lead is None or not _narration(item):
         return False  # someone's words are that party's, not a retelling of the event
     if item.group_id is not None and item.group_id == _group_of(lead.claim_ids[:1], groups):
-        return False  # another outlet's version of the lead's own point, with its details
+        # Another outlet's version of the lead's own point: kept for the names, places and
+        # figures it adds, dropped when it only tells the event again (NeuS raters, rounds
+        # 16-17: "says twice that Hicks is returning", "the expulsion vote twice").
+        return not adds_a_name_or_figure(item.text, [k.text for k in kept])
     if not all(b.opens_its_article(c, LEAD_SENTENCES) for c in item.worded):
         return False
     led = {b.claims[c].source_id for c in lead.claim_ids if c in b.claims}

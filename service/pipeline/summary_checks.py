@@ -29,6 +29,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from service.pipeline.alignment.compare import Numbers, compare_numbers
 from service.pipeline.similarity import content_words, overlap
+from service.pipeline.summary_repeats import CREDIT as _CREDIT
+from service.pipeline.summary_repeats import new_figure
 from service.pipeline.summary_text import REPORTS_THAT, starts_with_pronoun
 from service.pipeline.summary_trim import QUOTE_CHARS, ends_dangling, fold, words
 from service.schemas import Claim, Source
@@ -482,7 +484,6 @@ def unintroduced_object(text: str, earlier: Sequence[str]) -> str | None:
 
 REPEAT_INSIDE = 0.9  # this share of one sentence's words inside another: it is repeated
 REPEAT_INSIDE_MIN = 6  # ... when it has at least this many content words
-_CREDIT = re.compile(r"\([^()]*\)\.?$|^\S+(?: \S+){0,3} reports that ")  # not content
 
 
 def _inside(a: str, b: str) -> bool:
@@ -494,24 +495,6 @@ def _inside(a: str, b: str) -> bool:
     wa, wb = (content_words(_CREDIT.sub("", x)) for x in (a, b))
     small, big = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     return len(small) >= REPEAT_INSIDE_MIN and len(small & big) >= REPEAT_INSIDE * len(small)
-
-
-# A figure: a number with its currency, percent or scale, or followed by the word it counts
-# ("9,000 residents", "60 percent", "$150 million"); not a number that ends a phrase ("on 911,").
-_FIGURE = re.compile(
-    r"[$€£]\s?\d+(?:,\d{3})*(?:\.\d+)?|(?<![\w./-])\d+(?:,\d{3})*(?:\.\d+)?"
-    r"(?=\s?(?:%|percent\b|million\b|billion\b|trillion\b|thousand\b)|\s+[A-Za-z])"
-)
-
-
-def new_figure(text: str, stated: str) -> bool:
-    """The text gives a figure the stated sentence does not (years aside)."""
-
-    def figures(t: str) -> set[str]:
-        found = {m.group(0).lstrip("$€£ ").replace(",", "") for m in _FIGURE.finditer(t)}
-        return {f for f in found if not (len(f) == 4 and f[:2] in {"19", "20"})}
-
-    return bool(figures(text) - figures(stated))
 
 
 def novelty(text: str, earlier: Sequence[str]) -> float:
@@ -548,22 +531,6 @@ def restates(text: str, earlier: Sequence[str]) -> str | None:
                 continue
             return e
     return None
-
-
-RETOLD_LEAD = 0.25  # word overlap of another outlet's opening report with the lead: a retelling
-
-
-def retells_lead(text: str, lead: str) -> bool:
-    """Another outlet's opening report tells the event the lead already told, in its own
-    words ("President Trump gave his first public remarks since contracting Covid-19 ..."
-    after "President Trump held his first public event since contracting the novel
-    coronavirus ..."; "Hope Hicks is set to return to the White House" after "... Hope Hicks
-    ... is returning to the White House"; NeuS raters: "states the same fact twice"). An
-    article's first sentences are about the event the set is about, so a lower overlap with
-    the lead than `restates` needs marks a retelling; a different figure is a difference."""
-    if compare_numbers(text, lead) is Numbers.conflict:
-        return False
-    return overlap(_CREDIT.sub("", text.strip()), _CREDIT.sub("", lead.strip())) >= RETOLD_LEAD
 
 
 QUOTE_REPEAT_WORDS = 6  # a quotation this long is a statement, not a shared term

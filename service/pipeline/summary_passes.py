@@ -1,7 +1,7 @@
 """The reading passes over the summary's kept sentences, in reading order: two agreed points
 to one sentence, a person's second statement as "X also said", an outlet's second report in a
-row as "Outlet also reports that". Each rewrite is kept only when it passes the sentence
-checks."""
+row as "Outlet also reports that", a speaker's title at their first mention. Each rewrite is
+kept only when it passes the sentence checks."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from service.pipeline.summary_build import Builder, Item
 from service.pipeline.summary_checks import sentence_problems
-from service.schemas import SummaryKind
+from service.schemas import Source, SummaryKind
 from service.text.speech import pos_tags
+from service.text.speech.rules import lists
 
 
 def merge_consensus(items: list[Item], b: Builder) -> list[Item]:
@@ -100,3 +101,85 @@ def reports_again(items: list[Item], b: Builder) -> list[Item]:
 def _lower_ok(text: str) -> bool:
     tags = pos_tags(text.split(" ", 1)[0])
     return bool(tags) and tags[0][1] in {"DET", "ADV", "PRON"}
+
+
+TITLE_MAX_WORDS = 4  # "House Judiciary Committee Chairman", "Homeland Security Secretary"
+
+
+# Capitalised at a sentence's start, never part of a title: "Said Sen. Bob Menendez ..."
+_NOT_TITLE = frozenset(
+    "the a an said says told according by with from and but as when after before in on at for to".split()
+)
+
+
+def title_of(name: str, article: str) -> str | None:
+    """The title the article writes right before a person's full name ("House Judiciary
+    Committee Chairman Jerry Nadler", "Homeland Security Secretary Alejandro Mayorkas", "Sen. Bob
+    Menendez"): capitalised words ending on a role word or its abbreviation, at most
+    `TITLE_MAX_WORDS`, never across a sentence's end."""
+    if len(name.split()) < 2:
+        return None
+    roles = lists().role_words
+    abbreviations = set(lists().abbreviations)
+    for m in re.finditer(rf"((?:[A-Z][\w.&’'-]*\s+){{1,6}}){re.escape(name)}\b", article):
+        run = m.group(1).split()
+        last = run[-1].rstrip(".").lower()
+        if last not in roles and last not in abbreviations:
+            continue
+        kept: list[str] = []
+        for word in reversed(run):
+            bare = word.rstrip(".").lower()
+            if word.endswith(".") and bare not in abbreviations and kept:
+                break  # "Congress." ends the sentence before the title
+            if bare in _NOT_TITLE or len(kept) == TITLE_MAX_WORDS:
+                break
+            kept.insert(0, word)
+        return " ".join(kept) if kept else None
+    return None
+
+
+def role_after(name: str, source: Source) -> str | None:
+    """The role the article gives a person in an apposition right after the full name
+    ("said Steve Pitt, general counsel to Kentucky Gov. Matt Bevin."): a lower-case phrase of
+    at most eight words holding a role word, up to the next comma or the sentence's end."""
+    if len(name.split()) < 2:
+        return None
+    roles = lists().role_words
+    for span in source.sentences:
+        at = span.text.find(f"{name}, ")
+        if at < 0:
+            continue
+        rest = span.text[at + len(name) + 2 :]
+        phrase = rest.split(",", 1)[0]
+        if phrase == rest:
+            phrase = rest.rstrip().removesuffix(".")  # the apposition ends the sentence
+        ws = [w.rstrip(".").lower() for w in phrase.split()]
+        if phrase[:1].islower() and len(ws) <= 8 and roles & set(ws) and '"' not in phrase:
+            return phrase
+    return None
+
+
+def with_titles(items: list[Item], b: Builder) -> list[Item]:
+    """A speaker's first sentence gives the title their article gives them ("Homeland Security
+    Secretary Alejandro Mayorkas said that ..."; NeuS and BASIL raters: "'Steve Pitt said'
+    does not say who he is", "Menendez is not identified")."""
+    out: list[Item] = []
+    for it in items:
+        m = _SAID.match(it.text)
+        who = m.group(1).strip() if m else None
+        surname = who.split()[-1] if who else ""
+        if who and it.worded and not any(surname in o.text for o in out):
+            article = b.sources[it.worded[0].source_id].text
+            title = title_of(who, article)
+            role = role_after(who, b.sources[it.worded[0].source_id])
+            text = ""
+            if title and title.lower() not in it.text.lower():
+                text = f"{title} {it.text}"
+            elif role and role.lower() not in it.text.lower():
+                text = f"{who}, {role},{it.text[len(who) :]}"
+            if text:
+                cited = [b.claims[c] for c in it.claim_ids]
+                if not sentence_problems(text, cited, b.sources, earlier=[o.text for o in out]):
+                    it = replace(it, text=text)
+        out.append(it)
+    return out
