@@ -278,7 +278,7 @@ async def summarize(
             continue
         if item.order[0] >= 3 and _narration(item):
             again = restates(item.text, [k.text for k in kept])
-            if again is not None:
+            if again is not None and not new_figure(item.text, again):
                 b.dropped.append(f"{item.text[:60]}…: repeated: tells again '{again[:40]}…'")
                 continue
         if item.order[0] >= 3 and _retold_lead(item, kept, groups, b):
