@@ -101,3 +101,16 @@ async def template_summary(
         warnings=[],
         progress=no_progress,
     )
+
+
+def attributed_items(texts: Sequence[str], claims: Sequence[Claim]) -> list[Any]:
+    """Summary sentences under construction, one per text, each wording the claim at its place
+    (the last claim for the texts beyond them)."""
+    from service.pipeline.summary_build import Item
+    from service.schemas import SummaryKind
+
+    out = []
+    for n, text in enumerate(texts):
+        c = claims[min(n, len(claims) - 1)]
+        out.append(Item((3, n), SummaryKind.attributed, text, [c.claim_id], None, [c]))
+    return out

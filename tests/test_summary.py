@@ -16,7 +16,7 @@ from service.pipeline.summary_prose import verify_prose
 from service.pipeline.summary_text import clause, full_stop
 from service.pipeline.summary_trim import trim
 from service.schemas import Asserter, AsserterKind, Claim, ClaimKind, GroupStatus, Source
-from tests.builders import claim, source, template_summary
+from tests.builders import attributed_items, claim, source, template_summary
 
 
 def _on(
@@ -488,10 +488,7 @@ def test_a_second_quotation_of_one_person_is_not_framed_with_the_full_name_again
         'Bob Etheridge said: "I apologize to all involved" (New York Times).',
         'Pat Toomey said: "He has apologized" (New York Times).',
     ]
-    items = [
-        Item((3, n), SummaryKind.attributed, text, [claims[n].claim_id], None, [claims[n]])
-        for n, text in enumerate(said)
-    ]
+    items = attributed_items(said, claims)
     out = [it.text for it in said_again(items, b)]
     # reported speech the same way (BASIL, Summers: two "Larry Summers said that" lines)
     that = Item(

@@ -10,12 +10,12 @@ import pytest
 
 from service.pipeline.alignment import Edge, build_groups
 from service.pipeline.drafts import Relation
-from service.pipeline.summary_build import Builder, Item
+from service.pipeline.summary_build import Builder
 from service.pipeline.summary_passes import reports_again
 from service.pipeline.summary_repeats import retells_lead
 from service.pipeline.summary_text import lowered, with_its_determiner
 from service.schemas import Claim, Source, SummaryKind
-from tests.builders import claim, source, template_summary
+from tests.builders import attributed_items, claim, source, template_summary
 
 
 @pytest.mark.parametrize(
@@ -158,10 +158,7 @@ def test_an_outlets_second_report_in_a_row_says_also() -> None:
         "The senator said the bill would pass (New York Times).",
         "HuffPost reports that the senator is retiring.",
     ]
-    items = [
-        Item((3, n), SummaryKind.attributed, t, [cs[0].claim_id], None, [cs[0]])
-        for n, t in enumerate(texts)
-    ]
+    items = attributed_items(texts, cs[:1])
     out = [it.text for it in reports_again(items, b)]
     assert out[1] == "HuffPost also reports that no vote is planned."
     assert out[0] == texts[0] and out[2] == texts[2]
