@@ -88,7 +88,12 @@ class Settings(BaseSettings):
         "whatever the claims (benchmarks/alignment_pairs.py --batched).",
     )
     max_alignment_pairs: int = Field(120, ge=0)
-    max_summary_points: int = Field(14, ge=1)
+    max_summary_points: int = Field(
+        14,
+        ge=1,
+        description="points the summary covers besides each article's opening reports "
+        "(disputes first, then agreements, then single-source points)",
+    )
     summary_mode: Literal["model", "template"] = Field(
         "template",
         description="template (default): the summary is built from the claims' own words, "

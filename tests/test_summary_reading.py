@@ -289,56 +289,6 @@ async def test_another_outlets_figures_of_the_lead_are_shown_though_a_party_give
 
 
 @pytest.mark.parametrize(
-    ("text", "earlier", "adds"),
-    [
-        # NeuS (Spencer): Outlet B's version says where he was going and why he was stopped.
-        (
-            "Richard Spencer was stopped on his way to Sweden and sent back to the United States "
-            "because of a ban (Outlet B).",
-            "White nationalist leader Richard Spencer was reportedly stopped by authorities in "
-            "Europe this week (Outlet A).",
-            True,
-        ),
-        # NeuS (Iraq): the same vote; "Iraq" after "Iraqi", "United States" after "U.S.".
-        (
-            "Outlet A reports that lawmakers in Iraq heeded the demands of angry citizens and "
-            "voted on Sunday to expel United States troops from the country.",
-            "Iraqi lawmakers approved a resolution Sunday calling to expel U.S. troops from the "
-            "country, following an American drone attack (Outlet C).",
-            False,
-        ),
-        # NeuS (college athletes): "NCAA" after "National Collegiate Athletic Association".
-        (
-            "Outlet B reports that the Supreme Court ruled in a unanimous decision Monday that "
-            "the NCAA has illegally restricted education-based benefits.",
-            "The Supreme Court sided unanimously with college athletes on Monday, ruling the "
-            "National Collegiate Athletic Association's restrictions violate antitrust laws "
-            "(Outlet C).",
-            False,
-        ),
-        # NeuS (Mueller): a weekday is no new name.
-        (
-            "Outlet A reports that the special counsel overseeing the Russia investigation "
-            "reportedly obtained a sealed indictment on Friday.",
-            "Robert Mueller's investigation into possible collusion between the Trump campaign "
-            "and Russia have reportedly netted its first charges (Outlet C).",
-            False,
-        ),
-        # BASIL (RNC): a new figure is something to add.
-        (
-            "Fox News reports that 168 committee members will vote in January.",
-            "Michael Steele will speak with RNC members Monday evening (Fox News).",
-            True,
-        ),
-    ],
-)
-def test_a_version_of_the_lead_adds_a_name_or_a_figure(text: str, earlier: str, adds: bool) -> None:
-    from service.pipeline.summary_repeats import adds_a_name_or_figure
-
-    assert adds_a_name_or_figure(text, [earlier]) is adds
-
-
-@pytest.mark.parametrize(
     ("article", "name", "title", "role"),
     [
         # NeuS (impeachment; border): the title written before the full name.

@@ -40,7 +40,7 @@ from service.pipeline.summary_passes import (
     with_titles,
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
-from service.pipeline.summary_repeats import adds_a_name_or_figure, new_figure, retells_lead
+from service.pipeline.summary_repeats import new_figure, retells_lead
 from service.pipeline.summary_select import (
     group_position,
     lead_points,
@@ -143,10 +143,9 @@ async def summarize(
     points = summary_points(groups, by_id)
     closeness = relevance(points, by_id)
     chosen = select_groups(points, max_points, closeness)
-    # Each article's opening report is always a candidate for the lead: it is where a news
-    # article tells the event, so the lead is chosen among them even when the cap on points
-    # left one out (BASIL: with 14 of 67 points, the Times's opener was not among them and a
-    # quotation led). Beyond the cap an opener can only lead.
+    # Each article's opening report is where a news article tells the event: it is always a
+    # candidate, for the lead and after it, whatever the cap on the other points (BASIL: with
+    # 14 of 67 points, the Times's opener was not among them and a quotation led).
     openers = {
         g.group_id
         for g in points
@@ -159,7 +158,8 @@ async def summarize(
             RunWarning(
                 step="summary",
                 message=f"the summary covers {len(chosen_ids)} of {len(points)} points (disputes "
-                "first, then agreements); the rest are in the groups. Raise "
+                "first, then agreements), besides each article's opening reports; the rest are "
+                "in the groups. Raise "
                 "RASHOMON_MAX_SUMMARY_POINTS to cover more",
             )
         )
@@ -252,11 +252,6 @@ async def summarize(
             )
     if not any(c.kind is SummaryKind.lead for c in candidates):
         _promote_lead(candidates, closeness, b)
-    candidates = [
-        c
-        for c in candidates
-        if c.kind is SummaryKind.lead or c.group_id is None or c.group_id in chosen_ids
-    ]
     progress(Progress("summary", 1, 3))
 
     kept: list[Item] = []
@@ -454,10 +449,10 @@ def _retold_lead(
     if lead is None or not _narration(item):
         return False  # someone's words are that party's, not a retelling of the event
     if item.group_id is not None and item.group_id == _group_of(lead.claim_ids[:1], groups):
-        # Another outlet's version of the lead's own point: kept for the names, places and
-        # figures it adds, dropped when it only tells the event again (NeuS raters, rounds
-        # 16-17: "says twice that Hicks is returning", "the expulsion vote twice").
-        return not adds_a_name_or_figure(item.text, [k.text for k in kept])
+        # Another outlet's version of the lead's own point stays: its details and its framing
+        # are what that outlet adds (dropping those without a new name or figure cost
+        # completeness and the differences readers found, NeuS round 18).
+        return False
     if not all(b.opens_its_article(c, LEAD_SENTENCES) for c in item.worded):
         return False
     led = {b.claims[c].source_id for c in lead.claim_ids if c in b.claims}
