@@ -480,6 +480,20 @@ def test_a_document_speaks_only_once_introduced(
             (),
             "the document",
         ),
+        # An adjective standing for its noun (BASIL, NAACP resolution; PolNeAR train, two
+        # articles: "The second is ...", "The first is ..."); told before, it points to it.
+        (
+            "The original called for the NAACP to educate its membership (Fox News, HuffPost).",
+            (),
+            "the original",
+        ),
+        ("The second is more of a hard-and-fast standard (Wire A).", (), "the second"),
+        ("The first is through a so-called duties test (Wire A).", (), "the first"),
+        (
+            "The original called for the NAACP to educate its membership (Fox News).",
+            ("The original resolution was amended on Tuesday (Fox News).",),
+            None,
+        ),
         # Names, titles, bodies and self-defining phrases are no pointers back.
         ("The Supreme Court on Monday left in place a Kentucky law (Outlet B).", (), None),
         ("The president said the plan would pass (Wire A).", (), None),

@@ -396,6 +396,12 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     tags = pos_tags(" ".join(body.split()[:8]))
     if len(tags) < 3 or tags[0][0].lower() not in _DEFINITE:
         return None
+    if tags[1][1] == "ADJ" and tags[2][1] in {"VERB", "AUX"} and tags[1][0].islower():
+        # An adjective standing for its noun ("The original called for ...", BASIL; "The
+        # second is ...", "The first is ...", PolNeAR): the noun is in the sentence before.
+        return (
+            None if tags[1][0].lower() in _told(earlier) else f"{tags[0][0].lower()} {tags[1][0]}"
+        )
     head: str | None = None
     nouns: list[str] = []
     for word, pos in tags[1:5]:
