@@ -308,6 +308,28 @@ NEUS_PAUL = (
         ),
         ("On Thursday, Paul, a Republican, introduced the bill", (NEUS_PAUL,), (), "Rand Paul"),
         ("Steele must apologize to the troops", (HPO[0], FOX[0]), (), "Michael Steele"),
+        # behind a fronted phrase with its own verb (BASIL, HuffPost on Beck; PolNeAR train,
+        # Breitbart on Clinton)
+        (
+            "In a winding speech that touched as much on his personal turmoil as his policies, "
+            "Beck had the packed auditorium at CPAC captivated",
+            ("Bombastic conservative talk show host Glenn Beck closed a conference.",),
+            (),
+            "Glenn Beck",
+        ),
+        (
+            "As the race has turned to primary contests in states with more diverse Democratic "
+            "electorates, Clinton has increasingly decried the issue of systemic racism",
+            ("Hillary Clinton won the primary in South Carolina.",),
+            (),
+            "Hillary Clinton",
+        ),
+        (
+            "In a statement Friday that was released late, Mr. Sestak said he declined",
+            ("Rep. Joe Sestak said he was offered a job.",),
+            (),
+            None,
+        ),
         # does not fire: a title or the full name introduces the person, or an earlier
         # sentence did; a day or a place is no person's short name
         ("Mr. Steele said in a speech Thursday night", (NYT[0], NYT[1]), (), None),

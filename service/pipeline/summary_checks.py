@@ -296,7 +296,19 @@ def unintroduced_name(
     Paul, a Republican, introduced ...") when the cited articles give that person a fuller
     name ("Hope Hicks", "Rand Paul") and no earlier summary sentence has used it: a reader
     meets the name before the person (blind raters, NeuS: Hicks, Paul; BASIL: Sestak). A
-    title before the name ("President Trump", "Sen. Paul") introduces it."""
+    title before the name ("President Trump", "Sen. Paul") introduces it. A fronted phrase
+    before the subject is passed over ("In a winding speech that touched ..., Beck had ...",
+    BASIL raters: "before Beck is introduced")."""
+    found = _bare_surname(text, articles, earlier, outlets)
+    tags = pos_tags(text.split(" ", 1)[0])
+    if found is None and tags and tags[0][1] in {"ADP", "SCONJ"} and ", " in text:
+        found = _bare_surname(text.split(", ", 1)[1], articles, earlier, outlets)
+    return found
+
+
+def _bare_surname(
+    text: str, articles: Sequence[str], earlier: Sequence[str], outlets: Sequence[str]
+) -> str | None:
     head: list[tuple[str, str]] = []
     for word, pos in pos_tags(" ".join(text.split()[:12])):
         if pos in {"VERB", "AUX"}:
