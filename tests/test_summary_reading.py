@@ -334,3 +334,30 @@ def test_a_speakers_title_or_role_comes_from_their_article(
     assert title_of(name, article) == title
     src = source("S1", "Outlet A", *[s.text for s in split_sentences(article)])
     assert role_after(name, src) == role
+
+
+@pytest.mark.parametrize(
+    ("party", "own", "expected"),
+    [
+        # BASIL (HuffPost quoting the New York Times): "But, the Times reported, "an
+        # examination of his remarks ..."" is the Times's finding, not HuffPost's narration.
+        ("Times", "HuffPost", "Times"),
+        # NeuS (Outlet A citing the Wall Street Journal's report of the grand jury).
+        ("Wall Street Journal", "Outlet A", "Wall Street Journal"),
+        # BASIL: an article naming itself stays its own voice.
+        ("Fox News", "Fox News", None),
+        ("Huffington Post", "HuffPost", None),
+        ("the outlet", "HuffPost", None),
+    ],
+)
+def test_another_news_organisation_is_a_party_not_the_outlets_voice(
+    party: str, own: str, expected: str | None
+) -> None:
+    from service.pipeline.summary_text import other_outlet
+    from service.schemas import Asserter, AsserterKind
+
+    who = Asserter(name=party, kind=AsserterKind.outlet)
+    c = claim("S1.C1", "S1", "an examination of his remarks shows it").model_copy(
+        update={"asserter": who, "speaker": who}
+    )
+    assert other_outlet(c, own) == expected

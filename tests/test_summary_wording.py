@@ -215,6 +215,11 @@ def test_a_difference_with_an_outlets_narration_is_not_named_after_the_outlet() 
         ("however, the justices did not explain their order", True),  # NeuS-style
         ("On that same day, Obama had lunch with Clinton", True),  # BASIL 20c7e089 (Fox)
         ("The next day, her Twitter account posted a link", True),  # PolNeAR train
+        ("in the next shot, Etheridge grabs the reporter's wrist", True),  # BASIL c203f88c
+        ("In the same interview, Trump said he would win", True),  # PolNeAR train
+        ("During the same stretch, wages rose 2 percent", True),  # PolNeAR train
+        ("In the next election, voters will decide", True),  # written: "next" points on too
+        ("In the end, the bill passed the Senate", False),  # written
         ("Instead of voting, the senators left the chamber", False),
         ("The day's events ended with a vote", False),  # written
         ("Stillwater officials said the road would reopen", False),

@@ -55,6 +55,19 @@ def holder(claim: Claim) -> str | None:
     return None
 
 
+def other_outlet(claim: Claim, own: str) -> str | None:
+    """Another news organisation the claim is credited to ("But, the Times reported, "an
+    examination of his remarks ..."", HuffPost quoting the New York Times; "Politico reported"):
+    a party like any other, not the article's own voice. The article naming itself ("Fox News
+    has learned", "Huffington Post" in HuffPost) stays its own voice."""
+    party = claim.speaker or claim.asserter
+    if party.kind is not AsserterKind.outlet or party.name == "the outlet":
+        return None
+    mine = {w[:4] for w in re.findall(r"\w+", own.lower()) if len(w) >= 3}
+    theirs = {w[:4] for w in re.findall(r"\w+", party.name.lower()) if len(w) >= 3}
+    return None if mine & theirs else party.name
+
+
 def channel(claim: Claim) -> str | None:
     """The channel, when it is not the speaker ("Shoigu, via Russia's defence ministry")."""
     who = holder(claim)
@@ -70,7 +83,10 @@ _LINKING_OPENER = re.compile(
     r"^(?:at the same time|meanwhile|however|moreover|in addition|additionally|also|instead(?! of)|"
     r"likewise|similarly|as a result|in response|even so|still|in turn|by contrast|"
     r"on the other hand|(?:on )?(?:that|the) same day|that day|later that day|the next day|"
-    r"a day later|the day before)\b",
+    r"a day later|the day before|"
+    # "In the same interview, ...", "During the same stretch, ..." (PolNeAR), "in the next
+    # shot, ..." (BASIL): a sequence told in the sentences before
+    r"(?:in|at|on|during|by) the (?:same|next|following|previous|latter) [a-z]+(?=,))\b",
     re.IGNORECASE,
 )
 
@@ -201,7 +217,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         return None
     statement = own_credit_cut(_clean(claim.statement), source.outlet)
     statement = with_its_determiner(statement, " ".join(e.text for e in claim.evidence))
-    who = holder(claim)
+    who = holder(claim) or other_outlet(claim, source.outlet)
     if who is not None and bare_common_noun(who, source.text):
         # "Ministry said that …" is not English: the parser's "the ministry" lost its article.
         who = "the " + who[:1].lower() + who[1:]
