@@ -361,3 +361,25 @@ def test_another_news_organisation_is_a_party_not_the_outlets_voice(
         update={"asserter": who, "speaker": who}
     )
     assert other_outlet(c, own) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "too_thin"),
+    [
+        # NeuS (DeVos loans) and BASIL (Etheridge, another site's words): listed every round.
+        ("Outlet C reports that finally, borrowers will receive relief.", True),
+        ("HuffPost reports that little is known about these “students.”", True),
+        # A figure, a name or enough words tell something.
+        ("Outlet B reports that 266,000 jobs were added in November.", False),
+        ("HuffPost reports that the Weekly Standard editor was not alone.", False),
+        (
+            "Outlet A reports that students whose schools closed are getting a break on their "
+            "student loans.",
+            False,
+        ),
+    ],
+)
+def test_a_report_too_thin_to_tell_anything_on_its_own(text: str, too_thin: bool) -> None:
+    from service.pipeline.summary_repeats import thin
+
+    assert thin(text) is too_thin

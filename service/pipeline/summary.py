@@ -40,7 +40,7 @@ from service.pipeline.summary_passes import (
     with_titles,
 )
 from service.pipeline.summary_points import Dispute, choose_dispute, question_for, whether
-from service.pipeline.summary_repeats import new_figure, retells_lead
+from service.pipeline.summary_repeats import new_figure, retells_lead, thin
 from service.pipeline.summary_select import (
     group_position,
     lead_points,
@@ -276,6 +276,9 @@ async def summarize(
             if again is not None and not new_figure(item.text, again):
                 b.dropped.append(f"{item.text[:60]}…: repeated: tells again '{again[:40]}…'")
                 continue
+        if item.order[0] >= 3 and _narration(item) and thin(item.text):
+            b.dropped.append(f"{item.text[:60]}…: too thin: names no one and gives no figure")
+            continue
         if item.order[0] >= 3 and _retold_lead(item, kept, groups, b):
             b.dropped.append(f"{item.text[:60]}…: repeated: another outlet's lead, told again")
             continue

@@ -1,6 +1,6 @@
 """Whether a summary sentence tells the reader something new: the figures it gives
-(`new_figure`) and another outlet's opening report telling the lead's event again
-(`retells_lead`). The sentence checks (`summary_checks`) and the selection (`summary`) use
+(`new_figure`), another outlet's opening report telling the lead's event again
+(`retells_lead`), and a report too thin to tell anything on its own (`thin`). The sentence checks (`summary_checks`) and the selection (`summary`) use
 them."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from service.pipeline.alignment.compare import Numbers, compare_numbers
-from service.pipeline.similarity import overlap
+from service.pipeline.similarity import content_words, overlap
+from service.text.speech import pos_tags
 
 # A sentence's credit and an outlet's "X reports that" frame: not content.
 CREDIT = re.compile(r"\([^()]*\)\.?$|^\S+(?: \S+){0,3} reports that ")
@@ -46,3 +47,17 @@ def retells_lead(text: str, lead: str) -> bool:
     if compare_numbers(text, lead) is Numbers.conflict:
         return False
     return overlap(CREDIT.sub("", text.strip()), CREDIT.sub("", lead.strip())) >= RETOLD_LEAD
+
+
+THIN_WORDS = 4  # content words at most in a report that names no one and gives no figure
+
+
+def thin(text: str) -> bool:
+    """An outlet's report of a handful of words that names no one and gives no figure says
+    nothing a reader can use on its own ("Outlet C reports that finally, borrowers will
+    receive relief", NeuS; "HuffPost reports that little is known about these "students."",
+    BASIL, where the words were another site's: raters listed both in every round)."""
+    body = CREDIT.sub("", text.strip())
+    if len(content_words(body)) > THIN_WORDS or new_figure(body, ""):
+        return False
+    return not any(pos == "PROPN" for _, pos in pos_tags(body))
