@@ -264,15 +264,16 @@ async def summarize(
             continue
         if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
             continue  # one claim's words, one place in the summary
+        told = [k.text for k in kept]
         if (
             item.order[0] >= 3
-            and novelty(item.text, [k.text for k in kept]) < NOVELTY_MIN
-            and not new_figure(item.text, " ".join(k.text for k in kept))
+            and novelty(item.text, told) < NOVELTY_MIN
+            and not new_figure(item.text, " ".join(told))
         ):
             b.dropped.append(f"{item.text[:60]}…: repeated: adds nothing the summary has not said")
             continue
         if item.order[0] >= 3 and _narration(item):
-            again = restates(item.text, [k.text for k in kept])
+            again = restates(item.text, told)
             if again is not None and not new_figure(item.text, again):
                 b.dropped.append(f"{item.text[:60]}…: repeated: tells again '{again[:40]}…'")
                 continue

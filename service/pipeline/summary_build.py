@@ -87,6 +87,7 @@ class Builder:
         self.used: set[str] = set()
         self.dropped: list[str] = []
         self.first = first_sentences(claims.values())  # each article's first claim sentence
+        self._mid_capital: dict[str, bool] = {}  # see _capital_mid_sentence
         self.last: dict[str, int] = {}
         for c in claims.values():
             if c.sentence_ids:
@@ -125,13 +126,17 @@ class Builder:
         reads a capital as a proper adjective ("Turkish"), which a sentence's first word need
         not be ("Bombastic host …")."""
         first = text.split(" ", 1)[0]
-        if first[:1].isupper() and any(
-            # mid-sentence before a lower-case word: not a headline's title case
-            re.search(rf"(?<=[a-z,;] ){re.escape(first)}\s+[a-z]", s.text)
-            for s in self.sources.values()
-        ):
+        if first[:1].isupper() and self._capital_mid_sentence(first):
             return self.loaded(text, cited)  # "Iraqi lawmakers": capitalised mid-sentence too
         return self.loaded(text[:1].lower() + text[1:], cited)
+
+    def _capital_mid_sentence(self, word: str) -> bool:
+        """Some article writes the word capitalised mid-sentence before a lower-case word (not
+        a headline's title case). Asked for every candidate wording, so remembered."""
+        if word not in self._mid_capital:
+            pattern = re.compile(rf"(?<=[a-z,;] ){re.escape(word)}\s+[a-z]")
+            self._mid_capital[word] = any(pattern.search(s.text) for s in self.sources.values())
+        return self._mid_capital[word]
 
     def loaded(self, text: str, cited: Sequence[Claim]) -> list[str]:
         """Loaded words in the summary's own voice (quoted words stay the outlet's)."""

@@ -437,12 +437,17 @@ def unintroduced_reference(text: str, earlier: Sequence[str]) -> str | None:
     seen = _told(earlier)
     # Any of its nouns met before ("the unemployment rate" after "unemployment fell"), as a
     # word of the same root ("the vote" after "voted").
-    roots = {w[:4] for w in seen if len(w) >= 4}
-    if any(n.lower()[:4] in roots or n.lower() in seen for n in nouns):
+    if any(n.lower() in seen or _same_root(n, seen) for n in nouns):
         return None
     if head.lower().rstrip("s") in _GENERIC_DOCUMENTS and seen & words_.document_nouns:
         return None  # "the document" after "a report": see unintroduced_document
     return f"{tags[0][0].lower()} {head}"
+
+
+def _same_root(word: str, seen: set[str]) -> bool:
+    """A word of `seen` shares the word's root (its first four letters: "vote" / "voted")."""
+    root = word.lower()[:4]
+    return any(len(w) >= 4 and w[:4] == root for w in seen)
 
 
 def _told(earlier: Sequence[str]) -> set[str]:
@@ -491,9 +496,7 @@ def unintroduced_object(text: str, earlier: Sequence[str]) -> str | None:
             break
     if pointed is None:
         return None
-    noun = pointed.split()[-1].lower()
-    seen = _told(earlier)
-    if noun[:4] in {w[:4] for w in seen if len(w) >= 4}:
+    if _same_root(pointed.split()[-1], _told(earlier)):
         return None
     if pointed.startswith("the ") and any(re.search(r"\bsaid\b|[\"“]", e) for e in earlier):
         return None  # "made the remarks": what someone said is in the summary already

@@ -169,13 +169,12 @@ def with_titles(items: list[Item], b: Builder) -> list[Item]:
         who = m.group(1).strip() if m else None
         surname = who.split()[-1] if who else ""
         if who and it.worded and not any(surname in o.text for o in out):
-            article = b.sources[it.worded[0].source_id].text
-            title = title_of(who, article)
-            role = role_after(who, b.sources[it.worded[0].source_id])
+            source = b.sources[it.worded[0].source_id]
+            title = title_of(who, source.text)
             text = ""
             if title and title.lower() not in it.text.lower():
                 text = f"{title} {it.text}"
-            elif role and role.lower() not in it.text.lower():
+            elif (role := role_after(who, source)) and role.lower() not in it.text.lower():
                 text = f"{who}, {role},{it.text[len(who) :]}"
             if text:
                 cited = [b.claims[c] for c in it.claim_ids]

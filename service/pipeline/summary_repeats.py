@@ -1,7 +1,7 @@
 """Whether a summary sentence tells the reader something new: the figures it gives
 (`new_figure`), another outlet's opening report telling the lead's event again
-(`retells_lead`), and a report too thin to tell anything on its own (`thin`). The sentence checks (`summary_checks`) and the selection (`summary`) use
-them."""
+(`retells_lead`), and a report too thin to tell anything on its own (`thin`). The sentence
+checks (`summary_checks`) and the selection (`summary`) use them."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from service.text.quotes import find_quotes
+from service.text.quotes import matches_outside_quotes
 from service.text.speech.rules import lists
 
 # Site furniture around the article text.
@@ -27,8 +27,5 @@ CAPTION = re.compile(
 
 def editorial_marker(sentence: str) -> str | None:
     """The first editorial marker outside quotation marks, or None."""
-    quoted = find_quotes(sentence)
-    for m in lists().editorial_markers.finditer(sentence):
-        if not any(s <= m.start() < e for s, e in quoted):
-            return m.group(0)
-    return None
+    m = next(matches_outside_quotes(lists().editorial_markers, sentence), None)
+    return m.group(0) if m else None

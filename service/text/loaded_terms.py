@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError
 
 from service.errors import ConfigError
 from service.schemas import StrictModel
-from service.text.quotes import find_quotes
+from service.text.quotes import find_quotes, matches_outside_quotes
 
 TERMS_FILE = Path(__file__).with_name("loaded_terms.yaml")
 
@@ -51,12 +51,11 @@ def _terms() -> list[tuple[str, re.Pattern[str]]]:
 def loaded_term_matches(sentence: str) -> list[tuple[str, str]]:
     """(term as written, rule id) for each loaded term outside quotation marks."""
     quoted = find_quotes(sentence)
-    out = []
-    for rid, pattern in _terms():
-        for m in pattern.finditer(sentence):
-            if not any(s <= m.start() < e for s, e in quoted):
-                out.append((m.group(0), rid))
-    return out
+    return [
+        (m.group(0), rid)
+        for rid, pattern in _terms()
+        for m in matches_outside_quotes(pattern, sentence, quoted)
+    ]
 
 
 def loaded_terms(sentence: str) -> list[str]:

@@ -25,8 +25,9 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-__all__ = ["find_quotes", "is_scare_quote", "quote_pairs", "unquoted"]
+__all__ = ["find_quotes", "is_scare_quote", "matches_outside_quotes", "quote_pairs", "unquoted"]
 
 _OPENER_CONTEXT = " \t\n\r\u00a0([{—–-/“‘«\"'"
 _WORD = re.compile(r"[\w’'-]+")
@@ -46,6 +47,17 @@ def unquoted(text: str) -> str:
     """`text` with its double-quoted passages blanked: the words a summary sentence or a claim
     says in its own voice (a cheap test for short texts; articles go through find_quotes)."""
     return _DOUBLE_QUOTED.sub(" ", text)
+
+
+def matches_outside_quotes(
+    pattern: re.Pattern[str], text: str, quoted: list[tuple[int, int]] | None = None
+) -> Iterator[re.Match[str]]:
+    """The pattern's matches that start outside quoted material (`find_quotes`, or `quoted`
+    when the caller has it already): the words a text says in its own voice."""
+    quoted = find_quotes(text) if quoted is None else quoted
+    for m in pattern.finditer(text):
+        if not any(s <= m.start() < e for s, e in quoted):
+            yield m
 
 
 def is_scare_quote(text: str) -> bool:
