@@ -511,6 +511,29 @@ def test_headline_names_who_most_articles_mention() -> None:
     assert neutral_headline(rec) == "How 2 outlets report it"
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # an abbreviated title does not cut the name (NeuS, WSJ)
+        ("Top aides to Gov. Andrew M. Cuomo were alarmed", ["Andrew M. Cuomo"]),
+        # what stands before a title is a place or body (NeuS, BASIL)
+        (
+            "He met French President Emmanuel Macron and Kentucky Sen. Rand Paul",
+            ["Emmanuel Macron", "Rand Paul"],
+        ),
+        ("a call to Representative Joe Sestak on Monday", ["Joe Sestak"]),
+        # no piece of a longer token, no possessive mark (NeuS)
+        ("minors crossing the U.S.-Mexico border", []),
+        ("would infuse Americans' bank accounts", ["Americans"]),
+        ("said Senate Majority Leader Harry Reid", ["Harry Reid"]),
+    ],
+)
+def test_names_in_running_text(text: str, names: list[str]) -> None:
+    from service.render.wording import _names_in
+
+    assert _names_in(text) == names
+
+
 def test_the_heading_never_repeats_the_lead() -> None:
     # Seeds: the lead's core was the whole lead, so heading and lead read the same sentence;
     # the heading then names the event's people instead.
@@ -580,3 +603,13 @@ def test_a_party_holds_one_side_of_a_difference() -> None:
     assert out[1].cites == [2, 3]
     # two sides, each its own party: both stay
     assert len(_one_side_per_party([russia, answer("No", "Paris", cite=4)])) == 2
+
+
+def test_group_words_are_not_names() -> None:
+    # NeuS: "Donald Trump and Americans" named the event by a nationality
+    from service.render.wording import _group_words
+
+    text = (
+        "Americans' bank accounts. The American economy. Infowars said. Democrats and a Democrat."
+    )
+    assert _group_words(text) == {"Americans", "Democrats"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from service.config import Settings
@@ -124,7 +125,32 @@ def sentence_units(text: str) -> list[Span]:
             merged[-1] = Span(start=start, end=span.end, text=text[start : span.end])
         else:
             merged.append(span)
-    return merged
+    return [_without_lead_in(span, text) for span in merged]
+
+
+# A wire dateline ("HARTFORD, Conn. — ", "LONDON (Reuters) - ", "WASHINGTON -- ") or an
+# update label ("UPDATE: ") before a sentence is no part of it: the parser made the place or
+# the label the subject, and the pipeline credited "HARTFORD", "MACAU", "UPDATE" with what
+# the sentence reports (BASIL: HuffPost, NYT, Fox; PolNeAR train: Reuters via Breitbart and
+# HuffPost). A transcript's speaker turn ("TAPPER: ...") is not a label and stays.
+_DATELINE_START = re.compile(
+    r"^[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}"  # the place, in capitals
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"  # its state or country ("Conn.", "N.H.")
+    r"(?: \([A-Z][\w.&' ]{1,38}\))?"  # the agency ("(Reuters)")
+    r" ?(?:—|–|--|-) ?(?=[A-Z“\"'‘])"
+)
+_LABEL_START = re.compile(
+    r"^(?:UPDATE|UPDATED|EXCLUSIVE|BREAKING|CORRECTION|BREAKING NEWS|EDITOR'S NOTE)"
+    r"(?: \d+)?: (?=[A-Z“\"'‘])"
+)
+
+
+def _without_lead_in(span: Span, text: str) -> Span:
+    m = _DATELINE_START.match(span.text) or _LABEL_START.match(span.text)
+    if m is None or m.end() >= len(span.text):
+        return span
+    start = span.start + m.end()
+    return Span(start=start, end=span.end, text=text[start : span.end])
 
 
 _TERMINAL = (".", "!", "?", '"', "”", "»", "'", ":")

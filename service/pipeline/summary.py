@@ -520,7 +520,7 @@ def _headline(proposed: str | None, kept: Sequence[Item], sources: Sequence[Sour
     lead = next((it for it in kept if it.kind is SummaryKind.lead), None)
     if lead is None or not lead.body:
         return None
-    text = core(lead.body)
+    text = core(lead.body, HEADLINE_MAX_WORDS)
     if text is None or len(words(text)) > HEADLINE_MAX_WORDS:
         return None
     return text if not headline_problems(text, sources) else None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib.resources import files
 
@@ -26,6 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from service.pipeline.summary_points import split_disputed
+from service.render.agreement import Agreement, verified_agreements
 from service.render.articles import (
     KIND_LABELS,
     KIND_SHAPES,
@@ -36,7 +36,7 @@ from service.render.articles import (
     who_asserts,
 )
 from service.render.names import canonical_names, same_party
-from service.render.timeline import find_when, sort_key
+from service.render.timeline import find_when, published_day, sort_key
 from service.render.wording import (
     join_names,
     neutral_headline,
@@ -187,6 +187,7 @@ class View:
     title: str
     lead: str | None
     lead_cites: list[Cite]
+    lead_alike: str | None  # the outlets that verifiably report the lead's point alike
     standfirst: str
     questions: list[Question]  # differences between outlets (the summary's rule)
     within: list[Question]  # two versions inside one article: shown lower, collapsed
@@ -310,19 +311,22 @@ def build_view(rec: Reconciliation) -> View:
     between, inside = split_disputed(rec.groups, ctx.claims)
     questions = [_question(g, ctx) for g in between]
     within = [_question(g, ctx) for g in inside]
+    agreements = verified_agreements(rec)
+    lead_ids = set(rec.summary.sentences[0].claim_ids) if lead else set()
+    lead_alike = next((a for a in agreements if lead_ids & set(a.claim_ids)), None)
     agreed = [
         Agreed(
-            g.point, join_names([ctx.outlet(s) for s in g.source_ids]), ctx.cites(g.claim_ids[:4])
+            a.text,
+            join_names([ctx.outlet(s) for s in a.source_ids]),
+            ctx.cites(list(a.claim_ids[:4])),
         )
-        for g in sorted(
-            (g for g in rec.groups if g.status is GroupStatus.agreed),
-            key=lambda g: -len(g.source_ids),
-        )
+        for a in agreements
+        if a is not lead_alike  # the lead is not listed again; its outlets stand under it
     ]
     n = {status: sum(1 for g in rec.groups if g.status is status) for status in GroupStatus}
     standfirst = (
         f"{plural(len(rec.sources), 'outlet')} compared: "
-        f"{plural(n[GroupStatus.agreed], 'point')} reported alike, "
+        f"{plural(len(agreements), 'point')} reported alike, "
         f"{plural(len(questions), 'difference')} between outlets, "
         f"{plural(n[GroupStatus.single_source], 'point')} carried by one outlet only."
     )
@@ -344,11 +348,14 @@ def build_view(rec: Reconciliation) -> View:
         title=neutral_headline(rec),
         lead=lead,
         lead_cites=lead_cites,
+        lead_alike=(
+            join_names([ctx.outlet(s) for s in lead_alike.source_ids]) if lead_alike else None
+        ),
         standfirst=standfirst,
         questions=questions,
         within=within,
         agreed=agreed,
-        coverage=_coverage(rec, ctx),
+        coverage=_coverage(rec, ctx, agreements),
         timeline=_timeline(rec, ctx),
         parties=_parties(rec, ctx),
         outlets=[
@@ -470,8 +477,11 @@ def _one_side_per_party(answers: list[Answer]) -> list[Answer]:
     return out if len(out) > 1 else answers
 
 
-def _coverage(rec: Reconciliation, ctx: _Ctx) -> list[Coverage]:
+def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> list[Coverage]:
+    """Per outlet: points reported alike (verified, as listed), in dispute, carried alone (an
+    agreed group this outlet's claims do not verifiably share counts here), left out."""
     groups = {g.group_id: g for g in rec.groups}
+    alike = {(a.group.group_id, sid) for a in agreements for sid in a.source_ids}
     rows = []
     for a in rec.accounts:
         sid = a.source_id
@@ -486,9 +496,11 @@ def _coverage(rec: Reconciliation, ctx: _Ctx) -> list[Coverage]:
             Coverage(
                 source_id=sid,
                 outlet=ctx.outlet(sid),
-                agreed=count(GroupStatus.agreed),
+                agreed=sum(1 for g, s in alike if s == sid),
                 disputed=count(GroupStatus.disputed),
-                only_here=count(GroupStatus.single_source),
+                only_here=count(GroupStatus.single_source)
+                + count(GroupStatus.agreed)
+                - sum(1 for g, s in alike if s == sid),
                 left_out=len(left),
                 left_out_points=[groups[g].point for g in left],
                 other_versions=[
@@ -502,22 +514,15 @@ def _coverage(rec: Reconciliation, ctx: _Ctx) -> list[Coverage]:
     return rows
 
 
-def _published(source: Source) -> date | None:
-    if not source.published:
-        return None
-    try:
-        return date.fromisoformat(source.published[:10])
-    except ValueError:
-        return None
-
-
 def _timeline(rec: Reconciliation, ctx: _Ctx) -> list[TimelineEntry]:
     """Claims whose evidence gives a date or time; shown only when there are two or more."""
     sources = {s.source_id: s for s in rec.sources}
     found = []
     order = 0
     for a in rec.accounts:
-        published = _published(sources[a.source_id]) if a.source_id in sources else None
+        published = (
+            published_day(sources[a.source_id].published) if a.source_id in sources else None
+        )
         for c in a.claims:
             order += 1
             text = " ".join(ev.text for ev in c.evidence) or c.statement

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["DATE_PATTERN", "Dated", "find_when", "sort_key"]
+__all__ = ["DATE_PATTERN", "Dated", "find_when", "published_day", "sort_key"]
 
 MONTHS = (
     "January February March April May June July August September October November December"
@@ -88,3 +88,13 @@ def find_when(text: str, published: date | None, order: int) -> Dated | None:
 def sort_key(d: Dated) -> tuple[int, date, int]:
     """Placed entries in date order first, then the rest in reading order."""
     return (0, d.day, d.order) if d.day else (1, date.min, d.order)
+
+
+def published_day(published: str | None) -> date | None:
+    """The day of an ISO publication date or timestamp, or None when it is absent or bad."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None

@@ -102,6 +102,8 @@ def neutral_headline(rec: Reconciliation) -> str:
     parties = _shared_names(rec) or _most_cited(rec)
     if parties:
         return f"{join_names(parties)}{when}: {how}"
+    if headline and _norm(headline) not in titles:
+        return headline  # read twice, but it names the event ("The Dow ... closed down")
     return f"{how[0].upper()}{how[1:]}{when.replace(', ', ' on ', 1)}"
 
 
@@ -130,18 +132,30 @@ def _without_credit(sentence: str) -> str:
 
 
 # A name in running text: capitalised words (joined by spaces, hyphens, "al-" and the like),
-# not at the start of a sentence, where any word is capitalised.
+# not at the start of a sentence, where any word is capitalised; never the first piece of a
+# longer token ("U." of "U.S.-Mexico", NeuS).
 NAME_IN_TEXT = re.compile(
-    r"(?<=[a-z0-9,;:] )(?:[A-Z][\w'’-]+|[A-Z]\.)(?: (?:[A-Z][\w'’-]+|[A-Z]\.))*"
+    r"(?<=[a-z0-9,;:] )(?:[A-Z][\w'’-]+|[A-Z]\.)(?: (?:[A-Z][\w'’-]+|[A-Z]\.))*(?![\w.-])"
 )
-# Capitalised words that name no one, dropped from a name (reason: "Wednesday", "Attorney
-# General Richard Blumenthal" is Richard Blumenthal).
-NOT_NAMES = frozenset(
+# An abbreviated title's full stop would end the run before the name ("to Gov. Andrew M.
+# Cuomo" gave "M. Cuomo", NeuS); the stop is dropped before names are read.
+_TITLE_STOP = re.compile(r"\b(Gov|Sen|Rep|Reps|Sens|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Adm|Capt|Gov)\. ")
+# Capitalised words that name no one, dropped from a name (reason: "Wednesday").
+CALENDAR_WORDS = frozenset(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
-    May June July August September October November December I President Minister Prime
-    Secretary Senator Sen Rep Gov Governor Attorney General Chancellor Vice Premier King Queen
-    Pope Mr Mrs Ms Dr""".split()
+    May June July August September October November December""".split()
 )
+# Titles: a name starts after them, and what comes before them is a place or a body, not
+# part of the name (reason: "Attorney General Richard Blumenthal" is Richard Blumenthal;
+# "French President Emmanuel Macron" gave "French Emmanuel Macron", "Kentucky Sen. Rand
+# Paul", "Representative Joe Sestak", NeuS and BASIL).
+TITLE_WORDS = frozenset(
+    """I President Minister Prime Secretary Senator Sen Sens Rep Reps Representative Gov
+    Governor Attorney General Chancellor Vice Premier King Queen Pope Mr Mrs Ms Dr Speaker
+    Leader Majority Minority Chairman Chairwoman Chair Mayor Judge Justice Ambassador Gen
+    Lt Col Sgt Adm Capt Commissioner Director Sheriff Congressman Congresswoman""".split()
+)
+NOT_NAMES = CALENDAR_WORDS | TITLE_WORDS
 # Title-case function words split a run of capitalised words in two (reason: a headline line
 # "NRA And Russia" is two names).
 NAME_BREAKS = frozenset("A An And The Of For To In On At By With From Or But As".split())
@@ -149,16 +163,25 @@ NAME_BREAKS = frozenset("A An And The Of For To In On At By With From Or But As"
 
 def _names_in(text: str) -> list[str]:
     names = []
-    for m in NAME_IN_TEXT.finditer(text):
+    for m in NAME_IN_TEXT.finditer(_TITLE_STOP.sub(r"\1 ", text)):
         words: list[str] = []
         for w in [*m.group(0).split(), "And"]:
-            if w in NAME_BREAKS:
+            if w in NAME_BREAKS or w in CALENDAR_WORDS:
                 if words:
                     names.append(" ".join(words))
                 words = []
-            elif w not in NOT_NAMES:
-                words.append(re.sub(r"['’]s$", "", w))
-    return names
+            elif w in TITLE_WORDS:
+                words = []  # what stood before the title was its place or body
+            else:
+                words.append(re.sub(r"['’]s?$", "", w))
+    return [n for n in names if not re.fullmatch(r"[A-Z]\.", n)]
+
+
+def _group_words(text: str) -> set[str]:
+    """One-word plurals whose singular the articles also write capitalised ("Americans" and
+    "American", "Democrats" and "Democrat"): groups of people, not names of a party."""
+    written = set(re.findall(r"\b[A-Z][a-z]+\b", text))
+    return {w for w in written if w.endswith("s") and w[:-1] in written}
 
 
 def _shared_names(rec: Reconciliation, k: int = 2) -> list[str]:
@@ -167,7 +190,10 @@ def _shared_names(rec: Reconciliation, k: int = 2) -> list[str]:
     found: dict[str, dict[str, int]] = {}
     for s in rec.sources:
         counts: dict[str, int] = defaultdict(int)
+        groups = _group_words(s.text)
         for name in _names_in(s.text):
+            if name in groups:
+                continue
             if not any(same_party(name, o.outlet) for o in rec.sources):  # not an outlet
                 counts[name] += 1
         found[s.source_id] = counts

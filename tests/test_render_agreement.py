@@ -1,0 +1,144 @@
+"""The page names outlets under an agreed point only when each one's own claims carry it.
+
+Sentences from the dev sets where the alignment's agreed group held statements that do not say
+the same thing (NeuS, BASIL), and ones where the outlets do report one point alike.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.render.agreement import verified_agreements
+from service.render.html import build_view
+from service.schemas import (
+    ClaimGroup,
+    GroupStatus,
+    Reconciliation,
+    SourceAccount,
+    Summary,
+    SummaryKind,
+    SummarySentence,
+)
+from tests import builders
+
+
+def _rec(point: str, texts: dict[str, str], *, lead: str | None = None) -> Reconciliation:
+    sources, accounts, ids = [], [], []
+    for n, (outlet, text) in enumerate(texts.items(), start=1):
+        sid = f"S{n}"
+        c = builders.claim(f"{sid}.C1", sid, text)
+        sources.append(builders.source(sid, outlet, text))
+        accounts.append(
+            SourceAccount(source_id=sid, outlet=outlet, claims=[c], editorial=[], quotes=[])
+        )
+        ids.append(c.claim_id)
+    sentences = []
+    if lead is not None:
+        sentences.append(
+            SummarySentence(
+                text=lead,
+                kind=SummaryKind.lead,
+                claim_ids=["S1.C1"],
+                source_ids=["S1"],
+                written_by="template",
+            )
+        )
+    return Reconciliation(
+        backend="fake",
+        model="fake",
+        sources=sources,
+        accounts=accounts,
+        groups=[
+            ClaimGroup(
+                group_id="G1",
+                status=GroupStatus.agreed,
+                point=point,
+                claim_ids=ids,
+                source_ids=[s.source_id for s in sources],
+                sides=[],
+                how_formed="test",
+            )
+        ],
+        summary=Summary(sentences=sentences),
+        steps=[],
+    )
+
+
+REGULATIONS = (
+    "The Trump administration is working on regulations that will require health care "
+    "providers and insurers to tell patients how much a service will cost before they get it."
+)
+NEVER_SERVED = (
+    "There was one problem: Mr. Blumenthal, a Democrat now running for the United States "
+    "Senate, never served in Vietnam."
+)
+
+
+@pytest.mark.parametrize(
+    ("point", "texts", "alike"),
+    [
+        # NeuS: Outlet C's sentence only shares "how much ... cost": not the point
+        (
+            REGULATIONS,
+            {"Outlet B": REGULATIONS, "Outlet C": '"How much will it cost?" you ask.'},
+            None,
+        ),
+        # BASIL: the Times and HuffPost (quoting it) carry the same sentence; Fox does not
+        (
+            NEVER_SERVED,
+            {
+                "New York Times": NEVER_SERVED,
+                "HuffPost": NEVER_SERVED,
+                "Fox News": "Blumenthal's campaign called the report an outrageous distortion.",
+            },
+            ("S1", "S2"),
+        ),
+        # BASIL: a point that is a clause cut from its sentence is worded by a whole one
+        (
+            "he does not volunteer that his service never took him overseas",
+            {
+                "New York Times": "Blumenthal does not volunteer that his service never took "
+                "him overseas.",
+                "HuffPost": "Blumenthal does not volunteer that his service never took him "
+                "overseas, an examination shows.",
+            },
+            ("S1", "S2"),
+        ),
+        # NeuS, AP and WSJ: one figure for one measure, in two outlets' words
+        (
+            "Wages advanced 3.1% from a year earlier.",
+            {
+                "Outlet A": "Wages advanced 3.1% from a year earlier.",
+                "Outlet C": "Average hourly earnings advanced 3.1% from a year earlier, wages said.",
+            },
+            ("S1", "S2"),
+        ),
+    ],
+)
+def test_outlets_are_named_under_a_point_only_when_they_carry_it(
+    point: str, texts: dict[str, str], alike: tuple[str, ...] | None
+) -> None:
+    found = verified_agreements(_rec(point, texts))
+    assert (found[0].source_ids if found else None) == alike
+
+
+def test_the_page_lists_verified_points_and_puts_the_leads_outlets_under_it() -> None:
+    rec = _rec(NEVER_SERVED, {"Times": NEVER_SERVED, "HuffPost": NEVER_SERVED}, lead=NEVER_SERVED)
+    view = build_view(rec)
+    assert view.agreed == [] and view.lead_alike == "Times and HuffPost"
+    assert "1 point reported alike" in view.standfirst
+    rec = _rec(REGULATIONS, {"B": REGULATIONS, "C": '"How much will it cost?" you ask.'})
+    view = build_view(rec)
+    assert view.agreed == [] and "0 points reported alike" in view.standfirst
+    assert [(c.agreed, c.only_here) for c in view.coverage] == [(0, 1), (0, 1)]
+
+
+def test_quotation_marks_are_shown_only_around_each_named_outlets_own_words() -> None:
+    # BASIL, NAACP: Fox quotes the resolution, HuffPost paraphrases it; the two are named
+    # under HuffPost's wording, without quotation marks
+    quoted = 'The resolution "calls on the tea party to repudiate the racist elements".'
+    plain = "The resolution calls on the tea party to repudiate racist elements."
+    found = verified_agreements(_rec(quoted, {"Fox News": quoted, "HuffPost": plain}))
+    assert [(a.text, a.source_ids) for a in found] == [(plain, ("S1", "S2"))]
+    found = verified_agreements(_rec(quoted, {"Fox News": quoted, "HuffPost": quoted}))
+    assert [(a.text, a.source_ids) for a in found] == [(quoted, ("S1", "S2"))]
