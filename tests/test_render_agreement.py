@@ -142,3 +142,48 @@ def test_quotation_marks_are_shown_only_around_each_named_outlets_own_words() ->
     assert [(a.text, a.source_ids) for a in found] == [(plain, ("S1", "S2"))]
     found = verified_agreements(_rec(quoted, {"Fox News": quoted, "HuffPost": quoted}))
     assert [(a.text, a.source_ids) for a in found] == [(quoted, ("S1", "S2"))]
+
+
+@pytest.mark.parametrize(
+    ("version", "evidence", "shown"),
+    [
+        # BASIL (HuffPost): the side was the end of the campaign's sentence
+        (
+            'he had served "in Vietnam" an "outrageous distortion" on his record',
+            "Blumenthal's campaign called a New York Times report which includes video of him "
+            'at a 2008 event saying he had served "in Vietnam" an "outrageous distortion" on his '
+            "record.",
+            None,
+        ),
+        # written: a cut clause of a named official's denial
+        (
+            "denied that the talks had taken place",
+            "The foreign minister denied that the talks had taken place.",
+            None,
+        ),
+        # seeds (AFP): the article's sentence opens on a pronoun; the fragment stays
+        (
+            "deny that such a conversation took place",
+            "It did not elaborate on what it meant, and a source close to Lecornu was quick to "
+            "deny such a conversation took place.",
+            "deny that such a conversation took place",
+        ),
+        # BASIL (NYT): a side opening on a quotation mark is a whole sentence already
+        (
+            "“There was no such impropriety,” Robert F. Bauer, the White House counsel, said",
+            "“There was no such impropriety,” Robert F. Bauer, the White House counsel, said in "
+            "a memo released to reporters.",
+            "“There was no such impropriety,” Robert F. Bauer, the White House counsel, said",
+        ),
+    ],
+)
+def test_a_side_cut_from_its_sentence_is_shown_as_the_articles_sentence(
+    version: str, evidence: str, shown: str | None
+) -> None:
+    from service.render.agreement import side_wording
+    from service.schemas import Span
+
+    claim = builders.claim(
+        "S1.C1", "S1", version, evidence=Span(start=0, end=len(evidence), text=evidence)
+    )
+    assert side_wording(version, [claim]) == (shown or evidence)

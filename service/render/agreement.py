@@ -54,7 +54,7 @@ def _best_wording(
     g: ClaimGroup, members: Sequence[Claim], articles: dict[str, str]
 ) -> Agreement | None:
     for text in dict.fromkeys([g.point, *(c.statement for c in members)]):
-        if not _whole_sentence(text):
+        if not whole_sentence(text):
             continue
         sids = tuple(
             sid
@@ -69,14 +69,28 @@ def _best_wording(
     return None
 
 
-def _whole_sentence(text: str) -> bool:
+def whole_sentence(text: str) -> bool:
     """Starts as a sentence, and so do a speaker's words after "X said: " ("A.G. said: said he
     had misspoken", "Glenn Beck asked: what America is suffering from", BASIL: a frame around
     a cut clause), with its quotation marks paired."""
-    words = text.split()
+    words = text.lstrip("".join(QUOTE_CHARS)).split()
     if not words or not words[0][:1].isupper() or words[0].lower() in _PRONOUN_OPENERS:
         return False
     if text.count('"') % 2 or text.count("“") != text.count("”"):
         return False  # a quotation cut at one end ("... the Obama agenda?”", BASIL)
     m = _FRAME.match(text)
     return m is None or text[m.end() : m.end() + 1].isupper() or text[m.end() :][:1] in QUOTE_CHARS
+
+
+def side_wording(version: str, claims: Sequence[Claim]) -> str:
+    """A side of a difference as the reader sees it: its version when that is a whole
+    sentence, else the article's own sentence it was cut from, when that one is whole and the
+    side rests on one claim ('he had served "in Vietnam" an "outrageous distortion" on his
+    record' is the end of "Blumenthal's campaign called a New York Times report ... an
+    'outrageous distortion' on his record.", BASIL). A sentence that opens on a pronoun ("It
+    did not elaborate ..., and a source close to Lecornu was quick to deny ...", seeds) is no
+    better than the fragment, which then stays."""
+    if whole_sentence(version) or len(claims) != 1 or len(claims[0].evidence) != 1:
+        return version
+    sentence = claims[0].evidence[0].text.strip()
+    return sentence if whole_sentence(sentence) else version

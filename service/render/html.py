@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from service.pipeline.summary_points import split_disputed
-from service.render.agreement import Agreement, verified_agreements
+from service.render.agreement import Agreement, side_wording, verified_agreements
 from service.render.articles import (
     KIND_LABELS,
     KIND_SHAPES,
@@ -450,7 +450,7 @@ def _question(group: ClaimGroup, ctx: _Ctx) -> Question:
         answers.append(
             Answer(
                 holders=holders,
-                text=side.version,
+                text=side_wording(side.version, side_claims),
                 outlets=join_names(sorted(outlet_names)),
                 cites=ctx.cites(side.claim_ids),
             )
