@@ -24,6 +24,23 @@ def said_or_wrote(verb: str | None) -> str:
     return "wrote" if (verb or "").lower() in {"wrote", "writes"} else "said"
 
 
+# An adverb before the reporting verb by which the outlet does not vouch that the words were
+# said ("Polish authorities reportedly announce ...", NeuS; "Trump reportedly said, ...",
+# PolNeAR train): the summary's "said" keeps it, or it would vouch for the outlet.
+_HEDGE_BEFORE_CUE = re.compile(
+    r"\b(reportedly|allegedly|purportedly|apparently|supposedly)\s+$", re.I
+)
+
+
+def hedged(verb: str, claim: Claim, source: Source) -> str:
+    """`verb` ("said") with the hedge the article puts right before the claim's cue."""
+    cue = claim.cue_span
+    if cue is None:
+        return verb
+    m = _HEDGE_BEFORE_CUE.search(source.text[max(0, cue.start - 20) : cue.start])
+    return f"{m.group(1).lower()} {verb}" if m else verb
+
+
 @lru_cache(maxsize=256)
 def _own_credit(outlet: str) -> re.Pattern[str]:
     return re.compile(

@@ -22,6 +22,7 @@ from service.pipeline.summary_frames import (
     INNER_FRAME,
     act_without_object,
     cut_off,
+    hedged,
     own_credit_cut,
     said_or_wrote,
     trailing_content,
@@ -235,7 +236,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     if trailing is not None and who is not None:
         # '"…," Sen. Ron Wyden … said on Twitter.': the words, then their named speaker.
         content = trim(trailing)
-        verb = said_or_wrote(claim.cue)
+        verb = hedged(said_or_wrote(claim.cue), claim, source)
         if direct_quote(claim, content, source):
             text = f"{who} {verb}: {_quoted(content, claim)}"
         elif is_clause(content) and not _foreign_pronoun(content, claim):
@@ -245,7 +246,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
     elif framed and who is not None:
         # The pipeline's own "Speaker said: content" form: reword the frame outside the words.
         content = trim(framed.group("what"))
-        said = said_or_wrote(framed.group("verb"))
+        said = hedged(said_or_wrote(framed.group("verb")), claim, source)
         if direct_quote(claim, content, source):
             text = f"{framed.group('who')} {said}: {_quoted(content, claim)}"
         elif (
@@ -282,8 +283,9 @@ def clause(claim: Claim, source: Source) -> Clause | None:
                 return None
             text = f"According to {who}, {content}"
             return _finish(text, claim, who, source)
+        said = hedged("said", claim, source)
         if direct_quote(claim, content, source):
-            text = f"{who} said: {_quoted(content, claim)}"
+            text = f"{who} {said}: {_quoted(content, claim)}"
         elif claim.cue and not is_clause(content):
             if claim.cue.split()[0].endswith("ing") or _has_verb(content) or _negated_cue(claim):
                 # "X calling to weed ... out", "X accusing Y": a participle is no verb of a
@@ -291,7 +293,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
                 return None
             text = f"{who} {claim.cue} {_with_object(claim, content, source)}"
         else:
-            text = f"{who} said that {lowered(content, source)}"
+            text = f"{who} {said} that {lowered(content, source)}"
     return _finish(text, claim, who, source)
 
 
