@@ -613,3 +613,21 @@ def test_group_words_are_not_names() -> None:
         "Americans' bank accounts. The American economy. Infowars said. Democrats and a Democrat."
     )
     assert _group_words(text) == {"Americans", "Democrats"}
+
+
+def test_the_outlets_headlines_are_shown_attributed_when_they_differ() -> None:
+    # NeuS: the headlines carry the framing raters listed as differences ("'Heroic'
+    # parishioners end Texas church shootout", "After losing court battle, DeVos ...")
+    from service.render.markdown import render_markdown
+
+    rec = _tiny("Moscow said it. <a>", "Paris said no. <b>")
+    rec.sources[0].title = "'Heroic' parishioners end Texas church shootout in 6 seconds"
+    rec.sources[1].title = "Shooting at Texas Church Leaves 2 Parishioners Dead, Officials Say"
+    text = reader_text(render_html(rec))
+    assert "How each outlet headlines it" in text
+    assert "“'Heroic' parishioners end Texas church shootout in 6 seconds”" in text
+    assert "How each outlet headlines it: Wire A, “'Heroic' parishioners" in render_markdown(rec)
+    rec.sources[1].title = rec.sources[0].title  # one headline: nothing to compare
+    assert "How each outlet headlines it" not in reader_text(render_html(rec))
+    rec.sources[1].title = None
+    assert "How each outlet headlines it" not in render_markdown(rec)

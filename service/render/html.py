@@ -40,6 +40,7 @@ from service.render.timeline import find_when, published_day, sort_key
 from service.render.wording import (
     join_names,
     neutral_headline,
+    outlet_headlines,
     party_name,
     plural,
     reader_note,
@@ -199,6 +200,7 @@ class View:
     articles: list[Article]
     summary: list[SummaryLine]
     summary_note: str | None
+    headlines: list[tuple[str, str]]  # (outlet label, headline as written), when they differ
     kinds: list[tuple[str, str, str]]
     dev_notes: list[str]
     merged_names: list[str]  # "Choïgu -> Sergei Shoigu (translit)": the display merges, audited
@@ -373,6 +375,7 @@ def build_view(rec: Reconciliation) -> View:
         articles=articles,
         summary=summary,
         summary_note=reader_note(rec.summary.note),
+        headlines=[(ctx.outlet(src.source_id), t) for src, t in outlet_headlines(rec.sources)],
         kinds=[(k, label, KIND_SHAPES[k]) for k, label in KIND_LABELS.items()],
         dev_notes=[rec.summary.note] if rec.summary.note else [],
         merged_names=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.pipeline.summary_points import split_disputed
+from service.render.wording import headlines_line
 from service.schemas import ClaimGroup, GroupStatus, Reconciliation
 
 # Outlet, title and article text are untrusted: a Markdown viewer renders raw HTML
@@ -43,6 +44,8 @@ def render_markdown(rec: Reconciliation) -> str:
             f"- {table_cell(sentence.text)} [{cites}]"
             + (" _(template)_" if sentence.written_by == "template" else "")
         )
+    if rec.summary.sentences and (line := headlines_line(rec.sources)):
+        out += ["", table_cell(line)]
 
     between, within = split_disputed(rec.groups, {c.claim_id: c for c in rec.all_claims()})
     out += ["", "## Differences between outlets", ""]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from service.render.articles import is_outlet_voice
 from service.render.names import canonical_names, is_person, same_party
-from service.schemas import Claim, Reconciliation
+from service.schemas import Claim, Reconciliation, Source
 
 __all__ = [
     "join_names",
@@ -241,3 +242,24 @@ def reader_note(note: str | None) -> str | None:
     kept = [p.strip() for p in parts if p.strip() and not DEVELOPER_WORDS.search(p)]
     text = " ".join(kept).strip().rstrip(";")
     return text or None
+
+
+def outlet_headlines(sources: Sequence[Source]) -> list[tuple[Source, str]]:
+    """(source, headline as written) when two or more outlets give a headline and they are
+    not one headline: where an outlet's framing is plainest ("'Heroic' parishioners end Texas
+    church shootout", "After losing court battle, DeVos to cancel ...", NeuS), shown
+    attributed and verbatim, never as the summary's own words."""
+    shown = [(s, " ".join(s.title.split())) for s in sources if s.title and s.title.strip()]
+    if len(shown) < 2 or len({_norm(t) for _, t in shown}) < 2:
+        return []
+    return shown
+
+
+def headlines_line(sources: Sequence[Source]) -> str | None:
+    """The outlets' headlines as one line beside the summary, or None."""
+    shown = outlet_headlines(sources)
+    if not shown:
+        return None
+    return (
+        "How each outlet headlines it: " + "; ".join(f"{s.outlet}, “{t}”" for s, t in shown) + "."
+    )
