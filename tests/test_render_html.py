@@ -627,6 +627,15 @@ def test_the_outlets_headlines_are_shown_attributed_when_they_differ() -> None:
     assert "How each outlet headlines it" in text
     assert "“'Heroic' parishioners end Texas church shootout in 6 seconds”" in text
     assert "How each outlet headlines it: Wire A, “'Heroic' parishioners" in render_markdown(rec)
+    # beside the summary, only headlines that say what the summary does not (NeuS, round 22:
+    # "mechanical", "adds little"); the page's block keeps them all
+    rec.summary.sentences[0].text = "Shooting at a Texas church leaves 2 parishioners dead."
+    md = render_markdown(rec)
+    assert (
+        "Wire A headlines it: “'Heroic' parishioners" in md
+        and "Shooting at Texas" not in md.split("headlines it")[1]
+    )
+    assert "Shooting at Texas Church Leaves 2" in reader_text(render_html(rec))
     rec.sources[1].title = rec.sources[0].title  # one headline: nothing to compare
     assert "How each outlet headlines it" not in reader_text(render_html(rec))
     rec.sources[1].title = None

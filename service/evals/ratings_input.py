@@ -82,7 +82,7 @@ def pipeline_parts(rec: Reconciliation) -> tuple[list[str], list[str]]:
     headlines line that the page and the Markdown report show right under the summary."""
     sentences = [s.text.strip() for s in rec.summary.sentences if s.text.strip()]
     disputes = [s.text.strip() for s in rec.summary.sentences if s.kind.value == "disputed"]
-    line = headlines_line(rec.sources) if sentences else None
+    line = headlines_line(rec.sources, " ".join(sentences)) if sentences else None
     return sentences + ([line] if line else []), disputes
 
 

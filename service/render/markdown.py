@@ -44,7 +44,8 @@ def render_markdown(rec: Reconciliation) -> str:
             f"- {table_cell(sentence.text)} [{cites}]"
             + (" _(template)_" if sentence.written_by == "template" else "")
         )
-    if rec.summary.sentences and (line := headlines_line(rec.sources)):
+    said = " ".join(x.text for x in rec.summary.sentences)
+    if rec.summary.sentences and (line := headlines_line(rec.sources, said)):
         out += ["", table_cell(line)]
 
     between, within = split_disputed(rec.groups, {c.claim_id: c for c in rec.all_claims()})

@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from service.pipeline.similarity import content_words
+from service.pipeline.summary_trim import fold
 from service.render.articles import is_outlet_voice
 from service.render.names import canonical_names, is_person, same_party
 from service.schemas import Claim, Reconciliation, Source
@@ -255,11 +257,22 @@ def outlet_headlines(sources: Sequence[Source]) -> list[tuple[Source, str]]:
     return shown
 
 
-def headlines_line(sources: Sequence[Source]) -> str | None:
-    """The outlets' headlines as one line beside the summary, or None."""
-    shown = outlet_headlines(sources)
+# Of a headline's content words, the share the summary must not already say for it to be
+# shown beside the summary: raters called the full list "mechanical" and "adds little"
+# (NeuS round 22, BASIL round 21); a headline that retells the summary is the noise.
+HEADLINE_NEW_SHARE = 0.34
+
+
+def headlines_line(sources: Sequence[Source], summary: str) -> str | None:
+    """The outlets' headlines that say what the summary does not, as one line beside it."""
+    said = content_words(fold(summary))
+    shown = []
+    for src, title in outlet_headlines(sources):
+        words = content_words(fold(title))
+        if words and len(words - said) >= HEADLINE_NEW_SHARE * len(words):
+            shown.append((src.outlet, title))
+    if len(shown) == 1:
+        return f"{shown[0][0]} headlines it: “{shown[0][1]}”."
     if not shown:
         return None
-    return (
-        "How each outlet headlines it: " + "; ".join(f"{s.outlet}, “{t}”" for s, t in shown) + "."
-    )
+    return "How each outlet headlines it: " + "; ".join(f"{o}, “{t}”" for o, t in shown) + "."
