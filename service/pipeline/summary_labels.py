@@ -67,7 +67,8 @@ def core(text: str, max_words: int | None = None) -> str | None:
             drop |= {x.i for x in t.subtree}
             if t.dep_ == "appos":
                 aside |= _with_its_marks(doc, t)
-    drop |= _fronted_adjunct(doc, root)
+    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    drop |= _fronted_adjunct(doc, root, subj)
     # After the verb the headline ends at the first words left out: what follows a gap may
     # hang on the parser's guess ("pressure on Steele Sunday to better explain -- and publicly
     # apologize for -- his claim" left "Steele Sunday his claim", BASIL). Before the verb a
@@ -80,13 +81,12 @@ def core(text: str, max_words: int | None = None) -> str | None:
         drop |= _cut_phrase(doc, gap, root)
     drop |= _orphans(doc, drop, root)
     trailing = any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
-    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if trailing and subj is not None and subj.i > 0 and doc[subj.left_edge.i - 1].text == ",":
         drop.discard(subj.left_edge.i - 1)  # "X spoke with Y on Wednesday, the ministry said"
     out = _joined(doc, drop)
     while max_words is not None and out is not None and len(words(out)) > max_words:
         shorter = _without_last_phrase(doc, drop, root)
-        if shorter is None or _joined(doc, shorter) is None:
+        if shorter is None:
             return None
         drop, out = shorter, _joined(doc, shorter)
     return out
@@ -139,11 +139,10 @@ def _with_its_marks(doc: Doc, tok: Token) -> set[int]:
     return set(range(left - 1, right + 2))
 
 
-def _fronted_adjunct(doc: Doc, root: Token) -> set[int]:
+def _fronted_adjunct(doc: Doc, root: Token, subj: Token | None) -> set[int]:
     """A phrase before the subject, set off by a comma ("At a ceremony honoring veterans ...,
     Blumenthal rose", "On Wednesday, Reid received a letter", BASIL): a headline starts with
     who did what; left in part it read "At a ceremony Blumenthal rose"."""
-    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if subj is None:
         return set()
     out: set[int] = set()

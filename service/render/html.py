@@ -484,7 +484,10 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
     """Per outlet: points reported alike (verified, as listed), in dispute, carried alone (an
     agreed group this outlet's claims do not verifiably share counts here), left out."""
     groups = {g.group_id: g for g in rec.groups}
-    alike = {(a.group.group_id, sid) for a in agreements for sid in a.source_ids}
+    alike: dict[str, int] = defaultdict(int)  # outlet -> verified agreed points naming it
+    for agreement in agreements:
+        for sid in agreement.source_ids:
+            alike[sid] += 1
     rows = []
     for a in rec.accounts:
         sid = a.source_id
@@ -499,11 +502,9 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
             Coverage(
                 source_id=sid,
                 outlet=ctx.outlet(sid),
-                agreed=sum(1 for g, s in alike if s == sid),
+                agreed=alike[sid],
                 disputed=count(GroupStatus.disputed),
-                only_here=count(GroupStatus.single_source)
-                + count(GroupStatus.agreed)
-                - sum(1 for g, s in alike if s == sid),
+                only_here=count(GroupStatus.single_source) + count(GroupStatus.agreed) - alike[sid],
                 left_out=len(left),
                 left_out_points=[groups[g].point for g in left],
                 other_versions=[

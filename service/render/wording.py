@@ -96,8 +96,9 @@ def neutral_headline(rec: Reconciliation) -> str:
     political right")."""
     titles = {_norm(s.title) for s in rec.sources if s.title}
     headline = " ".join(str(getattr(rec.summary, "headline", None) or "").split())
-    if headline and _norm(headline) not in titles and not _tells_the_lead(headline, rec):
-        return headline  # older results lack the field
+    usable = bool(headline) and _norm(headline) not in titles  # older results lack the field
+    if usable and not _tells_the_lead(headline, rec):
+        return headline
     n = len(rec.sources)
     days = sorted(s.published[:10] for s in rec.sources if s.published)
     when = f", {long_date(days[0])}" if days else ""
@@ -105,7 +106,7 @@ def neutral_headline(rec: Reconciliation) -> str:
     parties = _shared_names(rec) or _most_cited(rec)
     if parties:
         return f"{join_names(parties)}{when}: {how}"
-    if headline and _norm(headline) not in titles:
+    if usable:
         return headline  # read twice, but it names the event ("The Dow ... closed down")
     return f"{how[0].upper()}{how[1:]}{when.replace(', ', ' on ', 1)}"
 
@@ -142,7 +143,7 @@ NAME_IN_TEXT = re.compile(
 )
 # An abbreviated title's full stop would end the run before the name ("to Gov. Andrew M.
 # Cuomo" gave "M. Cuomo", NeuS); the stop is dropped before names are read.
-_TITLE_STOP = re.compile(r"\b(Gov|Sen|Rep|Reps|Sens|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Adm|Capt|Gov)\. ")
+_TITLE_STOP = re.compile(r"\b(Gov|Sen|Rep|Reps|Sens|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Adm|Capt)\. ")
 # Capitalised words that name no one, dropped from a name (reason: "Wednesday").
 CALENDAR_WORDS = frozenset(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
