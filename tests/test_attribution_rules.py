@@ -50,7 +50,9 @@ def test_every_rule_has_enough_examples_from_two_sources_besides_the_seeds() -> 
 def test_every_declared_rule_id_is_one_the_code_records() -> None:
     code = "\n".join(p.read_text("utf-8") for p in SERVICE.rglob("*.py"))
     recorded = set(
-        re.findall(r'"((?:frame|speaker|nest|split|coref|carry|outlet|kind)\.[a-z_]+)"', code)
+        re.findall(
+            r'"((?:frame|speaker|nest|split|coref|carry|outlet|kind|unit|cue)\.[a-z_]+)"', code
+        )
     )
     assert rule_ids() == recorded
 

@@ -53,6 +53,21 @@ from service.text.speech import analyse_article
             "strengthened.",
             "A. Barry Rand",
         ),
+        (  # polnear-train breitbart_2016-09-26 (UPI copy): a day in the dateline
+            "HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green Party presidential candidate Jill Stein "
+            "said she was arrested.",
+            "Green Party presidential candidate Jill Stein said she was arrested.",
+            "Jill Stein",
+        ),
+        # must stay whole: a hyphen with no space before it is no dash (polnear-train: the
+        # headlines "AFL-CIO to endorse Clinton." and "GOVERNMENTS RECAST ANTI-EXTREMISM
+        # EFFORTS." lost "AFL-" and "GOVERNMENTS RECAST ANTI-" to the earlier pattern)
+        ("AFL-CIO to endorse Clinton.", "AFL-CIO to endorse Clinton.", None),
+        (
+            "U.S.-Mexico talks resumed on Monday, officials said.",
+            "U.S.-Mexico talks resumed on Monday, officials said.",
+            "officials",
+        ),
         # must stay whole: a transcript's speaker turn (polnear-train, Breitbart: CNN
         # transcript), an acronym subject, a dash inside the sentence
         (

@@ -45,6 +45,7 @@ from service.schemas import (
     Span,
 )
 from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
+from service.text.lead_ins import hedge_before, lead_in_before
 from service.text.quotes import find_quotes
 from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
 
@@ -117,7 +118,11 @@ def assemble_account(source: Source, speech: Sequence[SentenceSpeech]) -> Source
     seen: set[str] = set()
     for s in speech:
         span = source.sentences[s.sentence_id - 1]
+        since = source.sentences[s.sentence_id - 2].end if s.sentence_id > 1 else 0
+        cut = lead_in_before(source.text, span.start, since)  # a dateline cut from the unit
         drafts = _sentence_claims(source, span, s)
+        if cut:
+            drafts = [d._replace(rules=(*d.rules, cut)) for d in drafts]
         sentence_quotes = _quotes(source, span, s, start_index=len(quotes) + 1)
         quotes += sentence_quotes
         for draft in drafts[:MAX_CLAIMS_PER_SENTENCE]:
@@ -182,11 +187,13 @@ def _parts(text: str, sentence: Span, draft: _Draft) -> dict[str, Span | list[st
             "content_span": span(content),
             "rule_ids": [*draft.rules, *carried, *kind],
         }
+    cue = frame.cue_span
+    hedge = ("cue.hedged",) if cue and hedge_before(text, cue[0]) else ()
     return {
         "source_span": span(frame.source_span),
-        "cue_span": span(frame.cue_span),
+        "cue_span": span(cue),
         "content_span": span((frame.content_start, frame.content_end)),
-        "rule_ids": list(dict.fromkeys((*frame.rule_ids, *draft.rules, *kind))),
+        "rule_ids": list(dict.fromkeys((*frame.rule_ids, *draft.rules, *kind, *hedge))),
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from service.config import Settings
@@ -12,6 +11,7 @@ from service.text.editorial import BOILERPLATE
 from service.text.ingest import check_duplicates, clean_article
 from service.text.injection import addressed_to_model
 from service.text.language import ENGLISH, detect_language
+from service.text.lead_ins import lead_in
 from service.text.outlets import fallback_outlet
 from service.text.quotes import find_quotes
 from service.text.sentences import split_sentences
@@ -128,28 +128,12 @@ def sentence_units(text: str) -> list[Span]:
     return [_without_lead_in(span, text) for span in merged]
 
 
-# A wire dateline ("HARTFORD, Conn. — ", "LONDON (Reuters) - ", "WASHINGTON -- ") or an
-# update label ("UPDATE: ") before a sentence is no part of it: the parser made the place or
-# the label the subject, and the pipeline credited "HARTFORD", "MACAU", "UPDATE" with what
-# the sentence reports (BASIL: HuffPost, NYT, Fox; PolNeAR train: Reuters via Breitbart and
-# HuffPost). A transcript's speaker turn ("TAPPER: ...") is not a label and stays.
-_DATELINE_START = re.compile(
-    r"^[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}"  # the place, in capitals
-    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"  # its state or country ("Conn.", "N.H.")
-    r"(?: \([A-Z][\w.&' ]{1,38}\))?"  # the agency ("(Reuters)")
-    r" ?(?:—|–|--|-) ?(?=[A-Z“\"'‘])"
-)
-_LABEL_START = re.compile(
-    r"^(?:UPDATE|UPDATED|EXCLUSIVE|BREAKING|CORRECTION|BREAKING NEWS|EDITOR'S NOTE)"
-    r"(?: \d+)?: (?=[A-Z“\"'‘])"
-)
-
-
 def _without_lead_in(span: Span, text: str) -> Span:
-    m = _DATELINE_START.match(span.text) or _LABEL_START.match(span.text)
-    if m is None or m.end() >= len(span.text):
+    """The span without a wire dateline or an update label (service/text/lead_ins.py)."""
+    found = lead_in(span.text)
+    if found is None:
         return span
-    start = span.start + m.end()
+    start = span.start + found[0]
     return Span(start=start, end=span.end, text=text[start : span.end])
 
 

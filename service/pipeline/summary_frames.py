@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from service.pipeline.summary_trim import PRONOUNS, QUOTE_CHARS, fold, words
 from service.schemas import Claim, Source
+from service.text.lead_ins import hedge_before
 from service.text.speech import nlp
 
 # A reporting verb inside the claim's own words: it already carries its frame.
@@ -24,21 +25,15 @@ def said_or_wrote(verb: str | None) -> str:
     return "wrote" if (verb or "").lower() in {"wrote", "writes"} else "said"
 
 
-# An adverb before the reporting verb by which the outlet does not vouch that the words were
-# said ("Polish authorities reportedly announce ...", NeuS; "Trump reportedly said, ...",
-# PolNeAR train): the summary's "said" keeps it, or it would vouch for the outlet.
-_HEDGE_BEFORE_CUE = re.compile(
-    r"\b(reportedly|allegedly|purportedly|apparently|supposedly)\s+$", re.I
-)
-
-
 def hedged(verb: str, claim: Claim, source: Source) -> str:
-    """`verb` ("said") with the hedge the article puts right before the claim's cue."""
+    """`verb` ("said") with the hedge the article puts right before the claim's cue (rule
+    `cue.hedged`): the outlet does not vouch that the words were said, so the summary keeps
+    its "reportedly" or it would vouch for the outlet (NeuS raters, round 21)."""
     cue = claim.cue_span
-    if cue is None:
+    if cue is None or "cue.hedged" not in claim.rule_ids:
         return verb
-    m = _HEDGE_BEFORE_CUE.search(source.text[max(0, cue.start - 20) : cue.start])
-    return f"{m.group(1).lower()} {verb}" if m else verb
+    m = hedge_before(source.text, cue.start)
+    return f"{m.lower()} {verb}" if m else verb
 
 
 @lru_cache(maxsize=256)

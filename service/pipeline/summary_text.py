@@ -39,6 +39,7 @@ from service.pipeline.summary_trim import (
 )
 from service.schemas import AsserterKind, Claim, Source
 from service.text.editorial import editorial_marker
+from service.text.lead_ins import strip_lead_in
 from service.text.quotes import unquoted
 from service.text.speech import nlp, pos_tags
 from service.text.speech.rules import lists
@@ -193,12 +194,6 @@ _PRONOUN_FRAME = re.compile(
     r"explained|insisted|argued|warned|noted|recalled|joked|quipped)\b",
     re.I,
 )
-# "WASHINGTON —", "BAGHDAD (AP) -- ": a hyphen is a dash only with a space before it, so that
-# "U.S.-bound migrants ..." (NeuS) keeps its first word.
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w.]*\.?(?:\s\d+)?)*\s*(?:\([A-Za-z]+\))?"
-    r"(?:\s*[—–]+|\s+-{1,2})\s*"
-)
 # A function word right before a comma: words were cut out of the middle ("... after, a").
 _GAP = re.compile(r"\b(?:after|before|the|a|an|of|to|by|for|with|that|and|or)\s*,", re.I)
 _NAME_IN = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")  # a name of two words or more
@@ -207,7 +202,7 @@ _OPENER = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|So|Also),?\s+", r
 
 def _clean(statement: str) -> str:
     """The statement without a dateline ("HARTFORD, Conn. —") or an opening conjunction."""
-    text = _DATELINE.sub("", " ".join(statement.split())).lstrip("■•▪●·*- ")
+    text = strip_lead_in(" ".join(statement.split())).lstrip("■•▪●·*- ")
     return cap(_OPENER.sub("", text)) if _OPENER.match(text) else text
 
 

@@ -41,7 +41,11 @@ class Abbreviations(StrictModel):
 class Pattern(StrictModel):
     reason: str = Field(min_length=10)
     found: str = Field(min_length=5)
+    ignore_case: bool = True
     regex: str
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.regex, re.IGNORECASE if self.ignore_case else 0)
 
 
 class Rule(StrictModel):
@@ -83,6 +87,9 @@ class Lists:
     role_synonyms: dict[str, str]
     denial_content: re.Pattern[str]
     editorial_markers: re.Pattern[str]
+    dateline: re.Pattern[str]
+    update_label: re.Pattern[str]
+    hedge_before_cue: re.Pattern[str]
 
 
 def problems(data: RulesFile) -> list[str]:
@@ -173,8 +180,11 @@ def lists() -> Lists:
         party_member_words=words("party_member_words"),
         abbreviations=dict(data.abbreviations.map),
         role_synonyms=dict(data.role_synonyms.map),
-        denial_content=re.compile(data.patterns["denial_content"].regex, re.IGNORECASE),
-        editorial_markers=re.compile(data.patterns["editorial_markers"].regex, re.IGNORECASE),
+        denial_content=data.patterns["denial_content"].compiled(),
+        editorial_markers=data.patterns["editorial_markers"].compiled(),
+        dateline=data.patterns["dateline"].compiled(),
+        update_label=data.patterns["update_label"].compiled(),
+        hedge_before_cue=data.patterns["hedge_before_cue"].compiled(),
     )
 
 
