@@ -27,6 +27,7 @@ from service.schemas import (
     Quote,
     Reconciliation,
     Side,
+    Source,
     SourceAccount,
     Span,
     Summary,
@@ -640,3 +641,29 @@ def test_the_outlets_headlines_are_shown_attributed_when_they_differ() -> None:
     assert "How each outlet headlines it" not in reader_text(render_html(rec))
     rec.sources[1].title = None
     assert "How each outlet headlines it" not in render_markdown(rec)
+
+
+def test_a_line_with_some_outlets_headlines_names_only_those() -> None:
+    # BASIL round 22: "How each outlet headlines it" over two of three headlines read as
+    # leaving the third out ("omits Fox News' headline")
+    from service.render.wording import headlines_line
+
+    titles = [
+        "Beck rips progressivism at CPAC",
+        "Glenn Beck tells conservatives they have a spending problem",
+        "Bombastic Beck urges purity on the right",
+    ]
+    sources = [
+        Source(
+            source_id=f"S{n}", outlet=f"Wire {'ABC'[n - 1]}", text="Beck.", sentences=[], title=t
+        )
+        for n, t in enumerate(titles, 1)
+    ]
+    summary = "Glenn Beck told conservatives they have a spending problem."
+    line = headlines_line(sources, summary)
+    assert line == (
+        "Wire A headlines it: “Beck rips progressivism at CPAC”; "
+        "Wire C: “Bombastic Beck urges purity on the right”."
+    )
+    line = headlines_line(sources, "Beck spoke.")
+    assert line is not None and line.startswith("How each outlet headlines it: Wire A, ")

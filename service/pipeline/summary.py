@@ -48,6 +48,7 @@ from service.pipeline.summary_select import (
     relevance,
     select_groups,
     summary_points,
+    unnamed_actor,
 )
 from service.pipeline.summary_text import cap, denial_of, full_stop
 from service.pipeline.summary_trim import words
@@ -180,6 +181,11 @@ async def summarize(
             full_stop(cap(stated[0])), [by_id[c] for c in stated[1]], b.sources
         ):
             stated = None  # it could not stand first ("Paul, a Republican, ..."): an opener will
+        if stated is not None and unnamed_actor(stated[0]) is not None:
+            # A scene that names no one ("A young man, dressed in a jacket and tie, approached
+            # the congressman on a sidewalk", BASIL, NYT's anecdotal opening) does not tell a
+            # reader whom the story is about: an opener that names its actor leads instead.
+            stated = None
         event_quoted = stated is not None and said_by(stated[0]) is not None
         if event_quoted:
             # A quotation tells what someone said, not what happened: two outlets quoting

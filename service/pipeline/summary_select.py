@@ -7,10 +7,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from service.pipeline.similarity import content_words, overlap
+from service.pipeline.summary_repeats import CREDIT
 from service.schemas import AsserterKind, Claim, ClaimGroup, ClaimKind, GroupStatus
 from service.text.speech import pos_tags
+from service.text.speech.rules import lists
 
 EVENT_OVERLAP = 0.3  # the least word overlap for an agreed point to lead as "the event"
 
@@ -145,3 +148,20 @@ def names_someone(body: str) -> bool:
         if pos == "PROPN":
             return True
     return False
+
+
+def unnamed_actor(text: str) -> str | None:
+    """The role a sentence that holds no proper name points to its person with ("the
+    congressman" in "A young man, dressed in a jacket and tie, approached the congressman on a
+    sidewalk", BASIL, NYT's anecdotal opening): the article names the person later, so the
+    sentence cannot tell a reader whom the story is about. None when the sentence names
+    someone or points to no one by role ("An intraparty battle delayed the bipartisan
+    infrastructure effort ...", NeuS, tells the event without a person)."""
+    tags = pos_tags(CREDIT.sub("", text.strip()))
+    if any(pos == "PROPN" for _word, pos in tags):
+        return None
+    roles = lists().role_words
+    for (det, _), (word, pos) in pairwise(tags):
+        if det.lower() in {"the", "this", "that"} and pos == "NOUN" and word.lower() in roles:
+            return f"{det.lower()} {word}"
+    return None

@@ -268,12 +268,17 @@ def headlines_line(sources: Sequence[Source], summary: str) -> str | None:
     """The outlets' headlines that say what the summary does not, as one line beside it."""
     said = content_words(fold(summary))
     shown = []
-    for src, title in outlet_headlines(sources):
+    headed = outlet_headlines(sources)
+    for src, title in headed:
         words = content_words(fold(title))
         if words and len(words - said) >= HEADLINE_NEW_SHARE * len(words):
             shown.append((src.outlet, title))
-    if len(shown) == 1:
-        return f"{shown[0][0]} headlines it: “{shown[0][1]}”."
     if not shown:
         return None
-    return "How each outlet headlines it: " + "; ".join(f"{o}, “{t}”" for o, t in shown) + "."
+    if len(shown) == len(headed) > 1:
+        return "How each outlet headlines it: " + "; ".join(f"{o}, “{t}”" for o, t in shown) + "."
+    # Some outlets' headlines only: the line names those and no more ("How each outlet ..."
+    # over two of three headlines read as leaving one out: BASIL raters, round 22, "omits Fox
+    # News' headline").
+    (first, title), rest = shown[0], shown[1:]
+    return f"{first} headlines it: “{title}”" + "".join(f"; {o}: “{t}”" for o, t in rest) + "."
