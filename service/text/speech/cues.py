@@ -110,10 +110,10 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         if point_to is None and not any(c.lower_ == "out" for c in tok.children):
             return None
     controller = _controller(tok)
-    found = (controller, False) if controller is not None else _subject(tok)
+    found = (controller, False, False) if controller is not None else _subject(tok)
     if found is None:
         return None
-    subj, inherited = found
+    subj, inherited, several = found
     if document and (inherited or subj.lemma_.lower() not in words.document_nouns):
         return None  # "he read the bill": reading, not a document speaking
     # "X said Monday, calling it ...", "X took the stage and called it ...": the subject is
@@ -144,6 +144,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     why = (
         *(("speaker.inherited",) if inherited else ()),
         *(("speaker.object_control",) if controller is not None else ()),
+        *(("speaker.nearest_subject",) if several else ()),
         *_party_rules(party),
     )
     relative = _relative_pronoun(tok)
@@ -451,9 +452,10 @@ def _quote_led(tok: Token, doc: Doc) -> bool:
     between = doc.text[end : subj.left_edge.idx - off]
     if between.strip(" \u201d\"'\u2019,") or tok.i < subj.i:
         return False  # the subject comes right after the quotation, then the verb
+    # An object is the audience ('"...," LeVell assured the mostly white crowd', PolNeAR
+    # train); a clause or a predicate after the verb is what the verb says instead.
     return not any(
-        c.i > tok.i and c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd"}
-        for c in tok.children
+        c.i > tok.i and c.dep_ in {"ccomp", "xcomp", "attr", "acomp", "oprd"} for c in tok.children
     )
 
 
@@ -499,17 +501,33 @@ def _controller(tok: Token) -> Token | None:
     return next((c for c in head.children if c.dep_ == "dobj" and c.i < tok.i), None)
 
 
-def _subject(tok: Token) -> tuple[Token, bool] | None:
-    """The speaker token, and whether it was inherited from a governing verb. The subject of
-    a relative clause ("X, who said") is the noun the clause is on."""
+def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
+    """The speaker token, whether it was inherited from a governing verb, and whether the
+    parse gave the verb several subjects to choose from. The subject of a relative clause
+    ("X, who said") is the noun the clause is on."""
     cur = tok
     inherited = False
     for _ in range(5):
-        for c in cur.children:
-            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"which", "that", "who"}:
-                return c, inherited
+        subjects = [
+            c
+            for c in cur.children
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"which", "that", "who"}
+        ]
+        if len(subjects) > 1:
+            # Two subjects are a misparse (`speaker.nearest_subject`): a name inside a
+            # quotation before its attribution ('"... Sen. John McCain," Trump said'), a place
+            # or a fronted phrase before the subject ("Speaking at a town hall event in Salem,
+            # New Hampshire, Trump went after Bush, calling him ...", "(AP) — Republican
+            # presidential hopeful Donald Trump says ...", PolNeAR train). A word inside a
+            # quotation never speaks it; of the rest, the one nearest the verb is its subject.
+            off = tok.doc[0].idx
+            quoted = quotes_in(tok.doc.text)
+            outside = [c for c in subjects if not any(a <= c.idx - off < b for a, b in quoted)]
+            return min(outside or subjects, key=lambda c: abs(c.i - cur.i)), inherited, True
+        if subjects:
+            return subjects[0], inherited, False
         if cur is tok and _relative_pronoun(tok) is not None:
-            return tok.head, inherited
+            return tok.head, inherited, False
         if cur.dep_ in {"xcomp", "advcl", "pcomp", "acomp", "prep", "conj"} and cur.head.i != cur.i:
             # "was quick to deny" keeps its own subject; "..., adding that" borrows one
             inherited = inherited or cur.dep_ not in {"xcomp", "acomp"}
