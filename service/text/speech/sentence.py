@@ -57,7 +57,15 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         speech.outlet_text = " ".join(doc.text.split())
         return speech
     if not raws:
-        if memory.quoted and memory.last_speaker is not None and memory.last_speaker.name:
+        named = None if memory.continuing else _named_subject(doc, quoted)
+        last = memory.last_speaker if memory.last_speaker is not None else memory.last_quote_speaker
+        if memory.quoted and named is not None and named.text not in (last.name if last else ""):
+            # The sentence names its own actor outside the quotation ("Archbishop Aris
+            # Shirvanian ... told the Associated Press (AP), “...”", "“Broad City” star Arturo
+            # Castro turned the tables ...", PolNeAR train): its quotation is not the previous
+            # speaker's, and with no cue found it stays the outlet's report.
+            speech.outlet_rules = ("carry.own_subject",)
+        elif memory.quoted and memory.last_speaker is not None and memory.last_speaker.name:
             # 'Obama went on, calling out Boehner. "You have been debating ..."': a quotation
             # right after a sentence with a speaker is that speaker's
             speech.carried = memory.last_speaker
@@ -336,4 +344,19 @@ def _frame(
         rule_ids=tuple(
             dict.fromkeys((*o.rules, *rules, *((speaker.rule,) if speaker.rule else ())))
         ),
+    )
+
+
+def _named_subject(doc: Doc, quoted: tuple[tuple[int, int], ...]) -> Token | None:
+    """A proper-name subject outside the sentence's quotations (`carry.own_subject`)."""
+    off = doc[0].idx
+    return next(
+        (
+            t
+            for t in doc
+            if t.dep_ in {"nsubj", "nsubjpass"}
+            and t.pos_ == "PROPN"
+            and not any(a <= t.idx - off < b for a, b in quoted)
+        ),
+        None,
     )
