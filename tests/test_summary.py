@@ -609,3 +609,35 @@ def test_a_point_is_worded_from_a_whole_sentence_before_a_piece_of_one() -> None
     b = Builder([a_src, b_src, c_src], {c.claim_id: c for c in members})
     stated = b.point(members, prefer_outlet=True)
     assert stated is not None and stated[2].claim_id == "S2.C1"
+
+
+async def test_an_articles_first_sentences_are_never_asides() -> None:
+    # NeuS (Kentucky abortion law, Outlet C): "the law, which had been blocked by lower courts
+    # since 2017 when it was enacted, will now take effect", its third sentence, shared no word
+    # with the other outlets' reports and was left out as an aside; raters listed it as an
+    # omission. An article's first four sentences tell its event; a sentence far down that
+    # shares nothing with the others is still an aside.
+    filler = [f"Officials met on day {n} to review the schedule of the agency." for n in range(7)]
+    a = source(
+        "S1",
+        "Outlet A",
+        "Lawmakers in Iraq heeded the demands of angry citizens and voted on Sunday to expel "
+        "United States troops from the country.",
+        "Parliament sat for four hours in Baghdad.",
+        "The vote is not final until Prime Minister Adel Abdul Mahdi signs the draft bill.",
+        *filler,
+        "Grain exports from Basra rose by a fifth in the spring season.",
+    )
+    b = source(
+        "S2",
+        "Outlet B",
+        "Iraqi lawmakers approved a resolution Sunday calling to expel U.S. troops.",
+        "The coalition said it was pausing its training of Iraqi forces.",
+    )
+    claims = [_on(a, n + 1, s.text) for n, s in enumerate(a.sentences)]
+    claims += [_on(b, n + 1, s.text) for n, s in enumerate(b.sentences)]
+    groups = build_groups(claims, [Edge("S1.C1", "S2.C1", Relation.same, 0.9)])
+    summary = await template_summary([a, b], groups, claims)
+    text = " ".join(s.text for s in summary.sentences)
+    assert "the vote is not final until Prime Minister Adel Abdul Mahdi signs" in text
+    assert "Grain exports" not in text

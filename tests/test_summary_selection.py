@@ -102,10 +102,32 @@ async def test_after_the_lead_the_outlet_cited_least_is_heard_next() -> None:
     sources, cs, groups = _event()
     summary = await _summary(sources, cs, groups)
     ids = [c for s in summary.sentences for c in s.claim_ids]
-    # The budget's share for asides runs out after three reports: Paper B's own report is
-    # one of them, and Wire A, which has the lead, gets one more, not all three.
+    # Paper B's own report is heard; Wire A's next reports, its article's first sentences (which
+    # tell its event: never asides), fit the budget of these short articles.
     assert "S2.C2" in ids
-    assert "S1.C2" in ids and "S1.C3" not in ids and "S1.C4" not in ids
+    assert "S1.C2" in ids and "S1.C3" in ids
+
+
+async def test_a_report_far_down_that_shares_nothing_with_the_others_is_an_aside() -> None:
+    sources = [
+        source(
+            "S1",
+            "Wire A",
+            SHORT,
+            *A_MORE,
+            "Grain exports from the Baltic ports rose by a fifth in the spring season.",
+        ),
+        source("S2", "Paper B", LONG, B_MORE),
+    ]
+    cs = [
+        claim(f"{s.source_id}.C{n}", s.source_id, span.text, evidence=span, sentence_ids=[n])
+        for s in sources
+        for n, span in enumerate(s.sentences, 1)
+    ]
+    groups = build_groups(cs, [Edge("S1.C1", "S2.C1", Relation.same, 0.7)])
+    ids = [c for s in (await _summary(sources, cs, groups)).sentences for c in s.claim_ids]
+    assert "S2.C2" in ids and "S1.C2" in ids
+    assert "S1.C5" not in ids  # Wire A's fifth sentence: another story
 
 
 async def test_an_articles_opening_report_is_heard_even_in_its_own_words_but_never_leads() -> None:

@@ -76,6 +76,7 @@ FILL_SHARE = 0.8  # a summary shorter than this share of its budget takes more s
 NOVELTY_MIN = 0.5  # a single-source point with less of its wording new to the summary repeats it
 HEADLINE_MAX_WORDS = 16
 LEAD_SENTENCES = 2  # with no shared event, the lead is one of the articles' first sentences
+EVENT_SENTENCES = 4  # an article's first sentences tell its event: none of them is an aside
 
 
 def word_budget(sources: Sequence[Source]) -> int:
@@ -233,7 +234,7 @@ async def summarize(
     turn: Counter[str] = Counter()
     for n, g in enumerate(singles):
         score = closeness.get(g.group_id, 0.0)
-        opener = any(b.opens_its_article(by_id[c], LEAD_SENTENCES) for c in g.claim_ids)
+        opener = any(b.opens_its_article(by_id[c], EVENT_SENTENCES) for c in g.claim_ids)
         if score < SINGLE_FLOOR and not opener:
             # An aside (another event, an earlier year). An article's opening report is about
             # the event whatever words it uses: "Ocasio-Cortez and Khanna ... will vote against
