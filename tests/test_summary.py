@@ -641,3 +641,33 @@ async def test_an_articles_first_sentences_are_never_asides() -> None:
     text = " ".join(s.text for s in summary.sentences)
     assert "the vote is not final until Prime Minister Adel Abdul Mahdi signs" in text
     assert "Grain exports" not in text
+
+
+def test_a_surname_the_summary_has_not_introduced_is_written_in_full() -> None:
+    # BASIL (Fox, Steele): "DeMint, who said ..." reached the summary with no first name; the
+    # article's "Sen. Jim DeMint" gives the full name, written outside the quotation marks.
+    from service.pipeline.summary_build import Builder, Item
+    from service.pipeline.summary_passes import in_full
+    from service.schemas import SummaryKind
+
+    fox = source(
+        "S1",
+        "Fox News",
+        'Speaking on "Fox News Sunday," Sen. Jim DeMint would not say whether Steele should go.',
+        "DeMint, who said Afghanistan is a war the United States must win, said Steele needs to "
+        '"refocus" on the November election.',
+    )
+    said = claim(
+        "S1.C2", "S1", fox.sentences[1].text, evidence=fox.sentences[1], sentence_ids=[2]
+    ).model_copy(update={"speaker": Asserter(name="Jim DeMint", kind=AsserterKind.person)})
+    b = Builder([fox], {"S1.C2": said})
+    stated = b.point([said], prefer_outlet=False)
+    assert stated is not None
+    item = Item.of((3, 0), SummaryKind.attributed, stated, None)
+    full = in_full(item, b, [])
+    assert full is not None and "reports that Jim DeMint, who said Afghanistan" in full.text
+    assert '"refocus"' in full.text
+    # introduced by an earlier sentence: nothing to write
+    told = "Jim DeMint spoke on Sunday."
+    earlier = Item.of((3, 1), SummaryKind.attributed, (told, [], said, told), None)
+    assert in_full(item, b, [earlier]) is None

@@ -330,8 +330,24 @@ NEUS_PAUL = (
             (),
             None,
         ),
+        # a surname with a capital inside, which the tagger takes for a common noun (BASIL,
+        # Fox: "DeMint, who said ..."; PolNeAR train, Washington Post: "LeVell")
+        (
+            "DeMint, who said Afghanistan is a war the United States must win, said Steele "
+            "needs to refocus",
+            ('Speaking on "Fox News Sunday," Sen. Jim DeMint, R-S.C., would not say.',),
+            (),
+            "Jim DeMint",
+        ),
+        (
+            "LeVell assured the mostly white crowd",
+            ("Trump called Bruce LeVell, a former Republican county chairman, onto the stage.",),
+            (),
+            "Bruce LeVell",
+        ),
         # does not fire: a title or the full name introduces the person, or an earlier
         # sentence did; a day or a place is no person's short name
+        ("Sen. DeMint said Steele needs to refocus", ("Sen. Jim DeMint, R-S.C.",), (), None),
         ("Mr. Steele said in a speech Thursday night", (NYT[0], NYT[1]), (), None),
         ("Michael Steele drew fierce criticism", (NYT[0],), (), None),
         (

@@ -33,6 +33,7 @@ from service.pipeline.summary_checks import (
 )
 from service.pipeline.summary_labels import core
 from service.pipeline.summary_passes import (
+    in_full,
     merge_consensus,
     reports_again,
     said_again,
@@ -291,6 +292,12 @@ async def summarize(
             b.dropped.append(f"{item.text[:60]}…: repeated: another outlet's lead, told again")
             continue
         accepted = b.accept(item, kept, later=later)
+        if not accepted and item in later and (full := in_full(item, b, kept)) is not None:
+            # A surname the summary has not introduced: written as its article's full name
+            # rather than held back (held back, it lost its place in the budget: BASIL, "Jim
+            # DeMint, who said ...").
+            later.remove(item)
+            item, accepted = full, spent + full.n_words <= budget
         if not accepted and item.fallback is not None and item not in later:
             item = item.fallback  # rebuilt plainer: the failing sentence is never shown
             accepted = spent + item.n_words <= budget and b.accept(item, kept)

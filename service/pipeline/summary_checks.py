@@ -316,6 +316,11 @@ def _bare_surname(
         head.append((word, pos))
     own = {w for o in outlets for w in o.split()}
     for i, (word, pos) in enumerate(head):
+        # A capital inside the word makes it a name whatever the tagger says ("DeMint, who
+        # said ...", tagged NOUN; BASIL raters: "DeMint appears without first name, title or
+        # party").
+        if pos == "NOUN" and any(ch.isupper() for ch in word[1:]) and word[1:].lower() != word[1:]:
+            pos = "PROPN"
         if pos != "PROPN" or not word[:1].isupper() or word in own:
             continue  # an outlet's name ("AFP reports that ...") is no person's surname
         before = head[i - 1] if i else None

@@ -10,8 +10,10 @@ from collections import Counter
 from dataclasses import replace
 
 from service.pipeline.summary_build import Builder, Item
-from service.pipeline.summary_checks import sentence_problems
+from service.pipeline.summary_checks import sentence_problems, unintroduced_name
+from service.pipeline.summary_text import REPORTS_THAT
 from service.schemas import Source, SummaryKind
+from service.text.quotes import find_quotes
 from service.text.speech import pos_tags
 from service.text.speech.rules import lists
 
@@ -182,3 +184,35 @@ def with_titles(items: list[Item], b: Builder) -> list[Item]:
                     it = replace(it, text=text)
         out.append(it)
     return out
+
+
+def in_full(item: Item | None, b: Builder, earlier: list[Item]) -> Item | None:
+    """The item with the bare surname it opens with ("DeMint, who said ...") written as the
+    name its article gives in full ("Jim DeMint, who said ..."), outside quotation marks, when
+    no earlier sentence introduced the person (BASIL raters: "DeMint appears without first
+    name, title or party"); None when there is none to write or the result fails a check."""
+    if item is None or not item.worded:
+        return None
+    cited = [b.claims[c] for c in item.claim_ids if c in b.claims]
+    articles = [b.sources[c.source_id].text for c in cited if c.source_id in b.sources]
+    told = [e.text for e in earlier]
+    body = REPORTS_THAT.sub("", item.text, count=1)  # "Fox News reports that DeMint ..."
+    full = unintroduced_name(body, articles, told, list(b.outlet.values()))
+    if full is None:
+        return None
+    surname = full.split()[-1]
+    quoted = find_quotes(item.text)
+    at = next(
+        (
+            m.start()
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", item.text)
+            if not any(a <= m.start() < e for a, e in quoted)
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    text = item.text[:at] + full + item.text[at + len(surname) :]
+    if sentence_problems(text, cited, b.sources, earlier=told):
+        return None
+    return replace(item, text=text)
