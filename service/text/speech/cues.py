@@ -511,7 +511,14 @@ def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
         subjects = [
             c
             for c in cur.children
-            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ not in {"which", "that", "who"}
+            if c.dep_ in {"nsubj", "nsubjpass"}
+            and c.lower_ not in {"which", "that", "who"}
+            # The passive cue's own subject is what was said or who was told, not the speaker
+            # ("Donations are typically reported in broad ranges", "as she was announced the
+            # winner", PolNeAR train) but for "he was quoted as saying"; a verb the cue hangs
+            # from lends its passive subject ("Mr. Trump was prompted to say", "The Fed is
+            # expected to announce").
+            and not (c.dep_ == "nsubjpass" and cur is tok and tok.lemma_.lower() != "quote")
         ]
         if len(subjects) > 1:
             # Two subjects are a misparse (`speaker.nearest_subject`): a name inside a
