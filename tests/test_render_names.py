@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from service.render.names import canonical_names, fold, merge_parties, same_party
+from service.render.names import canonical_names, fold, is_person, merge_parties, same_party
 from service.render.timeline import find_when, sort_key
 
 
@@ -74,6 +74,33 @@ def test_merge_keeps_the_fullest_spelling_in_first_seen_order() -> None:
     shown = canonical_names(names)
     assert shown["Zelenskyy"] == "Volodymyr Zelensky" and shown["Biden"] == "Joe Biden"
     assert fold("Choïgu") == fold("Shoigu")
+
+
+def test_two_people_of_one_surname_stay_two_parties() -> None:
+    # BASIL (Sestak): "Bill Clinton", "Hillary Rodham Clinton" and a bare "Clinton" had become
+    # one party shown as "Hillary Rodham Clinton", which headed the Bill Clinton story
+    names = ["Hillary Rodham Clinton", "Bill Clinton", "Hillary Clinton", "Clinton"]
+    shown = canonical_names(names)
+    assert shown["Hillary Clinton"] == "Hillary Rodham Clinton"
+    assert shown["Bill Clinton"] == "Bill Clinton"
+    assert shown["Clinton"] == "Clinton"  # matches both: neither
+    # one person: the bare surname joins (NeuS, AFP: "Joe Biden" ... "Biden")
+    assert canonical_names(["Joe Biden", "Biden"])["Biden"] == "Joe Biden"
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Hope Hicks", True),
+        ("Jared Kushner", True),
+        # a building that stands for a body headed the Hope Hicks story (NeuS: "White House
+        # and Donald Trump: how 3 outlets report it"); BASIL, Sestak: the same
+        ("White House", False),
+        ("House Judiciary Committee", False),
+    ],
+)
+def test_a_body_is_no_person(name: str, person: bool) -> None:
+    assert is_person(name) is person
 
 
 @pytest.mark.parametrize(

@@ -48,13 +48,14 @@ TRANSLIT_RULES: tuple[tuple[str, str, str], ...] = (
 _TRANSLIT = [(re.compile(p), r) for p, r, _ in TRANSLIT_RULES]
 
 # Words that head the name of a body, not a person (reason: "Russian Defence Ministry" must not
-# match "French Defence Ministry" as a surname would).
+# match "French Defence Ministry" as a surname would; "house": "White House" headed the NeuS
+# Hope Hicks page as if a person).
 INSTITUTION_HEADS = frozenset(
     """ministry ministries government office army police department council court
     committee commission agency service services forces military parliament senate assembly
     embassy spokesperson spokesman spokeswoman source sources officials official authorities
     palace kremlin presidency administration cabinet party union company group regime
-    command staff guard navy prosecutor prosecutors investigators media""".split()
+    command staff guard navy prosecutor prosecutors investigators media house""".split()
 )
 # Words that carry no identity in a name (reason: "the ministry" is "ministry").
 STOPWORDS = frozenset({"the", "of", "for", "and", "a", "an", "its", "their"})
@@ -168,12 +169,18 @@ def cluster_parties(
         name = " ".join(name.split())
         if not name:
             continue
-        for cluster in clusters:
-            if any(same_party(name, other, same_side=same_side) for other in cluster):
-                if name not in cluster:
-                    cluster.append(name)
-                break
+        matching = [
+            cluster
+            for cluster in clusters
+            if any(same_party(name, other, same_side=same_side) for other in cluster)
+            and not any(_other_person(name, other) for other in cluster)
+        ]
+        if len(matching) == 1:
+            if name not in matching[0]:
+                matching[0].append(name)
         else:
+            # No party yet, or several: a bare "Clinton" beside "Bill Clinton" and "Hillary
+            # Rodham Clinton" (BASIL) is neither; it stays a party of its own.
             clusters.append([name])
     return [
         (
@@ -185,6 +192,20 @@ def cluster_parties(
         )
         for c in clusters
     ]
+
+
+def _other_person(a: str, b: str) -> bool:
+    """Two people of one surname with first names that differ ("Bill Clinton", "Hillary Rodham
+    Clinton", BASIL): a bare "Clinton" matches both, and must not join them into one party."""
+    wa, wb = _words(a), _words(b)
+    return (
+        _is_person(a, wa)
+        and _is_person(b, wb)
+        and bool(wa[:-1])
+        and bool(wb[:-1])
+        and _translit(wa[-1]) == _translit(wb[-1])
+        and not _first_names_compatible(wa[:-1], wb[:-1])
+    )
 
 
 def merge_parties(names: Iterable[str], *, same_side: bool = False) -> list[str]:
