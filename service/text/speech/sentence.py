@@ -176,7 +176,11 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
                 if c.dep_ == "conj" and c.i > o.tok.i and c.pos_ in {"VERB", "AUX"}:
                     toks = [t for t in c.subtree if t.dep_ != "cc" or t.head.i != c.i]
                     cs, ce = _extent(doc, toks[0], toks[-1])
-                    if ce - cs > 10 and not any(r.tok.i == c.i for r in raws):
+                    if (
+                        ce - cs > 10
+                        and not any(r.tok.i == c.i for r in raws)
+                        and not _narration_after_quote(quoted, (o.start, o.end), (cs, ce))
+                    ):
                         frames.append(
                             _frame(
                                 o,
@@ -360,3 +364,18 @@ def _named_subject(doc: Doc, quoted: tuple[tuple[int, int], ...]) -> Token | Non
         ),
         None,
     )
+
+
+def _narration_after_quote(
+    quoted: tuple[tuple[int, int], ...], content: tuple[int, int], joined: tuple[int, int]
+) -> bool:
+    """The cue's content is a quotation and the clause joined after the cue stands outside
+    quotation marks: the outlet goes on narrating ('"Tell her I promised you a picture,"
+    Ebeling said, and her husband cut in'; '"I'm supporting Tom Selleck," she said and quickly
+    hung up', PolNeAR train), not the speaker's account (`split.conj_after_cue` keeps an
+    indirect account going: "A, a spokeswoman said, and B")."""
+
+    def inside(span: tuple[int, int]) -> bool:
+        return any(a <= span[0] + 2 and span[1] - 2 <= b for a, b in quoted)
+
+    return inside(content) and not any(a < joined[1] and joined[0] < b for a, b in quoted)
