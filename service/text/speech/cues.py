@@ -122,10 +122,8 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if position and (subj.dep_ != "nsubj" or (inherited and not participle)):
         # "is expected to win", "a group backing X": a position needs its holder as the subject
         return None
-    quoted = quotes_in(doc.text)
-    off = doc[0].idx
-    cue_quoted = any(s <= tok.idx - off < e for s, e in quoted)
-    if any(s <= subj.idx - off < e for s, e in quoted) and not cue_quoted:
+    cue_quoted = in_quotation(tok)
+    if in_quotation(subj) and not cue_quoted:
         return None  # words inside a quotation are never the speaker of a cue outside it
     if position and cue_quoted:
         return None  # "... God wants us to ..." inside a quotation is the quoted speaker's words
@@ -344,6 +342,12 @@ def quotes_in(sentence: str) -> tuple[tuple[int, int], ...]:
     return tuple(find_quotes(sentence))
 
 
+def in_quotation(tok: Token) -> bool:
+    """The token stands inside one of its sentence's quotations."""
+    at = tok.idx - tok.doc[0].idx
+    return any(a <= at < b for a, b in quotes_in(tok.doc.text))
+
+
 def _party_rules(party: Party) -> tuple[str, ...]:
     return (party.rule,) if party.rule else ()
 
@@ -527,9 +531,7 @@ def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
             # New Hampshire, Trump went after Bush, calling him ...", "(AP) — Republican
             # presidential hopeful Donald Trump says ...", PolNeAR train). A word inside a
             # quotation never speaks it; of the rest, the one nearest the verb is its subject.
-            off = tok.doc[0].idx
-            quoted = quotes_in(tok.doc.text)
-            outside = [c for c in subjects if not any(a <= c.idx - off < b for a, b in quoted)]
+            outside = [c for c in subjects if not in_quotation(c)]
             return min(outside or subjects, key=lambda c: abs(c.i - cur.i)), inherited, True
         if subjects:
             return subjects[0], inherited, False

@@ -12,6 +12,7 @@ from service.text.speech.cues import (
     _cue_text,
     _frame_at,
     _Raw,
+    in_quotation,
     quotes_in,
 )
 from service.text.speech.model import Frame, Party, SentenceSpeech
@@ -38,7 +39,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
     raws = [
         r
         for r in raws
-        if not any(qs <= r.tok.idx - off < qe for qs, qe in quoted)
+        if not in_quotation(r.tok)
         and not (memory.continuing and (closing is None or r.tok.idx - off < closing))
     ]
     speech = SentenceSpeech(sentence_id=sid)
@@ -57,7 +58,7 @@ def _analyse_sentence(sid: int, doc: Doc, base: int, memory: _Memory) -> Sentenc
         speech.outlet_text = " ".join(doc.text.split())
         return speech
     if not raws:
-        named = None if memory.continuing else _named_subject(doc, quoted)
+        named = None if memory.continuing else _named_subject(doc)
         last = memory.last_speaker if memory.last_speaker is not None else memory.last_quote_speaker
         if memory.quoted and named is not None and named.text not in (last.name if last else ""):
             # The sentence names its own actor outside the quotation ("Archbishop Aris
@@ -351,16 +352,13 @@ def _frame(
     )
 
 
-def _named_subject(doc: Doc, quoted: tuple[tuple[int, int], ...]) -> Token | None:
+def _named_subject(doc: Doc) -> Token | None:
     """A proper-name subject outside the sentence's quotations (`carry.own_subject`)."""
-    off = doc[0].idx
     return next(
         (
             t
             for t in doc
-            if t.dep_ in {"nsubj", "nsubjpass"}
-            and t.pos_ == "PROPN"
-            and not any(a <= t.idx - off < b for a, b in quoted)
+            if t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "PROPN" and not in_quotation(t)
         ),
         None,
     )
