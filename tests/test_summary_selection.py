@@ -165,3 +165,64 @@ async def test_an_article_cut_off_mid_sentence_gives_no_clause() -> None:
     for s, usable in ((cut, False), (whole, True)):
         c = claim("X.C1", s.source_id, s.sentences[0].text, evidence=s.sentences[0])
         assert (clause(c, s) is not None) is usable
+
+
+# The sentence of its article that tells an outlet's headline (`headline_claims`): NeuS
+# headlines with a sentence of their article beside a written one, a written case with a
+# headline after BASIL's (HuffPost on Steele), and one headline no sentence tells.
+HEADLINE_CASES = [
+    # NeuS (Hope Hicks), Outlet B: its sentence tells the headline, the written one before does not.
+    (
+        "Trump bringing back trusted aide Hope Hicks to White House",
+        [
+            "Hicks left the White House in March 2018.",
+            "Hope Hicks, one of President Donald Trump's most trusted and longest-serving aides, "
+            "is returning to the White House as the president works to surround himself with "
+            "loyalists.",
+        ],
+        1,
+    ),
+    # NeuS (stocks), Outlet B: the tech companies' losses (the first sentence written).
+    (
+        "Tech's big five lost nearly $270 billion in value in Thursday's market plunge",
+        [
+            "Stocks fell sharply on Thursday.",
+            "The five most valuable tech companies lost more than $269 billion in value on "
+            "Thursday, the worst day for U.S. stocks since March.",
+        ],
+        1,
+    ),
+    # Written, with HuffPost's headline (BASIL, Steele): the first sentence tells it.
+    (
+        "Michael Steele's End Could Be Near",
+        [
+            "RNC Chairman Michael Steele's days at the helm of the committee could be numbered.",
+            "Steele will speak with RNC members Monday evening.",
+        ],
+        0,
+    ),
+    # NeuS (Iraq), Outlet B's headline; written sentences, none with half its words.
+    (
+        "The Latest: US forces halt anti-IS operations in Iraq",
+        [
+            "The U.S.-led coalition said it is pausing operations in support of Iraqi forces.",
+            "Iraqi lawmakers voted to expel the troops.",
+        ],
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "sentences", "told_in"), HEADLINE_CASES)
+def test_the_sentence_that_tells_an_outlets_headline(
+    title: str, sentences: list[str], told_in: int | None
+) -> None:
+    from service.pipeline.summary_select import headline_claims
+
+    src = source("S1", "Outlet B", *sentences, title=title)
+    claims = {
+        f"S1.C{n}": claim(f"S1.C{n}", "S1", s, sentence_ids=(n,))
+        for n, s in enumerate(sentences, 1)
+    }
+    found = headline_claims([src], claims)
+    assert found.get("S1") == (None if told_in is None else f"S1.C{told_in + 1}")

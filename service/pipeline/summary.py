@@ -44,6 +44,7 @@ from service.pipeline.summary_points import Dispute, choose_dispute, question_fo
 from service.pipeline.summary_repeats import new_figure, retells_lead, thin
 from service.pipeline.summary_select import (
     group_position,
+    headline_claims,
     lead_points,
     names_someone,
     relevance,
@@ -154,6 +155,9 @@ async def summarize(
         for g in points
         if any(c in by_id and b.opens_its_article(by_id[c], LEAD_SENTENCES) for c in g.claim_ids)
     }
+    # Likewise the sentence that tells an outlet's headline (`headline_claims`).
+    headed = set(headline_claims(sources, by_id).values())
+    openers |= {g.group_id for g in points if headed & set(g.claim_ids)}
     chosen_ids = {g.group_id for g in chosen}
     chosen = [g for g in points if g.group_id in chosen_ids or g.group_id in openers]
     if len(points) > len(chosen_ids):
@@ -236,6 +240,9 @@ async def summarize(
     for n, g in enumerate(singles):
         score = closeness.get(g.group_id, 0.0)
         opener = any(b.opens_its_article(by_id[c], EVENT_SENTENCES) for c in g.claim_ids)
+        if headed & set(g.claim_ids):
+            # The outlet's headline point bears on the story whatever words the others use.
+            score = max(score, SINGLE_MIN_RELEVANCE)
         if score < SINGLE_FLOOR and not opener:
             # An aside (another event, an earlier year). An article's opening report is about
             # the event whatever words it uses: "Ocasio-Cortez and Khanna ... will vote against
@@ -249,15 +256,15 @@ async def summarize(
         stated = b.point([by_id[c] for c in g.claim_ids], prefer_outlet=False)
         if stated is not None:
             order = n if tier == 3 else turn[g.source_ids[0]] * 100 + group_position(g)
-            candidates.append(
-                Item.of(
-                    (tier, order),
-                    SummaryKind.attributed,
-                    stated,
-                    g.group_id,
-                    aside=score < SINGLE_FLOOR,
-                )
+            item = Item.of(
+                (tier, order),
+                SummaryKind.attributed,
+                stated,
+                g.group_id,
+                aside=score < SINGLE_FLOOR,
             )
+            item.headline = bool(headed & set(g.claim_ids))
+            candidates.append(item)
     if not any(c.kind is SummaryKind.lead for c in candidates):
         _promote_lead(candidates, closeness, b)
     progress(Progress("summary", 1, 3))
@@ -449,6 +456,7 @@ def _by_importance(items: list[Item], kept: Sequence[Item], b: Builder) -> Itera
             rest,
             key=lambda it: (
                 rank(it)[0],
+                not it.headline,
                 min(cited[c.source_id] for c in it.worded) if it.worded else 0,
                 framing[id(it)],
                 position[id(it)],

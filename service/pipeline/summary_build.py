@@ -54,6 +54,7 @@ class Item:
     body: str = ""  # a lead's clause without its credit (the headline's source)
     fallback: Item | None = None  # a plainer version to try when this one fails a check
     aside: bool = False  # shown only to hear from every outlet: never the lead
+    headline: bool = False  # tells its outlet's headline (`summary_select.headline_claims`)
 
     @property
     def n_words(self) -> int:

@@ -75,6 +75,7 @@ class Lists:
     denial_verbs: frozenset[str]
     backref_nouns: frozenset[str]
     person_pronouns: frozenset[str]
+    continuation_cues: frozenset[str]
     group_pronouns: frozenset[str]
     anonymous_heads: frozenset[str]
     official_heads: frozenset[str]
@@ -170,6 +171,7 @@ def lists() -> Lists:
         denial_verbs=words("denial_verbs"),
         backref_nouns=words("backref_nouns"),
         person_pronouns=words("person_pronouns"),
+        continuation_cues=words("continuation_cues"),
         group_pronouns=words("group_pronouns"),
         anonymous_heads=words("anonymous_heads"),
         official_heads=words("official_heads"),
