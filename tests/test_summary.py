@@ -671,3 +671,45 @@ def test_a_surname_the_summary_has_not_introduced_is_written_in_full() -> None:
     told = "Jim DeMint spoke on Sunday."
     earlier = Item.of((3, 1), SummaryKind.attributed, (told, [], said, told), None)
     assert in_full(item, b, [earlier]) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "expected"),
+    [
+        # NeuS (AP): the sentence names its speaker before its closing "..., he said".
+        (
+            "White nationalist leader Richard Spencer was stopped on his way to Sweden and sent "
+            "back to the United States, he said Friday.",
+            "Richard Spencer",
+            "White nationalist leader Richard Spencer was stopped on his way to Sweden and sent "
+            "back to the United States, he said Friday",
+        ),
+        # PolNeAR train (HuffPost): likewise, with the programme after the cue.
+        (
+            "Former Rep. Chris Shays was pro John Kasich while the Ohio governor was in the "
+            "running, he said Wednesday morning.",
+            "Chris Shays",
+            "Former Rep. Chris Shays was pro John Kasich while the Ohio governor was in the "
+            "running, he said Wednesday morning",
+        ),
+        # NeuS (Reason): "she wrote" inside the sentence is no frame around it.
+        (
+            "It's always a good day when even Justice Ruth Bader Ginsburg writes like an "
+            "originalist — and that's exactly what she did when she wrote the opinion.",
+            "Ruth Bader Ginsburg",
+            None,
+        ),
+        # PolNeAR train (Washington Post): the pronoun's person is not in the sentence.
+        ("Also, Trump isn't a conservative, he said.", "Joseph Hunter", None),
+    ],
+)
+def test_a_closing_pronoun_cue_stands_only_after_its_speakers_name(
+    sentence: str, speaker: str, expected: str | None
+) -> None:
+    from service.schemas import Asserter
+
+    src = source("S1", "Outlet B", sentence)
+    c = _on(src, 1, sentence.rstrip("."), kind=ClaimKind.attributed_claim)
+    c = c.model_copy(update={"speaker": Asserter(name=speaker, kind=AsserterKind.person)})
+    got = clause(c, src)
+    assert (got.text if got else None) == expected

@@ -206,6 +206,21 @@ def _clean(statement: str) -> str:
     return cap(_OPENER.sub("", text)) if _OPENER.match(text) else text
 
 
+# The cue that closes its sentence: ", he said Friday." ("that's exactly what she did when she
+# wrote the opinion ..." is no frame around the sentence: NeuS, an outlet's opinion).
+_CLOSING_FRAME = re.compile(r",\s+(?:he|she)\s+(?:said|says|told \w+)\b[^,;:—–]{0,40}$", re.I)
+
+
+def _names_own_speaker(claim: Claim, before: str) -> bool:
+    """The words before "…, he said" name the claim's speaker, so the pronoun has its
+    referent in the sentence ("Richard Spencer was stopped on his way to Sweden ..., he said
+    Friday", NeuS: the speaker's own account of what happened to him)."""
+    if claim.speaker is None or claim.speaker.kind is not AsserterKind.person:
+        return False
+    surname = claim.speaker.name.split()[-1]
+    return re.search(rf"\b{re.escape(surname)}\b", before) is not None
+
+
 def clause(claim: Claim, source: Source) -> Clause | None:
     """The claim as a clause of plain prose, or None when its words cannot stand alone (a
     dangling pronoun, a fragment, a frame whose speaker is a pronoun, no verb)."""
@@ -222,8 +237,12 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         # The sentence the claim comes from decides when the article also uses the name as a
         # modifier ("The White House asked ..." beside "White House Chief of Staff ...").
         who = _with_its_article(who, " ".join(e.text for e in claim.evidence))
-    if _PRONOUN_FRAME.search(unquoted(statement)):
-        return None  # "…, he said": whose words they are is not in the clause
+    own_frame = False  # the sentence names its speaker and ends "…, he said"
+    if frame := _PRONOUN_FRAME.search(unquoted(statement)):
+        closing = _CLOSING_FRAME.search(unquoted(statement))
+        if closing is None or not _names_own_speaker(claim, unquoted(statement)[: frame.start()]):
+            return None  # "…, he said": whose words they are is not in the clause
+        own_frame = True
     trailing = trailing_content(claim, who)
     if trailing is None and who is not None and _report_around(claim, statement, who, source):
         who = None  # the outlet's sentence around a person's words stays the outlet's
@@ -252,7 +271,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             return None
         else:
             text = f"{framed.group('who')} {said} that {lowered(content, source)}"
-    elif who is None or _starts_with_holder(statement, who):
+    elif who is None or own_frame or _starts_with_holder(statement, who):
         # The outlet's narration, or a sentence that already names its speaker.
         if statement[:1] in QUOTE_CHARS + "'‘" and who is None:
             return None  # someone's words with no one to hold them
