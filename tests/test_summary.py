@@ -713,3 +713,31 @@ def test_a_closing_pronoun_cue_stands_only_after_its_speakers_name(
     c = c.model_copy(update={"speaker": Asserter(name=speaker, kind=AsserterKind.person)})
     got = clause(c, src)
     assert (got.text if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        # NeuS (Pence): the pipeline's "X vowed: to use ..." frame, reworded with its verb.
+        (
+            "Mike Pence vowed: to use “all legal means at our disposal” to protect Americans",
+            "Mike Pence vowed to use “all legal means at our disposal” to protect Americans",
+        ),
+        # PolNeAR dev: likewise "refuses to discuss".
+        (
+            "David Wasserman refuses: to discuss potential appointees",
+            "David Wasserman refuses to discuss potential appointees",
+        ),
+        # PolNeAR dev: "urged [North Korea] to resume": the object is missing, no sentence.
+        ("Ban Ki-moon urged: to resume denuclearization talks", None),
+        # PolNeAR dev: "to foreign governments" is no infinitive.
+        ("Hillary Clinton favors: to foreign governments from the U.S. public", None),
+    ],
+)
+def test_a_frame_with_an_infinitive_keeps_its_verb(statement: str, expected: str | None) -> None:
+    sentence = statement.replace(": ", " ") + "."
+    src = source("S1", "Outlet A", sentence)
+    who = statement.split(" ")[0] + " " + statement.split(" ")[1]
+    c = _on(src, 1, statement, who, ClaimKind.attributed_claim, asserter_kind=AsserterKind.person)
+    got = clause(c, src)
+    assert (got.text if got else None) == expected

@@ -31,6 +31,8 @@ ARTICLE = Source(
         ("Polish authorities reportedly announce the decision", "Polish "),
         ("NATO allies agreed on the plan", "NATO "),
         ("Democrats denounced the memo", "Democrats "),
+        # NeuS (travel ban): a capital inside the word ("u.S.-bound" was written)
+        ("U.S.-bound migrants were seizing the opportunity", "U.S.-bound "),
     ],
 )
 def test_lowered_keeps_names_and_lowers_ordinary_words(content: str, expected_start: str) -> None:

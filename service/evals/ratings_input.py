@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.errors import InputError
+from service.render.wording import headlines_line
 from service.schemas import ArticleIn, Reconciliation
 
 CANDIDATES_FILE = "candidates.json"
@@ -77,12 +78,12 @@ def articles_of(articles: list[ArticleIn]) -> list[PacketArticle]:
 
 
 def pipeline_parts(rec: Reconciliation) -> tuple[list[str], list[str]]:
-    """(summary sentences in order, the disputed ones) of a reconciliation. The outlets'
-    headlines are not part of it: the page lists them in a section of their own, and the
-    packet shows each article with its headline."""
+    """(summary sentences in order, the disputed ones) of a reconciliation, with the outlets'
+    headlines line that the page and the Markdown report show right under the summary."""
     sentences = [s.text.strip() for s in rec.summary.sentences if s.text.strip()]
     disputes = [s.text.strip() for s in rec.summary.sentences if s.kind.value == "disputed"]
-    return sentences, disputes
+    line = headlines_line(rec.sources, " ".join(sentences)) if sentences else None
+    return sentences + ([line] if line else []), disputes
 
 
 def write_candidates(path: Path, candidates: CaseCandidates) -> None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from service.pipeline.summary_trim import PRONOUNS, QUOTE_CHARS, fold, words
 from service.schemas import Claim, Source
 from service.text.lead_ins import hedge_before
-from service.text.speech import nlp
+from service.text.speech import nlp, pos_tags
 
 # A reporting verb inside the claim's own words: it already carries its frame.
 INNER_FRAME = re.compile(
@@ -23,6 +23,31 @@ def said_or_wrote(verb: str | None) -> str:
     """The frame's verb in the summary: "wrote" stays "wrote" (an e-mail's words were not
     spoken: BASIL raters, Steele); anything else is "said"."""
     return "wrote" if (verb or "").lower() in {"wrote", "writes"} else "said"
+
+
+# Verbs whose report is an infinitive with the speaker as its subject: "Mike Pence vowed to use
+# 'all legal means at our disposal'" (NeuS), "David Wasserman refuses to discuss potential
+# appointees", "Donald Trump plans to reduce the cost of insurance" (PolNeAR dev). Not verbs
+# whose infinitive needs an object first ("Ban Ki-moon urged [North Korea] to resume talks").
+INFINITIVE_VERBS = frozenset(
+    "vow promise pledge plan refuse decline threaten agree offer intend hope want seek "
+    "try aim decide".split()
+)
+_INFINITIVE = re.compile(r"^to\s+(?P<verb>[a-z]+)\b")
+
+
+def infinitive_report(verb: str, content: str) -> bool:
+    """The frame's verb is a finite form of an `INFINITIVE_VERBS` verb ("vowed", "plans",
+    not "promising") and its content an infinitive whose verb is a verb ("to use ...", not
+    "to foreign governments ...")."""
+    word = verb.lower()
+    if " " in word or word.endswith("ing"):
+        return False
+    stems = {word, word[:-1], word[:-2], word[:-3] + "y" if word.endswith("ied") else word}
+    if not stems & INFINITIVE_VERBS or _INFINITIVE.match(content) is None:
+        return False
+    tags = pos_tags(" ".join(content.split()[:4]))
+    return len(tags) > 1 and tags[1][1] == "VERB"
 
 
 def hedged(verb: str, claim: Claim, source: Source) -> str:

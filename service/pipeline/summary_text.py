@@ -23,6 +23,7 @@ from service.pipeline.summary_frames import (
     act_without_object,
     cut_off,
     hedged,
+    infinitive_report,
     own_credit_cut,
     said_or_wrote,
     trailing_content,
@@ -263,6 +264,10 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         said = hedged(said_or_wrote(framed.group("verb")), claim, source)
         if direct_quote(claim, content, source):
             text = f"{framed.group('who')} {said}: {_quoted(content, claim)}"
+        elif infinitive_report(framed.group("verb"), content):
+            # "Mike Pence vowed: to use ..." is the pipeline's frame: the verb keeps its word.
+            verb = hedged(framed.group("verb"), claim, source)
+            text = f"{framed.group('who')} {verb} {content}"
         elif (
             starts_with_pronoun(content)
             or not is_clause(content)
@@ -418,6 +423,8 @@ def lowered(content: str, source: Source) -> str:
     first = words(content)[:1]
     if not first or (first[0].isupper() and len(first[0]) > 1):
         return content  # "NATO", "US": an acronym keeps its capitals
+    if re.match(r"\S[^\s]*?[A-Z]", content):
+        return content  # "U.S.-bound migrants" (NeuS), "McCain": capitals inside stay
     word, low = first[0], first[0].lower()
     if (
         low not in {"the", "a", "an"}

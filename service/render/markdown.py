@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.pipeline.summary_points import split_disputed
-from service.render.wording import outlet_headlines
+from service.render.wording import headlines_line
 from service.schemas import ClaimGroup, GroupStatus, Reconciliation
 
 # Outlet, title and article text are untrusted: a Markdown viewer renders raw HTML
@@ -44,12 +44,9 @@ def render_markdown(rec: Reconciliation) -> str:
             f"- {table_cell(sentence.text)} [{cites}]"
             + (" _(template)_" if sentence.written_by == "template" else "")
         )
-    # The headlines are a list of their own, as on the page: one line of them under the
-    # summary read as part of it, "a headline dump instead of summarising" (NeuS raters,
-    # rounds 22-24); the summary tells each headline's point from its article's body instead.
-    if headed := outlet_headlines(rec.sources):
-        out += ["", "## How each outlet headlines it", ""]
-        out += [f"- {outlets[s.source_id]}: “{table_cell(t)}”" for s, t in headed]
+    said = " ".join(x.text for x in rec.summary.sentences)
+    if rec.summary.sentences and (line := headlines_line(rec.sources, said)):
+        out += ["", table_cell(line)]
 
     between, within = split_disputed(rec.groups, {c.claim_id: c for c in rec.all_claims()})
     out += ["", "## Differences between outlets", ""]

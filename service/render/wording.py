@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from service.pipeline.similarity import content_words
+from service.pipeline.summary_trim import fold
 from service.render.articles import is_outlet_voice
 from service.render.names import canonical_names, is_person, same_party
 from service.schemas import Claim, Reconciliation, Source
@@ -254,3 +256,29 @@ def outlet_headlines(sources: Sequence[Source]) -> list[tuple[Source, str]]:
     if len(shown) < 2 or len({_norm(t) for _, t in shown}) < 2:
         return []
     return shown
+
+
+# Of a headline's content words, the share the summary must not already say for it to be
+# shown beside the summary: raters called the full list "mechanical" and "adds little"
+# (NeuS round 22, BASIL round 21); a headline that retells the summary is the noise.
+HEADLINE_NEW_SHARE = 0.34
+
+
+def headlines_line(sources: Sequence[Source], summary: str) -> str | None:
+    """The outlets' headlines that say what the summary does not, as one line beside it."""
+    said = content_words(fold(summary))
+    shown = []
+    headed = outlet_headlines(sources)
+    for src, title in headed:
+        words = content_words(fold(title))
+        if words and len(words - said) >= HEADLINE_NEW_SHARE * len(words):
+            shown.append((src.outlet, title))
+    if not shown:
+        return None
+    if len(shown) == len(headed) > 1:
+        return "How each outlet headlines it: " + "; ".join(f"{o}, “{t}”" for o, t in shown) + "."
+    # Some outlets' headlines only: the line names those and no more ("How each outlet ..."
+    # over two of three headlines read as leaving one out: BASIL raters, round 22, "omits Fox
+    # News' headline").
+    (first, title), rest = shown[0], shown[1:]
+    return f"{first} headlines it: “{title}”" + "".join(f"; {o}: “{t}”" for o, t in rest) + "."

@@ -395,10 +395,12 @@ def test_eval_writes_what_packets_need(tmp_path: Path) -> None:
     (case,) = load_eval_dir(tmp_path / "out")
     assert case.case_id == report.cases[0].case_id and len(case.articles) == 2
     rec = json.loads(Path(report.cases[0].reconciliation_path or "").read_text())
-    # the summary's sentences and nothing else: the headlines are shown with each article
-    assert case.pipeline_sentences == [s["text"] for s in rec["summary"]["sentences"]]
+    # the summary, then the outlets' headlines line the page and report show under it
+    *said, headlines = case.pipeline_sentences
+    assert said == [s["text"] for s in rec["summary"]["sentences"]]
+    assert "headlines it: " in headlines
     titles = [s["title"] for s in rec["sources"] if s["title"]]
-    assert titles and not any(t in " ".join(case.pipeline_sentences) for t in titles)
+    assert any(f"“{t}”" in headlines for t in titles)
     assert case.baseline_summary == report.cases[0].baseline_summary
     assert report.cases[0].pipeline_cost and report.cases[0].baseline_cost
     key = write_packets([("x", case)], tmp_path / "set", brief="brief\n", seed=3)
