@@ -240,7 +240,8 @@ async def summarize(
     for n, g in enumerate(singles):
         score = closeness.get(g.group_id, 0.0)
         opener = any(b.opens_its_article(by_id[c], EVENT_SENTENCES) for c in g.claim_ids)
-        if headed & set(g.claim_ids):
+        tells_headline = bool(headed & set(g.claim_ids))
+        if tells_headline:
             # The outlet's headline point bears on the story whatever words the others use.
             score = max(score, SINGLE_MIN_RELEVANCE)
         if score < SINGLE_FLOOR and not opener:
@@ -263,7 +264,7 @@ async def summarize(
                 g.group_id,
                 aside=score < SINGLE_FLOOR,
             )
-            item.headline = bool(headed & set(g.claim_ids))
+            item.headline = tells_headline
             candidates.append(item)
     if not any(c.kind is SummaryKind.lead for c in candidates):
         _promote_lead(candidates, closeness, b)

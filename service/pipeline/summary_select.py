@@ -188,12 +188,15 @@ def headline_claims(sources: Sequence[Source], claims: dict[str, Claim]) -> dict
         head = content_words(s.title or "")
         if len(head) < HEADLINE_MIN_SHARED:
             continue
-        best: tuple[int, int, str] | None = None
-        for c in by_source.get(s.source_id, []):
-            shared = len(head & content_words(c.statement))
-            key = (shared, -(c.sentence_ids[0] if c.sentence_ids else 10**6), c.claim_id)
-            if best is None or key[:2] > best[:2]:
-                best = key
-        if best and best[0] >= max(HEADLINE_MIN_SHARED, HEADLINE_COVER * len(head)):
-            out[s.source_id] = best[2]
+        shared = {
+            c.claim_id: len(head & content_words(c.statement))
+            for c in by_source.get(s.source_id, [])
+        }
+        best = max(
+            by_source.get(s.source_id, []),
+            key=lambda c: (shared[c.claim_id], -(c.sentence_ids[0] if c.sentence_ids else 10**6)),
+            default=None,
+        )
+        if best and shared[best.claim_id] >= max(HEADLINE_MIN_SHARED, HEADLINE_COVER * len(head)):
+            out[s.source_id] = best.claim_id
     return out

@@ -239,9 +239,9 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         # modifier ("The White House asked ..." beside "White House Chief of Staff ...").
         who = _with_its_article(who, " ".join(e.text for e in claim.evidence))
     own_frame = False  # the sentence names its speaker and ends "…, he said"
-    if frame := _PRONOUN_FRAME.search(unquoted(statement)):
-        closing = _CLOSING_FRAME.search(unquoted(statement))
-        if closing is None or not _names_own_speaker(claim, unquoted(statement)[: frame.start()]):
+    bare = unquoted(statement)
+    if frame := _PRONOUN_FRAME.search(bare):
+        if not _CLOSING_FRAME.search(bare) or not _names_own_speaker(claim, bare[: frame.start()]):
             return None  # "…, he said": whose words they are is not in the clause
         own_frame = True
     trailing = trailing_content(claim, who)
@@ -423,7 +423,7 @@ def lowered(content: str, source: Source) -> str:
     first = words(content)[:1]
     if not first or (first[0].isupper() and len(first[0]) > 1):
         return content  # "NATO", "US": an acronym keeps its capitals
-    if re.match(r"\S[^\s]*?[A-Z]", content):
+    if re.match(r"\S+?[A-Z]", content):
         return content  # "U.S.-bound migrants" (NeuS), "McCain": capitals inside stay
     word, low = first[0], first[0].lower()
     if (

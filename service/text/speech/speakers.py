@@ -146,7 +146,7 @@ def _subject_before(pronoun: Token, memory: _Memory) -> Party | None:
     cue = pronoun.head
     if cue.lemma_.lower() in lists().continuation_cues:
         return None
-    found: dict[str, Token] = {}
+    found: set[str] = set()  # the named subjects' surnames
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent.end > pronoun.i or in_quotation(ent.root):
             continue
@@ -158,12 +158,11 @@ def _subject_before(pronoun: Token, memory: _Memory) -> Party | None:
         # person before) nor of another speaker's content ("Cox says Obama is trying ...").
         verb = root.head
         if root.dep_ in {"nsubj", "nsubjpass"} and verb.head.i == cue.i and verb.dep_ in _CONTENT:
-            found.setdefault(ent.root.text, ent.root)
+            found.add(ent.root.text)
     if len(found) != 1:
         return None
-    (surname,) = found
-    full = _full_name(surname, memory)
-    return Party(full or surname, AsserterKind.person) if full else None
+    full = _full_name(found.pop(), memory)
+    return Party(full, AsserterKind.person) if full else None
 
 
 def _as_mention(party: Party | None, mention: str, rule: str) -> Party | None:
