@@ -55,3 +55,42 @@ def _clauses(text: str) -> list[str]:
 )
 def test_a_hedge_on_the_reporting_verb_stays(text: str, expected: str) -> None:
     assert any(expected in c for c in _clauses(text)), _clauses(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        # BASIL 13393c3fd955cc58, New York Times: the leaders concluded, they said nothing
+        (
+            "At least six top Republicans have already taken steps to run for party chairman "
+            "and several members have withdrawn their support for Mr. Steele, leading many "
+            "party leaders to conclude that Mr. Steele will not seek reelection.",
+            "concluded that Mr. Steele will not seek reelection",
+            "said that Mr. Steele",
+        ),
+        # BASIL 2b4701ae36bcd5f7, Fox News: a poll's finding is what people think
+        (
+            "Most Americans think the group planning the mosque and Islamic cultural center has "
+            "the right to build it, according to a Fox News poll released Friday.",
+            "Most Americans thought that the group planning the mosque",
+            "Most Americans said",
+        ),
+        # PolNeAR train (Breitbart)
+        (
+            "Privately, some Democratic officials think Wasserman Schultz is at risk of losing "
+            "her Aug. 30 primary to Canova.",
+            "thought that Wasserman Schultz is at risk",
+            "said that Wasserman Schultz",
+        ),
+        # a speech verb stays "said" (written)
+        (
+            "The minister said the budget would be cut by half.",
+            "The minister said the budget would be cut by half",
+            "thought",
+        ),
+    ],
+)
+def test_a_verb_of_belief_keeps_its_sense(text: str, expected: str, absent: str) -> None:
+    clauses = _clauses(text)
+    assert any(expected in c for c in clauses), clauses
+    assert not any(absent in c for c in clauses), clauses

@@ -19,8 +19,10 @@ this step. With `summary_mode="model"` the model names the event and the differe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from service.llm.structured import StepMeter, StructuredLLM
 from service.pipeline.progress import Progress, ProgressCallback
@@ -52,7 +54,8 @@ from service.pipeline.summary_select import (
     summary_points,
     unnamed_actor,
 )
-from service.pipeline.summary_text import cap, denial_of, full_stop
+from service.pipeline.summary_text import REPORTS_THAT, cap, denial_of, full_stop
+from service.pipeline.summary_told import drop_told
 from service.pipeline.summary_trim import words
 from service.schemas import (
     AsserterKind,
@@ -299,6 +302,7 @@ async def summarize(
         if item.order[0] >= 3 and _retold_lead(item, kept, groups, b):
             b.dropped.append(f"{item.text[:60]}…: repeated: another outlet's lead, told again")
             continue
+        item = _without_told(item, told)  # chosen as written, shown without what was told
         accepted = b.accept(item, kept, later=later)
         if not accepted and item in later and (full := in_full(item, b, kept)) is not None:
             # A surname the summary has not introduced: written as its article's full name
@@ -486,6 +490,29 @@ def _retold_lead(
     if {c.source_id for c in item.worded} & led:
         return False  # the lead's own outlet goes on with its story
     return retells_lead(item.text, lead.text)
+
+
+_CLOSING_CREDIT = re.compile(r" \([^()]+\)\.?$")
+
+
+def _without_told(item: Item, told: Sequence[str]) -> Item:
+    """An outlet's own report after the lead, without the phrases the summary has told
+    (`summary_told.drop_told`); the sentence as written stays its fallback."""
+    if item.order[0] < 3 or not _narration(item):
+        return item
+    frame = REPORTS_THAT.match(item.text)
+    credit = None if frame else _CLOSING_CREDIT.search(item.text)
+    if frame is not None:
+        head, body, tail = item.text[: frame.end()], item.text[frame.end() :].rstrip("."), ""
+    elif credit is not None:
+        head, body, tail = "", item.text[: credit.start()], item.text[credit.start() :]
+    else:
+        return item
+    short = drop_told(body, told)
+    if short is None:
+        return item
+    text = full_stop(head + (short if head else cap(short)) + tail)
+    return replace(item, text=text, fallback=item)
 
 
 def _narration(item: Item) -> bool:

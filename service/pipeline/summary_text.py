@@ -25,6 +25,7 @@ from service.pipeline.summary_frames import (
     hedged,
     infinitive_report,
     own_credit_cut,
+    reported_verb,
     said_or_wrote,
     trailing_content,
 )
@@ -255,6 +256,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         if direct_quote(claim, content, source):
             text = f"{who} {verb}: {_quoted(content, claim)}"
         elif is_clause(content) and not _foreign_pronoun(content, claim):
+            verb = hedged(reported_verb(claim.cue), claim, source)
             text = f"{who} {verb} that {lowered(content, source)}"
         else:
             return None
@@ -275,6 +277,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
         ):
             return None
         else:
+            said = hedged(reported_verb(framed.group("verb")), claim, source)
             text = f"{framed.group('who')} {said} that {lowered(content, source)}"
     elif who is None or own_frame or _starts_with_holder(statement, who):
         # The outlet's narration, or a sentence that already names its speaker.
@@ -312,6 +315,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
                 return None
             text = f"{who} {claim.cue} {_with_object(claim, content, source)}"
         else:
+            said = hedged(reported_verb(claim.cue), claim, source)
             text = f"{who} {said} that {lowered(content, source)}"
     return _finish(text, claim, who, source)
 

@@ -92,6 +92,9 @@ def _party(head: Token, doc: Doc, memory: _Memory) -> Party | None:
         here = _subject_before(head, memory) if memory.last_person is None else None
         if here is not None:
             return _as_mention(here, mention, "coref.person_in_sentence")
+        here = _conjoined_subject(head, memory)
+        if here is not None and not _same_party(here, memory.last_person):
+            return _as_mention(here, mention, "coref.conjoined_subject")
         return _as_mention(memory.last_person, mention, "coref.person_pronoun")
     if low in lists().group_pronouns:
         # "it" and "they" are never one person: with no body met yet they point nowhere
@@ -163,6 +166,30 @@ def _subject_before(pronoun: Token, memory: _Memory) -> Party | None:
         return None
     full = _full_name(found.pop(), memory)
     return Party(full, AsserterKind.person) if full else None
+
+
+def _conjoined_subject(pronoun: Token, memory: _Memory) -> Party | None:
+    """he/she as the subject of a verb joined by "and" to a verb whose subject is a named
+    person, with no other name between them, is that person ("Some Democrats are unhappy that
+    Obama agreed to extend ... tax cuts ..., and that he agreed to impose a lower estate tax",
+    BASIL, Fox, where "he" had gone to Biden, named the sentence before). Not when another
+    name stands between ("Trump attacked Clinton, and she said ...")."""
+    from service.text.speech.cues import in_quotation  # cues builds on this module
+
+    verb = pronoun.head
+    if pronoun.dep_ not in {"nsubj", "nsubjpass"} or verb.dep_ != "conj":
+        return None
+    first = verb.head
+    subject = next((c for c in first.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.ent_type_ != "PERSON" or in_quotation(subject):
+        return None
+    doc = pronoun.doc
+    between = doc[subject.i + 1 : pronoun.i]
+    if any(t.ent_type_ in {"PERSON", "ORG", "NORP"} or t.pos_ == "PROPN" for t in between):
+        return None
+    name = " ".join(t.text for t in _phrase(subject) if t.ent_type_ == "PERSON") or subject.text
+    full = _full_name(name.split()[-1], memory) if " " not in name else name
+    return Party(full or name, AsserterKind.person)
 
 
 def _as_mention(party: Party | None, mention: str, rule: str) -> Party | None:
