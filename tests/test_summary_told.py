@@ -149,3 +149,59 @@ def _point(text: str) -> str:
 )
 def test_hedged_narration_is_credited_once(text: str, expected: str) -> None:
     assert _point(text) == expected
+
+
+def _between(text: str) -> list[str]:
+    spans = sentence_units(text)
+    source = Source(source_id="S1", outlet="Wire", text=text, sentences=spans)
+    account = assemble_account(source, analyse_article(text, spans))
+    b = Builder([source], {c.claim_id: c for c in account.claims})
+    return [c.statement for c in account.claims if b.between_one_speakers_words(c)]
+
+
+@pytest.mark.parametrize(
+    ("text", "left_out"),
+    [
+        # BASIL be8087dbba638e0e, New York Times (Beck at CPAC)
+        (
+            "Glenn Beck spoke last. But both parties are to blame, he said. The Democrats tax and spend, while the "
+            "Republicans just spend. People are losing a fundamental belief that things will get "
+            "better, he said.",
+            "The Democrats tax and spend",
+        ),
+        # PolNeAR train (USA Today, student debt; an expert's figures between his cues)
+        (
+            "The amount of debt an average college student has is affordable -- but then there "
+            "are the outliers, Mark Kantrowitz said. Nationally, about a quarter of students "
+            "graduate with excessive debt. As a general rule, students with an income above "
+            "their debt should have no trouble paying the loans back, Kantrowitz said.",
+            "Nationally, about a quarter of students graduate with excessive debt",
+        ),
+        # PolNeAR train (Washington Post, a strategist's account between his cues)
+        (
+            "This has been a persistent concern for Democrats this year, Mo Elleithee said. At "
+            "first, there was pressure on Clinton to get into the race earlier than she did. And "
+            "now there is some discomfort with the notion that Democratic priorities are getting "
+            "less attention nationally, Elleithee said.",
+            "At first, there was pressure on Clinton",
+        ),
+    ],
+)
+def test_a_sentence_between_one_persons_cues_is_not_the_outlets(text: str, left_out: str) -> None:
+    assert any(s.startswith(left_out) for s in _between(text)), _between(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # PolNeAR train (USA Today): a quotation before it is no report in the outlet's words
+        '"We felt that we could reach the people we need to reach," Teddy Goff said. Obama for '
+        "America built Facebook and Twitter followings of more than 45 million. People have "
+        "more power over what they consume, Goff said.",
+        # written: two different speakers around it
+        "The plan will fail, Senator Ann Ortiz said. The vote is set for Tuesday. The plan will "
+        "pass, Senator Mark Hale said.",
+    ],
+)
+def test_a_sentence_not_between_one_persons_cues_stays(text: str) -> None:
+    assert _between(text) == []
