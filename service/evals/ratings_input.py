@@ -17,7 +17,7 @@ from service.render.wording import headlines_line
 from service.schemas import ArticleIn, Reconciliation
 
 CANDIDATES_FILE = "candidates.json"
-CANDIDATES_VERSION = "1"
+CANDIDATES_VERSION = "2"  # 2: the headlines line apart from the sentences
 
 # The systems a packet can hold. The names appear only in the key, never in a packet.
 System = Literal["pipeline", "baseline", "editors"]
@@ -52,6 +52,9 @@ class CaseCandidates(BaseModel):
     pipeline_sentences: list[str] | None = Field(
         None, description="The pipeline's summary sentences in order, citations left out."
     )
+    pipeline_headlines: str | None = Field(
+        None, description="The outlets' headlines line shown under the summary, if any."
+    )
     pipeline_disputes: list[str] = Field(
         default_factory=list, description="Its sentences of kind 'disputed' (for the key)."
     )
@@ -63,8 +66,12 @@ class CaseCandidates(BaseModel):
     def summary(self, system: System) -> str | None:
         """The text a rater reads for `system`, or None when it has none."""
         if system == "pipeline":
-            # One sentence a line: the reader's page lists them in order.
-            return "\n".join(self.pipeline_sentences) if self.pipeline_sentences else None
+            # As the reader's page and the Markdown report show it: one paragraph, then the
+            # headlines line under it.
+            if not self.pipeline_sentences:
+                return None
+            text = " ".join(self.pipeline_sentences)
+            return f"{text}\n\n{self.pipeline_headlines}" if self.pipeline_headlines else text
         if system == "baseline":
             return self.baseline_summary or None
         return self.reference_summary or None
@@ -77,13 +84,13 @@ def articles_of(articles: list[ArticleIn]) -> list[PacketArticle]:
     ]
 
 
-def pipeline_parts(rec: Reconciliation) -> tuple[list[str], list[str]]:
-    """(summary sentences in order, the disputed ones) of a reconciliation, with the outlets'
-    headlines line that the page and the Markdown report show right under the summary."""
+def pipeline_parts(rec: Reconciliation) -> tuple[list[str], list[str], str | None]:
+    """(summary sentences in order, the disputed ones, the outlets' headlines line that the
+    page and the Markdown report show right under the summary) of a reconciliation."""
     sentences = [s.text.strip() for s in rec.summary.sentences if s.text.strip()]
     disputes = [s.text.strip() for s in rec.summary.sentences if s.kind.value == "disputed"]
     line = headlines_line(rec.sources, " ".join(sentences)) if sentences else None
-    return sentences + ([line] if line else []), disputes
+    return sentences, disputes, line
 
 
 def write_candidates(path: Path, candidates: CaseCandidates) -> None:
@@ -118,7 +125,7 @@ def _rebuild(case_dir: Path, case: dict[str, object], references: dict[str, str]
             f"unreadable reconciliation.json ({str(e).splitlines()[0]}); re-run `rashomon eval`",
             source=str(rec_path),
         ) from e
-    sentences, disputes = pipeline_parts(rec)
+    sentences, disputes, headlines = pipeline_parts(rec)
     baseline_path = case_dir / "baseline.txt"
     baseline = baseline_path.read_text("utf-8").strip() if baseline_path.is_file() else ""
     baseline_error = baseline[len("ERROR: ") :] if baseline.startswith("ERROR: ") else None
@@ -131,6 +138,7 @@ def _rebuild(case_dir: Path, case: dict[str, object], references: dict[str, str]
             for s in rec.sources
         ],
         pipeline_sentences=sentences,
+        pipeline_headlines=headlines,
         pipeline_disputes=disputes,
         baseline_summary=None if baseline_error or not baseline else baseline,
         baseline_error=baseline_error,

@@ -164,7 +164,11 @@ async def run_case(
         write_candidates(case_dir / CANDIDATES_FILE, candidates)
         return result, steps
     result.pipeline_cost = RunCost.of(rec.steps, time.perf_counter() - t_pipeline)
-    candidates.pipeline_sentences, candidates.pipeline_disputes = pipeline_parts(rec)
+    (
+        candidates.pipeline_sentences,
+        candidates.pipeline_disputes,
+        candidates.pipeline_headlines,
+    ) = pipeline_parts(rec)
     steps += rec.steps
     (case_dir / "reconciliation.json").write_text(rec.model_dump_json(indent=2), "utf-8")
     (case_dir / "reconciliation.md").write_text(render_reconciliation(rec), "utf-8")

@@ -38,12 +38,12 @@ def render_markdown(rec: Reconciliation) -> str:
     out += ["", "## Neutral summary", ""]
     if rec.summary.note:
         out += [f"_{rec.summary.note}_", ""]
-    for sentence in rec.summary.sentences:
-        cites = ", ".join(sentence.claim_ids)
-        out.append(
-            f"- {table_cell(sentence.text)} [{cites}]"
-            + (" _(template)_" if sentence.written_by == "template" else "")
-        )
+    # One paragraph, each sentence followed by the claims it cites (the tables below list them).
+    text = " ".join(
+        f"{table_cell(s.text)} [{', '.join(s.claim_ids)}]" for s in rec.summary.sentences
+    )
+    if text:
+        out.append(text)
     said = " ".join(x.text for x in rec.summary.sentences)
     if rec.summary.sentences and (line := headlines_line(rec.sources, said)):
         out += ["", table_cell(line)]

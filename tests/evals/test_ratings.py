@@ -106,7 +106,7 @@ def test_packets_hide_the_systems_and_keep_the_key_outside(tmp_path: Path) -> No
     for label, system in labels.items():
         body = packet.split(f"### Summary {label}\n\n```text\n", 1)[1].split("\n```", 1)[0]
         expected = {
-            "pipeline": "The vote 1 passed.\nOutlet B says it was close.",
+            "pipeline": "The vote 1 passed. Outlet B says it was close.",
             "baseline": "Lawmakers approved measure 1 in a close vote.",
             "editors": "Roundup text 1: lawmakers voted.",
         }[system]
@@ -396,9 +396,11 @@ def test_eval_writes_what_packets_need(tmp_path: Path) -> None:
     assert case.case_id == report.cases[0].case_id and len(case.articles) == 2
     rec = json.loads(Path(report.cases[0].reconciliation_path or "").read_text())
     # the summary, then the outlets' headlines line the page and report show under it
-    *said, headlines = case.pipeline_sentences
+    said, headlines = case.pipeline_sentences, case.pipeline_headlines or ""
     assert said == [s["text"] for s in rec["summary"]["sentences"]]
     assert "headlines it: " in headlines
+    # a rater reads them as the page shows them: one paragraph, the line under it
+    assert case.summary("pipeline") == " ".join(said) + "\n\n" + headlines
     titles = [s["title"] for s in rec["sources"] if s["title"]]
     assert any(f"“{t}”" in headlines for t in titles)
     assert case.baseline_summary == report.cases[0].baseline_summary
@@ -423,6 +425,7 @@ def test_an_eval_folder_without_candidates_is_rebuilt(tmp_path: Path) -> None:
     case_id = report.cases[0].case_id
     (rebuilt,) = load_eval_dir(tmp_path / "out" / "eval.json", {case_id: "A roundup."})
     assert rebuilt.pipeline_sentences == written.pipeline_sentences
+    assert rebuilt.pipeline_headlines == written.pipeline_headlines
     assert rebuilt.baseline_summary == written.baseline_summary
     assert rebuilt.reference_summary == "A roundup."
     assert [a.outlet for a in rebuilt.articles] == [a.outlet for a in written.articles]
