@@ -322,6 +322,9 @@ def test_the_word_budget_grows_with_the_articles() -> None:
     long = [source(f"S{i}", f"O{i}", "word " * 900) for i in range(3)]
     assert 110 <= word_budget(short) <= 140
     assert 230 <= word_budget(long) <= 270
+    # NeuS excerpts (one to three sentences each): never under issue 17's 120 words
+    excerpts = [source(f"S{i}", f"O{i}", "word " * 60) for i in range(3)]
+    assert word_budget(excerpts) == 120
 
 
 async def test_agreement_is_credited_to_each_outlet_that_carries_it_and_a_dispute_named() -> None:
