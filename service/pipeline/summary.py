@@ -19,7 +19,6 @@ this step. With `summary_mode="model"` the model names the event and the differe
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -54,8 +53,8 @@ from service.pipeline.summary_select import (
     summary_points,
     unnamed_actor,
 )
-from service.pipeline.summary_text import REPORTS_THAT, cap, denial_of, full_stop
-from service.pipeline.summary_told import drop_told
+from service.pipeline.summary_text import cap, denial_of, full_stop
+from service.pipeline.summary_told import without_told
 from service.pipeline.summary_trim import words
 from service.schemas import (
     AsserterKind,
@@ -495,27 +494,13 @@ def _retold_lead(
     return retells_lead(item.text, lead.text)
 
 
-_CLOSING_CREDIT = re.compile(r" \([^()]+\)\.?$")
-
-
 def _without_told(item: Item, told: Sequence[str]) -> Item:
     """An outlet's own report after the lead, without the phrases the summary has told
-    (`summary_told.drop_told`); the sentence as written stays its fallback."""
+    (`summary_told.without_told`); the sentence as written stays its fallback."""
     if item.order[0] < 3 or not _narration(item):
         return item
-    frame = REPORTS_THAT.match(item.text)
-    credit = None if frame else _CLOSING_CREDIT.search(item.text)
-    if frame is not None:
-        head, body, tail = item.text[: frame.end()], item.text[frame.end() :].rstrip("."), ""
-    elif credit is not None:
-        head, body, tail = "", item.text[: credit.start()], item.text[credit.start() :]
-    else:
-        return item
-    short = drop_told(body, told)
-    if short is None:
-        return item
-    text = full_stop(head + (short if head else cap(short)) + tail)
-    return replace(item, text=text, fallback=item)
+    text = without_told(item.text, told)
+    return item if text is None else replace(item, text=text, fallback=item)
 
 
 def _narration(item: Item) -> bool:

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from service.pipeline.similarity import content_words
 from service.pipeline.summary_repeats import CREDIT
+from service.pipeline.summary_text import REPORTS_THAT, cap, full_stop
 from service.text.speech import nlp
 
 TOLD_SHARE = 1.0  # of a phrase's content words the earlier sentences must carry to drop it
@@ -32,6 +33,24 @@ TOLD_SHARE = 1.0  # of a phrase's content words the earlier sentences must carry
 _ADJUNCT_PREPS = frozenset("in on at to from during after before since across near".split())
 _VERB_ADJUNCTS = frozenset({"prep", "npadvmod", "advcl", "conj"})
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_CLOSING_CREDIT = re.compile(r" \([^()]+\)\.?$")  # "... (Outlet A)."
+
+
+def without_told(sentence: str, told: Sequence[str]) -> str | None:
+    """A summary sentence ("X reports that ..." or "... (X).") with its clause shortened by
+    `drop_told`, or None when nothing is left out."""
+    frame = REPORTS_THAT.match(sentence)
+    credit = None if frame else _CLOSING_CREDIT.search(sentence)
+    if frame is not None:
+        head, body, tail = sentence[: frame.end()], sentence[frame.end() :].rstrip("."), ""
+    elif credit is not None:
+        head, body, tail = "", sentence[: credit.start()], sentence[credit.start() :]
+    else:
+        return None
+    short = drop_told(body, told)
+    if short is None:
+        return None
+    return full_stop(head + (short if head else cap(short)) + tail)
 
 
 def drop_told(text: str, told: Sequence[str]) -> str | None:
