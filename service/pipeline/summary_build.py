@@ -19,7 +19,7 @@ from service.pipeline.summary_checks import (
 )
 from service.pipeline.summary_labels import epithets
 from service.pipeline.summary_text import Clause, cap, clause, credit, full_stop, lowered
-from service.pipeline.summary_trim import words
+from service.pipeline.summary_trim import opens_on_quote, words
 from service.schemas import (
     AsserterKind,
     Claim,
@@ -33,7 +33,6 @@ from service.text.speech import pos_tags
 
 # A hedge in the outlet's own narration: the outlet reports what others report.
 _HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|supposedly)\b", re.IGNORECASE)
-QUOTE_OPENERS = ('"', "“", "‘", "'", "«")
 TRAILING_FRAME = "frame.speech_verb_trailing"  # "..., he said." (speech rules.yaml)
 MEMBERS_TRIED = 6  # claims of one point tried for its wording
 PIECE_SHARE = 0.6  # a claim under this share of its sentence's length is a piece of it
@@ -104,7 +103,7 @@ class Builder:
                     c.speaker is not None
                     and c.speaker.kind is not AsserterKind.outlet
                     and TRAILING_FRAME in c.rule_ids
-                    and not c.statement.lstrip().startswith(QUOTE_OPENERS)
+                    and not opens_on_quote(c.statement.lstrip())
                 ):
                     key = (c.source_id, c.sentence_ids[0])
                     # by surname: the parser may read "Mo Elleithee" as a body, "Elleithee" not

@@ -36,6 +36,7 @@ from service.pipeline.summary_trim import (
     _tidy_quotes,
     ends_dangling,
     fold,
+    opens_on_quote,
     trim,
     words,
 )
@@ -281,7 +282,7 @@ def clause(claim: Claim, source: Source) -> Clause | None:
             text = f"{framed.group('who')} {said} that {lowered(content, source)}"
     elif who is None or own_frame or _starts_with_holder(statement, who):
         # The outlet's narration, or a sentence that already names its speaker.
-        if statement[:1] in QUOTE_CHARS + "'‘" and who is None:
+        if opens_on_quote(statement) and who is None:
             return None  # someone's words with no one to hold them
         text = trim(statement)
         if statement[:1].islower() and who is not None and _starts_with_verb(statement):
@@ -348,7 +349,7 @@ def _cue_embedded(claim: Claim, statement: str) -> bool:
     Kennedy, who said he was troubled ..." (BASIL): the sentence is the outlet's, whoever
     speaks inside it. A cue that is the main verb ("Before the reading began, Inslee asked
     ...", '"...," Pelosi said.') leaves the sentence the person's."""
-    if not claim.cue or statement[:1] in QUOTE_CHARS + "'‘":
+    if not claim.cue or opens_on_quote(statement):
         return False
     first = claim.cue.split()[0].lower()
     doc = nlp()(statement)

@@ -13,6 +13,13 @@ from service.text.sentences import first_sentence
 from service.text.speech import nlp
 
 QUOTE_CHARS = '"“”«»„'
+
+
+def opens_on_quote(text: str) -> bool:
+    """The text opens on a quotation mark, single ones included: someone's words."""
+    return text[:1] in QUOTE_CHARS + "'‘"
+
+
 # Sentence or clause openings that need a referent earlier in the text than we can show.
 PRONOUNS = frozenset(
     "it its he his him she her they their them this these those such that there".split()

@@ -187,8 +187,13 @@ def _conjoined_subject(pronoun: Token, memory: _Memory) -> Party | None:
     between = doc[subject.i + 1 : pronoun.i]
     if any(t.ent_type_ in {"PERSON", "ORG", "NORP"} or t.pos_ == "PROPN" for t in between):
         return None
+    return _named_subject(subject, memory)
+
+
+def _named_subject(subject: Token, memory: _Memory) -> Party:
+    """The person a PERSON subject names, in full when the article named them before."""
     name = " ".join(t.text for t in _phrase(subject) if t.ent_type_ == "PERSON") or subject.text
-    full = _full_name(name.split()[-1], memory) if " " not in name else name
+    full = _full_name(name, memory) if " " not in name else name
     return Party(full or name, AsserterKind.person)
 
 
@@ -372,9 +377,7 @@ def _same_party(a: Party | None, b: Party | None) -> bool:
 def _remember(doc: Doc, speech: SentenceSpeech, memory: _Memory, *, has_quote: bool) -> None:
     for tok in doc:
         if tok.dep_ == "nsubj" and tok.ent_type_ == "PERSON":
-            name = " ".join(t.text for t in _phrase(tok) if t.ent_type_ == "PERSON") or tok.text
-            full = _full_name(name, memory) if " " not in name else name
-            memory.last_person = Party(full or name, AsserterKind.person)
+            memory.last_person = _named_subject(tok, memory)
             break
         if tok.dep_ == "nsubj" and tok.lemma_.lower() in lists().role_words and tok.tag_ == "NN":
             # "The minister resigned. ... he said": a role is who "he" points back to
