@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from service.render.agreement import verified_agreements
-from service.render.html import build_view
+from service.render.html import build_view, render_html
 from service.schemas import (
     ClaimGroup,
     GroupStatus,
@@ -122,10 +122,84 @@ def test_outlets_are_named_under_a_point_only_when_they_carry_it(
     assert (found[0].source_ids if found else None) == alike
 
 
+HICKS = {
+    "Outlet A": "Hope Hicks, one of Trump’s most trusted confidants, will return to the White "
+    "House to work directly for the president’s son-in-law and top adviser, Jared Kushner.",
+    "Outlet B": "Hope Hicks, one of President Donald Trump’s most trusted and longest-serving "
+    "aides, is returning to the White House as the president works to surround himself with "
+    "loyalists as his reelection campaign moves into high gear.",
+    "Outlet C": "Former White House communications director Hope Hicks is set to return to the "
+    "White House in a different role.",
+}
+
+
+@pytest.mark.parametrize(
+    ("texts", "shared", "alike"),
+    [
+        # NeuS: three outlets tell one return with different details; no whole sentence is
+        # carried by two, the core is carried by all three
+        (HICKS, "Hope Hicks will return to the White House", ("S1", "S2", "S3")),
+        # NeuS: one shooting, told by AP, Fox and the Post with different details
+        (
+            {
+                "Outlet A": "A gunman opened fire at a church in Texas on Sunday morning, "
+                "killing two people with a shotgun before a member of the church's volunteer "
+                "security team shot and killed him.",
+                "Outlet B": "A man pulled out a shotgun inside a North Texas church on Sunday and "
+                "opened fire, killing two people before he was fatally shot by two congregants.",
+            },
+            "A gunman opened fire at a church in Texas on Sunday morning",
+            ("S1", "S2"),
+        ),
+        # BASIL: the core "A group issued its own resolution Tuesday" lost the name its
+        # subject had ("A group called the St. Louis Tea Party"): it tells nothing
+        (
+            {
+                "HuffPost": "A group called the St. Louis Tea Party issued its own resolution "
+                "Tuesday calling on the NAACP to withdraw the resolution.",
+                "Fox News": "The group has drafted a resolution of its own condemning the civil "
+                "rights group; the St. Louis Tea Party issued it Tuesday.",
+            },
+            None,
+            None,
+        ),
+        # NeuS (health-care prices): a core no second outlet carries stays out
+        (
+            {"Outlet B": REGULATIONS, "Outlet C": '"How much will it cost?" you ask.'},
+            None,
+            None,
+        ),
+    ],
+)
+def test_a_shared_core_is_a_point_when_no_whole_sentence_is(
+    texts: dict[str, str], shared: str | None, alike: tuple[str, ...] | None
+) -> None:
+    first = next(iter(texts.values()))
+    found = verified_agreements(_rec(first, texts))
+    assert (found[0].text if found else None) == shared
+    assert (found[0].source_ids if found else None) == alike
+    assert all(a.core for a in found)
+
+
+def test_under_the_lead_a_shared_core_is_written_out() -> None:
+    rec = _rec(HICKS["Outlet A"], HICKS, lead=HICKS["Outlet A"])
+    view = build_view(rec)
+    assert view.lead_alike == "Outlet A, Outlet B and Outlet C"
+    assert view.lead_alike_point == "Hope Hicks will return to the White House"
+    assert "1 point reported alike" in view.standfirst
+    page = render_html(rec)
+    assert (
+        "Reported alike by Outlet A, Outlet B and Outlet C: Hope Hicks will return to the "
+        "White House." in page
+    )
+    assert "No point besides the lead's is reported alike" in page  # not "no point", after "1"
+
+
 def test_the_page_lists_verified_points_and_puts_the_leads_outlets_under_it() -> None:
     rec = _rec(NEVER_SERVED, {"Times": NEVER_SERVED, "HuffPost": NEVER_SERVED}, lead=NEVER_SERVED)
     view = build_view(rec)
     assert view.agreed == [] and view.lead_alike == "Times and HuffPost"
+    assert view.lead_alike_point is None  # the whole sentence: no core written out
     assert "1 point reported alike" in view.standfirst
     rec = _rec(REGULATIONS, {"B": REGULATIONS, "C": '"How much will it cost?" you ask.'})
     view = build_view(rec)

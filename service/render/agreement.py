@@ -16,13 +16,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service.pipeline.similarity import content_words
 from service.pipeline.summary_checks import quoted_strings, supported_by, verbatim_in
+from service.pipeline.summary_labels import core
 from service.pipeline.summary_trim import QUOTE_CHARS
 from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation
+from service.text.speech import nlp
 
 # A point worded as a whole sentence, not a clause cut from one ("he does not volunteer that
 # his service never took him overseas", BASIL) or a bare quotation.
-_PRONOUN_OPENERS = frozenset("he she it they his her its their this these those".split())
+_PRONOUN_OPENERS = frozenset(
+    "he she it they them him we i you his her its their this these those".split()
+)
+CORE_MAX_WORDS = 16  # a shared core is the event in a line, like the summary's headline
+CORE_MIN_WORDS = 3  # content words: "Them extended for all" (BASIL) tells nothing
 _FRAME = re.compile(r"^(?:\S+ ){1,4}\w+: ")  # "X said: ", "X asked: ", "X saying: "
 
 
@@ -32,6 +39,7 @@ class Agreement:
     text: str
     source_ids: tuple[str, ...]  # the outlets whose own claims carry `text`
     claim_ids: tuple[str, ...]  # those outlets' claims in the group
+    core: bool = False  # `text` is the shared core of a longer sentence, not a whole one
 
 
 def verified_agreements(rec: Reconciliation) -> list[Agreement]:
@@ -53,20 +61,68 @@ def verified_agreements(rec: Reconciliation) -> list[Agreement]:
 def _best_wording(
     g: ClaimGroup, members: Sequence[Claim], articles: dict[str, str]
 ) -> Agreement | None:
-    for text in dict.fromkeys([g.point, *(c.statement for c in members)]):
-        if not whole_sentence(text):
+    """A whole sentence of the group that two outlets carry; else the core of one (its verb
+    with subject and objects, `summary_labels.core`) that two carry. Outlets tell one event
+    with different details ("Hope Hicks, one of Trump's most trusted confidants, will return
+    to the White House to work directly for ... Jared Kushner" / "... is returning to the
+    White House as the president works to surround himself with loyalists" / "... is set to
+    return to the White House in a different role", NeuS), so no whole sentence passes for
+    two of them, and the page said "0 points reported alike"; "Hope Hicks will return to the
+    White House" passes for all three. A core is checked like any wording, and shown as the
+    point the outlets share, never as one outlet's sentence."""
+    texts = list(dict.fromkeys([g.point, *(c.statement for c in members)]))
+    for text in texts:
+        if whole_sentence(text) and (found := _carried(text, g, members, articles)):
+            return found
+    for text in texts:
+        short = core(text, CORE_MAX_WORDS)
+        if short is None or short == text.rstrip(". ") or not whole_sentence(short):
             continue
-        sids = tuple(
-            sid
-            for sid in g.source_ids
-            if supported_by(text, [c for c in members if c.source_id == sid])
-            # quotation marks promise the outlet's own words, in each outlet named
-            and all(verbatim_in(q, [articles.get(sid, "")]) for q in quoted_strings(text))
-        )
-        if len(sids) >= 2:
-            ids = tuple(c.claim_id for c in members if c.source_id in sids)
-            return Agreement(g, text, sids, ids)
+        if len(content_words(short)) < CORE_MIN_WORDS or not _keeps_a_named_subject(text, short):
+            continue
+        if found := _carried(short, g, members, articles, is_core=True):
+            return found
     return None
+
+
+def _named_subject(text: str) -> bool | None:
+    """Whether the main verb's subject names someone (a proper noun in it); None: no subject."""
+    doc = nlp()(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subj = (
+        next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None) if root else None
+    )
+    return None if subj is None else any(t.pos_ == "PROPN" for t in subj.subtree)
+
+
+def _keeps_a_named_subject(text: str, short: str) -> bool:
+    """A core whose subject lost the name the sentence gave it tells nothing ("A group issued
+    its own resolution Tuesday" from "A group called the St. Louis Tea Party issued ...",
+    BASIL); one whose subject never had a name stays ("A gunman opened fire at a church in
+    Texas on Sunday morning", NeuS)."""
+    return _named_subject(short) is not False or _named_subject(text) is not True
+
+
+def _carried(
+    text: str,
+    g: ClaimGroup,
+    members: Sequence[Claim],
+    articles: dict[str, str],
+    *,
+    is_core: bool = False,
+) -> Agreement | None:
+    """The agreement when two or more outlets' own claims carry `text`."""
+    sids = tuple(
+        sid
+        for sid in g.source_ids
+        if supported_by(text, [c for c in members if c.source_id == sid])
+        # quotation marks promise the outlet's own words, in each outlet named
+        and all(verbatim_in(q, [articles.get(sid, "")]) for q in quoted_strings(text))
+    )
+    if len(sids) < 2:
+        return None
+    ids = tuple(c.claim_id for c in members if c.source_id in sids)
+    return Agreement(g, text, sids, ids, core=is_core)
 
 
 def whole_sentence(text: str) -> bool:

@@ -189,6 +189,7 @@ class View:
     lead: str | None
     lead_cites: list[Cite]
     lead_alike: str | None  # the outlets that verifiably report the lead's point alike
+    lead_alike_point: str | None  # what they share, when that is the lead's core, not all of it
     standfirst: str
     questions: list[Question]  # differences between outlets (the summary's rule)
     within: list[Question]  # two versions inside one article: shown lower, collapsed
@@ -353,6 +354,9 @@ def build_view(rec: Reconciliation) -> View:
         lead_alike=(
             join_names([ctx.outlet(s) for s in lead_alike.source_ids]) if lead_alike else None
         ),
+        # "Reported alike by A, B and C" under the whole lead would credit B and C with A's
+        # details; a shared core is written out as what they report alike
+        lead_alike_point=lead_alike.text.rstrip(".") if lead_alike and lead_alike.core else None,
         standfirst=standfirst,
         questions=questions,
         within=within,
