@@ -242,6 +242,21 @@ def test_quotation_marks_are_shown_only_around_each_named_outlets_own_words() ->
             "deny such a conversation took place.",
             "deny that such a conversation took place",
         ),
+        # NeuS (a truncated excerpt): the claim's evidence is another sentence, not the one
+        # the clause was cut from; the clause stays
+        (
+            "he made her feel uncomfortable when he sat feet away from her",
+            "The gunman who pulled out a shotgun during a church service in Texas on Sunday and "
+            "opened fire on worshipers appeared to be in disguise when",
+            "he made her feel uncomfortable when he sat feet away from her",
+        ),
+        # NeuS (AP): a point left out by other outlets, cut from "The coalition says ..."
+        (
+            "it is suspending training for Iraqi forces",
+            "The coalition says it’s focus will now be on protecting U.S. personnel and bases in "
+            "Iraq, and it is suspending training for Iraqi forces.",
+            None,
+        ),
         # BASIL (NYT): a side opening on a quotation mark is a whole sentence already
         (
             "“There was no such impropriety,” Robert F. Bauer, the White House counsel, said",
@@ -261,3 +276,26 @@ def test_a_side_cut_from_its_sentence_is_shown_as_the_articles_sentence(
         "S1.C1", "S1", version, evidence=Span(start=0, end=len(evidence), text=evidence)
     )
     assert side_wording(version, [claim]) == (shown or evidence)
+
+
+def test_a_point_left_out_is_shown_as_the_sentence_it_was_cut_from() -> None:
+    """NeuS (AP): "What Outlet A leaves out" listed "it is suspending training for Iraqi
+    forces", a clause whose "it" has no referent; the page shows the article's sentence."""
+    from service.schemas import Span
+
+    sentence = (
+        "The coalition says it’s focus will now be on protecting U.S. personnel and bases in "
+        "Iraq, and it is suspending training for Iraqi forces."
+    )
+    clause = "it is suspending training for Iraqi forces"
+    rec = _rec(clause, {"Outlet A": "Iraqi lawmakers voted.", "Outlet B": sentence})
+    claim = builders.claim(
+        "S2.C1", "S2", clause, evidence=Span(start=0, end=len(sentence), text=sentence)
+    )
+    rec.accounts[1].claims[0] = claim
+    rec.accounts[0].omits.append("G1")
+    rec.groups[0] = rec.groups[0].model_copy(
+        update={"status": GroupStatus.single_source, "claim_ids": ["S2.C1"], "source_ids": ["S2"]}
+    )
+    view = build_view(rec)
+    assert view.coverage[0].left_out_points == [sentence]

@@ -149,4 +149,6 @@ def side_wording(version: str, claims: Sequence[Claim]) -> str:
     if whole_sentence(version) or len(claims) != 1 or len(claims[0].evidence) != 1:
         return version
     sentence = claims[0].evidence[0].text.strip()
+    if not content_words(version) <= content_words(sentence):
+        return version  # not cut from this sentence (a NeuS excerpt's evidence and claim differ)
     return sentence if whole_sentence(sentence) else version

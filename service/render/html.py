@@ -510,7 +510,15 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
                 disputed=count(GroupStatus.disputed),
                 only_here=count(GroupStatus.single_source) + count(GroupStatus.agreed) - alike[sid],
                 left_out=len(left),
-                left_out_points=[groups[g].point for g in left],
+                # a point that is a clause cut from its sentence ("Hicks will be a "counselor
+                # to the president," but that she will not be ...", NeuS) is shown whole
+                left_out_points=[
+                    side_wording(
+                        groups[g].point,
+                        [ctx.claims[c] for c in groups[g].claim_ids if c in ctx.claims],
+                    )
+                    for g in left
+                ],
                 other_versions=[
                     f"{join_names([ctx.party(h) for h in v.holders])}: {v.version}"
                     if v.holders
