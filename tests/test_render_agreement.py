@@ -139,17 +139,51 @@ HICKS = {
         # NeuS: three outlets tell one return with different details; no whole sentence is
         # carried by two, the core is carried by all three
         (HICKS, "Hope Hicks will return to the White House", ("S1", "S2", "S3")),
-        # NeuS: one shooting, told by AP, Fox and the Post with different details
+        # NeuS: one shooting, told by three outlets with different details; the core is
+        # carried nearly word for word by two ("The gunman who pulled out a shotgun during a
+        # church service in Texas on Sunday and opened fire ..."), not by the one that says
+        # "A man pulled out a shotgun ... and opened fire" (no "gunman", no "morning")
         (
             {
-                "Outlet A": "A gunman opened fire at a church in Texas on Sunday morning, "
-                "killing two people with a shotgun before a member of the church's volunteer "
-                "security team shot and killed him.",
+                "Outlet C": "A gunman opened fire at a church in Texas on Sunday morning, "
+                "killing two people with a shotgun before a member of the church’s volunteer "
+                "security team fatally shot him.",
                 "Outlet B": "A man pulled out a shotgun inside a North Texas church on Sunday and "
-                "opened fire, killing two people before he was fatally shot by two congregants.",
+                "opened fire, killing two people.",
+                "Outlet A": "The gunman who pulled out a shotgun during a church service in Texas "
+                "on Sunday and opened fire on worshipers appeared to be in disguise when he "
+                "entered the sanctuary.",
             },
             "A gunman opened fire at a church in Texas on Sunday morning",
-            ("S1", "S2"),
+            ("S1", "S3"),
+        ),
+        # NeuS: "White nationalist leader Richard Spencer was reportedly stopped by
+        # authorities in Europe this week" is most of Outlet B's words ("stopped on his way
+        # to Sweden ..., he said Friday"), but not nearly all: not shown as what both report
+        (
+            {
+                "Outlet A": "White nationalist leader Richard Spencer was reportedly stopped by "
+                "authorities in Europe this week while attempting to travel to address young "
+                "white nationalists.",
+                "Outlet B": "White nationalist and “alt-right” leader Richard Spencer was stopped "
+                "on his way to Sweden and sent back to the United States because of a ban "
+                "excluding him from most of the European Union, he said Friday.",
+            },
+            None,
+            None,
+        ),
+        # NeuS: a core that cuts a noun's "of" phrase ("President Trump on Friday blocked the
+        # release") is not tried
+        (
+            {
+                "Outlet B": "President Trump on Friday blocked the release of a classified "
+                "Democratic memo rebutting Republican claims that top federal law enforcement "
+                "officials had abused their powers.",
+                "Outlet A": "President Trump on Friday blocked the release of a rebuttal by "
+                "the minority, the White House said, citing national security.",
+            },
+            None,
+            None,
         ),
         # BASIL: the core "A group issued its own resolution Tuesday" lost the name its
         # subject had ("A group called the St. Louis Tea Party"): it tells nothing

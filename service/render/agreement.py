@@ -17,7 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.pipeline.similarity import content_words
-from service.pipeline.summary_checks import quoted_strings, supported_by, verbatim_in
+from service.pipeline.summary_checks import (
+    claim_texts,
+    quoted_strings,
+    supported_by,
+    verbatim_in,
+)
 from service.pipeline.summary_labels import core
 from service.pipeline.summary_trim import QUOTE_CHARS
 from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation
@@ -30,6 +35,9 @@ _PRONOUN_OPENERS = frozenset(
 )
 CORE_MAX_WORDS = 16  # a shared core is the event in a line, like the summary's headline
 CORE_MIN_WORDS = 3  # content words: "Them extended for all" (BASIL) tells nothing
+# A core is one outlet's words made shorter: each outlet named under it must carry nearly all
+# of them, not only most as for a whole sentence (`supported_by`)
+CORE_SHARE = 0.85
 _FRAME = re.compile(r"^(?:\S+ ){1,4}\w+: ")  # "X said: ", "X asked: ", "X saying: "
 
 
@@ -75,13 +83,24 @@ def _best_wording(
         if whole_sentence(text) and (found := _carried(text, g, members, articles)):
             return found
     for text in texts:
-        short = core(text, CORE_MAX_WORDS)
-        if short is None or short == text.rstrip(". ") or not whole_sentence(short):
-            continue
-        if len(content_words(short)) < CORE_MIN_WORDS or not _keeps_a_named_subject(text, short):
-            continue
-        if found := _carried(short, g, members, articles, is_core=True):
-            return found
+        # the longest core each named outlet carries nearly word for word: trailing phrases
+        # go one at a time ("... was reportedly stopped by authorities in Europe this week"
+        # is not what Outlet B, "stopped on his way to Sweden", says; "... was reportedly
+        # stopped" is)
+        tried: set[str] = set()
+        for most in range(CORE_MAX_WORDS, CORE_MIN_WORDS, -1):
+            short = core(text, most)
+            if short is None or short in tried:
+                continue
+            tried.add(short)
+            if short == text.rstrip(". ") or not whole_sentence(short) or _cut_of(short, text):
+                continue
+            if len(content_words(short)) < CORE_MIN_WORDS:
+                break
+            if not _keeps_a_named_subject(text, short):
+                break
+            if found := _carried(short, g, members, articles, is_core=True):
+                return found
     return None
 
 
@@ -103,6 +122,23 @@ def _keeps_a_named_subject(text: str, short: str) -> bool:
     return _named_subject(short) is not False or _named_subject(text) is not True
 
 
+def _cut_of(short: str, text: str) -> bool:
+    """The core ends on a noun whose "of" phrase was cut ("President Trump on Friday blocked
+    the release" from "... the release of a classified Democratic memo", NeuS)."""
+    last = short.rstrip(". ").split()[-1]
+    return re.search(rf"\b{re.escape(last)}\s+of\b", text) is not None
+
+
+def _share(text: str, claims: Sequence[Claim]) -> float:
+    """The share of the text's content words these claims carry."""
+    mine = content_words(text)
+    have: set[str] = set()
+    for c in claims:
+        for t in claim_texts(c):
+            have |= content_words(t)
+    return len(mine & have) / len(mine) if mine else 0.0
+
+
 def _carried(
     text: str,
     g: ClaimGroup,
@@ -116,6 +152,7 @@ def _carried(
         sid
         for sid in g.source_ids
         if supported_by(text, [c for c in members if c.source_id == sid])
+        and (not is_core or _share(text, [c for c in members if c.source_id == sid]) >= CORE_SHARE)
         # quotation marks promise the outlet's own words, in each outlet named
         and all(verbatim_in(q, [articles.get(sid, "")]) for q in quoted_strings(text))
     )
