@@ -172,6 +172,30 @@ HICKS = {
             None,
             None,
         ),
+        # seeds: a person's words are not shortened, and "does nothing [without the approval
+        # of ...]" says the opposite without its phrase
+        (
+            {
+                "partisan site": "Shoigu said: The Kiev regime does nothing without the approval "
+                "of its supervisors Westerners. We hope that, in this affair, French special "
+                "services are not behind it.",
+                "AFP": "Sergei Shoigu said: The Kyiv regime does nothing without the approval of "
+                "Western curators. We trust that in this case French special services are not "
+                "behind it.",
+            },
+            None,
+            None,
+        ),
+        (
+            {
+                "Outlet A": "The Kiev regime does nothing without the approval of its supervisors "
+                "in the West, the ministry said on Tuesday in Moscow.",
+                "Outlet B": "The Kyiv regime does nothing, the ministry said in a statement "
+                "carried by state media.",
+            },
+            None,
+            None,
+        ),
         # NeuS: a core that cuts a noun's "of" phrase ("President Trump on Friday blocked the
         # release") is not tried
         (

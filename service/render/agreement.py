@@ -95,6 +95,8 @@ def _best_wording(
             tried.add(short)
             if short == text.rstrip(". ") or not whole_sentence(short) or _cut_of(short, text):
                 continue
+            if _FRAME.match(text) or _drops_a_limit(short, text):
+                break  # a person's words, or a "without"/"not" phrase, are not shortened
             if len(content_words(short)) < CORE_MIN_WORDS:
                 break
             if not _keeps_a_named_subject(text, short):
@@ -122,11 +124,30 @@ def _keeps_a_named_subject(text: str, short: str) -> bool:
     return _named_subject(short) is not False or _named_subject(text) is not True
 
 
+# Words whose phrase limits or reverses the clause: "The Kiev regime does nothing [without the
+# approval of its supervisors]" (seeds) says the opposite without it.
+_LIMITS = frozenset("without not no never except unless only but nor".split())
+
+
+def _drops_a_limit(short: str, text: str) -> bool:
+    kept = {w.lower() for w in re.findall(r"[\w']+", short)}
+    return any(w.lower() in _LIMITS and w.lower() not in kept for w in re.findall(r"[\w']+", text))
+
+
 def _cut_of(short: str, text: str) -> bool:
     """The core ends on a noun whose "of" phrase was cut ("President Trump on Friday blocked
     the release" from "... the release of a classified Democratic memo", NeuS)."""
     last = short.rstrip(". ").split()[-1]
     return re.search(rf"\b{re.escape(last)}\s+of\b", text) is not None
+
+
+def _core_carried(text: str, claims: Sequence[Claim]) -> bool:
+    """Nearly all of the core's words are in these claims, and none of them limits what
+    the core says ("does nothing without the approval of ..." does not carry "does
+    nothing")."""
+    if any(_drops_a_limit(text, c.statement) for c in claims):
+        return False
+    return _share(text, claims) >= CORE_SHARE
 
 
 def _share(text: str, claims: Sequence[Claim]) -> float:
@@ -152,7 +173,7 @@ def _carried(
         sid
         for sid in g.source_ids
         if supported_by(text, [c for c in members if c.source_id == sid])
-        and (not is_core or _share(text, [c for c in members if c.source_id == sid]) >= CORE_SHARE)
+        and (not is_core or _core_carried(text, [c for c in members if c.source_id == sid]))
         # quotation marks promise the outlet's own words, in each outlet named
         and all(verbatim_in(q, [articles.get(sid, "")]) for q in quoted_strings(text))
     )
