@@ -114,12 +114,15 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     if found is None:
         return None
     subj, inherited, several = found
+    # "..., and the White House for three months had refused to discuss it": the subject
+    # the parser read as the first verb's object (`_subject_read_as_object`)
+    misparsed = subj.dep_ in _OBJECT_DEPS and _subject_read_as_object(tok) == subj
     if document and (inherited or subj.lemma_.lower() not in words.document_nouns):
         return None  # "he read the bill": reading, not a document speaking
     # "X said Monday, calling it ...", "X took the stage and called it ...": the subject is
     # shared by the participle or the coordinated verb
     participle = (tok.dep_ == "advcl" and tok.tag_ == "VBG") or tok.dep_ == "conj"
-    if position and (subj.dep_ != "nsubj" or (inherited and not participle)):
+    if position and ((subj.dep_ != "nsubj" and not misparsed) or (inherited and not participle)):
         # "is expected to win", "a group backing X": a position needs its holder as the subject
         return None
     cue_quoted = in_quotation(tok)
@@ -143,6 +146,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         *(("speaker.inherited",) if inherited else ()),
         *(("speaker.object_control",) if controller is not None else ()),
         *(("speaker.nearest_subject",) if several else ()),
+        *(("speaker.misparsed_subject",) if misparsed else ()),
         *_party_rules(party),
     )
     relative = _relative_pronoun(tok)
@@ -537,11 +541,55 @@ def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
             return subjects[0], inherited, False
         if cur is tok and _relative_pronoun(tok) is not None:
             return tok.head, inherited, False
+        if cur.dep_ == "conj" and (own := _subject_read_as_object(cur)) is not None:
+            return own, inherited, False  # `speaker.misparsed_subject`
         if cur.dep_ in {"xcomp", "advcl", "pcomp", "acomp", "prep", "conj"} and cur.head.i != cur.i:
             # "was quick to deny" keeps its own subject; "..., adding that" borrows one
             inherited = inherited or cur.dep_ not in {"xcomp", "acomp"}
             cur = cur.head
             continue
+        return None
+    return None
+
+
+_OBJECT_DEPS = frozenset({"dobj", "attr", "conj"})
+
+
+def _subject_read_as_object(verb: Token) -> Token | None:
+    """A conjoined verb's own subject that the parser hung on the first verb: in "Sestak
+    mentioned that he had been offered a job ..., and the White House for three months had
+    refused to discuss it" (BASIL, NYT) "the White House" was parsed as "mentioned"'s
+    object and "refused" as its conjunct with no subject, so the refusal went to Sestak. A
+    noun phrase right after ", and" / "but", before the verb with nothing but adjuncts
+    between, attached outside that stretch as an object, is the verb's subject; a time
+    ("and the next day said") never is."""
+    if verb.dep_ != "conj":
+        return None
+    doc = verb.doc
+    start = next(
+        (j for j in range(verb.i - 1, max(verb.i - 12, -1), -1) if doc[j].lower_ in {"and", "but"}),
+        None,
+    )
+    if start is None or any(t.pos_ in {"VERB"} for t in doc[start + 1 : verb.i]):
+        return None
+    if any(t.is_punct for t in doc[start + 1 : verb.i]):
+        return None  # a phrase set off: "Rubio and Christie -- seeking ... -- faced ..."
+    for t in doc[start + 1 : verb.i]:
+        if t.pos_ in {"DET", "ADJ", "NUM"} or t.dep_ == "compound":
+            continue
+        inside = start < t.head.i < verb.i
+        first = t
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head  # "... attend the convention and others have said": "others"
+        if (
+            t.pos_ in {"NOUN", "PROPN"}
+            and not inside
+            # an object, not a noun coordinated inside a phrase or with a subject ("in
+            # Massachusetts and Vermont, states that vote", "Rubio and Christie -- seeking")
+            and first.dep_ in _OBJECT_DEPS - {"conj"}
+            and t.ent_type_ not in {"DATE", "TIME"}
+        ):
+            return t
         return None
     return None
 
