@@ -44,7 +44,7 @@ from service.schemas import (
     SourceAccount,
     Span,
 )
-from service.text.editorial import BOILERPLATE, CAPTION, editorial_marker
+from service.text.editorial import BOILERPLATE, CAPTION, POINTER, editorial_marker
 from service.text.lead_ins import hedge_before, lead_in_before
 from service.text.quotes import find_quotes
 from service.text.speech import Frame, Party, SentenceSpeech, analyse_article, is_denial_text
@@ -62,6 +62,8 @@ def analysable(source: Source) -> list[int]:
         text = span.text.strip()
         if len(text.split()) < MIN_CLAIM_WORDS or BOILERPLATE.search(text) or CAPTION.search(text):
             continue
+        if POINTER.match(text):
+            continue  # "Watch the video above.", "Here's an excerpt from the Times report:"
         if source.title and " ".join(text.split()) == " ".join(source.title.split()):
             continue  # a headline is the outlet's framing of the story, not a reported claim
         ids.append(i)

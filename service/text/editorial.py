@@ -25,6 +25,24 @@ CAPTION = re.compile(
 )
 
 
+# Page furniture in the outlet's voice that points at something else on the page, not a
+# report: "Watch the video above.", "Follow him on Twitter at @joelpollak.", "Listen to the
+# interview, embedded below:" (PolNeAR train: HuffPost, Breitbart, USA Today, West Journal),
+# and a lead-in that ends on its colon, the content following in the next sentences ("Here's
+# an excerpt from the Times report:", BASIL, HuffPost; "Here are three reasons the Stop Trump
+# movement should be optimistic:", PolNeAR train, Washington Post). Not a lead-in with its
+# content after the colon ("Here's Clinton in December 1992: "Our new direction ..."", "Here
+# is the thing: They should ..."), nor a "Here's how ..." sentence without one. Cases:
+# tests/test_text_pointers.py.
+POINTER = re.compile(
+    r"^(?:(?:watch|listen to|see|view|follow|check out|take a look at)\b[^\"“”:]*"
+    r"\b(?:above|below|here|video|clip|ad|interview|podcast|photos?|audio|twitter|@\w+)\b"
+    r"[^\"“”:]*[.:!]?"
+    r"|(?:here['’]s|here is|here are|below is|below are|above is)\b[^\"“”:]*:)\s*$",
+    re.IGNORECASE,
+)
+
+
 def editorial_marker(sentence: str) -> str | None:
     """The first editorial marker outside quotation marks, or None."""
     m = next(matches_outside_quotes(lists().editorial_markers, sentence), None)
