@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -43,12 +44,20 @@ def epithets(tags: Sequence[tuple[str, str]], unique: set[str]) -> list[str]:
 _SIDE_DEPS = frozenset({"appos", "relcl", "advcl", "parataxis", "acl", "punct", "cc"})
 
 
+@lru_cache(maxsize=256)
+def parsed(text: str) -> Doc:
+    """The parse of a short text, kept: the page tries one sentence's core at several lengths
+    (`render.agreement`), each from the same parse. Callers only read it. A few hundred
+    parses are a few megabytes; one page needs tens."""
+    return nlp()(text)
+
+
 def core(text: str, max_words: int | None = None) -> str | None:
     """The clause's core, for a headline: the main verb with its subject and objects, less
     appositions, relative and adverbial clauses, the verb's conjuncts and a fronted adjunct
     set off by a comma; when longer than `max_words`, trailing prepositional phrases go one
     at a time while what is left still ends as a clause."""
-    doc = nlp()(text[:400])
+    doc = parsed(text[:400])
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ not in {"VERB", "AUX"}:
         return None

@@ -23,10 +23,9 @@ from service.pipeline.summary_checks import (
     supported_by,
     verbatim_in,
 )
-from service.pipeline.summary_labels import core
-from service.pipeline.summary_trim import QUOTE_CHARS
+from service.pipeline.summary_labels import core, parsed
+from service.pipeline.summary_trim import QUOTE_CHARS, words
 from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation
-from service.text.speech import nlp
 
 # A point worded as a whole sentence, not a clause cut from one ("he does not volunteer that
 # his service never took him overseas", BASIL) or a bare quotation.
@@ -87,16 +86,20 @@ def _best_wording(
         # go one at a time ("... was reportedly stopped by authorities in Europe this week"
         # is not what Outlet B, "stopped on his way to Sweden", says; "... was reportedly
         # stopped" is)
-        tried: set[str] = set()
-        for most in range(CORE_MAX_WORDS, CORE_MIN_WORDS, -1):
+        if _FRAME.match(text):
+            continue  # a person's words are not shortened
+        if not _kernel_shared(text, g, members):
+            continue  # no core can be carried by two outlets: not worth the parses below
+        most = CORE_MAX_WORDS
+        while most > CORE_MIN_WORDS:
             short = core(text, most)
-            if short is None or short in tried:
-                continue
-            tried.add(short)
+            if short is None:
+                break
+            most = len(words(short)) - 1  # the next try is the next shorter core, at once
             if short == text.rstrip(". ") or not whole_sentence(short) or _cut_of(short, text):
                 continue
-            if _FRAME.match(text) or _drops_a_limit(short, text):
-                break  # a person's words, or a "without"/"not" phrase, are not shortened
+            if _drops_a_limit(short, text):
+                break  # a "without"/"not" phrase is never left out
             if len(content_words(short)) < CORE_MIN_WORDS:
                 break
             if not _keeps_a_named_subject(text, short):
@@ -106,9 +109,29 @@ def _best_wording(
     return None
 
 
+def _kernel_shared(text: str, g: ClaimGroup, members: Sequence[Claim]) -> bool:
+    """Two outlets' claims carry the words every core of `text` keeps: the main verb and its
+    subject's head (a cheap test before the cores are built, which parse each candidate)."""
+    doc = parsed(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return False
+    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    need = content_words(" ".join(t.text for t in (root, subj) if t is not None))
+    carried = 0
+    for sid in g.source_ids:
+        have: set[str] = set()
+        for c in members:
+            if c.source_id == sid:
+                for t in claim_texts(c):
+                    have |= content_words(t)
+        carried += need <= have
+    return carried >= 2
+
+
 def _named_subject(text: str) -> bool | None:
     """Whether the main verb's subject names someone (a proper noun in it); None: no subject."""
-    doc = nlp()(text)
+    doc = parsed(text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     subj = (
         next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None) if root else None
