@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from service.pipeline.similarity import content_words
 from service.pipeline.summary_checks import (
@@ -26,6 +27,9 @@ from service.pipeline.summary_checks import (
 from service.pipeline.summary_labels import core, parsed
 from service.pipeline.summary_trim import QUOTE_CHARS, words
 from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # A point worded as a whole sentence, not a clause cut from one ("he does not volunteer that
 # his service never took him overseas", BASIL) or a bare quotation.
@@ -112,30 +116,36 @@ def _best_wording(
 def _kernel_shared(text: str, g: ClaimGroup, members: Sequence[Claim]) -> bool:
     """Two outlets' claims carry the words every core of `text` keeps: the main verb and its
     subject's head (a cheap test before the cores are built, which parse each candidate)."""
-    doc = parsed(text)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    root, subj = _main_verb(text)
     if root is None:
         return False
-    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     need = content_words(" ".join(t.text for t in (root, subj) if t is not None))
-    carried = 0
-    for sid in g.source_ids:
-        have: set[str] = set()
-        for c in members:
-            if c.source_id == sid:
-                for t in claim_texts(c):
-                    have |= content_words(t)
-        carried += need <= have
+    carried = sum(
+        need <= _words_of([c for c in members if c.source_id == sid]) for sid in g.source_ids
+    )
     return carried >= 2
+
+
+def _main_verb(text: str) -> tuple[Token | None, Token | None]:
+    """The parse's root and the root's subject (either may be missing)."""
+    root = next((t for t in parsed(text) if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None, None
+    return root, next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def _words_of(claims: Sequence[Claim]) -> set[str]:
+    """The content words of what these claims say (statements, evidence, holders)."""
+    have: set[str] = set()
+    for c in claims:
+        for t in claim_texts(c):
+            have |= content_words(t)
+    return have
 
 
 def _named_subject(text: str) -> bool | None:
     """Whether the main verb's subject names someone (a proper noun in it); None: no subject."""
-    doc = parsed(text)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subj = (
-        next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None) if root else None
-    )
+    subj = _main_verb(text)[1]
     return None if subj is None else any(t.pos_ == "PROPN" for t in subj.subtree)
 
 
@@ -176,11 +186,7 @@ def _core_carried(text: str, claims: Sequence[Claim]) -> bool:
 def _share(text: str, claims: Sequence[Claim]) -> float:
     """The share of the text's content words these claims carry."""
     mine = content_words(text)
-    have: set[str] = set()
-    for c in claims:
-        for t in claim_texts(c):
-            have |= content_words(t)
-    return len(mine & have) / len(mine) if mine else 0.0
+    return len(mine & _words_of(claims)) / len(mine) if mine else 0.0
 
 
 def _carried(
@@ -192,14 +198,18 @@ def _carried(
     is_core: bool = False,
 ) -> Agreement | None:
     """The agreement when two or more outlets' own claims carry `text`."""
-    sids = tuple(
-        sid
-        for sid in g.source_ids
-        if supported_by(text, [c for c in members if c.source_id == sid])
-        and (not is_core or _core_carried(text, [c for c in members if c.source_id == sid]))
-        # quotation marks promise the outlet's own words, in each outlet named
-        and all(verbatim_in(q, [articles.get(sid, "")]) for q in quoted_strings(text))
-    )
+    quoted = quoted_strings(text)
+    carried = []
+    for sid in g.source_ids:
+        own = [c for c in members if c.source_id == sid]
+        if (
+            supported_by(text, own)
+            and (not is_core or _core_carried(text, own))
+            # quotation marks promise the outlet's own words, in each outlet named
+            and all(verbatim_in(q, [articles.get(sid, "")]) for q in quoted)
+        ):
+            carried.append(sid)
+    sids = tuple(carried)
     if len(sids) < 2:
         return None
     ids = tuple(c.claim_id for c in members if c.source_id in sids)

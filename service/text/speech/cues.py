@@ -12,7 +12,13 @@ from service.text.quotes import find_quotes
 from service.text.speech.model import Party
 from service.text.speech.rules import lists
 from service.text.speech.spans import _extent, _outside, _words
-from service.text.speech.speakers import _full_name, _Memory, _party, _phrase
+from service.text.speech.speakers import (
+    _full_name,
+    _Memory,
+    _party,
+    _phrase,
+    _subject_read_as_object,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -110,13 +116,13 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
         if point_to is None and not any(c.lower_ == "out" for c in tok.children):
             return None
     controller = _controller(tok)
-    found = (controller, False, False) if controller is not None else _subject(tok)
+    found = (controller, False, None) if controller is not None else _subject(tok)
     if found is None:
         return None
-    subj, inherited, several = found
+    subj, inherited, misparse = found
     # "..., and the White House for three months had refused to discuss it": the subject
     # the parser read as the first verb's object (`_subject_read_as_object`)
-    misparsed = subj.dep_ in _OBJECT_DEPS and _subject_read_as_object(tok) == subj
+    misparsed = misparse == MISPARSED_SUBJECT
     if document and (inherited or subj.lemma_.lower() not in words.document_nouns):
         return None  # "he read the bill": reading, not a document speaking
     # "X said Monday, calling it ...", "X took the stage and called it ...": the subject is
@@ -145,8 +151,7 @@ def _frame_at(tok: Token, doc: Doc, memory: _Memory) -> _Raw | None:
     why = (
         *(("speaker.inherited",) if inherited else ()),
         *(("speaker.object_control",) if controller is not None else ()),
-        *(("speaker.nearest_subject",) if several else ()),
-        *(("speaker.misparsed_subject",) if misparsed else ()),
+        *((misparse,) if misparse else ()),
         *_party_rules(party),
     )
     relative = _relative_pronoun(tok)
@@ -509,10 +514,11 @@ def _controller(tok: Token) -> Token | None:
     return next((c for c in head.children if c.dep_ == "dobj" and c.i < tok.i), None)
 
 
-def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
-    """The speaker token, whether it was inherited from a governing verb, and whether the
-    parse gave the verb several subjects to choose from. The subject of a relative clause
-    ("X, who said") is the noun the clause is on."""
+def _subject(tok: Token) -> tuple[Token, bool, str | None] | None:
+    """The speaker token, whether it was inherited from a governing verb, and the rule id
+    when the parse had it wrong: several subjects to choose from (`speaker.nearest_subject`),
+    or the cue's own subject read as another verb's object (`speaker.misparsed_subject`).
+    The subject of a relative clause ("X, who said") is the noun the clause is on."""
     cur = tok
     inherited = False
     for _ in range(5):
@@ -536,13 +542,15 @@ def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
             # presidential hopeful Donald Trump says ...", PolNeAR train). A word inside a
             # quotation never speaks it; of the rest, the one nearest the verb is its subject.
             outside = [c for c in subjects if not in_quotation(c)]
-            return min(outside or subjects, key=lambda c: abs(c.i - cur.i)), inherited, True
+            nearest = min(outside or subjects, key=lambda c: abs(c.i - cur.i))
+            return nearest, inherited, NEAREST_SUBJECT
         if subjects:
-            return subjects[0], inherited, False
+            return subjects[0], inherited, None
         if cur is tok and _relative_pronoun(tok) is not None:
-            return tok.head, inherited, False
+            return tok.head, inherited, None
         if cur.dep_ == "conj" and (own := _subject_read_as_object(cur)) is not None:
-            return own, inherited, False  # `speaker.misparsed_subject`
+            # recorded (and a position verb's holder) only for the cue's own conjunct
+            return own, inherited, MISPARSED_SUBJECT if cur is tok else None
         if cur.dep_ in {"xcomp", "advcl", "pcomp", "acomp", "prep", "conj"} and cur.head.i != cur.i:
             # "was quick to deny" keeps its own subject; "..., adding that" borrows one
             inherited = inherited or cur.dep_ not in {"xcomp", "acomp"}
@@ -552,46 +560,8 @@ def _subject(tok: Token) -> tuple[Token, bool, bool] | None:
     return None
 
 
-_OBJECT_DEPS = frozenset({"dobj", "attr", "conj"})
-
-
-def _subject_read_as_object(verb: Token) -> Token | None:
-    """A conjoined verb's own subject that the parser hung on the first verb: in "Sestak
-    mentioned that he had been offered a job ..., and the White House for three months had
-    refused to discuss it" (BASIL, NYT) "the White House" was parsed as "mentioned"'s
-    object and "refused" as its conjunct with no subject, so the refusal went to Sestak. A
-    noun phrase right after ", and" / "but", before the verb with nothing but adjuncts
-    between, attached outside that stretch as an object, is the verb's subject; a time
-    ("and the next day said") never is."""
-    if verb.dep_ != "conj":
-        return None
-    doc = verb.doc
-    start = next(
-        (j for j in range(verb.i - 1, max(verb.i - 12, -1), -1) if doc[j].lower_ in {"and", "but"}),
-        None,
-    )
-    if start is None or any(t.pos_ in {"VERB"} for t in doc[start + 1 : verb.i]):
-        return None
-    if any(t.is_punct for t in doc[start + 1 : verb.i]):
-        return None  # a phrase set off: "Rubio and Christie -- seeking ... -- faced ..."
-    for t in doc[start + 1 : verb.i]:
-        if t.pos_ in {"DET", "ADJ", "NUM"} or t.dep_ == "compound":
-            continue
-        inside = start < t.head.i < verb.i
-        first = t
-        while first.dep_ == "conj" and first.head.i != first.i:
-            first = first.head  # "... attend the convention and others have said": "others"
-        if (
-            t.pos_ in {"NOUN", "PROPN"}
-            and not inside
-            # an object, not a noun coordinated inside a phrase or with a subject ("in
-            # Massachusetts and Vermont, states that vote", "Rubio and Christie -- seeking")
-            and first.dep_ in _OBJECT_DEPS - {"conj"}
-            and t.ent_type_ not in {"DATE", "TIME"}
-        ):
-            return t
-        return None
-    return None
+NEAREST_SUBJECT = "speaker.nearest_subject"
+MISPARSED_SUBJECT = "speaker.misparsed_subject"
 
 
 def _cue_text(tok: Token) -> str:

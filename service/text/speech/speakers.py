@@ -423,3 +423,45 @@ def _continues(speaker: Party) -> bool:
     """A pronoun or description ("he", "the finance minister") picks up the previous speaker."""
     first = speaker.mention.split()[0] if speaker.mention else ""
     return bool(first) and (first[0].islower() or first.lower() == "the")
+
+
+_OBJECT_DEPS = frozenset({"dobj", "attr"})
+
+
+def _subject_read_as_object(verb: Token) -> Token | None:
+    """A conjoined verb's own subject that the parser hung on the first verb: in "Sestak
+    mentioned that he had been offered a job ..., and the White House for three months had
+    refused to discuss it" (BASIL, NYT) "the White House" was parsed as "mentioned"'s
+    object and "refused" as its conjunct with no subject, so the refusal went to Sestak. A
+    noun phrase right after ", and" / "but", before the verb with nothing but adjuncts
+    between, attached outside that stretch as an object, is the verb's subject; a time
+    ("and the next day said") never is."""
+    if verb.dep_ != "conj":
+        return None
+    doc = verb.doc
+    start = next(
+        (j for j in range(verb.i - 1, max(verb.i - 12, -1), -1) if doc[j].lower_ in {"and", "but"}),
+        None,
+    )
+    if start is None or any(t.pos_ == "VERB" for t in doc[start + 1 : verb.i]):
+        return None
+    if any(t.is_punct for t in doc[start + 1 : verb.i]):
+        return None  # a phrase set off: "Rubio and Christie -- seeking ... -- faced ..."
+    for t in doc[start + 1 : verb.i]:
+        if t.pos_ in {"DET", "ADJ", "NUM"} or t.dep_ == "compound":
+            continue
+        inside = start < t.head.i < verb.i
+        first = t
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head  # "... attend the convention and others have said": "others"
+        if (
+            t.pos_ in {"NOUN", "PROPN"}
+            and not inside
+            # an object, not a noun coordinated inside a phrase or with a subject ("in
+            # Massachusetts and Vermont, states that vote", "Rubio and Christie -- seeking")
+            and first.dep_ in _OBJECT_DEPS
+            and t.ent_type_ not in {"DATE", "TIME"}
+        ):
+            return t
+        return None
+    return None
