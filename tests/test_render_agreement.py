@@ -140,9 +140,11 @@ HICKS = {
         # carried by two, the core is carried by all three
         (HICKS, "Hope Hicks will return to the White House", ("S1", "S2", "S3")),
         # NeuS: one shooting, told by three outlets with different details; the core is
-        # carried nearly word for word by two ("The gunman who pulled out a shotgun during a
-        # church service in Texas on Sunday and opened fire ..."), not by the one that says
-        # "A man pulled out a shotgun ... and opened fire" (no "gunman", no "morning")
+        # carried word for word by two ("The gunman who pulled out a shotgun during a church
+        # service in Texas on Sunday and opened fire ..."), not by the one that says "A man
+        # pulled out a shotgun ... and opened fire" (no "gunman"). "at a church in Texas on
+        # Sunday morning" is Outlet C's alone: Outlet A says "during a church service in
+        # Texas on Sunday" (85 % of the words let it pass, and both raters marked it)
         (
             {
                 "Outlet C": "A gunman opened fire at a church in Texas on Sunday morning, "
@@ -154,7 +156,25 @@ HICKS = {
                 "on Sunday and opened fire on worshipers appeared to be in disguise when he "
                 "entered the sanctuary.",
             },
-            "A gunman opened fire at a church in Texas on Sunday morning",
+            "A gunman opened fire",
+            ("S1", "S3"),
+        ),
+        # NeuS (Outlet A's claim: the Journal's report, from "By reporting that ..., the Wall
+        # Street Journal created a psychological shift"): "in Washington" is where it places
+        # the grand jury; Outlet C's sentence
+        # has the word, but the news "has shaken Washington", and Outlet B's Mueller "asked" a
+        # grand jury (raters: "Outlet C does not say where the grand jury is")
+        (
+            {
+                "Outlet A": "special counsel Robert Mueller has impaneled a grand jury in "
+                "Washington",
+                "Outlet B": "Special counsel Robert Mueller has asked a grand jury in Washington, "
+                "DC, to investigate Russia’s meddling in the 2016 election.",
+                "Outlet C": "The news that special counsel Robert Mueller has impaneled a grand "
+                "jury has shaken Washington, fueling speculation that the investigation is "
+                "growing in scope and seriousness.",
+            },
+            "Special counsel Robert Mueller has impaneled a grand jury",
             ("S1", "S3"),
         ),
         # NeuS: "White nationalist leader Richard Spencer was reportedly stopped by
