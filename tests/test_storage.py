@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from service.batch.state import StateStore
 from service.llm.base import CompletionRequest, RawCompletion
 from service.llm.cache import ResponseCache
 from service.messages import Message
-from service.storage import migrate, open_db, user_version
+from service.storage import _pragma, migrate, open_db, user_version
 from tests.builders import in_threads
 
 # The schemas written by the releases before versioning (user_version 0), verbatim.
@@ -214,3 +215,30 @@ def test_concurrent_opens_migrate_once(tmp_path: Path) -> None:
     errors = in_threads(lambda: open_db(path, (V1, V2), timeout=30).close(), 4)
     assert errors == []
     assert _version(path) == 2
+
+
+class _Locked:
+    """A connection whose first `fails` pragmas meet another connection's lock."""
+
+    def __init__(self, fails: int, message: str = "database is locked") -> None:
+        self.fails, self.message, self.calls = fails, message, 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.calls <= self.fails:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_a_pragma_waits_out_another_connections_lock() -> None:
+    conn = _Locked(fails=3)
+    _pragma(conn, "journal_mode=WAL", time.monotonic() + 5)  # type: ignore[arg-type]
+    assert conn.calls == 4
+
+
+def test_a_pragma_gives_up_at_the_timeout_and_on_other_errors() -> None:
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _pragma(_Locked(fails=10**6), "journal_mode=WAL", time.monotonic() + 0.1)  # type: ignore[arg-type]
+    other = _Locked(fails=1, message="no such table: x")
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        _pragma(other, "journal_mode=WAL", time.monotonic() + 5)  # type: ignore[arg-type]
+    assert other.calls == 1
