@@ -331,3 +331,45 @@ def test_a_quotation_after_written_words_is_written_too() -> None:
         assert carried and carried[0].cue == expected
         shown = clause(carried[0], src)
         assert shown is not None and shown.text.startswith(f"Steele {expected}: ")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "outlet_words"),
+    [
+        # NeuS (Mueller grand jury): the report is the Journal's; the outlet's own words keep
+        # no dangling "By,"
+        (
+            "By reporting that special counsel Robert Mueller has impaneled a grand jury in "
+            "Washington, the Wall Street Journal created a psychological shift.",
+            "the Wall Street Journal created a psychological shift",
+        ),
+        # PolNeAR train: a preposition whose whole object is the reported clause goes with it
+        (
+            "Bolton distanced himself from the NeverTrump movement by saying that he would "
+            "support the nominee.",
+            "Bolton distanced himself from the NeverTrump movement",
+        ),
+        (
+            "The administration threw a scare into the industry two years ago by announcing "
+            "that it would review every contract.",
+            "The administration threw a scare into the industry two years ago",
+        ),
+    ],
+)
+def test_a_preposition_goes_with_the_reported_clause_it_introduces(
+    sentence: str, outlet_words: str
+) -> None:
+    speech, _ = _speech(sentence)
+    assert speech[0].frames
+    assert speech[0].outlet_text is not None
+    assert speech[0].outlet_text.rstrip(".") == outlet_words
+
+
+def test_a_preposition_with_more_than_the_reported_clause_stays() -> None:
+    # Written: "with" governs "aides", whose relative clause reports them; the preposition and
+    # its noun are the outlet's words
+    speech, _ = _speech(
+        "The senator met with aides who said the bill would pass before the vote on Friday."
+    )
+    assert [f.speaker.name for f in speech[0].frames] == ["aides"]
+    assert speech[0].outlet_text == "The senator met with aides."

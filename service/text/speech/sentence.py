@@ -287,6 +287,17 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
         else:
             while top.dep_ in {"xcomp", "acomp"} and top.head.i != top.i:
                 top = top.head  # "was quick to deny" -> the whole clause
+        while (
+            top.dep_ in {"pcomp", "prep"}
+            and top.head.pos_ == "ADP"
+            and top.head.i != top.i
+            and len(list(top.head.children)) == 1
+        ):
+            # "By reporting that X, the Journal created a shift", "distanced himself from the
+            # movement by saying X", "has waffled as to whether X": the preposition goes with
+            # its clause, not left dangling ("By, the Journal created a shift", NeuS; "... the
+            # movement by.", "... as to.", PolNeAR train).
+            top = top.head
         if top.dep_ == "conj":
             # "..., and a source was quick to deny such a conversation took place": what
             # follows a reported clause is not safe to keep in the outlet's voice.
