@@ -10,6 +10,7 @@ import pytest
 
 from service.render.agreement import verified_agreements
 from service.render.html import build_view, render_html
+from service.render.markdown import render_markdown
 from service.schemas import (
     ClaimGroup,
     GroupStatus,
@@ -335,6 +336,33 @@ def test_quotation_marks_are_shown_only_around_each_named_outlets_own_words() ->
             "Iraq, and it is suspending training for Iraqi forces.",
             None,
         ),
+        # NeuS (HuffPost): what the Times said, cut after "which said": its second clause,
+        # "but that she will not ...", shows that the first lost its frame
+        (
+            "Hicks will be a “counselor to the president,” but that she will not be in the "
+            "communications office",
+            "Hicks will join President Donald Trump’s son-in-law Jared Kushner’s team, according "
+            "to a report Thursday from The New York Times, which said Hicks will be a “counselor "
+            "to the president,” but that she will not be in the communications office.",
+            None,
+        ),
+        # PolNeAR train (its frame written here): the same, after a dash
+        (
+            "GOP moderates may be pliable — and that Democratic efforts to corral GOP votes "
+            "shouldn’t end with just looking for moderates",
+            "Some strategists argue GOP moderates may be pliable — and that Democratic efforts to "
+            "corral GOP votes shouldn’t end with just looking for moderates.",
+            None,
+        ),
+        # PolNeAR train: a speaker's two clauses under one frame are a whole sentence
+        (
+            "Rubio says he opposes gun violence but that the president’s plans won’t help "
+            "prevent it",
+            "Rubio says he opposes gun violence but that the president’s plans won’t help "
+            "prevent it, his campaign said.",
+            "Rubio says he opposes gun violence but that the president’s plans won’t help "
+            "prevent it",
+        ),
         # BASIL (NYT): a side opening on a quotation mark is a whole sentence already
         (
             "“There was no such impropriety,” Robert F. Bauer, the White House counsel, said",
@@ -377,3 +405,49 @@ def test_a_point_left_out_is_shown_as_the_sentence_it_was_cut_from() -> None:
     )
     view = build_view(rec)
     assert view.coverage[0].left_out_points == [sentence]
+    # the Markdown report lists the same wording (it had listed the group's clause)
+    markdown = render_markdown(rec)
+    assert f"- G1: {sentence}" in markdown
+    assert f"- G1: {clause}" not in markdown
+
+
+def test_a_point_the_outlet_reports_is_not_listed_as_left_out() -> None:
+    """Seeds (issue 20): "What AFP leaves out" listed points AFP reports; neither the page nor
+    the Markdown report lists a group the outlet has a claim in."""
+    rec = _rec(
+        "Iraqi lawmakers voted.",
+        {"Outlet A": "Iraqi lawmakers voted.", "Outlet B": "Iraqi lawmakers voted."},
+    )
+    rec.accounts[0].omits.append("G1")  # the group holds Outlet A's own claim
+    assert build_view(rec).coverage[0].left_out_points == []
+    assert "Reported elsewhere, not here" not in render_markdown(rec)
+    rec.accounts[0].claims.clear()  # now Outlet A has no claim in it: it is left out
+    assert "- G1: Iraqi lawmakers voted." in render_markdown(rec)
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        # PolNeAR train: a first "that" clause is there, so the second has its frame
+        (
+            "The science became ever more clear that global warming was beginning to alter the "
+            "Earth's climate and that those changes were likely to accelerate.",
+            True,
+        ),
+        # PolNeAR train: "says" frames both clauses
+        (
+            "Clinton says many doubted her in Nevada but that she and her supporters never "
+            "doubted each other.",
+            True,
+        ),
+        # PolNeAR train: a reported clause with its frame cut off
+        (
+            "China has the most and that Beijing is the world's billionaire capital.",
+            False,
+        ),
+    ],
+)
+def test_a_second_that_clause_without_a_first_is_no_whole_sentence(text: str, whole: bool) -> None:
+    from service.render.agreement import whole_sentence
+
+    assert whole_sentence(text) is whole

@@ -26,7 +26,8 @@ from service.pipeline.summary_checks import (
 )
 from service.pipeline.summary_labels import core, parsed
 from service.pipeline.summary_trim import QUOTE_CHARS, words
-from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation
+from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation, SourceAccount
+from service.text.speech.rules import lists
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -249,8 +250,41 @@ def whole_sentence(text: str) -> bool:
         return False
     if text.count('"') % 2 or text.count("“") != text.count("”"):
         return False  # a quotation cut at one end ("... the Obama agenda?”", BASIL)
+    if _second_complement(text):
+        return False
     m = _FRAME.match(text)
     return m is None or text[m.end() : m.end() + 1].isupper() or text[m.end() :][:1] in QUOTE_CHARS
+
+
+def _second_complement(text: str) -> bool:
+    """The text is what someone said, cut after the reporting verb: its second clause opens
+    on "but that" / "and that" and nothing before it introduces a first one (no reporting verb,
+    no "that", "if" or "whether"): 'Hicks will be a "counselor to the president," but that she
+    will not be in the communications office' (NeuS, from "... which said Hicks will be ...");
+    "GOP moderates may be pliable — and that Democratic efforts ... shouldn't end with ..."
+    (PolNeAR train). Not "Rubio says he opposes gun violence but that ..." nor "It should have
+    been common sense that this school was fraudulent, and that ..."."""
+    if " that " not in text:
+        return False
+    doc = parsed(text)
+    second = next(
+        (
+            t
+            for t in doc
+            if t.lower_ == "that"
+            and t.dep_ == "mark"
+            and t.i > 0
+            and doc[t.i - 1].lower_ in {"but", "and"}
+        ),
+        None,
+    )
+    if second is None:
+        return False
+    reporting = lists().speech_verbs | lists().position_verbs
+    return not any(
+        t.lemma_.lower() in reporting or t.lower_ in {"that", "if", "whether"}
+        for t in doc[: second.i - 1]
+    )
 
 
 def side_wording(version: str, claims: Sequence[Claim]) -> str:
@@ -267,3 +301,21 @@ def side_wording(version: str, claims: Sequence[Claim]) -> str:
     if not content_words(version) <= content_words(sentence):
         return version  # not cut from this sentence (a NeuS excerpt's evidence and claim differ)
     return sentence if whole_sentence(sentence) else version
+
+
+def left_out_points(rec: Reconciliation, account: SourceAccount) -> list[tuple[str, str]]:
+    """(group id, wording) of each point the outlet leaves out that another reports, as the
+    page and the Markdown report both list it: not a point the outlet has a claim in (the
+    seeds' "What AFP leaves out" had listed two points AFP reports), and worded whole
+    (`side_wording`: a clause cut from its sentence, 'Hicks will be a "counselor to the
+    president," but that she will not be ...', NeuS, is shown as the article's sentence)."""
+    groups = {g.group_id: g for g in rec.groups}
+    claims = {c.claim_id: c for c in rec.all_claims()}
+    reported = {c.claim_id for c in (*account.claims, *account.editorial)}
+    out = []
+    for gid in account.omits:
+        g = groups.get(gid)
+        if g is None or reported & set(g.claim_ids):
+            continue
+        out.append((gid, side_wording(g.point, [claims[c] for c in g.claim_ids if c in claims])))
+    return out

@@ -25,7 +25,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from service.pipeline.summary_points import split_disputed
-from service.render.agreement import Agreement, side_wording, verified_agreements
+from service.render.agreement import (
+    Agreement,
+    left_out_points,
+    side_wording,
+    verified_agreements,
+)
 from service.render.articles import (
     KIND_LABELS,
     KIND_SHAPES,
@@ -41,6 +46,7 @@ from service.render.wording import (
     join_names,
     neutral_headline,
     outlet_headlines,
+    outlet_labels,
     party_name,
     plural,
     reader_note,
@@ -295,7 +301,7 @@ class _Ctx:
 
 
 def build_view(rec: Reconciliation) -> View:
-    labels = _outlet_labels(rec.sources)
+    labels = outlet_labels(rec.sources)
     claims = {c.claim_id: c for c in rec.all_claims()}
     names = [name for c in claims.values() if (name := party_name(c))]
     names += [h for g in rec.groups for s in g.sides for h in s.holders if not is_outlet_voice(h)]
@@ -413,21 +419,6 @@ def build_view(rec: Reconciliation) -> View:
     )
 
 
-def _outlet_labels(sources: list[Source]) -> dict[str, str]:
-    """Outlet names, numbered where two sources share a name ("AFP, 2nd article")."""
-    counts: dict[str, int] = defaultdict(int)
-    for s in sources:
-        counts[s.outlet] += 1
-    seen: dict[str, int] = defaultdict(int)
-    labels = {}
-    for s in sources:
-        seen[s.outlet] += 1
-        labels[s.source_id] = (
-            s.outlet if counts[s.outlet] == 1 else f"{s.outlet}, article {seen[s.outlet]}"
-        )
-    return labels
-
-
 def _question(group: ClaimGroup, ctx: _Ctx) -> Question:
     answers = []
     for side in group.sides:
@@ -487,7 +478,6 @@ def _one_side_per_party(answers: list[Answer]) -> list[Answer]:
 def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> list[Coverage]:
     """Per outlet: points reported alike (verified, as listed), in dispute, carried alone (an
     agreed group this outlet's claims do not verifiably share counts here), left out."""
-    groups = {g.group_id: g for g in rec.groups}
     alike: dict[str, int] = defaultdict(int)  # outlet -> verified agreed points naming it
     for agreement in agreements:
         for sid in agreement.source_ids:
@@ -495,13 +485,11 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
     rows = []
     for a in rec.accounts:
         sid = a.source_id
-        reported = {c.claim_id for c in (*a.claims, *a.editorial)}
 
         def count(status: GroupStatus, sid: str = sid) -> int:
             return sum(1 for g in rec.groups if g.status is status and sid in g.source_ids)
 
-        # A point listed as left out although this outlet has a claim in it is not left out.
-        left = [g for g in a.omits if g in groups and not reported & set(groups[g].claim_ids)]
+        left = left_out_points(rec, a)
         rows.append(
             Coverage(
                 source_id=sid,
@@ -510,15 +498,7 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
                 disputed=count(GroupStatus.disputed),
                 only_here=count(GroupStatus.single_source) + count(GroupStatus.agreed) - alike[sid],
                 left_out=len(left),
-                # a point that is a clause cut from its sentence ("Hicks will be a "counselor
-                # to the president," but that she will not be ...", NeuS) is shown whole
-                left_out_points=[
-                    side_wording(
-                        groups[g].point,
-                        [ctx.claims[c] for c in groups[g].claim_ids if c in ctx.claims],
-                    )
-                    for g in left
-                ],
+                left_out_points=[wording for _gid, wording in left],
                 other_versions=[
                     f"{join_names([ctx.party(h) for h in v.holders])}: {v.version}"
                     if v.holders

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.pipeline.summary_points import split_disputed
+from service.render.agreement import left_out_points
 from service.render.wording import headlines_line
 from service.schemas import ClaimGroup, GroupStatus, Reconciliation
 
@@ -74,7 +75,6 @@ def render_markdown(rec: Reconciliation) -> str:
                 f"| {c.claim_id} | {c.kind.value} | {table_cell(c.asserter.name)} | "
                 f"{table_cell(c.statement)} | {evidence} |"
             )
-        omitted = [g for g in rec.groups if g.group_id in set(account.omits)]
         out += _bullets(
             "Editorial voice (the outlet's own judgement, not reported fact):",
             [f"- {c.claim_id}: {table_cell(c.statement)}" for c in account.editorial],
@@ -89,7 +89,7 @@ def render_markdown(rec: Reconciliation) -> str:
         )
         out += _bullets(
             "Reported elsewhere, not here:",
-            [f"- {g.group_id}: {table_cell(g.point)}" for g in omitted],
+            [f"- {gid}: {table_cell(wording)}" for gid, wording in left_out_points(rec, account)],
         )
         out += _bullets(
             "Other versions of disputed points it reports, carried only elsewhere:",

@@ -282,3 +282,18 @@ def headlines_line(sources: Sequence[Source], summary: str) -> str | None:
     # News' headline").
     (first, title), rest = shown[0], shown[1:]
     return f"{first} headlines it: “{title}”" + "".join(f"; {o}: “{t}”" for o, t in rest) + "."
+
+
+def outlet_labels(sources: list[Source]) -> dict[str, str]:
+    """Outlet names, numbered where two sources share a name ("AFP, 2nd article")."""
+    counts: dict[str, int] = defaultdict(int)
+    for s in sources:
+        counts[s.outlet] += 1
+    seen: dict[str, int] = defaultdict(int)
+    labels = {}
+    for s in sources:
+        seen[s.outlet] += 1
+        labels[s.source_id] = (
+            s.outlet if counts[s.outlet] == 1 else f"{s.outlet}, article {seen[s.outlet]}"
+        )
+    return labels
