@@ -354,6 +354,12 @@ def test_a_quotation_after_written_words_is_written_too() -> None:
             "that it would review every contract.",
             "The administration threw a scare into the industry two years ago",
         ),
+        # BASIL (the phrase reworded): the comma that closed the phrase goes with it
+        (
+            "But with Republicans saying that they will block any deal before the vote, "
+            "negotiators will have to move quickly.",
+            "But negotiators will have to move quickly",
+        ),
     ],
 )
 def test_a_preposition_goes_with_the_reported_clause_it_introduces(

@@ -304,6 +304,9 @@ def _without_frames(doc: Doc, cues: list[Token]) -> str:
             drop |= {t.i for t in doc if t.i >= top.left_edge.i}
         drop |= {t.i for t in top.subtree}
     words = "".join(t.text_with_ws for t in doc if t.i not in drop)
+    if len(doc) > 2 and doc[0].pos_ == "CCONJ" and 1 in drop and 0 not in drop:
+        # "But with X, negotiators will ...": the comma closed the phrase that went
+        words = re.sub(r"^(\w+)\s*,\s*", r"\1 ", words)
     words = re.sub(r"\s+([,.;:])", r"\1", words)
     words = re.sub(r"([,;:])(\s*[,;:.])+", r"\1", words)
     words = re.sub(r"[,;]?\s+(?:and|but|or)\s*[.,;]?\s*$", "", words.strip())
