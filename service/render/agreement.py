@@ -26,7 +26,7 @@ from service.pipeline.summary_checks import (
 )
 from service.pipeline.summary_labels import core, parsed
 from service.pipeline.summary_trim import QUOTE_CHARS, words
-from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation, SourceAccount
+from service.schemas import Claim, ClaimGroup, GroupStatus, Reconciliation
 from service.text.speech.rules import lists
 
 if TYPE_CHECKING:
@@ -303,19 +303,22 @@ def side_wording(version: str, claims: Sequence[Claim]) -> str:
     return sentence if whole_sentence(sentence) else version
 
 
-def left_out_points(rec: Reconciliation, account: SourceAccount) -> list[tuple[str, str]]:
-    """(group id, wording) of each point the outlet leaves out that another reports, as the
-    page and the Markdown report both list it: not a point the outlet has a claim in (the
+def left_out_points(rec: Reconciliation) -> dict[str, list[tuple[str, str]]]:
+    """Per outlet, (group id, wording) of each point it leaves out that another reports, as
+    the page and the Markdown report both list it: not a point the outlet has a claim in (the
     seeds' "What AFP leaves out" had listed two points AFP reports), and worded whole
     (`side_wording`: a clause cut from its sentence, 'Hicks will be a "counselor to the
     president," but that she will not be ...', NeuS, is shown as the article's sentence)."""
     groups = {g.group_id: g for g in rec.groups}
     claims = {c.claim_id: c for c in rec.all_claims()}
-    reported = {c.claim_id for c in (*account.claims, *account.editorial)}
-    out = []
-    for gid in account.omits:
-        g = groups.get(gid)
-        if g is None or reported & set(g.claim_ids):
-            continue
-        out.append((gid, side_wording(g.point, [claims[c] for c in g.claim_ids if c in claims])))
+    out: dict[str, list[tuple[str, str]]] = {}
+    for account in rec.accounts:
+        reported = {c.claim_id for c in (*account.claims, *account.editorial)}
+        left = out.setdefault(account.source_id, [])
+        for gid in account.omits:
+            g = groups.get(gid)
+            if g is None or reported & set(g.claim_ids):
+                continue
+            members = [claims[c] for c in g.claim_ids if c in claims]
+            left.append((gid, side_wording(g.point, members)))
     return out

@@ -482,6 +482,7 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
     for agreement in agreements:
         for sid in agreement.source_ids:
             alike[sid] += 1
+    left_out = left_out_points(rec)
     rows = []
     for a in rec.accounts:
         sid = a.source_id
@@ -489,7 +490,7 @@ def _coverage(rec: Reconciliation, ctx: _Ctx, agreements: list[Agreement]) -> li
         def count(status: GroupStatus, sid: str = sid) -> int:
             return sum(1 for g in rec.groups if g.status is status and sid in g.source_ids)
 
-        left = left_out_points(rec, a)
+        left = left_out[sid]
         rows.append(
             Coverage(
                 source_id=sid,

@@ -65,6 +65,7 @@ def render_markdown(rec: Reconciliation) -> str:
     ] or ["_None found._"]
 
     out += ["", "## Per-source accounts", ""]
+    left_out = left_out_points(rec)
     for account in rec.accounts:
         out += [f"### {account.source_id}: {table_cell(account.outlet)}", ""]
         out.append("| claim | kind | asserted by | statement | evidence |")
@@ -89,7 +90,7 @@ def render_markdown(rec: Reconciliation) -> str:
         )
         out += _bullets(
             "Reported elsewhere, not here:",
-            [f"- {gid}: {table_cell(wording)}" for gid, wording in left_out_points(rec, account)],
+            [f"- {gid}: {table_cell(wording)}" for gid, wording in left_out[account.source_id]],
         )
         out += _bullets(
             "Other versions of disputed points it reports, carried only elsewhere:",
