@@ -747,6 +747,45 @@ def test_a_title_before_a_name_keeps_its_capital(content: str, article: str, exp
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # NeuS (Mayorkas, Outlet A): "not only X" is never cut from its ", but also Y".
+        (
+            "Quite frankly, we are working as hard as we are, not only in addressing the "
+            "urgency of the challenge, but also in building the capacity to manage it",
+            "Quite frankly, we are working as hard as we are, not only in addressing the "
+            "urgency of the challenge, but also in building the capacity to manage it",
+        ),
+        # PolNeAR train (NYT): "not only ..., but" without "also".
+        (
+            "Mr. Trump has not only served up red meat for global headline writers in Italy and "
+            "elsewhere this week, but again demonstrated his knack for sticking it to the pope",
+            "Mr. Trump has not only served up red meat for global headline writers in Italy and "
+            "elsewhere this week, but again demonstrated his knack for sticking it to the pope",
+        ),
+        # Must not: a ", but" with no "not only" before it is still a cut point (written).
+        (
+            "The ministry said it had received the proposal from the French side on Wednesday "
+            "evening, but that it would not answer it before the summit in Brussels next week",
+            "The ministry said it had received the proposal from the French side on Wednesday "
+            "evening",
+        ),
+        # ... nor when the correlative closed before the cut (written).
+        (
+            "The plan helps not only farmers but also truckers in the three border states this "
+            "year, but the governors want more money for the roads before the winter",
+            "The plan helps not only farmers but also truckers in the three border states this "
+            "year",
+        ),
+    ],
+)
+def test_a_correlative_keeps_its_second_half(text: str, expected: str) -> None:
+    from service.pipeline.summary_trim import trim
+
+    assert trim(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # A long clause loses its closing appositive (NeuS church shooting; BASIL Fox, where
         # the appositive is the outlet's own words inside Summers' statement).
         (

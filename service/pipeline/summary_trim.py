@@ -52,6 +52,10 @@ _TAIL = re.compile(
     r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
 )
+# "not only X, but also Y", "not just X, but Y": the first half promises the second, so a cut
+# at its ", but" leaves the clause open ("we are working ..., not only in addressing the
+# urgency of the challenge", NeuS, Mayorkas; 48 such sentences in NeuS, BASIL and PolNeAR).
+_OPEN_CORRELATIVE = re.compile(r"\bnot\s+(?:only|just|merely|simply)\b(?!.*\bbut\b)", re.I)
 CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
@@ -89,6 +93,8 @@ def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
     if len(text.split()) > max_words:
         for m in _CUT.finditer(text):
             head = text[: m.start()]
+            if text[m.end() :][:4].lower() == "but " and _OPEN_CORRELATIVE.search(head):
+                continue  # "not only X" without its ", but also Y"
             if len(head.split()) >= 6 and not ends_dangling(head):
                 text = head
                 break
