@@ -187,7 +187,12 @@ async def summarize(
     # Candidates, in order of importance: the event, the differences, the agreements, the rest.
     candidates: list[Item] = []
     if event is not None:
-        stated = b.point([by_id[c] for c in event], prefer_outlet=True)
+        # Worded from a member that opens its article: the group can hold a later sentence
+        # two outlets carry alike (wire copy: "Hilary Shelton ... said that debate was mostly
+        # closed to the public", BASIL), which is a detail of the event, not the event.
+        members = [by_id[c] for c in event if c in by_id]
+        opening = [m for m in members if b.opens_its_article(m, LEAD_SENTENCES)]
+        stated = b.point(opening or members, prefer_outlet=True, among=members)
         if stated is not None and sentence_problems(
             full_stop(cap(stated[0])), [by_id[c] for c in stated[1]], b.sources
         ):

@@ -197,22 +197,35 @@ class Builder:
                 continue
             if quoted and not all(verbatim_in(q, [self.sources[sid].text]) for q in quoted):
                 continue  # quoted words are credited only to an outlet that has them
-            if key_terms(c.text) and supported_by(c.text, ms):
+            # One claim of the outlet must carry it, and is the one cited (the sentence's checks
+            # read the cited claims): the outlet's first member of the group may be another of
+            # its sentences ("The U.S. job market strengthened ..." for "266,000 jobs were
+            # added", NeuS), and words gathered from several of its sentences ("Wednesday" from
+            # one, the warning from another) are not its report of the point.
+            carrier = next((m for m in ms if supported_by(c.text, [m])), None)
+            if key_terms(c.text) and carrier is not None:
                 names.append(self.outlet[sid])
-                ids.append(ms[0].claim_id)
+                ids.append(carrier.claim_id)
         return f"{c.text.rstrip(',;: ')} {credit(names)}", ids
 
-    def point(self, members: Sequence[Claim], *, prefer_outlet: bool) -> Stated | None:
+    def point(
+        self,
+        members: Sequence[Claim],
+        *,
+        prefer_outlet: bool,
+        among: Sequence[Claim] | None = None,
+    ) -> Stated | None:
         """A point stated once, from the member claim whose clause the most outlets support
         (then: the outlet's own narration first for a fact, a named holder first for a
-        version of a dispute; then the shortest), credited to every outlet that supports it."""
+        version of a dispute; then the shortest), credited to every outlet that supports it.
+        `among`: the claims credit is looked for in, when wider than `members`."""
         best: tuple[tuple[bool, int, bool, int, bool, bool, int], str, list[str], Claim, str] | None
         best = None
         for m in sorted(members, key=lambda m: len(m.statement))[:MEMBERS_TRIED]:
             c = self.clause(m)
             if c is None:
                 continue
-            text, ids = self.credited(c, members)
+            text, ids = self.credited(c, among or members)
             narration = c.who is None
             cited = [self.claims[i] for i in ids if i in self.claims]
             rank = (
