@@ -383,3 +383,61 @@ def test_a_report_too_thin_to_tell_anything_on_its_own(text: str, too_thin: bool
     from service.pipeline.summary_repeats import thin
 
     assert thin(text) is too_thin
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "expected"),
+    [
+        # BASIL (NYT): named in full with a description, then again with another one.
+        (
+            "New York Times reports that Mr. Summers made the remarks at a briefing with the "
+            "White House press secretary Robert Gibbs and David Axelrod, the president’s top "
+            "political adviser.",
+            "David Axelrod, the president’s chief political adviser, said on CNN that "
+            "middle-class Americans were “going to get screwed” (New York Times).",
+            "Axelrod said on CNN that middle-class Americans were “going to get screwed” "
+            "(New York Times).",
+        ),
+        # NeuS (Outlet B after Outlet A): the description is the outlet's, told once.
+        (
+            "The White House said that Hope Hicks, one of Trump’s most trusted confidants, will "
+            "return to the White House (Outlet A).",
+            "Outlet B reports that Hope Hicks, one of President Donald Trump’s most trusted and "
+            "longest-serving aides, is returning as the president works to surround himself "
+            "with loyalists.",
+            "Outlet B reports that Hicks is returning as the president works to surround "
+            "himself with loyalists.",
+        ),
+        # NeuS (Outlet A after Outlets B and C): a speaker already introduced.
+        (
+            "Kentucky Sen. Rand Paul introduced a bill on Thursday to ban no-knock warrants "
+            "(Outlet C, Outlet B).",
+            'Rand Paul said: "It is long past time to get rid of no-knock warrants" (Outlet A).',
+            'Paul said: "It is long past time to get rid of no-knock warrants" (Outlet A).',
+        ),
+        # Must not: the title would be lost, the earlier mention has none (NeuS, Pence).
+        (
+            "Mike Pence vowed to use “all legal means at our disposal” (Outlet A).",
+            "Vice President Mike Pence said Sunday that the judge's order was wrong (Outlet B).",
+            None,
+        ),
+        # Must not: two people of the summary share the surname (written, BASIL's Clintons).
+        (
+            "Bill Clinton spoke to Joe Sestak, and Hillary Clinton was not told (Fox News).",
+            'Hillary Clinton said: "I knew nothing of it" (HuffPost).',
+            None,
+        ),
+        # Must not: the name is not at the head of the clause (written).
+        (
+            "Kentucky Sen. Rand Paul introduced a bill on Thursday (Outlet C).",
+            "The committee will hear from Rand Paul and others next week (Outlet A).",
+            None,
+        ),
+    ],
+)
+def test_a_person_named_again_is_named_by_surname(
+    earlier: str, text: str, expected: str | None
+) -> None:
+    from service.pipeline.summary_passes import _by_surname
+
+    assert _by_surname(text, [earlier]) == expected

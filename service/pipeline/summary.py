@@ -36,6 +36,7 @@ from service.pipeline.summary_labels import core
 from service.pipeline.summary_passes import (
     in_full,
     merge_consensus,
+    named_again,
     reports_again,
     said_again,
     said_by,
@@ -332,7 +333,7 @@ async def summarize(
                 spent += version.n_words
                 break
     kept = _introduced_first(sorted(kept, key=lambda it: _reading_order(it, b)), b)
-    kept = reports_again(with_titles(said_again(merge_consensus(kept, b), b), b), b)
+    kept = reports_again(named_again(with_titles(said_again(merge_consensus(kept, b), b), b), b), b)
     progress(Progress("summary", 2, 3))
 
     for line in b.dropped:

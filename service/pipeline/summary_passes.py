@@ -1,7 +1,7 @@
 """The reading passes over the summary's kept sentences, in reading order: two agreed points
 to one sentence, a person's second statement as "X also said", an outlet's second report in a
-row as "Outlet also reports that", a speaker's title at their first mention. Each rewrite is
-kept only when it passes the sentence checks."""
+row as "Outlet also reports that", a speaker's title at their first mention, a person named
+again by surname. Each rewrite is kept only when it passes the sentence checks."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from service.pipeline.summary_checks import sentence_problems, unintroduced_name
 from service.pipeline.summary_text import REPORTS_THAT
 from service.schemas import Source, SummaryKind
 from service.text.quotes import find_quotes
-from service.text.speech import pos_tags
+from service.text.speech import nlp, pos_tags
 from service.text.speech.rules import lists
 
 
@@ -216,3 +216,76 @@ def in_full(item: Item | None, b: Builder, earlier: list[Item]) -> Item | None:
     if sentence_problems(text, cited, b.sources, earlier=told):
         return None
     return replace(item, text=text)
+
+
+NAME_OPENS_WITHIN = 3  # words before the name: "Vice President", "Outlet B reports that"
+
+
+def named_again(items: list[Item], b: Builder) -> list[Item]:
+    """A person an earlier sentence names in full is named by surname at the head of a later
+    one, without the title or the description the article put around the name ("David
+    Axelrod, the president's chief political adviser, said on CNN ..." after "... and David
+    Axelrod, the president's top political adviser" reads "Axelrod said on CNN ..."): BASIL
+    and NeuS raters, "introduces Axelrod twice", "repeated full name". Not when the earlier
+    mentions give the person no title or description and this one does ("Mike Pence vowed
+    ..." then "Vice President Mike Pence said ...": the title would be lost), nor when
+    another person of the summary has the same surname."""
+    out: list[Item] = []
+    for it in items:
+        text = _by_surname(it.text, [o.text for o in out])
+        if text is not None:
+            cited = [b.claims[c] for c in it.claim_ids]
+            if not sentence_problems(text, cited, b.sources, earlier=[o.text for o in out]):
+                it = replace(it, text=text)
+        out.append(it)
+    return out
+
+
+def _by_surname(text: str, earlier: list[str]) -> str | None:
+    if not earlier:
+        return None
+    body_at = m.end() if (m := REPORTS_THAT.match(text)) else 0
+    doc = nlp()(text)
+    start = next((t.i for t in doc if t.idx >= body_at), None)
+    if start is None:
+        return None
+    ent = next(
+        (
+            e
+            for e in doc.ents
+            if e.label_ == "PERSON" and len(e) > 1 and start <= e.start <= start + NAME_OPENS_WITHIN
+        ),
+        None,
+    )
+    if ent is None or not any(ent.text in e for e in earlier):
+        return None
+    surname = ent[-1].text
+    told = " ".join(earlier)
+    others = {e.text for e in nlp()(told).ents if e.label_ == "PERSON" and e[-1].text == surname}
+    if any(not ent.text.endswith(o) and not o.endswith(ent.text) for o in others):
+        return None  # "Bill Clinton" and "Hillary Clinton": the surname is not enough
+    lo, hi = ent.start, ent.end  # token range to replace by the surname
+    title = doc[start : ent.start]
+    if title and all(t.text[:1].isupper() for t in title):
+        lo = start  # "Vice President Mike Pence", "Sen. Bob Menendez"
+    elif title:
+        return None  # the name is not at the clause's head
+    appos = [c for c in ent.root.children if c.dep_ == "appos" and c.i >= ent.end]
+    if appos and hi < len(doc) and doc[hi].text == ",":
+        end = max(t.i for t in appos[-1].subtree) + 1
+        if end < len(doc) and doc[end].text == ",":
+            hi = end + 1
+    if (lo < ent.start or hi > ent.end) and not _described(ent.text, told):
+        return None  # the earlier mentions give no title or description: keep this one's
+    head = text[: doc[lo].idx]
+    tail = text[doc[hi - 1].idx + len(doc[hi - 1].text) :]
+    joined = tail if tail.startswith((" ", ",", "'", "’")) else " " + tail
+    return f"{head}{surname}{joined}"
+
+
+def _described(name: str, told: str) -> bool:
+    """An earlier sentence gives the person a title before the name or a description after."""
+    return bool(
+        re.search(rf"[A-Z][\w.]*\s+{re.escape(name)}\b", told)
+        or re.search(rf"{re.escape(name)},\s+(?:a|an|the|one|his|her|who)\b", told)
+    )
