@@ -451,3 +451,67 @@ def test_a_second_that_clause_without_a_first_is_no_whole_sentence(text: str, wh
     from service.render.agreement import whole_sentence
 
     assert whole_sentence(text) is whole
+
+
+def _with_summary(rec: Reconciliation, text: str, sources: list[str], kind: SummaryKind) -> None:
+    rec.summary = Summary(
+        sentences=[
+            SummarySentence(
+                text=text,
+                kind=kind,
+                claim_ids=[f"{s}.C1" for s in sources],
+                source_ids=sources,
+                group_id="G1",
+                written_by="template",
+            )
+        ]
+    )
+
+
+ETHERIDGE_A = (
+    "“I deeply and profoundly regret my reaction and I apologize to all involved,” Mr. "
+    "Etheridge said in a statement."
+)
+ETHERIDGE_B = (
+    "“I deeply and profoundly regret my reaction and I apologize to all involved,” Etheridge said."
+)
+ETHERIDGE_SAID = (
+    'Etheridge also said: "I deeply and profoundly regret my reaction and I apologize to all '
+    'involved" (New York Times, HuffPost).'
+)
+
+
+def test_a_point_the_summary_credits_to_two_outlets_is_listed_as_alike() -> None:
+    # BASIL (NYT, HuffPost): each article frames the same quotation in its own words, so no
+    # whole sentence of the group is both outlets', and the page said "0 points reported
+    # alike" under a summary crediting the quotation to both.
+    rec = _rec(ETHERIDGE_A, {"New York Times": ETHERIDGE_A, "HuffPost": ETHERIDGE_B})
+    assert verified_agreements(rec) == []
+    _with_summary(rec, ETHERIDGE_SAID, ["S1", "S2"], SummaryKind.consensus)
+    (alike,) = verified_agreements(rec)
+    assert alike.source_ids == ("S1", "S2")
+    assert alike.text == (
+        'Etheridge said: "I deeply and profoundly regret my reaction and I apologize to all '
+        'involved"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        # One outlet's sentence is no agreement.
+        ('Etheridge said: "I deeply and profoundly regret my reaction" (HuffPost).', ["S2"]),
+        # Two points merged into one sentence are not one point.
+        (
+            "Etheridge apologized (New York Times, HuffPost); he regretted his reaction "
+            "(New York Times, HuffPost).",
+            ["S1", "S2"],
+        ),
+    ],
+)
+def test_a_summary_sentence_is_listed_only_as_one_point_of_two_outlets(
+    text: str, sources: list[str]
+) -> None:
+    rec = _rec(ETHERIDGE_A, {"New York Times": ETHERIDGE_A, "HuffPost": ETHERIDGE_B})
+    _with_summary(rec, text, sources, SummaryKind.consensus)
+    assert verified_agreements(rec) == []

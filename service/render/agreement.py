@@ -68,7 +68,56 @@ def verified_agreements(rec: Reconciliation) -> list[Agreement]:
         found = _best_wording(g, members, articles)
         if found is not None:
             out.append(found)
+    out += _from_summary(rec, claims, {a.group.group_id for a in out})
     return sorted(out, key=lambda a: -len(a.source_ids))
+
+
+def _from_summary(
+    rec: Reconciliation, claims: dict[str, Claim], listed: set[str]
+) -> list[Agreement]:
+    """The summary's sentences credited to two or more outlets whose group the page has not
+    listed: each passed the same check per outlet (`supported_by`, quotations verbatim in each
+    article) when the summary was written, so the page does not say "0 points reported alike"
+    under a summary that credits a point to two outlets ("Etheridge also said: 'I deeply and
+    profoundly regret my reaction ...' (HuffPost, New York Times)", BASIL: each article frames
+    the quotation in its own words, so no whole sentence of the group is both outlets')."""
+    groups = {g.group_id: g for g in rec.groups}
+    out = []
+    for s in rec.summary.sentences:
+        g = groups.get(s.group_id or "") or next(
+            (g for g in rec.groups if s.claim_ids and set(s.claim_ids) <= set(g.claim_ids)),
+            None,
+        )
+        text = _without_credit(_ALSO_SAID.sub(r"\1 said", s.text))
+        if g is None or g.group_id in listed or len(set(s.source_ids)) < 2 or text is None:
+            continue
+        if g.status is not GroupStatus.agreed or ";" in text:
+            continue  # a merged pair of points, or a difference, is no single agreed point
+        ids = tuple(c for c in s.claim_ids if c in claims)
+        sources = tuple(dict.fromkeys(claims[c].source_id for c in ids))
+        if len(sources) > 1:
+            out.append(Agreement(g, text, sources, ids))
+            listed.add(g.group_id)
+    return out
+
+
+# Said again in the summary ("Etheridge also said: ..."), said once in a list of points.
+_ALSO_SAID = re.compile(r"^(\S+(?: \S+){0,3}) (?:also said|added)\b")
+
+
+def _without_credit(sentence: str) -> str | None:
+    """The sentence without the closing "(Outlet A, Outlet B)." that credits it; None when it
+    does not end on one."""
+    body = sentence.rstrip().removesuffix(".")
+    if not body.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(body) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(body[i], 0)
+        if depth == 0:
+            text = body[:i].rstrip()
+            return text + ("" if text.endswith((".", "?", "!", '"', "”")) else ".")
+    return None
 
 
 def _best_wording(
