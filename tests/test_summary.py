@@ -754,3 +754,60 @@ def test_a_frame_with_an_infinitive_keeps_its_verb(statement: str, expected: str
     c = _on(src, 1, statement, who, ClaimKind.attributed_claim, asserter_kind=AsserterKind.person)
     got = clause(c, src)
     assert (got.text if got else None) == expected
+
+
+REVENGE = (
+    "Donald Trump is surrounding himself with loyalists after a week of banishing staffers in a "
+    "post-impeachment revenge plot."
+)
+GAFFES = "Steele's gaffe-prone tenure at the helm of the RNC has aided the creation of a bloc."
+CAVED = "Fellow Democrats said that the president has caved too much to Republicans."
+
+
+@pytest.mark.parametrize(
+    ("outlet", "sentence", "asserter", "text", "expected"),
+    [
+        # NeuS (Outlet A): the outlet's own narration; its loaded noun is shown as its word.
+        (
+            "Outlet A",
+            REVENGE,
+            "the outlet",
+            "Outlet A reports that Donald Trump is surrounding himself with loyalists after a "
+            "week of banishing staffers in a post-impeachment revenge plot.",
+            "Outlet A reports that Donald Trump is surrounding himself with loyalists after a "
+            'week of banishing staffers in a post-impeachment "revenge plot".',
+        ),
+        # BASIL (HuffPost): an outlet's label for a person.
+        (
+            "HuffPost",
+            GAFFES,
+            "the outlet",
+            "HuffPost reports that Steele's gaffe-prone tenure at the helm of the RNC has aided "
+            "the creation of a bloc.",
+            'HuffPost reports that Steele\'s "gaffe-prone" tenure at the helm of the RNC has '
+            "aided the creation of a bloc.",
+        ),
+        # Must not: a party's reported words (the outlet does not give their exact words).
+        (
+            "New York Times",
+            CAVED,
+            "Fellow Democrats",
+            "Fellow Democrats said that the president has caved too much to Republicans "
+            "(New York Times).",
+            "Fellow Democrats said that the president has caved too much to Republicans "
+            "(New York Times).",
+        ),
+    ],
+)
+def test_an_outlets_loaded_term_in_its_own_narration_is_quoted(
+    outlet: str, sentence: str, asserter: str, text: str, expected: str
+) -> None:
+    from service.pipeline.summary_build import Builder
+    from service.pipeline.summary_passes import loaded_quoted
+
+    src = source("S1", outlet, sentence)
+    kind = ClaimKind.reported_fact if asserter == "the outlet" else ClaimKind.attributed_claim
+    c = _on(src, 1, sentence.rstrip("."), asserter, kind)
+    b = Builder([src], {c.claim_id: c})
+    (item,) = loaded_quoted(attributed_items([text], [c]), b)
+    assert item.text == expected

@@ -35,6 +35,7 @@ from service.pipeline.summary_checks import (
 from service.pipeline.summary_labels import core
 from service.pipeline.summary_passes import (
     in_full,
+    loaded_quoted,
     merge_consensus,
     named_again,
     reports_again,
@@ -334,6 +335,7 @@ async def summarize(
                 break
     kept = _introduced_first(sorted(kept, key=lambda it: _reading_order(it, b)), b)
     kept = reports_again(named_again(with_titles(said_again(merge_consensus(kept, b), b), b), b), b)
+    kept = loaded_quoted(kept, b)
     progress(Progress("summary", 2, 3))
 
     for line in b.dropped:

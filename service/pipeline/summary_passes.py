@@ -1,7 +1,7 @@
 """The reading passes over the summary's kept sentences, in reading order: two agreed points
 to one sentence, a person's second statement as "X also said", an outlet's second report in a
 row as "Outlet also reports that", a speaker's title at their first mention, a person named
-again by surname. Each rewrite is kept only when it passes the sentence checks."""
+again by surname, an outlet's loaded term in its own narration inside quotation marks. Each rewrite is kept only when it passes the sentence checks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from dataclasses import replace
 from service.pipeline.summary_build import Builder, Item
 from service.pipeline.summary_checks import sentence_problems, unintroduced_name
 from service.pipeline.summary_text import REPORTS_THAT
-from service.schemas import Source, SummaryKind
+from service.schemas import AsserterKind, Source, SummaryKind
+from service.text.loaded_terms import loaded_term_matches
 from service.text.quotes import find_quotes
 from service.text.speech import nlp, pos_tags
 from service.text.speech.rules import lists
@@ -289,3 +290,42 @@ def _described(name: str, told: str) -> bool:
         re.search(rf"[A-Z][\w.]*\s+{re.escape(name)}\b", told)
         or re.search(rf"{re.escape(name)},\s+(?:a|an|the|one|his|her|who)\b", told)
     )
+
+
+def loaded_quoted(items: list[Item], b: Builder) -> list[Item]:
+    """In a sentence that tells one outlet's own narration, a term the style guides call
+    loaded (`service/text/loaded_terms.yaml`) goes inside quotation marks: the outlet's word,
+    shown as its word ('... in a post-impeachment "revenge plot"', '... Steele's
+    "gaffe-prone" tenure'). The credit alone did not tell readers whose word it is (NeuS and
+    BASIL raters: "carries Outlet A's loaded 'post-impeachment revenge plot' (attributed)",
+    "'gaffe-prone tenure' carries HuffPost's epithet, though tagged"). Not in a party's
+    reported words, whose exact words the outlet does not give."""
+    out: list[Item] = []
+    for it in items:
+        # The outlet is the asserter: its words, whoever the sentence is about ("A federal
+        # appeals court ... denied ... a controversial, temporary travel ban", NeuS).
+        narration = bool(it.worded) and all(
+            c.asserter.kind is AsserterKind.outlet for c in it.worded
+        )
+        if narration and (text := _quoted_terms(it.text)) != it.text:
+            cited = [b.claims[c] for c in it.claim_ids]
+            if not sentence_problems(text, cited, b.sources, earlier=[o.text for o in out]):
+                it = replace(it, text=text)
+        out.append(it)
+    return out
+
+
+def _quoted_terms(text: str) -> str:
+    spans = sorted({m.span() for m in _term_spans(text)}, reverse=True)
+    for start, end in spans:
+        text = f'{text[:start]}"{text[start:end]}"{text[end:]}'
+    return text
+
+
+def _term_spans(text: str) -> list[re.Match[str]]:
+    found = []
+    for term, _rule in loaded_term_matches(text):
+        m = re.search(rf"(?<![\w\"“-]){re.escape(term)}(?![\w\"”-])", text)
+        if m is not None:
+            found.append(m)
+    return found
