@@ -980,3 +980,43 @@ def test_a_pronoun_frame_after_a_quotation_gives_no_clause() -> None:
     statement = 'Glenn Beck said: "Hello, my name is the Republican Party and I have a problem!" he declared'
     c = claim("S1.C1", "S1", statement, "Glenn Beck", asserter_kind=AsserterKind.person)
     assert clause(c, src) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # BASIL (Fox): the article's day, unknown to the summary's reader, goes.
+        (
+            "the attorney general is scheduled to appear at a news conference later today with "
+            "veterans at the Veterans of Foreign Wars post in West Hartford",
+            "the attorney general is scheduled to appear at a news conference with veterans at "
+            "the Veterans of Foreign Wars post in West Hartford",
+        ),
+        # PolNeAR train (Breitbart).
+        (
+            "Trump is expected to deliver a victory speech later tonight",
+            "Trump is expected to deliver a victory speech",
+        ),
+        # Must not: inside quotation marks the words are the speaker's (PolNeAR train).
+        (
+            'Hannity asked: "Mr. Trump, you said earlier today that the RNC has rules"',
+            'Hannity asked: "Mr. Trump, you said earlier today that the RNC has rules"',
+        ),
+        # BASIL (Fox): a long clause loses its closing time phrase with the "earlier" before it.
+        (
+            "Republicans should back a high-profile bill to grant health benefits to rescue "
+            "workers, something that stalled in Congress earlier this month",
+            "Republicans should back a high-profile bill to grant health benefits to rescue "
+            "workers, something that stalled in Congress",
+        ),
+        # Must not: a comparison's "a year earlier" stays (NeuS).
+        (
+            "Wages advanced 3.1% from a year earlier",
+            "Wages advanced 3.1% from a year earlier",
+        ),
+    ],
+)
+def test_a_time_relative_to_the_articles_day_is_left_out(text: str, expected: str) -> None:
+    from service.pipeline.summary_trim import trim
+
+    assert trim(text, max_words=16) == expected

@@ -48,7 +48,9 @@ _CUT = re.compile(
 # A trailing time or place phrase a long clause can lose ("… during a rare telephone call on
 # Wednesday"): the head stays a whole clause.
 _TAIL = re.compile(
-    r"\s(?=(?:(?:during|amid)\s|(?:on|last|this|next)\s(?:Monday|Tuesday|Wednesday|Thursday|"
+    # "earlier"/"later" go with the phrase they qualify ("... stalled in Congress earlier this
+    # month", BASIL Fox: the cut had left "... stalled in Congress earlier")
+    r"\s(?=(?:(?:during|amid)\s|(?:(?:earlier|later)\s)?(?:on|last|this|next)\s(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
 )
@@ -56,6 +58,12 @@ _TAIL = re.compile(
 # at its ", but" leaves the clause open ("we are working ..., not only in addressing the
 # urgency of the challenge", NeuS, Mayorkas; 48 such sentences in NeuS, BASIL and PolNeAR).
 _OPEN_CORRELATIVE = re.compile(r"\bnot\s+(?:only|just|merely|simply)\b(?!.*\bbut\b)", re.I)
+# What a cut time phrase leaves behind: "... stalled in Congress earlier [this month]". Not
+# a comparison's "a year earlier", "two days later".
+_LEFT_QUALIFIER = re.compile(
+    r"(?<!\byear)(?<!\byears)(?<!\bweek)(?<!\bweeks)(?<!\bday)(?<!\bdays)(?<!\bmonth)"
+    r"(?<!\bmonths)(?<!\bhour)(?<!\bhours)\s(?:earlier|later)$"
+)
 CLAUSE_MAX_WORDS = 24  # a clause longer than this is cut at its first cut point
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
@@ -82,9 +90,19 @@ def _abbreviation_dot(text: str) -> str:
     return text + "." if _ABBREVIATION_END.search(text) else text
 
 
+# "later today", "earlier tonight": the article's day, which the summary's reader does not
+# know ("... is scheduled to appear at a news conference later today", BASIL Fox; raters:
+# "dangling time reference", "undated in the summary"). Left out of the outlet's narration,
+# never from inside quotation marks.
+_TODAY = re.compile(
+    r"\s(?:later|earlier)\s(?:today|tonight)\b(?=[^\"“”]*(?:[\"“][^\"”]*[\"”][^\"“”]*)*$)"
+)
+
+
 def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
     """The clause up to its first cut point when it is long; never a fragment ending."""
     text = " ".join(text.split()).strip().rstrip(".;:, ")
+    text = _TODAY.sub("", text)
     first = first_sentence(text).rstrip(".;:, ")
     if first != text and len(text.split()) > 15 and len(first.split()) >= 4:
         text = first  # a quotation of several sentences: its first carries the point
@@ -102,7 +120,7 @@ def trim(text: str, max_words: int = CLAUSE_MAX_WORDS) -> str:
         text = _without_closing_appositive(text)
     while len(text.split()) > max_words:
         tails = [m.start() for m in _TAIL.finditer(text)]
-        head = text[: tails[-1]] if tails else ""
+        head = _LEFT_QUALIFIER.sub("", text[: tails[-1]]) if tails else ""
         if len(head.split()) < 10 or ends_dangling(head) or not _balanced(head):
             break
         text = head
