@@ -206,3 +206,35 @@ async def test_the_lead_is_worded_from_an_articles_opening() -> None:
     assert lead.kind.value == "lead"
     assert "closed to the public" not in lead.text
     assert "stadium plan" in lead.text
+
+
+def test_a_person_several_outlets_quote_is_a_voice_of_the_story() -> None:
+    # BASIL (Sestak job offer): the Times and Fox News both quote Rep. Darrell Issa, and the
+    # cap on points had left him out ("gives only the White House side"). A person one outlet
+    # quotes, and an institution, are not voices by this rule.
+    from service.pipeline.summary_select import shared_voices
+    from service.schemas import AsserterKind
+
+    def said(cid: str, source: str, text: str, who: str, kind: AsserterKind) -> Claim:
+        return claim(cid, source, text, who, ClaimKind.attributed_claim, asserter_kind=kind)
+
+    person, body = AsserterKind.person, AsserterKind.institution
+    cs = [
+        said(
+            "S1.C1", "S1", "this kind of conduct is contrary to the promise", "Darrell Issa", person
+        ),
+        said("S2.C1", "S2", "This is a felony", "Rep. Darrell Issa", person),
+        said("S2.C2", "S2", "They've answered a question", "Darrell Issa", person),
+        said("S1.C2", "S1", "Such discussions are consistent with the law", "Robert Bauer", person),
+        said("S1.C3", "S1", "nothing improper took place", "White House", body),
+        said("S2.C3", "S2", "nothing improper happened", "White House", body),
+    ]
+    for c in cs:
+        c.speaker = c.asserter
+    groups = build_groups(cs, [])
+    voices = shared_voices(groups, {c.claim_id: c for c in cs})
+    # One point per voice, the first in article order; Bauer (one outlet) and the White House
+    # (an institution) are not voices.
+    assert sorted(voices.values()) == ["Issa"]
+    (gid,) = voices
+    assert next(g for g in groups if g.group_id == gid).claim_ids == ["S1.C1"]

@@ -14,8 +14,7 @@ appear only where the article itself quotes the words. Every sentence then passe
 fragment, no dangling pronoun, no repeat, no headline); a sentence that fails is rebuilt from
 its point's next claim or dropped, never shown. Editorial claims (kind opinion) never reach
 this step. With `summary_mode="model"` the model names the event and the differences
-(`summary_prose`), each answer verified, with these templates as the fallback.
-"""
+(`summary_prose`), each answer verified, these templates the fallback."""
 
 from __future__ import annotations
 
@@ -52,6 +51,7 @@ from service.pipeline.summary_select import (
     names_someone,
     relevance,
     select_groups,
+    shared_voices,
     summary_points,
     unnamed_actor,
 )
@@ -166,6 +166,11 @@ async def summarize(
     headed = set(headline_claims(sources, by_id).values())
     openers |= {g.group_id for g in points if headed & set(g.claim_ids)}
     chosen_ids = {g.group_id for g in chosen}
+    # People several outlets quote: a candidate shown when nothing else gives them a word.
+    voices = {
+        g: who for g, who in shared_voices(points, by_id).items() if g not in chosen_ids | openers
+    }
+    openers |= voices.keys()
     chosen = [g for g in points if g.group_id in chosen_ids or g.group_id in openers]
     if len(points) > len(chosen_ids):
         warnings.append(
@@ -253,8 +258,8 @@ async def summarize(
         score = closeness.get(g.group_id, 0.0)
         opener = any(b.opens_its_article(by_id[c], EVENT_SENTENCES) for c in g.claim_ids)
         tells_headline = bool(headed & set(g.claim_ids))
-        if tells_headline:
-            # The outlet's headline point bears on the story whatever words the others use.
+        if tells_headline or g.group_id in voices:
+            # The outlet's headline point (or a voice) bears on the story whatever its words.
             score = max(score, SINGLE_MIN_RELEVANCE)
         if score < SINGLE_FLOOR and not opener:
             # An aside (another event, an earlier year). An article's opening report is about
@@ -276,7 +281,7 @@ async def summarize(
                 g.group_id,
                 aside=score < SINGLE_FLOOR,
             )
-            item.headline = tells_headline
+            item.headline, item.voice = tells_headline, voices.get(g.group_id, "")
             candidates.append(item)
     if not any(c.kind is SummaryKind.lead for c in candidates):
         _promote_lead(candidates, closeness, b)
@@ -292,6 +297,8 @@ async def summarize(
             continue
         if {c.claim_id for c in item.worded} & {c.claim_id for k in kept for c in k.worded}:
             continue  # one claim's words, one place in the summary
+        if item.voice and any(item.voice in k.text for k in kept):
+            continue  # the person is heard already
         told = [k.text for k in kept]
         if (
             item.order[0] >= 3

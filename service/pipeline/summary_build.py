@@ -58,6 +58,7 @@ class Item:
     fallback: Item | None = None  # a plainer version to try when this one fails a check
     aside: bool = False  # shown only to hear from every outlet: never the lead
     headline: bool = False  # tells its outlet's headline (`summary_select.headline_claims`)
+    voice: str = ""  # the surname of a person several outlets quote (`shared_voices`)
 
     @property
     def n_words(self) -> int:

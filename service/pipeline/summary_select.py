@@ -200,3 +200,30 @@ def headline_claims(sources: Sequence[Source], claims: dict[str, Claim]) -> dict
         if best and shared[best.claim_id] >= max(HEADLINE_MIN_SHARED, HEADLINE_COVER * len(head)):
             out[s.source_id] = best.claim_id
     return out
+
+
+def shared_voices(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, str]:
+    """A person two or more outlets quote or report speaking is one of the story's voices:
+    each such person's first single-source point (group id -> surname), to be shown when the
+    summary has not given them a word yet. The cap on points had left them out (BASIL: Rep. Darrell Issa,
+    quoted by the Times and Fox News, "This is a felony"; Sarah Palin, whose reply two
+    outlets report; raters: "gives only the White House side", "omits Palin's reaction")."""
+    outlets: dict[str, set[str]] = {}
+    for c in claims.values():
+        if c.speaker is not None and c.speaker.kind is AsserterKind.person:
+            outlets.setdefault(_surname(c.speaker.name), set()).add(c.source_id)
+    out: dict[str, str] = {}
+    for g in sorted(points, key=group_position):
+        if g.status is not GroupStatus.single_source:
+            continue
+        speaker = claims[g.claim_ids[0]].speaker if g.claim_ids[0] in claims else None
+        if speaker is None or speaker.kind is not AsserterKind.person:
+            continue
+        who = _surname(speaker.name)
+        if len(outlets.get(who, ())) > 1 and who not in out.values():
+            out[g.group_id] = who
+    return out
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1] if name.split() else name
