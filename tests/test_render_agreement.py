@@ -12,7 +12,9 @@ from service.render.agreement import verified_agreements
 from service.render.html import build_view, render_html
 from service.render.markdown import render_markdown
 from service.schemas import (
+    AsserterKind,
     ClaimGroup,
+    ClaimKind,
     GroupStatus,
     Reconciliation,
     SourceAccount,
@@ -515,3 +517,107 @@ def test_a_summary_sentence_is_listed_only_as_one_point_of_two_outlets(
     rec = _rec(ETHERIDGE_A, {"New York Times": ETHERIDGE_A, "HuffPost": ETHERIDGE_B})
     _with_summary(rec, text, sources, SummaryKind.consensus)
     assert verified_agreements(rec) == []
+
+
+def _quoted_rec(speakers: dict[str, tuple[str, str, str]]) -> Reconciliation:
+    """One agreed group: per outlet, (speaker, claim statement, article text)."""
+    sources, accounts, ids = [], [], []
+    for n, (outlet, (who, statement, text)) in enumerate(speakers.items(), start=1):
+        sid = f"S{n}"
+        c = builders.claim(
+            f"{sid}.C1",
+            sid,
+            statement,
+            who,
+            ClaimKind.attributed_claim,
+            asserter_kind=AsserterKind.person,
+        )
+        c.speaker = c.asserter
+        sources.append(builders.source(sid, outlet, text))
+        accounts.append(
+            SourceAccount(source_id=sid, outlet=outlet, claims=[c], editorial=[], quotes=[])
+        )
+        ids.append(c.claim_id)
+    return Reconciliation(
+        backend="fake",
+        model="fake",
+        sources=sources,
+        accounts=accounts,
+        groups=[
+            ClaimGroup(
+                group_id="G1",
+                status=GroupStatus.agreed,
+                point=speakers[next(iter(speakers))][1],
+                claim_ids=ids,
+                source_ids=[s.source_id for s in sources],
+                sides=[],
+                how_formed="test",
+            )
+        ],
+        summary=Summary(sentences=[]),
+        steps=[],
+    )
+
+
+KIEV = "The Kiev regime does nothing without the approval of its supervisors Westerners."
+KYIV = "The Kyiv regime does nothing without the approval of Western curators."
+SUCK_NYT = "It\u2019s not enough just to not suck as much as the other side,"
+SUCK_HP = (
+    "It is going to be a very good year. But it is not enough just to not suck as much as the "
+    "other side."
+)
+SPENDING = "I have not heard people in the Republican Party admit yet that they have a problem."
+ADDICTED = "Noting that he was a recovering alcoholic himself, he said the party was addicted."
+
+
+@pytest.mark.parametrize(
+    ("speakers", "listed"),
+    [
+        # Seeds: two translations of Shoigu's statement, each quoted from its own article.
+        (
+            {
+                "partisan site": ("Shoigu", f"Shoigu said: {KIEV}", f'Shoigu said: "{KIEV}"'),
+                "AFP": ("Sergei Shoigu", f"Sergei Shoigu said: {KYIV}", f'"{KYIV}" he said.'),
+            },
+            True,
+        ),
+        # BASIL (the Times, HuffPost): the same remark, one outlet quoting more of it.
+        (
+            {
+                "New York Times": (
+                    "Glenn Beck",
+                    f"\u201c{SUCK_NYT}\u201d he said.",
+                    f"\u201c{SUCK_NYT}\u201d he said.",
+                ),
+                "HuffPost": ("Glenn Beck", f'Glenn Beck said: "{SUCK_HP}"', f'"{SUCK_HP}"'),
+            },
+            True,
+        ),
+        # Must not: two different remarks of one person that the alignment put together.
+        (
+            {
+                "New York Times": ("Glenn Beck", ADDICTED, ADDICTED),
+                "HuffPost": ("Glenn Beck", f'Glenn Beck said: "{SPENDING}"', f'"{SPENDING}"'),
+            },
+            False,
+        ),
+        # Must not: two people.
+        (
+            {
+                "partisan site": ("Shoigu", f"Shoigu said: {KIEV}", f'Shoigu said: "{KIEV}"'),
+                "AFP": ("Sebastien Lecornu", f"Lecornu said: {KYIV}", f'"{KYIV}" he said.'),
+            },
+            False,
+        ),
+    ],
+)
+def test_one_persons_statement_in_two_outlets_words_is_listed_with_both(
+    speakers: dict[str, tuple[str, str, str]], listed: bool
+) -> None:
+    found = [a for a in verified_agreements(_quoted_rec(speakers)) if "in each" in a.text]
+    assert bool(found) == listed
+    if listed:
+        (alike,) = found
+        assert alike.source_ids == ("S1", "S2")
+        for outlet in speakers:
+            assert f"({outlet})" in alike.text

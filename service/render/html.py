@@ -325,7 +325,7 @@ def build_view(rec: Reconciliation) -> View:
     lead_alike = next((a for a in agreements if lead_ids & set(a.claim_ids)), None)
     agreed = [
         Agreed(
-            a.text,
+            unnest(a.text),
             join_names([ctx.outlet(s) for s in a.source_ids]),
             ctx.cites(list(a.claim_ids[:4])),
         )
