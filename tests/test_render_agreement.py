@@ -621,3 +621,22 @@ def test_one_persons_statement_in_two_outlets_words_is_listed_with_both(
         assert alike.source_ids == ("S1", "S2")
         for outlet in speakers:
             assert f"({outlet})" in alike.text
+
+
+def test_the_markdown_report_names_outlets_only_under_verified_points() -> None:
+    # NeuS: the comparison grouped the regulations sentence with '"How much will it cost?" you
+    # ask'; the report listed it as "Agreed across sources (Outlet B, Outlet C)".
+    rec = _rec(
+        REGULATIONS, {"Outlet B": REGULATIONS, "Outlet C": '"How much will it cost?" you ask.'}
+    )
+    md = render_markdown(rec)
+    agreed = md.split("## Agreed across sources", 1)[1].split("\n## ", 1)[0]
+    assert "_None found._" in agreed and "Outlet C" not in agreed
+    unchecked = md.split("## Grouped alike by the comparison, not verified", 1)[1]
+    assert "(S1.C1, S2.C1)" in unchecked.split("\n## ", 1)[0]
+    # A point both outlets carry is listed as agreed, with both named.
+    rec = _rec(NEVER_SERVED, {"New York Times": NEVER_SERVED, "HuffPost": NEVER_SERVED})
+    md = render_markdown(rec)
+    agreed = md.split("## Agreed across sources", 1)[1].split("\n## ", 1)[0]
+    assert "(New York Times, HuffPost; S1.C1, S2.C1)" in agreed
+    assert "not verified" not in md

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.pipeline.summary_points import split_disputed
-from service.render.agreement import left_out_points
+from service.render.agreement import left_out_points, verified_agreements
 from service.render.wording import headlines_line
 from service.schemas import ClaimGroup, GroupStatus, Reconciliation
 
@@ -56,13 +56,31 @@ def render_markdown(rec: Reconciliation) -> str:
         out += ["", "## Two versions inside one article", ""]
         out += _dispute_table(within, outlets)
 
-    agreed = [g for g in rec.groups if g.status is GroupStatus.agreed]
+    # What the page lists as reported alike, in the same words and with the same outlets named
+    # (`verified_agreements`): a group the comparison formed is no promise that each outlet
+    # reports the point (NeuS: the Times's regulations sentence beside '"How much will it
+    # cost?" you ask'), so the other groups are listed apart, with no outlet credited.
+    verified = verified_agreements(rec)
     out += ["", "## Agreed across sources", ""]
     out += [
-        f"- {table_cell(g.point)} ({', '.join(outlets[s] for s in g.source_ids)}; "
-        f"{', '.join(g.claim_ids)})"
-        for g in agreed
+        f"- {table_cell(a.text)} ({', '.join(outlets[s] for s in a.source_ids)}; "
+        f"{', '.join(a.claim_ids)})"
+        for a in verified
     ] or ["_None found._"]
+    shown = {a.group.group_id for a in verified}
+    unchecked = [
+        g for g in rec.groups if g.status is GroupStatus.agreed and g.group_id not in shown
+    ]
+    if unchecked:
+        out += [
+            "",
+            "## Grouped alike by the comparison, not verified",
+            "",
+            "_The comparison put these claims together; no wording was found that each outlet's "
+            "own claims carry, so no outlet is named as reporting it._",
+            "",
+        ]
+        out += [f"- {table_cell(g.point)} ({', '.join(g.claim_ids)})" for g in unchecked]
 
     out += ["", "## Per-source accounts", ""]
     left_out = left_out_points(rec)
