@@ -17,6 +17,7 @@ from service.schemas import (
     ClaimKind,
     GroupStatus,
     Reconciliation,
+    Source,
     SourceAccount,
     Summary,
     SummaryKind,
@@ -46,6 +47,17 @@ def _rec(point: str, texts: dict[str, str], *, lead: str | None = None) -> Recon
                 written_by="template",
             )
         )
+    return _one_group(point, sources, accounts, ids, sentences)
+
+
+def _one_group(
+    point: str,
+    sources: list[Source],
+    accounts: list[SourceAccount],
+    ids: list[str],
+    sentences: list[SummarySentence],
+) -> Reconciliation:
+    """A reconciliation whose claims `ids` form one agreed group."""
     return Reconciliation(
         backend="fake",
         model="fake",
@@ -538,25 +550,7 @@ def _quoted_rec(speakers: dict[str, tuple[str, str, str]]) -> Reconciliation:
             SourceAccount(source_id=sid, outlet=outlet, claims=[c], editorial=[], quotes=[])
         )
         ids.append(c.claim_id)
-    return Reconciliation(
-        backend="fake",
-        model="fake",
-        sources=sources,
-        accounts=accounts,
-        groups=[
-            ClaimGroup(
-                group_id="G1",
-                status=GroupStatus.agreed,
-                point=speakers[next(iter(speakers))][1],
-                claim_ids=ids,
-                source_ids=[s.source_id for s in sources],
-                sides=[],
-                how_formed="test",
-            )
-        ],
-        summary=Summary(sentences=[]),
-        steps=[],
-    )
+    return _one_group(speakers[next(iter(speakers))][1], sources, accounts, ids, [])
 
 
 KIEV = "The Kiev regime does nothing without the approval of its supervisors Westerners."
