@@ -193,6 +193,7 @@ class Builder:
             # Credited to several outlets, the words must be no one outlet's wording.
             by_source = {}
         quoted = quoted_strings(c.text)
+        named = bool(key_terms(c.text))  # a clause with no name or number is credited to none
         for sid, ms in by_source.items():
             if sid == c.claim.source_id:
                 continue
@@ -203,8 +204,8 @@ class Builder:
             # its sentences ("The U.S. job market strengthened ..." for "266,000 jobs were
             # added", NeuS), and words gathered from several of its sentences ("Wednesday" from
             # one, the warning from another) are not its report of the point.
-            carrier = next((m for m in ms if supported_by(c.text, [m])), None)
-            if key_terms(c.text) and carrier is not None:
+            carrier = next((m for m in ms if supported_by(c.text, [m])), None) if named else None
+            if carrier is not None:
                 names.append(self.outlet[sid])
                 ids.append(carrier.claim_id)
         return f"{c.text.rstrip(',;: ')} {credit(names)}", ids

@@ -1,7 +1,8 @@
 """The reading passes over the summary's kept sentences, in reading order: two agreed points
 to one sentence, a person's second statement as "X also said", an outlet's second report in a
 row as "Outlet also reports that", a speaker's title at their first mention, a person named
-again by surname, an outlet's loaded term in its own narration inside quotation marks. Each rewrite is kept only when it passes the sentence checks."""
+again by surname, an outlet's loaded term in its own narration inside quotation marks. Each
+rewrite is kept only when it passes the sentence checks."""
 
 from __future__ import annotations
 

@@ -205,9 +205,10 @@ def headline_claims(sources: Sequence[Source], claims: dict[str, Claim]) -> dict
 def shared_voices(points: Sequence[ClaimGroup], claims: dict[str, Claim]) -> dict[str, str]:
     """A person two or more outlets quote or report speaking is one of the story's voices:
     each such person's first single-source point (group id -> surname), to be shown when the
-    summary has not given them a word yet. The cap on points had left them out (BASIL: Rep. Darrell Issa,
-    quoted by the Times and Fox News, "This is a felony"; Sarah Palin, whose reply two
-    outlets report; raters: "gives only the White House side", "omits Palin's reaction")."""
+    summary has not given them a word yet. The cap on points had left them out (BASIL: Rep.
+    Darrell Issa, quoted by the Times and Fox News, "This is a felony"; Sarah Palin, whose
+    reply two outlets report; raters: "gives only the White House side", "omits Palin's
+    reaction")."""
     outlets: dict[str, set[str]] = {}
     for c in claims.values():
         if c.speaker is not None and c.speaker.kind is AsserterKind.person:

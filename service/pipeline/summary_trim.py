@@ -50,9 +50,10 @@ _CUT = re.compile(
 _TAIL = re.compile(
     # "earlier"/"later" go with the phrase they qualify ("... stalled in Congress earlier this
     # month", BASIL Fox: the cut had left "... stalled in Congress earlier")
-    r"\s(?=(?:(?:during|amid)\s|(?:(?:earlier|later)\s)?(?:on|last|this|next)\s(?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|week|month|year)\b|in\s(?:January|February|March|April|May|June|"
-    r"July|August|September|October|November|December|\d{4})\b)[^,;]*$)"
+    r"\s(?=(?:(?:during|amid)\s|(?:(?:earlier|later)\s)?(?:on|last|this|next)\s"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year)\b"
+    r"|in\s(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|\d{4})\b)[^,;]*$)"
 )
 # "not only X, but also Y", "not just X, but Y": the first half promises the second, so a cut
 # at its ", but" leaves the clause open ("we are working ..., not only in addressing the
@@ -95,7 +96,8 @@ def _abbreviation_dot(text: str) -> str:
 # "dangling time reference", "undated in the summary"). Left out of the outlet's narration,
 # never from inside quotation marks.
 _TODAY = re.compile(
-    r"\s(?:later|earlier)\s(?:today|tonight)\b(?=[^\"“”]*(?:[\"“][^\"”]*[\"”][^\"“”]*)*$)"
+    r"\s(?:later|earlier)\s(?:today|tonight)\b"
+    r"(?=[^\"“”]*(?:[\"“][^\"”]*[\"”][^\"“”]*)*$)"  # outside quotation marks
 )
 
 

@@ -27,7 +27,7 @@ from service.pipeline.summary_checks import (
 from service.pipeline.summary_labels import core, parsed
 from service.pipeline.summary_points import same_party
 from service.pipeline.summary_trim import QUOTE_CHARS, words
-from service.render.wording import outlet_labels
+from service.render.wording import outlet_labels, without_credit
 from service.schemas import AsserterKind, Claim, ClaimGroup, GroupStatus, Reconciliation
 from service.text.speech.rules import lists
 
@@ -72,12 +72,11 @@ def verified_agreements(rec: Reconciliation) -> list[Agreement]:
             out.append(found)
     out += _from_summary(rec, claims, {a.group.group_id for a in out})
     listed = {a.group.group_id for a in out}
+    labels = outlet_labels(rec.sources)
     for g in rec.groups:
         if g.status is GroupStatus.agreed and g.group_id not in listed:
             members = [claims[c] for c in g.claim_ids if c in claims]
-            if (
-                found := _one_statement(g, members, articles, outlet_labels(rec.sources))
-            ) is not None:
+            if (found := _one_statement(g, members, articles, labels)) is not None:
                 out.append(found)
     return sorted(out, key=lambda a: -len(a.source_ids))
 
@@ -171,18 +170,13 @@ _ALSO_SAID = re.compile(r"^(\S+(?: \S+){0,3}) (?:also said|added)\b")
 
 
 def _without_credit(sentence: str) -> str | None:
-    """The sentence without the closing "(Outlet A, Outlet B)." that credits it; None when it
-    does not end on one."""
-    body = sentence.rstrip().removesuffix(".")
-    if not body.endswith(")"):
+    """The sentence without the closing "(Outlet A, Outlet B)." that credits it
+    (`wording.without_credit`), as a sentence; None when it does not end on one."""
+    body = sentence.rstrip(". ")
+    text = without_credit(sentence)
+    if not body.endswith(")") or text == body:
         return None
-    depth = 0
-    for i in range(len(body) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(body[i], 0)
-        if depth == 0:
-            text = body[:i].rstrip()
-            return text + ("" if text.endswith((".", "?", "!", '"', "”")) else ".")
-    return None
+    return text + ("" if text.endswith((".", "?", "!", '"', "”")) else ".")
 
 
 def _best_wording(

@@ -116,12 +116,12 @@ def _tells_the_lead(headline: str, rec: Reconciliation) -> bool:
     as the heading it would be read twice, once above the lead (seeds: "Russian and French
     Defense Ministers ... spoke by telephone on Wednesday" as heading and as lead)."""
     lead = next((s.text for s in rec.summary.sentences if s.kind.value == "lead"), "")
-    body = _without_credit(lead)
+    body = without_credit(lead)
     said, told = set(_norm(headline).split()), _norm(body).split()
     return bool(told) and sum(w in said for w in told) >= 0.8 * len(told)
 
 
-def _without_credit(sentence: str) -> str:
+def without_credit(sentence: str) -> str:
     """The sentence without its closing credit, which may hold parentheses of its own
     ("... (partisan site (machine-translated)).")."""
     text = sentence.rstrip(". ")
